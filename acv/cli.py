@@ -1,0 +1,240 @@
+"""The `acv` command: a thin edge over `KnowledgeBase`.
+
+Domain errors are turned into a one-line French message on stderr and exit
+code 1; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from acv.errors import AcvError  # noqa: E402
+from acv.settings import Settings, get_settings  # noqa: E402
+
+
+def _kb(settings: Settings):
+    from acv.knowledge_base import KnowledgeBase
+
+    return KnowledgeBase(settings)
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in ("axis", "theme", "city", "departement", "region", "doc_type"):
+        value = getattr(args, key, None)
+        if value:
+            out[key] = value
+    if args.since:
+        out["date_from"] = args.since
+    if args.until:
+        out["date_to"] = args.until
+    return out
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    kb = _kb(settings)
+    bar = None
+
+    def progress(p) -> None:
+        nonlocal bar
+        if args.quiet:
+            return
+        if bar is None:
+            bar = tqdm(total=p.total, unit="fichier", desc="Ingestion", file=sys.stderr, dynamic_ncols=True)
+        bar.update(1)
+        bar.set_postfix_str(f"{p.chunks} passages, {p.embed_rate:.1f} vect./s", refresh=False)
+
+    report = kb.ingest([Path(p) for p in args.paths], prune=args.prune, progress=progress)
+    if bar is not None:
+        bar.close()
+    kb.close()
+    for o in report.errors:
+        print(f"ignoré : {o.source} — {o.message}", file=sys.stderr)
+    summary = report.summary()
+    if args.json:
+        _print_json({"summary": summary, "files": [
+            {"source": o.source, "status": o.status, "message": o.message, "doc_id": o.doc_id, "chunks": o.chunks}
+            for o in report.outcomes]})
+    else:
+        print(
+            f"{summary['fichiers']} fichiers : {summary['ajoutés']} ajoutés, {summary['mis_à_jour']} mis à jour, "
+            f"{summary['inchangés']} inchangés, {summary['supprimés']} supprimés, {summary['erreurs']} en erreur ; "
+            f"{summary['passages_vectorisés']} passages vectorisés en {summary['durée_s']} s."
+        )
+    failed_all = report.outcomes and len(report.errors) == len(report.outcomes)
+    return 1 if failed_all else 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    kb = _kb(settings)
+    if args.batch:
+        requests = []
+        with open(args.batch, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    requests.append(json.loads(line))
+                except json.JSONDecodeError:
+                    raise AcvError(f"Ligne {n} du fichier de requêtes : JSON invalide.") from None
+        for res in kb.search_batch(requests, k=args.k):
+            _print_json(res)
+        return 0
+    if not args.query:
+        raise AcvError("Indiquez une requête, ou --batch FICHIER.jsonl.")
+    res = kb.search(" ".join(args.query), _filters(args), k=args.k, group_by_document=args.group)
+    if args.json:
+        _print_json(res)
+        return 0
+    if res["no_relevant_result"]:
+        print("Aucun résultat pertinent.")
+        return 0
+    for r in res["results"]:
+        cities = ", ".join(c["name"] for c in r["cities"]) or "—"
+        page = f" p. {r['page']}" if r["page"] else ""
+        print(f"{r['rank']:>2}. [{r['score']:.3f}] {r['title'] or r['source']} ({cities}, {r['date'] or 's.d.'}){page}")
+        print(f"    {r['snippet']}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
+    kb = _kb(settings)
+    docs = kb.documents()["documents"]
+    if args.json:
+        _print_json(docs)
+        return 0
+    for d in docs:
+        cities = ", ".join(c["name"] for c in d["cities"]) or "—"
+        print(f"{d['doc_id']}  {d['doc_type']:<14} {d['date'] or '—':<10}  {cities:<20} {d['title']}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    stats = _kb(settings).stats()
+    if args.json:
+        _print_json(stats)
+    else:
+        for k, v in stats.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    kb = _kb(settings)
+    if args.vectors:
+        n = kb.reindex_vectors()
+        print(f"{n} passages revectorisés avec {kb.embedder.id}.")
+    if args.metadata or not args.vectors:
+        n = kb.reindex_metadata()
+        print(f"Métadonnées recalculées pour {n} documents (sans revectorisation).")
+    kb.close()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    import subprocess
+
+    app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    port = str(args.port or settings.ui_port)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", port,
+           "--server.address", args.host or settings.host, "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    return subprocess.call(cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="acv", description="Base de connaissances Action cœur de ville.")
+    p.add_argument("-v", "--verbose", action="store_true", help="journal détaillé")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="ingérer des fichiers ou des dossiers")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--prune", action="store_true", help="retirer les documents dont le fichier a disparu")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("search", help="rechercher")
+    s.add_argument("query", nargs="*")
+    s.add_argument("-k", type=int, default=10)
+    s.add_argument("--axis", action="append")
+    s.add_argument("--theme", action="append")
+    s.add_argument("--city", action="append")
+    s.add_argument("--departement", action="append")
+    s.add_argument("--region", action="append")
+    s.add_argument("--type", dest="doc_type", action="append",
+                   choices=["convention", "communique", "bonne_pratique", "autre"])
+    s.add_argument("--since", help="AAAA-MM-JJ")
+    s.add_argument("--until", help="AAAA-MM-JJ")
+    s.add_argument("--group", action="store_true", help="regrouper par document")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--batch", help="fichier JSON lines {id, query, filters}")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("docs", help="lister les documents")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_docs)
+
+    s = sub.add_parser("stats", help="statistiques de l'index")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("reindex", help="recalculer métadonnées ou vecteurs")
+    s.add_argument("--metadata", action="store_true")
+    s.add_argument("--vectors", action="store_true")
+    s.set_defaults(func=cmd_reindex)
+
+    s = sub.add_parser("serve", help="lancer l'API de recherche")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("ui", help="lancer l'interface Streamlit")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.set_defaults(func=cmd_ui)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(message)s")
+    try:
+        return int(args.func(args, get_settings()) or 0)
+    except AcvError as exc:
+        print(f"Erreur : {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

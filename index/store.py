@@ -1,0 +1,462 @@
+"""The SQLite store: documents, chunks, facets, the French full-text index and cached vectors.
+
+SQLite is the source of truth. Each document is written in one transaction
+(its row, its chunks, their facets, their analysed text and their vectors), so
+a crash leaves either the whole document or none of it. The FAISS index is
+derived from the vectors kept here and follows them through `vector_log`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from acv.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents(
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    format TEXT NOT NULL,
+    title TEXT,
+    doc_type TEXT NOT NULL,
+    date TEXT,
+    page_count INTEGER,
+    size INTEGER NOT NULL DEFAULT 0,
+    ingested_at TEXT NOT NULL,
+    metadata TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_type ON documents(doc_type);
+CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS chunks(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    page INTEGER,
+    section TEXT,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    embed_key TEXT NOT NULL,
+    metadata TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS facets(
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    chunk_id INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    PRIMARY KEY(name, value, chunk_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS facets_chunk ON facets(chunk_id);
+CREATE INDEX IF NOT EXISTS facets_doc ON facets(doc_id);
+CREATE TABLE IF NOT EXISTS embeddings(
+    key TEXT PRIMARY KEY,
+    vector BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vector_log(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    chunk_id INTEGER NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('add', 'del'))
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab('chunks_fts', 'row');
+"""
+
+# Facets kept per chunk; the values are canonical (INSEE code, département code, region name, axis, theme slug).
+FACET_NAMES = ("axis", "theme", "city", "mentioned_city", "departement", "region", "doc_type")
+
+
+@dataclass(slots=True)
+class ChunkRow:
+    """A chunk as it goes into the store."""
+
+    ordinal: int
+    text: str
+    analysed: str
+    page: int | None
+    section: str | None
+    start: int
+    end: int
+    embed_key: str
+    metadata: dict[str, Any]
+    facets: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DocumentRow:
+    """A document as it goes into the store."""
+
+    id: str
+    source: str
+    content_hash: str
+    format: str
+    title: str | None
+    doc_type: str
+    date: str | None
+    page_count: int | None
+    size: int
+    ingested_at: str
+    metadata: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Filters:
+    """Search filters in canonical form (see `FACET_NAMES`); empty lists mean no constraint."""
+
+    axis: list[str] = field(default_factory=list)
+    theme: list[str] = field(default_factory=list)
+    city: list[str] = field(default_factory=list)
+    departement: list[str] = field(default_factory=list)
+    region: list[str] = field(default_factory=list)
+    doc_type: list[str] = field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    exclude_docs: list[str] = field(default_factory=list)
+    exclude_cities: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (
+            self.axis or self.theme or self.city or self.departement or self.region or self.doc_type
+            or self.date_from or self.date_to or self.exclude_docs or self.exclude_cities
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in ("axis", "theme", "city", "departement", "region", "doc_type"):
+            values = getattr(self, name)
+            if values:
+                out[name] = list(values)
+        if self.date_from:
+            out["date_from"] = self.date_from
+        if self.date_to:
+            out["date_to"] = self.date_to
+        return out
+
+
+class Store:
+    """One SQLite database; safe to share between threads of one process (one connection per thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        try:
+            with self._write_lock:
+                self.con.executescript(_SCHEMA)  # idempotent; executescript commits on its own
+            with self.transaction() as con:
+                con.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"La base de données « {self.path} » est illisible ou verrouillée ({exc}).",
+                {"path": str(self.path)},
+            ) from exc
+
+    # -- connections -------------------------------------------------------
+
+    @property
+    def con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            con.row_factory = sqlite3.Row
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.execute("PRAGMA foreign_keys=ON")
+            con.execute("PRAGMA busy_timeout=30000")
+            self._local.con = con
+        return con
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back on any error so nothing half-written stays."""
+        with self._write_lock:
+            con = self.con
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            else:
+                con.execute("COMMIT")
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+
+    # -- meta ----------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as con:
+            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (cheap check before re-syncing vectors)."""
+        return int(self.con.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- documents -------------------------------------------------------------
+
+    def document_by_source(self, source: str) -> sqlite3.Row | None:
+        return self.con.execute("SELECT * FROM documents WHERE source = ?", (source,)).fetchone()
+
+    def document(self, doc_id: str) -> sqlite3.Row | None:
+        return self.con.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+
+    def documents(self, doc_ids: Sequence[str] | None = None) -> list[sqlite3.Row]:
+        if doc_ids is None:
+            return self.con.execute("SELECT * FROM documents ORDER BY date DESC, title").fetchall()
+        if not doc_ids:
+            return []
+        marks = ",".join("?" * len(doc_ids))
+        return self.con.execute(f"SELECT * FROM documents WHERE id IN ({marks})", list(doc_ids)).fetchall()
+
+    def sources(self) -> dict[str, tuple[str, str]]:
+        """source → (doc id, content hash), for incremental ingest."""
+        rows = self.con.execute("SELECT source, id, content_hash FROM documents").fetchall()
+        return {r["source"]: (r["id"], r["content_hash"]) for r in rows}
+
+    def chunk_counts(self) -> dict[str, int]:
+        rows = self.con.execute("SELECT doc_id, COUNT(*) FROM chunks GROUP BY doc_id").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def replace_document(self, doc: DocumentRow, chunks: Sequence[ChunkRow], vectors: dict[str, bytes]) -> list[int]:
+        """Write a document and everything derived from it in one transaction; returns the new chunk ids."""
+        with self.transaction() as con:
+            old = con.execute("SELECT id FROM documents WHERE source = ? OR id = ?", (doc.source, doc.id)).fetchall()
+            for row in old:
+                self._delete_document(con, row["id"])
+            con.execute(
+                "INSERT INTO documents(id, source, content_hash, format, title, doc_type, date, page_count, size,"
+                " ingested_at, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.id, doc.source, doc.content_hash, doc.format, doc.title, doc.doc_type, doc.date,
+                    doc.page_count, doc.size, doc.ingested_at, json.dumps(doc.metadata, ensure_ascii=False),
+                ),
+            )
+            con.executemany(
+                "INSERT OR IGNORE INTO embeddings(key, vector) VALUES (?, ?)", list(vectors.items())
+            )
+            ids: list[int] = []
+            for chunk in chunks:
+                cur = con.execute(
+                    "INSERT INTO chunks(doc_id, ordinal, text, page, section, start, end, embed_key, metadata)"
+                    " VALUES (?,?,?,?,?,?,?,?,?)",
+                    (
+                        doc.id, chunk.ordinal, chunk.text, chunk.page, chunk.section, chunk.start, chunk.end,
+                        chunk.embed_key, json.dumps(chunk.metadata, ensure_ascii=False),
+                    ),
+                )
+                chunk_id = int(cur.lastrowid)  # type: ignore[arg-type]
+                ids.append(chunk_id)
+                con.execute("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)", (chunk_id, chunk.analysed))
+                con.executemany(
+                    "INSERT OR IGNORE INTO facets(name, value, chunk_id, doc_id) VALUES (?,?,?,?)",
+                    [(name, value, chunk_id, doc.id) for name, values in chunk.facets.items() for value in values],
+                )
+                con.execute("INSERT INTO vector_log(chunk_id, op) VALUES (?, 'add')", (chunk_id,))
+        return ids
+
+    def delete_document(self, doc_id: str) -> bool:
+        with self.transaction() as con:
+            return self._delete_document(con, doc_id)
+
+    @staticmethod
+    def _delete_document(con: sqlite3.Connection, doc_id: str) -> bool:
+        chunk_ids = [r[0] for r in con.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
+        con.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
+        con.executemany("INSERT INTO vector_log(chunk_id, op) VALUES (?, 'del')", [(i,) for i in chunk_ids])
+        con.execute("DELETE FROM facets WHERE doc_id = ?", (doc_id,))
+        con.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        cur = con.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        return cur.rowcount > 0
+
+    def update_metadata(
+        self, doc_id: str, doc_fields: dict[str, Any], chunk_updates: Sequence[tuple[int, dict[str, Any], dict[str, list[str]]]]
+    ) -> None:
+        """Rewrite metadata and facets without touching text or vectors (`acv reindex --metadata`)."""
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE documents SET title = ?, doc_type = ?, date = ?, metadata = ? WHERE id = ?",
+                (
+                    doc_fields["title"], doc_fields["doc_type"], doc_fields["date"],
+                    json.dumps(doc_fields["metadata"], ensure_ascii=False), doc_id,
+                ),
+            )
+            con.execute("DELETE FROM facets WHERE doc_id = ?", (doc_id,))
+            for chunk_id, metadata, facets in chunk_updates:
+                con.execute("UPDATE chunks SET metadata = ? WHERE id = ?", (json.dumps(metadata, ensure_ascii=False), chunk_id))
+                con.executemany(
+                    "INSERT OR IGNORE INTO facets(name, value, chunk_id, doc_id) VALUES (?,?,?,?)",
+                    [(name, value, chunk_id, doc_id) for name, values in facets.items() for value in values],
+                )
+
+    # -- chunks ------------------------------------------------------------------
+
+    def chunks_of(self, doc_id: str) -> list[sqlite3.Row]:
+        return self.con.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
+
+    def chunk(self, chunk_id: int) -> sqlite3.Row | None:
+        return self.con.execute("SELECT * FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
+
+    def chunks_with_documents(self, chunk_ids: Sequence[int]) -> dict[int, sqlite3.Row]:
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self.con.execute(
+            "SELECT c.id AS chunk_id, c.doc_id, c.ordinal, c.text, c.page, c.section, c.start, c.end,"
+            " c.metadata AS chunk_metadata, d.source, d.title, d.doc_type, d.date, d.format,"
+            " d.metadata AS doc_metadata"
+            f" FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({marks})",
+            list(chunk_ids),
+        ).fetchall()
+        return {int(r["chunk_id"]): r for r in rows}
+
+    def count(self, table: str) -> int:
+        if table not in ("documents", "chunks", "embeddings"):
+            raise ValueError(table)
+        return int(self.con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    # -- vectors -----------------------------------------------------------------
+
+    def existing_embeddings(self, keys: Iterable[str]) -> dict[str, bytes]:
+        keys = list(dict.fromkeys(keys))
+        out: dict[str, bytes] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.con.execute(f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", part):
+                out[row[0]] = row[1]
+        return out
+
+    def vectors_for(self, chunk_ids: Sequence[int] | None, dimension: int) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of the given chunks (all chunks when None) that have a cached vector."""
+        sql = "SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.key = c.embed_key"
+        rows: list[sqlite3.Row] = []
+        if chunk_ids is None:
+            rows = self.con.execute(sql + " ORDER BY c.id").fetchall()
+        else:
+            ids = list(chunk_ids)
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows.extend(self.con.execute(sql + f" WHERE c.id IN ({marks})", part).fetchall())
+        id_arr = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        vecs = np.empty((len(rows), dimension), dtype=np.float32)
+        for i, r in enumerate(rows):
+            vecs[i] = np.frombuffer(r[1], dtype=np.float32)
+        return id_arr, vecs
+
+    def chunks_missing_vectors(self) -> list[sqlite3.Row]:
+        return self.con.execute(
+            "SELECT c.id, c.embed_key FROM chunks c LEFT JOIN embeddings e ON e.key = c.embed_key WHERE e.key IS NULL"
+        ).fetchall()
+
+    def vector_log_since(self, seq: int) -> list[tuple[int, int, str]]:
+        return [tuple(r) for r in self.con.execute(
+            "SELECT seq, chunk_id, op FROM vector_log WHERE seq > ? ORDER BY seq", (seq,)
+        )]  # type: ignore[misc]
+
+    def last_log_seq(self) -> int:
+        row = self.con.execute("SELECT MAX(seq) FROM vector_log").fetchone()
+        return int(row[0] or 0)
+
+    def chunk_ids(self) -> np.ndarray:
+        rows = self.con.execute("SELECT id FROM chunks ORDER BY id").fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    # -- filters -------------------------------------------------------------------
+
+    @staticmethod
+    def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
+        """A subquery selecting the ids of chunks that pass `filters` (values always bound, never inlined)."""
+        where: list[str] = []
+        params: list[Any] = []
+        for name in ("axis", "theme", "city", "departement", "region", "doc_type"):
+            values = getattr(filters, name)
+            if values:
+                marks = ",".join("?" * len(values))
+                where.append(f"c.id IN (SELECT chunk_id FROM facets WHERE name = ? AND value IN ({marks}))")
+                params.append(name)
+                params.extend(values)
+        if filters.date_from or filters.date_to:
+            where.append("c.doc_id IN (SELECT id FROM documents WHERE date IS NOT NULL AND date >= ? AND date <= ?)")
+            params.append(filters.date_from or "0000-00-00")
+            params.append(filters.date_to or "9999-99-99")
+        if filters.exclude_docs:
+            marks = ",".join("?" * len(filters.exclude_docs))
+            where.append(f"c.doc_id NOT IN ({marks})")
+            params.extend(filters.exclude_docs)
+        if filters.exclude_cities:
+            marks = ",".join("?" * len(filters.exclude_cities))
+            where.append(
+                f"c.doc_id NOT IN (SELECT doc_id FROM facets WHERE name = 'city' AND value IN ({marks}))"
+            )
+            params.extend(filters.exclude_cities)
+        sql = "SELECT c.id FROM chunks c"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return sql, params
+
+    def allowed_chunk_ids(self, filters: Filters) -> np.ndarray:
+        sql, params = self.filter_sql(filters)
+        rows = self.con.execute(sql, params).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def facet_counts(self, chunk_ids: Sequence[int]) -> dict[str, dict[str, int]]:
+        """Number of distinct documents per facet value among the given chunks."""
+        out: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+        if not len(chunk_ids):
+            return out
+        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _hits(id INTEGER PRIMARY KEY)")
+        self.con.execute("DELETE FROM _hits")
+        self.con.executemany("INSERT OR IGNORE INTO _hits(id) VALUES (?)", [(int(i),) for i in chunk_ids])
+        rows = self.con.execute(
+            "SELECT f.name, f.value, COUNT(DISTINCT f.doc_id) FROM facets f JOIN _hits h ON h.id = f.chunk_id"
+            " GROUP BY f.name, f.value"
+        ).fetchall()
+        for name, value, n in rows:
+            out.setdefault(name, {})[value] = n
+        return out
+
+    def all_facet_counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+        for name, value, n in self.con.execute(
+            "SELECT name, value, COUNT(DISTINCT doc_id) FROM facets GROUP BY name, value"
+        ):
+            out.setdefault(name, {})[value] = n
+        return out
+
+    # -- lexical -------------------------------------------------------------------
+
+    def term_doc_freqs(self, terms: Sequence[str]) -> dict[str, int]:
+        if not terms:
+            return {}
+        marks = ",".join("?" * len(terms))
+        rows = self.con.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", list(terms)).fetchall()
+        return {r[0]: int(r[1]) for r in rows}

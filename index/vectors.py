@@ -1,0 +1,166 @@
+"""The dense side of the index: a FAISS file that follows the vectors kept in SQLite.
+
+The FAISS file is a cache of the store. Its settings (embedder, dimension,
+count, the store's log position, a checksum of the file) live in a JSON file
+beside it; both are written atomically (temporary file, fsync, rename). On
+open, the log entries the file has not seen are replayed; a file that is
+missing, torn or inconsistent is rebuilt from the stored vectors, which costs
+no embedding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from acv.errors import IndexMismatchError
+from index.ann import ANN, create_ann, load_ann
+from index.store import Store
+
+log = logging.getLogger(__name__)
+
+INDEX_FILE = "dense.faiss"
+CONFIG_FILE = "dense.json"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class DenseIndex:
+    """FAISS over the chunk vectors of one store, for one embedder."""
+
+    def __init__(self, store: Store, directory: Path, embedder_id: str, dimension: int) -> None:
+        self.store = store
+        self.directory = Path(directory)
+        self.embedder_id = embedder_id
+        self.dimension = dimension
+        self._lock = threading.RLock()
+        self._seq = 0
+        self._dirty = False
+        self.ann: ANN = self._open()
+
+    # -- opening ---------------------------------------------------------------
+
+    def _open(self) -> ANN:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        cfg_path = self.directory / CONFIG_FILE
+        idx_path = self.directory / INDEX_FILE
+        config: dict[str, Any] | None = None
+        if cfg_path.exists():
+            try:
+                config = json.loads(cfg_path.read_text("utf-8"))
+            except (OSError, ValueError):
+                log.warning("dense index settings unreadable; rebuilding from the store")
+        if config is not None and config.get("embedder") != self.embedder_id:
+            raise IndexMismatchError(
+                f"L'index a été construit avec le modèle « {config.get('embedder')} » ; le modèle configuré est "
+                f"« {self.embedder_id} ». Choisissez le même modèle (ACV_EMBEDDER) ou reconstruisez les vecteurs "
+                "avec « acv reindex --vectors ».",
+                {"index_embedder": config.get("embedder"), "configured_embedder": self.embedder_id},
+            )
+        ann: ANN | None = None
+        if config is not None and idx_path.exists():
+            try:
+                raw = idx_path.read_bytes()
+                if hashlib.sha256(raw).hexdigest() != config.get("sha256"):
+                    raise ValueError("checksum mismatch")
+                ann = load_ann(idx_path, config)
+                if ann.count() != config.get("count"):
+                    raise ValueError("count mismatch")
+                self._seq = int(config.get("log_seq", 0))
+            except Exception as exc:  # a torn or foreign file is never trusted
+                log.warning("dense index file rejected (%s); rebuilding from the store", exc)
+                ann = None
+        if ann is None:
+            ann = self._rebuild()
+        self.ann = ann
+        self.sync(force=True)
+        return self.ann
+
+    def _rebuild(self) -> ANN:
+        self._seq = self.store.last_log_seq()
+        ids, vecs = self.store.vectors_for(None, self.dimension)
+        ann = create_ann(self.dimension, expected_size=len(ids))
+        ann.add(ids, vecs)
+        self._dirty = True
+        return ann
+
+    # -- keeping up with the store ---------------------------------------------
+
+    def sync(self, force: bool = False) -> int:
+        """Apply the store's changes since the last sync; returns how many log entries were applied."""
+        with self._lock:
+            # MAX(seq) on the log's primary key is a cheap check, and unlike PRAGMA data_version it also
+            # sees commits made through this process's own connection.
+            if not force and self.store.last_log_seq() == self._seq:
+                return 0
+            entries = self.store.vector_log_since(self._seq)
+            if not entries:
+                return 0
+            final: dict[int, str] = {}
+            for _seq, chunk_id, op in entries:
+                final[chunk_id] = op
+            touched = np.fromiter(final.keys(), dtype=np.int64, count=len(final))
+            self.ann.remove(touched)  # idempotent: re-adding after a replay never duplicates
+            to_add = [cid for cid, op in final.items() if op == "add"]
+            ids, vecs = self.store.vectors_for(to_add, self.dimension)
+            self.ann.add(ids, vecs)
+            self._seq = entries[-1][0]
+            self._dirty = True
+            return len(entries)
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        self.sync()
+        with self._lock:
+            return self.ann.search(query, k, allowed)
+
+    def count(self) -> int:
+        return self.ann.count()
+
+    # -- saving ------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the FAISS file and then its settings, each atomically."""
+        with self._lock:
+            if not self._dirty and (self.directory / CONFIG_FILE).exists():
+                return
+            idx_path = self.directory / INDEX_FILE
+            tmp = idx_path.with_name(idx_path.name + ".build")
+            self.ann.save(tmp)
+            raw = tmp.read_bytes()
+            tmp.unlink()
+            _atomic_write(idx_path, raw)
+            config = self.ann.config() | {
+                "embedder": self.embedder_id,
+                "dimension": self.dimension,
+                "count": self.ann.count(),
+                "log_seq": self._seq,
+                "sha256": hashlib.sha256(raw).hexdigest(),
+            }
+            _atomic_write(self.directory / CONFIG_FILE, json.dumps(config, indent=2).encode())
+            self._dirty = False
+
+    @staticmethod
+    def saved_embedder(directory: Path) -> str | None:
+        try:
+            return json.loads((Path(directory) / CONFIG_FILE).read_text("utf-8")).get("embedder")
+        except (OSError, ValueError):
+            return None

@@ -1,0 +1,417 @@
+"""PDF reader: text page by page with pypdf, rebuilt into headings, paragraphs, lists and tables.
+
+pypdf gives the text of each page and, through its visitor, the font and
+position of every run of text; that is enough to tell running headers and
+footers, headings (bold or larger type, numbering), paragraph gaps and
+table rows apart without a layout engine.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+from acv.errors import UnreadableFileError
+from acv.records import Block, ParsedDocument
+from ingest import boilerplate
+from ingest.readers._common import (
+    BULLET_RE,
+    date_lines,
+    heading_level,
+    is_upper_heading,
+    join_lines,
+    normalize_space,
+    word_count,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 2000
+MAX_PAGE_CHARS = 2_000_000
+MAX_DOC_CHARS = 20_000_000
+_EDGE_LINES = 2  # lines at each end of a page that may be running header/footer
+_MARGIN = 0.08  # fraction of the page height considered top/bottom margin
+
+
+class _PageTooLong(Exception):
+    """Raised from the visitor to stop extracting a page past its character budget."""
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    x: float | None = None
+    y: float | None = None
+    size: float = 0.0
+    bold: bool = False
+    top: bool = False
+    bottom: bool = False
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Run:
+    text: str
+    x: float
+    y: float
+    size: float
+    bold: bool
+
+
+def read(path: Path, data: bytes) -> ParsedDocument:
+    """Parse a PDF held in memory; raise UnreadableFileError with a French reason."""
+    reader = _open(data)
+    warnings: list[str] = []
+    try:
+        n_pages = len(reader.pages)
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on broken trees
+        raise UnreadableFileError("PDF endommagé ou tronqué : arborescence des pages illisible") from exc
+    if n_pages == 0:
+        raise UnreadableFileError("PDF endommagé ou tronqué : aucune page trouvée")
+    if n_pages > MAX_PAGES:
+        warnings.append(f"seules les {MAX_PAGES} premières pages sur {n_pages} ont été lues")
+
+    pages: list[list[_Line]] = []
+    total = 0
+    failed = 0
+    for index in range(min(n_pages, MAX_PAGES)):
+        try:
+            lines, height, truncated = _page_lines(reader.pages[index], index + 1)
+        except MemoryError as exc:
+            raise UnreadableFileError("PDF trop volumineux une fois décompressé") from exc
+        except RecursionError as exc:
+            raise UnreadableFileError("PDF endommagé : structure trop profondément imbriquée") from exc
+        except Exception as exc:  # noqa: BLE001 - one broken page must not sink the document
+            log.warning("%s: page %d unreadable: %s", path, index + 1, exc)
+            failed += 1
+            lines, height, truncated = [], None, False
+        if truncated:
+            warnings.append(f"texte de la page {index + 1} tronqué (page trop volumineuse)")
+        _mark_edges(lines, height)
+        pages.append(lines)
+        total += sum(len(line.text) for line in lines)
+        if total > MAX_DOC_CHARS:
+            warnings.append(f"lecture arrêtée à la page {index + 1} (texte trop volumineux)")
+            break
+    if failed == len(pages):
+        raise UnreadableFileError("PDF endommagé ou tronqué : aucune page lisible")
+
+    pages = _strip_furniture(pages)
+    blocks = _to_blocks(pages)
+    if not blocks:
+        raise UnreadableFileError("aucun texte extractible (PDF image sans OCR)")
+    if failed:
+        warnings.append(f"{failed} page(s) illisible(s) ignorée(s)")
+
+    info = _info(reader)
+    all_lines = [line.text for page in pages for line in page]
+    meta: dict[str, Any] = {"pdf": {**info, "dates_text": date_lines(all_lines)}}
+    if warnings:
+        meta["warnings"] = warnings
+    title = _meaningful_title(info.get("title")) or _first_heading(blocks)
+    return ParsedDocument.build(
+        source=str(path), format="pdf", blocks=blocks, title=title, meta=meta, page_count=n_pages
+    )
+
+
+def _open(data: bytes) -> PdfReader:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+    except MemoryError as exc:
+        raise UnreadableFileError("PDF trop volumineux une fois décompressé") from exc
+    except Exception as exc:  # noqa: BLE001 - PdfReadError, ValueError, KeyError… on broken files
+        raise UnreadableFileError("PDF endommagé ou tronqué") from exc
+    if reader.is_encrypted:
+        try:
+            ok = reader.decrypt("")
+        except DependencyError as exc:
+            raise UnreadableFileError("PDF chiffré avec un algorithme non pris en charge") from exc
+        except Exception as exc:  # noqa: BLE001
+            raise UnreadableFileError("PDF chiffré : mot de passe requis") from exc
+        if not ok:
+            raise UnreadableFileError("PDF chiffré : mot de passe requis")
+    return reader
+
+
+def _page_lines(page: Any, number: int) -> tuple[list[_Line], float | None, bool]:
+    """Runs of text with their font and position, grouped into lines as pypdf wrote them."""
+    runs: list[tuple[str, _Run | None]] = []
+    budget = [MAX_PAGE_CHARS]
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if not text:
+            return
+        budget[0] -= len(text)
+        if budget[0] < 0:
+            raise _PageTooLong
+        try:
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+            name = str(font.get("/BaseFont", "")) if font else ""
+        except (TypeError, IndexError, AttributeError, ValueError):
+            runs.append((text, None))
+            return
+        bold = bool(re.search(r"bold|black|heavy|semibold|demi", name, re.IGNORECASE))
+        runs.append((text, _Run(text, float(x), float(y), float(size or 0) * float(scale or 1), bold)))
+
+    truncated = False
+    try:
+        page.extract_text(visitor_text=visit)
+    except _PageTooLong:
+        truncated = True
+    height: float | None
+    try:
+        height = float(page.mediabox.height)
+    except Exception:  # noqa: BLE001
+        height = None
+    return _group_lines(runs, number), height, truncated
+
+
+def _group_lines(runs: list[tuple[str, _Run | None]], number: int) -> list[_Line]:
+    lines: list[_Line] = []
+    pieces: list[tuple[str, _Run | None]] = []
+
+    def close() -> None:
+        text = normalize_space("".join(t for t, _ in pieces))
+        if text:
+            located = [r for t, r in pieces if r is not None and t.strip()]
+            line = _Line(text=text, page=number)
+            if located:
+                chars: Counter[float] = Counter()
+                bold_chars = 0
+                for run in located:
+                    n = len(run.text.strip())
+                    chars[round(run.size, 1)] += n
+                    bold_chars += n if run.bold else 0
+                line.x, line.y = located[0].x, located[0].y
+                line.size = chars.most_common(1)[0][0]
+                line.bold = bold_chars * 2 > sum(chars.values())
+            lines.append(line)
+        pieces.clear()
+
+    for text, run in runs:
+        parts = text.split("\n")
+        for i, part in enumerate(parts):
+            if part:
+                pieces.append((part, run))
+            if i < len(parts) - 1:
+                close()
+    close()
+    return _merge_rows(lines)
+
+
+def _merge_rows(lines: list[_Line]) -> list[_Line]:
+    """Consecutive lines on the same baseline, left to right, are the cells of a table row."""
+    merged: list[_Line] = []
+    for line in lines:
+        prev = merged[-1] if merged else None
+        if (prev is not None and prev.y is not None and line.y is not None and prev.x is not None
+                and line.x is not None and abs(prev.y - line.y) < 1.5 and line.x > prev.x):
+            if not prev.cells:
+                prev.cells = [prev.text]
+            prev.cells.append(line.text)
+            prev.text = " | ".join(prev.cells)
+            prev.x = line.x
+            continue
+        merged.append(line)
+    return merged
+
+
+def _mark_edges(lines: list[_Line], height: float | None) -> None:
+    for i, line in enumerate(lines):
+        in_top = in_bottom = False
+        if height and line.y is not None:
+            in_top = line.y > height * (1 - _MARGIN)
+            in_bottom = line.y < height * _MARGIN
+        line.top = i < _EDGE_LINES or in_top
+        line.bottom = i >= len(lines) - _EDGE_LINES or in_bottom
+
+
+def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """Drop running headers/footers and page numbers, keeping a larger-type first-page title."""
+    repeated = boilerplate.repeated_furniture(pages)
+    sizes = [ln.size for page in pages for ln in page if boilerplate.line_key(ln.text) in repeated and ln.size]
+    furniture_size = statistics.median(sizes) if sizes else 0.0
+    kept_pages: list[list[_Line]] = []
+    for lines in pages:
+        kept: list[_Line] = []
+        for line in lines:
+            edge = line.top or line.bottom
+            if edge and boilerplate.line_key(line.text) in repeated:
+                if not (furniture_size and line.size > furniture_size * 1.2):
+                    continue
+            if boilerplate.is_explicit_page_number(line.text) or (edge and boilerplate.is_page_number(line.text)):
+                continue
+            kept.append(line)
+        kept_pages.append(kept)
+    return kept_pages
+
+
+def _body_size(pages: list[list[_Line]]) -> float:
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            if line.size:
+                sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _leading(pages: list[list[_Line]]) -> dict[float, float]:
+    """Usual distance between two lines of one paragraph, per font size."""
+    gaps: dict[float, list[float]] = {}
+    for lines in pages:
+        for a, b in zip(lines, lines[1:]):
+            if a.y is None or b.y is None or not a.size or a.size != b.size:
+                continue
+            gap = a.y - b.y
+            if 0 < gap < a.size * 3:
+                gaps.setdefault(a.size, []).append(gap)
+    return {size: min(values) for size, values in gaps.items() if values}
+
+
+def _classify(line: _Line, body: float, size_rank: dict[float, int]) -> tuple[str, int]:
+    """Kind and heading level of one line."""
+    text = line.text
+    if line.cells:
+        return "table", 0
+    if BULLET_RE.match(text):
+        return "list_item", 0
+    level = heading_level(text)
+    short = word_count(text) <= 20 and not text.endswith((".", ";", ",", ":"))
+    styled = bool(body) and (line.size >= body * 1.15 or (line.bold and line.size >= body * 0.95))
+    if styled and short:
+        return "heading", level or size_rank.get(line.size, 2 if line.bold else 1)
+    if level is not None:
+        return "heading", level
+    if is_upper_heading(text):
+        return "heading", 1
+    return "paragraph", 0
+
+
+def _to_blocks(pages: list[list[_Line]]) -> list[Block]:
+    body = _body_size(pages)
+    leading = _leading(pages)
+    bigger = sorted({ln.size for p in pages for ln in p if body and ln.size >= body * 1.15}, reverse=True)
+    size_rank = {size: i + 1 for i, size in enumerate(bigger[:5])}
+    blocks: list[Block] = []
+    for lines in pages:
+        current: list[str] = []
+        kind = "paragraph"
+        level = 0
+        prev: _Line | None = None
+        page_width = max((len(ln.text) for ln in lines), default=0)
+
+        def flush() -> None:
+            nonlocal current
+            if current:
+                if kind == "table":
+                    text = "\n".join(current)
+                else:
+                    text = join_lines(current)
+                    if kind == "list_item":
+                        text = BULLET_RE.sub("", text, count=1)
+                if text:
+                    blocks.append(Block(text=text, kind=kind, page=lines[0].page, level=level))  # type: ignore[arg-type]
+            current = []
+
+        for line in lines:
+            line_kind, line_level = _classify(line, body, size_rank)
+            gap = _is_gap(prev, line, leading)
+            continues = False
+            if prev is not None and current and kind == "table" and line_kind == "table":
+                continues = True
+            elif prev is not None and current and not gap:
+                same_style = prev.size == line.size and prev.bold == line.bold
+                if kind == "heading":
+                    # a wrapped title: same type, not itself a new numbered title
+                    continues = bool(body) and same_style and line_kind == "heading" and heading_level(line.text) is None
+                elif kind in ("paragraph", "list_item") and line_kind == "paragraph":
+                    continues = same_style if (prev.size and line.size) else not _ends_paragraph(prev, page_width)
+            if continues:
+                current.append(line.text)
+            else:
+                flush()
+                kind, level = line_kind, line_level
+                current = [line.text]
+            prev = line
+        flush()
+    return blocks
+
+
+def _is_gap(prev: _Line | None, line: _Line, leading: dict[float, float]) -> bool:
+    """Extra vertical space between two lines: a paragraph break."""
+    if prev is None or prev.y is None or line.y is None:
+        return False
+    distance = prev.y - line.y
+    if distance <= 0:  # new column or out-of-order text
+        return True
+    usual = leading.get(prev.size) or (prev.size * 1.2 if prev.size else 0)
+    return bool(usual) and distance > usual * 1.3
+
+
+def _ends_paragraph(prev: _Line, page_width: int) -> bool:
+    return prev.text.endswith((".", "!", "?", ":", "»")) and len(prev.text) < page_width * 0.8
+
+
+def _info(reader: PdfReader) -> dict[str, Any]:
+    info: dict[str, Any] = {"title": None, "author": None, "subject": None, "creation_date": None}
+    try:
+        meta = reader.metadata
+    except Exception:  # noqa: BLE001
+        return info
+    if not meta:
+        return info
+    for key, attr in (("title", "title"), ("author", "author"), ("subject", "subject")):
+        try:
+            value = getattr(meta, attr)
+        except Exception:  # noqa: BLE001
+            value = None
+        if isinstance(value, str) and normalize_space(value):
+            info[key] = normalize_space(value)
+    try:
+        created = meta.creation_date
+        info["creation_date"] = created.isoformat() if created else None
+    except Exception:  # noqa: BLE001 - unparseable date strings
+        raw = meta.get("/CreationDate")
+        info["creation_date"] = None
+        if raw:
+            info["creation_date_raw"] = str(raw)
+    return info
+
+
+_NOT_A_TITLE = re.compile(
+    r"^(?:untitled|sans titre|document\d*|microsoft word|diapositive \d+)$|\.(?:docx?|odt|pdf|indd|pptx?|xlsx?|rtf)$",
+    re.IGNORECASE,
+)
+
+
+def _meaningful_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    title = re.sub(r"^Microsoft (?:Word|PowerPoint) - ", "", title).strip()
+    if _NOT_A_TITLE.search(title) or word_count(title) < 2:
+        return None
+    return title
+
+
+def _first_heading(blocks: list[Block]) -> str | None:
+    headings = [b for b in blocks if b.kind == "heading"]
+    if not headings:
+        return None
+    top = min(b.level or 9 for b in headings[:10])
+    for block in headings[:10]:
+        if (block.level or 9) == top:
+            return block.text
+    return headings[0].text
