@@ -231,7 +231,7 @@ class Ingestor:
             previous = known.get(source)
             if previous and previous[1] == content_hash:
                 return FileOutcome(source, "unchanged", "Inchangé.", previous[0])
-            parsed = read_file(path, max_bytes=self.max_bytes, data=data)
+            parsed = read_file(path, max_bytes=self.max_bytes)
             status = "updated" if previous else ("moved" if content_hash in by_hash else "added")
             outcome = self.store_parsed(parsed, content_hash, len(data), status)
             known[source] = (outcome.doc_id or "", content_hash)

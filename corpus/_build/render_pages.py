@@ -85,6 +85,9 @@ def load_sources(kind: str) -> list[dict[str, Any]]:
 def render_html(env: Environment, doc: dict[str, Any], folder: str) -> Path:
     """Fill the site template of a document and write the page."""
     template = env.get_template(f"{doc['site']['template']}.html.j2")
+    month = int(doc["date"][5:7])
+    offset = "+02:00" if 4 <= month <= 10 else "+01:00"  # rough French summer time, enough for a demo
+    doc["published_iso"] = f"{doc['date']}T{doc.get('time', '10:00:00')}{offset}"
     html = template.render(
         doc=doc,
         site=doc["site"],

@@ -1,0 +1,39 @@
+"""Sums of money in French text, normalised to euros: "1,2 M€", "3 400 000 €", "5 milliards d'euros"."""
+
+from __future__ import annotations
+
+import re
+
+from acv.records import Amount
+
+_SEP = r"[ \u00a0\u202f\u2009.]"
+_NUMBER = rf"(?P<num>\d{{1,3}}(?:{_SEP}\d{{3}})+(?:,\d+)?|\d+(?:[.,]\d+)?)"
+_MULT = r"(?P<mult>milliards?|mds?|mrds?|md|millions?|mios?|m|k|milliers?)"
+_EURO = r"(?P<cur>€|euros?|eur\b)"
+_TAX = r"(?:\s?(?:ht|ttc|h\.t\.|t\.t\.c\.))?"
+AMOUNT_RE = re.compile(
+    rf"(?<![\w,.]){_NUMBER}[ \u00a0\u202f\u2009]?(?:{_MULT}\.?[ \u00a0\u202f\u2009]?(?:d['’]\s?|de\s)?)?{_EURO}{_TAX}(?![\w])",
+    re.IGNORECASE,
+)
+_FACTORS = {"milliard": 1e9, "md": 1e9, "mds": 1e9, "mrd": 1e9, "mrds": 1e9, "million": 1e6, "m": 1e6,
+            "mio": 1e6, "mios": 1e6, "k": 1e3, "millier": 1e3}
+
+
+def _value(num: str, mult: str | None) -> float:
+    num = num.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+    if re.fullmatch(r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?", num):
+        num = num.replace(" ", "").replace(".", "")
+    value = float(num.replace(",", "."))
+    if mult:
+        m = mult.lower().rstrip(".")
+        factor = _FACTORS.get(m) or _FACTORS.get(m.rstrip("s")) or 1.0
+        value *= factor
+    return value
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every sum of money in euros, in order of appearance."""
+    out: list[Amount] = []
+    for m in AMOUNT_RE.finditer(text):
+        out.append(Amount(text=m.group(0).strip(), value=_value(m.group("num"), m.group("mult"))))
+    return out

@@ -1,0 +1,115 @@
+"""Turn a file into a ParsedDocument: detect the format by content, then call its reader.
+
+The format is decided from the bytes (PDF signature, HTML markup) before the
+extension, because saved web pages and exported PDFs are often misnamed.
+Every failure is an UnreadableFileError with a French reason, so that one bad
+file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from acv.errors import AcvError, FileTooLargeError, UnreadableFileError, UnsupportedFormatError
+from acv.records import ParsedDocument
+from ingest.readers import html, markdown, pdf, text
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".text")
+
+READERS: dict[str, Callable[[Path, bytes], ParsedDocument]] = {
+    "pdf": pdf.read,
+    "html": html.read,
+    "markdown": markdown.read,
+    "text": text.read,
+}
+
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_HTML_TAGS = re.compile(rb"<(?:html|head|body)[\s>]", re.IGNORECASE)
+_HTML_SOME_TAGS = re.compile(rb"<(?:p|div|title|h[1-6]|article|main|section|meta|table|ul)[\s>/]", re.IGNORECASE)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
+    """Read one document; `max_bytes` defaults to the configured `max_file_mb`."""
+    path = Path(path)
+    limit = max_bytes if max_bytes is not None else _default_limit()
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise FileTooLargeError(
+                f"fichier trop volumineux : {size / 1_048_576:.1f} Mo (maximum {limit / 1_048_576:.1f} Mo)",
+                {"size": size, "max_bytes": limit},
+            )
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except AcvError:
+        raise
+    except IsADirectoryError as exc:
+        raise UnreadableFileError("ce chemin est un dossier, pas un fichier") from exc
+    except FileNotFoundError as exc:
+        raise UnreadableFileError("fichier introuvable") from exc
+    except PermissionError as exc:
+        raise UnreadableFileError("lecture du fichier refusée (droits insuffisants)") from exc
+    except OSError as exc:
+        raise UnreadableFileError(f"lecture du fichier impossible : {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise FileTooLargeError(f"fichier trop volumineux (maximum {limit / 1_048_576:.1f} Mo)")
+    fmt = detect_format(path, data)
+    try:
+        return READERS[fmt](path, data)
+    except AcvError:
+        raise
+    except RecursionError as exc:
+        raise UnreadableFileError("document trop profondément imbriqué") from exc
+    except MemoryError as exc:
+        raise UnreadableFileError("document trop volumineux une fois décompressé") from exc
+    except Exception as exc:  # noqa: BLE001 - a library bug on one file must not stop the batch
+        log.exception("unexpected error while reading %s", path)
+        raise UnreadableFileError(f"lecture impossible ({type(exc).__name__})") from exc
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    """"pdf", "html", "markdown" or "text", from the content first and the extension second."""
+    if not data.strip():
+        raise UnreadableFileError("fichier vide")
+    head = data[:8192]
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if _looks_binary(head):
+        raise UnsupportedFormatError("format non pris en charge : contenu binaire (ni PDF, ni HTML, ni texte)")
+    suffix = path.suffix.lower()
+    if _HTML_START.match(head) or (suffix not in (".md", ".markdown") and _HTML_TAGS.search(head)):
+        return "html"
+    if suffix in (".html", ".htm", ".xhtml"):
+        return "html" if _HTML_SOME_TAGS.search(head) else "text"
+    if suffix in (".md", ".markdown"):
+        return "markdown"
+    if suffix in (".txt", ".text", ""):
+        return "text"
+    raise UnsupportedFormatError(
+        f"format non pris en charge : extension « {suffix} » (formats acceptés : PDF, HTML, Markdown, texte)"
+    )
+
+
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes or many control characters: not a text document (UTF-16 with a BOM is text)."""
+    if head.startswith(_BOMS[1:]):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def _default_limit() -> int:
+    try:
+        from acv.settings import get_settings
+
+        return get_settings().max_file_mb * 1024 * 1024
+    except Exception:  # noqa: BLE001 - settings unavailable: fall back to the documented default
+        return 50 * 1024 * 1024

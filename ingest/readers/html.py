@@ -1,0 +1,278 @@
+"""HTML reader: the article's own content, without the site around it.
+
+Pages saved from prefecture or city sites carry menus, cookie banners,
+breadcrumbs and « À lire aussi » lists; indexing those would make every page
+match every query. We keep <article>, else <main>, else the densest text
+container, after removing the chrome, and we collect dates and <meta> tags
+for document understanding.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from acv.errors import UnreadableFileError
+from acv.records import Block, ParsedDocument
+from ingest import boilerplate
+from ingest.readers._common import date_lines, decode_bytes, normalize_space, word_count
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "aside", "footer",
+              "button", "select", "object", "embed", "canvas", "dialog", "menu")
+_DROP_ROLES = re.compile(r"^(?:navigation|banner|contentinfo|complementary|search|dialog|alertdialog)$", re.I)
+_KEEP_ALWAYS = ("html", "body", "main", "article")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_ATOMIC = {"p": "paragraph", "pre": "paragraph", "dt": "paragraph", "dd": "paragraph",
+           "figcaption": "paragraph", "caption": "paragraph", "summary": "paragraph", "address": "paragraph"}
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body dd details dialog div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr td th ul summary "
+    "caption center br".split()
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_DATE_HOLDERS = ("p", "div", "span", "li", "dd", "small", "em", "footer", "header", "section", "time")
+_BLOCK_HOLDERS = ("p", "div", "li", "dd", "section", "footer", "header", "table")
+_TITLE_SITE_HINT = re.compile(r"gouv|\.fr\b|www\.|préfecture|prefecture|ministère|mairie|ville de|agence", re.I)
+
+
+def read(path: Path, data: bytes) -> ParsedDocument:
+    """Parse an HTML page; raise UnreadableFileError with a French reason."""
+    text = decode_bytes(data, _declared_charset(data))
+    try:
+        soup = BeautifulSoup(text, "lxml")
+        meta = _page_meta(soup)
+        _remove_chrome(soup)
+        container = _main_container(soup)
+        meta["time"] = _times(container)
+        blocks = _blocks(container) if container is not None else []
+    except RecursionError as exc:
+        raise UnreadableFileError("page HTML trop profondément imbriquée") from exc
+    if not blocks:
+        raise UnreadableFileError("aucun texte extractible dans la page HTML")
+    title = _title(meta, blocks)
+    return ParsedDocument.build(source=str(path), format="html", blocks=blocks, title=title, meta={"html": meta})
+
+
+def _declared_charset(data: bytes) -> str | None:
+    head = data[:4096]
+    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii", "ignore") if match else None
+
+
+def _meta_content(soup: BeautifulSoup, **attrs: str) -> str | None:
+    tag = soup.find("meta", attrs=attrs)
+    if isinstance(tag, Tag):
+        value = tag.get("content")
+        if isinstance(value, str) and value.strip():
+            return normalize_space(value)
+    return None
+
+
+def _page_meta(soup: BeautifulSoup) -> dict[str, Any]:
+    """Metadata and date lines of the whole page, read before the chrome is removed."""
+    title_tag = soup.find("title")
+    h1 = soup.find("h1")
+    html_tag = soup.find("html")
+    lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
+    for bad in soup.find_all(("script", "style", "noscript", "template")):
+        bad.decompose()
+    # a date line is often split over tags (« Publié le <time>…</time> »): read short elements whole
+    lines = [tag.get_text(" ") for tag in soup.find_all(_DATE_HOLDERS) 
+             if len(tag.get_text()) < 200 and tag.find(_BLOCK_HOLDERS) is None]
+    return {
+        "title": normalize_space(title_tag.get_text()) if isinstance(title_tag, Tag) else None,
+        "h1": normalize_space(h1.get_text(" ")) if isinstance(h1, Tag) else None,
+        "og:title": _meta_content(soup, property="og:title"),
+        "og:site_name": _meta_content(soup, property="og:site_name"),
+        "article:published_time": _meta_content(soup, property="article:published_time"),
+        "article:modified_time": _meta_content(soup, property="article:modified_time"),
+        "og:type": _meta_content(soup, property="og:type"),
+        "description": _meta_content(soup, name="description") or _meta_content(soup, property="og:description"),
+        "lang": lang if isinstance(lang, str) else None,
+        "dates_text": date_lines(lines),
+    }
+
+
+def _attr_text(tag: Tag) -> str:
+    classes = tag.get("class") or []
+    if isinstance(classes, str):
+        classes = [classes]
+    ident = tag.get("id") or ""
+    return " ".join([str(ident), *map(str, classes)])
+
+
+def _remove_chrome(soup: BeautifulSoup) -> None:
+    """Drop navigation, banners, sharing widgets and « À lire aussi » sections."""
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in soup.find_all(_DROP_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    for tag in soup.find_all("header"):
+        if not tag.decomposed and tag.find("h1") is None:
+            tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.name in _KEEP_ALWAYS:
+            continue
+        role = tag.get("role")
+        if (isinstance(role, str) and _DROP_ROLES.match(role)) or tag.has_attr("hidden") or \
+                boilerplate.is_chrome_attr(_attr_text(tag)):
+            if tag.find(("h1", "main", "article")) is None:
+                tag.decompose()
+    for heading in soup.find_all(_HEADINGS):
+        if heading.decomposed or not boilerplate.is_related_heading(heading.get_text(" ")):
+            continue
+        parent = heading.parent
+        if isinstance(parent, Tag) and parent.name in ("section", "div") and parent.find("h1") is None \
+                and parent.name not in _KEEP_ALWAYS and len(parent.find_all(_HEADINGS)) == 1:
+            parent.decompose()
+            continue
+        # otherwise drop the heading and what follows it up to the next heading of the same rank
+        level = int(heading.name[1])
+        for sibling in list(heading.find_next_siblings()):
+            if sibling.name in _HEADINGS and int(sibling.name[1]) <= level:
+                break
+            sibling.decompose()
+        heading.decompose()
+
+
+def _text_len(tag: Tag) -> int:
+    return len(normalize_space(tag.get_text(" ")))
+
+
+def _main_container(soup: BeautifulSoup) -> Tag | None:
+    """<article>, else <main>, else role=main, else the element holding most paragraph text."""
+    articles = [a for a in soup.find_all("article") if _text_len(a) > 0]
+    if articles:
+        return max(articles, key=_text_len)
+    main = soup.find("main") or soup.find(attrs={"role": "main"})
+    if isinstance(main, Tag) and _text_len(main) > 0:
+        return main
+    scores: dict[int, tuple[float, Tag]] = {}
+    for p in soup.find_all(("p", "li", "h2", "h3", "td")):
+        length = len(normalize_space(p.get_text(" ")))
+        if length < 25:
+            continue
+        for weight, parent in ((1.0, p.parent), (0.5, p.parent.parent if p.parent else None)):
+            if isinstance(parent, Tag) and parent.name not in ("html", "[document]"):
+                score, _ = scores.get(id(parent), (0.0, parent))
+                scores[id(parent)] = (score + weight * length, parent)
+    if scores:
+        return max(scores.values(), key=lambda item: item[0])[1]
+    body = soup.find("body")
+    return body if isinstance(body, Tag) else None
+
+
+def _times(container: Tag | None) -> list[str]:
+    if container is None:
+        return []
+    values: list[str] = []
+    for tag in container.find_all("time"):
+        value = tag.get("datetime")
+        value = value if isinstance(value, str) and value.strip() else tag.get_text(" ")
+        value = normalize_space(value)
+        if value and value not in values:
+            values.append(value)
+    return values
+
+
+def _is_layout_table(table: Tag) -> bool:
+    if table.find(("table", *_HEADINGS, "ul", "ol", "article", "section")) is not None:
+        return True
+    return any(word_count(cell.get_text(" ")) > 120 for cell in table.find_all(("td", "th")))
+
+
+def _table_rows(table: Tag) -> list[str]:
+    rows: list[str] = []
+    for tr in table.find_all("tr"):
+        cells = [normalize_space(c.get_text(" ")) for c in tr.find_all(("td", "th"))]
+        cells = [c for c in cells if c]
+        if cells:
+            rows.append(" | ".join(cells))
+    return rows
+
+
+def _blocks(container: Tag) -> list[Block]:
+    """Walk the container in document order without recursion (deep pages must not overflow)."""
+    blocks: list[Block] = []
+    inline: list[str] = []
+    inline_kind = ["paragraph"]
+
+    def add(text: str, kind: str, level: int = 0) -> None:
+        text = normalize_space(text)
+        if text and not boilerplate.is_chrome_line(text):
+            blocks.append(Block(text=text, kind=kind, level=level))  # type: ignore[arg-type]
+
+    def flush() -> None:
+        if inline:
+            add("".join(inline), inline_kind[-1])
+            inline.clear()
+
+    # stack items: a node to visit, or a marker string to pop the list-item context
+    stack: list[Any] = [container]
+    first = True
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and not isinstance(node, NavigableString):
+            flush()
+            inline_kind.pop()
+            continue
+        if isinstance(node, NavigableString):
+            inline.append(str(node))
+            continue
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        if not first and name not in _BLOCK_TAGS:
+            stack.extend(reversed(list(node.children)))
+            continue
+        first = False
+        if name == "br":
+            inline.append(" ")
+            continue
+        flush()
+        if name in _HEADINGS:
+            add(node.get_text(" "), "heading", int(name[1]))
+        elif name in _ATOMIC:
+            add(node.get_text(" "), "list_item" if inline_kind[-1] == "list_item" else _ATOMIC[name])
+        elif name == "table" and not _is_layout_table(node):
+            caption = node.find("caption")
+            if isinstance(caption, Tag):
+                add(caption.get_text(" "), "paragraph")
+            rows = _table_rows(node)
+            if rows:
+                blocks.append(Block(text="\n".join(rows), kind="table"))
+        elif name == "li":
+            inline_kind.append("list_item")
+            stack.append("end-li")
+            stack.extend(reversed(list(node.children)))
+        else:
+            stack.extend(reversed(list(node.children)))
+    flush()
+    return blocks
+
+
+def _strip_site_suffix(title: str, site: str | None) -> str:
+    parts = re.split(r"\s+\|\s+", title)
+    title = parts[0] if word_count(parts[0]) >= 2 else title
+    match = re.match(r"^(.*\S)\s+[-–—:]{1,2}\s+([^-–—]+)$", title)
+    if match:
+        tail = match.group(2).strip()
+        if (site and tail.lower() == site.lower()) or _TITLE_SITE_HINT.search(tail):
+            title = match.group(1)
+    return title.strip()
+
+
+def _title(meta: dict[str, Any], blocks: list[Block]) -> str | None:
+    site = meta.get("og:site_name")
+    for candidate in (meta.get("og:title"), meta.get("h1"), meta.get("title")):
+        if candidate:
+            stripped = _strip_site_suffix(candidate, site)
+            if stripped:
+                return stripped
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    return headings[0] if headings else None
