@@ -379,6 +379,7 @@ class KnowledgeBase:
             "title": row["title"],
             "doc_type": row["doc_type"],
             "date": row["date"],
+            "format": row["format"],
             "cities": [c for c in cities if c],
             "departements": sorted({c["departement"] for c in cities if c} | set(doc_meta.get("departements", []))),
             "regions": sorted({c["region"] for c in cities if c} | set(doc_meta.get("regions", []))),
@@ -479,6 +480,12 @@ class KnowledgeBase:
             for c in chunks
         ]
         return out
+
+    def document_by_content(self, content_hash: str) -> str | None:
+        """The id of a stored document with these exact bytes (sha256), so an upload is not stored twice."""
+        row = self.store.con.execute("SELECT id FROM documents WHERE content_hash = ? LIMIT 1",
+                                     (content_hash,)).fetchone()
+        return None if row is None else str(row[0])
 
     def document_file(self, doc_id: str) -> Path:
         row = self.store.document(doc_id)

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     max_upload_mb: int = 50
     max_query_chars: int = 500
     max_k: int = 100
+    rate_limit_per_minute: int = Field(600, ge=0, description="Requests per minute and client IP (0 = no limit).")
     parse_timeout_s: float = 60.0
 
     # Reference data

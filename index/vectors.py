@@ -22,6 +22,8 @@ import numpy as np
 
 from acv.errors import IndexMismatchError
 from index.ann import ANN, create_ann, load_ann
+from index.ann.factory import APPROXIMATE_FROM
+from index.ann.faiss_flat import FaissFlat
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -125,6 +127,9 @@ class DenseIndex:
             self.ann.add(ids, vecs)
             self._seq = entries[-1][0]
             self._dirty = True
+            if self.ann.kind == FaissFlat.kind and self.ann.count() >= APPROXIMATE_FROM:
+                # Grown past what exact search affords: switch to the approximate index, trained on all vectors.
+                self.ann = self._rebuild()
             return len(entries)
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -382,12 +382,15 @@ class StoryBuilder:
         if c.is_avenant:
             self.paras(self.d["objet"])
             return
-        self.p(f"La présente convention-cadre a pour objet de décrire les modalités de mise en "
-               f"œuvre du programme Action cœur de ville à {c.town}. Elle précise les engagements "
-               f"réciproques des Parties, le diagnostic partagé, la stratégie de revitalisation du "
-               f"centre-ville, le plan d'action décliné selon les cinq axes du programme et la "
-               f"maquette financière prévisionnelle, d'un montant total de "
-               f"{euros(self.d['total'])}.")
+        if self.d.get("objet"):
+            self.paras(self.d["objet"])
+        else:
+            self.p(f"La présente convention-cadre a pour objet de décrire les modalités de mise en "
+                   f"œuvre du programme Action cœur de ville à {c.town}. Elle précise les engagements "
+                   f"réciproques des Parties, le diagnostic partagé, la stratégie de revitalisation "
+                   f"du centre-ville, le plan d'action décliné selon les cinq axes du programme et "
+                   f"la maquette financière prévisionnelle, d'un montant total de "
+                   f"{euros(self.d['total'])}.")
         self.p("Elle comporte une phase d'initialisation, consacrée au diagnostic et aux études "
                "complémentaires, d'une durée maximale de dix-huit mois, puis une phase de "
                "déploiement au cours de laquelle les actions sont engagées. Les actions dites "

@@ -269,7 +269,7 @@ AMBIGUOUS_DEPTS = frozenset(
     )
 )
 _DEPT_CONTEXT_BEFORE = re.compile(
-    r"(?:\b(?:departement|departemental|conseil departemental|prefecture|prefet)"
+    r"(?:\b(?:departement|departemental|conseil departemental)"
     r"(?: (?:de la|de l'|du|des|de|d'))? ?|\bdans (?:le|la|l'|les) ?|\(\s?)$"
 )
 

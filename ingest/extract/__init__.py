@@ -1,0 +1,253 @@
+"""Document understanding: type, title, date, places, axes, themes, amounts and funders.
+
+Build one `Extractor` per process (`Extractor.from_paths`); it compiles every regex once, so
+`chunk()` stays cheap enough to run on thousands of chunks per second.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from acv.records import Block, ChunkMetadata, DocumentMetadata, ParsedDocument
+from ingest.extract.amounts import find_amounts
+from ingest.extract.axes import AXIS_THRESHOLD, AxisMatcher
+from ingest.extract.cities import AreaMatcher, CityMatcher, CityMention
+from ingest.extract.dates import document_date
+from ingest.extract.doctype import doc_type
+from ingest.extract.funders import FunderMatcher
+from ingest.extract.gazetteer import Gazetteer
+from ingest.extract.text import fold
+from ingest.extract.themes import Taxonomy
+
+__all__ = ["Extractor", "Gazetteer", "Taxonomy"]
+
+_GENERIC_TITLE = re.compile(
+    r"^(?:actualites?|communique(?: de presse)?|accueil|presse|news|sommaire|table des matieres|"
+    r"bonnes? pratiques?|retours? d'experiences?|fiche projet|a la une|\W*)\W*$"
+)
+LEAD_CHARS = 1200  # the opening of a document, where its subject is introduced
+_CHUNK_WORDS = 200  # grouping of blocks when the caller gives no chunks
+
+
+def _folded_for_rules(text: str) -> str:
+    return re.sub(r"[\s\-’]+", lambda m: "'" if m.group(0) == "’" else " ", fold(text))
+
+
+class Extractor:
+    """Extracts DocumentMetadata from a ParsedDocument and ChunkMetadata from a chunk's text."""
+
+    def __init__(self, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:
+        self.gazetteer = gazetteer
+        self.taxonomy = taxonomy
+        self.cities = CityMatcher(gazetteer)
+        self.areas = AreaMatcher(gazetteer)
+        self.axes = AxisMatcher()
+        self.funders = FunderMatcher()
+
+    @classmethod
+    def from_paths(cls, gazetteer_csv: Path, themes_yaml: Path) -> "Extractor":
+        return cls(Gazetteer.from_csv(Path(gazetteer_csv)), Taxonomy.from_yaml(Path(themes_yaml)))
+
+    # -- chunks -------------------------------------------------------------------------------
+
+    def chunk(self, text: str, section: str | None = None) -> ChunkMetadata:
+        """Axes, themes, amounts, funders and communes of one chunk (no document context)."""
+        folded = _folded_for_rules(text)
+        scores = self.axes.scores(folded)
+        axes = {a for a, s in scores.items() if s >= AXIS_THRESHOLD}
+        if section:
+            axes |= self.axes.explicit(_folded_for_rules(section))
+        cities: list[str] = []
+        for m in self.cities.find(text):
+            if m.insee not in cities:
+                cities.append(m.insee)
+        return ChunkMetadata(
+            axes=sorted(axes),
+            themes=self.taxonomy.find(text),
+            amounts=find_amounts(text),
+            funders=self.funders.find(text),
+            cities=cities,
+        )
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def document(self, doc: ParsedDocument, chunks_meta: list[ChunkMetadata] | None = None) -> DocumentMetadata:
+        """Whole-document metadata; `chunks_meta` (from `chunk()`) avoids re-reading the chunks."""
+        meta = doc.meta or {}
+        fm = meta.get("front_matter") if isinstance(meta.get("front_matter"), dict) else {}
+        text = doc.text or "\n\n".join(b.text for b in doc.blocks)
+        title = self._title(doc, fm or {})
+        dtype = doc_type(title, text, meta)
+        date = document_date(text, meta, dtype)
+
+        sections = self._sections(doc)
+        if chunks_meta is None:
+            chunks_meta = [self.chunk(t, s) for t, s in sections]
+        headings = [b.text for b in doc.blocks if b.kind == "heading"]
+        if title:
+            headings.insert(0, title)
+
+        main, mentioned = self._cities(doc, text, title, fm or {})
+        departements, regions = self._areas(text, title, main)
+
+        return DocumentMetadata(
+            doc_type=dtype,
+            title=title,
+            date=date,
+            cities=main,
+            mentioned_cities=mentioned,
+            departements=departements,
+            regions=regions,
+            axes=self._doc_axes(chunks_meta, headings, text),
+            themes=self._doc_themes(chunks_meta, headings, text),
+            amounts=[a for c in chunks_meta for a in c.amounts],
+            funders=self._doc_funders(chunks_meta),
+        )
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _title(doc: ParsedDocument, fm: dict[str, Any]) -> str | None:
+        """Front matter, then the reader's title, HTML og:title/h1/<title>, PDF info, first heading."""
+        html = (doc.meta or {}).get("html") or {}
+        pdf = (doc.meta or {}).get("pdf") or {}
+        candidates = [fm.get("title"), doc.title, html.get("og:title"), html.get("h1"), html.get("title"), pdf.get("title")]
+        candidates += [b.text for b in doc.blocks if b.kind == "heading"]
+        candidates += [b.text for b in doc.blocks[:6] if 3 <= len(b.text) <= 200]
+        for c in candidates:
+            if c and str(c).strip() and not _GENERIC_TITLE.match(fold(str(c)).strip()):
+                return re.sub(r"\s+", " ", str(c)).strip()
+        return None
+
+    @staticmethod
+    def _sections(doc: ParsedDocument) -> list[tuple[str, str | None]]:
+        """Blocks grouped into chunk-sized passages, each with its last heading."""
+        out: list[tuple[str, str | None]] = []
+        buf: list[str] = []
+        words = 0
+        section: str | None = None
+        for b in doc.blocks:
+            if b.kind == "heading":
+                if buf:
+                    out.append(("\n\n".join(buf), section))
+                    buf, words = [], 0
+                section = b.text
+                buf.append(b.text)
+                continue
+            buf.append(b.text)
+            words += len(b.text.split())
+            if words >= _CHUNK_WORDS:
+                out.append(("\n\n".join(buf), section))
+                buf, words = [], 0
+        if buf:
+            out.append(("\n\n".join(buf), section))
+        if not out and doc.text:
+            out.append((doc.text, None))
+        return out
+
+    def _cities(self, doc: ParsedDocument, text: str, title: str | None, fm: dict[str, Any]) -> tuple[list[str], list[str]]:
+        """Main communes (the subject) and communes only mentioned, as INSEE codes."""
+        fm_main: list[str] = []
+        for key in ("city", "cities", "commune", "communes", "ville", "villes"):
+            value = fm.get(key)
+            values = value if isinstance(value, list) else [value] if value else []
+            for v in values:
+                c = self.gazetteer.resolve(str(v))
+                if c and c.insee not in fm_main:
+                    fm_main.append(c.insee)
+        context = self.cities.context_in(text) | set(fm_main)
+        first = self.cities.find(text, context)
+        context |= {m.insee for m in first if m.strong}
+        mentions = self.cities.find(text, context)
+        title_hits = self.cities.find(title, context | self.cities.context_in(title)) if title else []
+        title_set = _unique(m.insee for m in title_hits)
+
+        counts = Counter(m.insee for m in mentions)
+        order = _unique([*title_set, *(m.insee for m in mentions)])
+        if fm_main:
+            main = fm_main
+        elif title_set and len(title_set) <= 3:
+            main = title_set
+        else:
+            main = self._main_from_counts(mentions, counts)
+        mentioned = [c for c in order if c not in main]
+        return main, mentioned
+
+    @staticmethod
+    def _main_from_counts(mentions: list[CityMention], counts: Counter[str]) -> list[str]:
+        if not counts:
+            return []
+        lead = {m.insee for m in mentions if m.start < LEAD_CHARS}
+        ranked = counts.most_common()
+        top = ranked[0][1]
+        if len(counts) == 1:
+            insee, n = ranked[0]
+            return [insee] if (insee in lead or n >= 2) else []
+        if len(counts) >= 5 and top <= 2:
+            return []  # a list of many communes, none of them the subject
+        main = [c for c, n in ranked if n >= 2 and n >= 0.5 * top and (c in lead or n >= 3)]
+        if len(main) > 3:
+            main = [c for c, n in ranked if n >= 0.75 * top][:3]
+        return main
+
+    def _areas(self, text: str, title: str | None, main: list[str]) -> tuple[list[str], list[str]]:
+        """Département and region names: those of the main communes, plus those the text names prominently."""
+        departements: list[str] = []
+        regions: list[str] = []
+        for insee in main:
+            c = self.gazetteer.get(insee)
+            if c:
+                departements.append(c.departement)
+                regions.append(c.region)
+        found = self.areas.find(text)
+        counts = Counter((a.kind, a.name) for a in found)
+        lead = {(a.kind, a.name) for a in found if a.start < LEAD_CHARS}
+        in_title = {(a.kind, a.name) for a in self.areas.find(title)} if title else set()
+        for key in _unique([*in_title, *((a.kind, a.name) for a in found)]):
+            if key in in_title or key in lead or counts[key] >= 2:
+                (regions if key[0] == "region" else departements).append(key[1])
+        return _unique(departements), _unique(regions)
+
+    def _doc_axes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[int]:
+        """An axis counts if a heading names it, or enough chunks carry it."""
+        axes: set[int] = set()
+        for h in headings:
+            if len(h) <= 200:
+                axes |= self.axes.explicit(_folded_for_rules(h))
+        counts = Counter(a for c in chunks for a in c.axes)
+        few = len(chunks) <= 2
+        axes |= {a for a, k in counts.items() if k >= 2 or few}
+        return sorted(axes)
+
+    def _doc_themes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[str]:
+        """A theme counts if a heading names it, two chunks carry it, or the text names it often."""
+        found: set[str] = set()
+        for h in headings:
+            if len(h) <= 200:
+                found |= set(self.taxonomy.find(h))
+        counts = Counter(t for c in chunks for t in c.themes)
+        total = self.taxonomy.counts(text)
+        few = len(chunks) <= 2
+        found |= {t for t, k in counts.items() if k >= 2 or few}
+        found |= {t for t, k in total.items() if k >= 3}
+        return [t for t in self.taxonomy.ids if t in found]
+
+    @staticmethod
+    def _doc_funders(chunks: list[ChunkMetadata]) -> list[str]:
+        out: list[str] = []
+        for c in chunks:
+            for f in c.funders:
+                if f not in out:
+                    out.append(f)
+        return out
+
+
+def _unique(items: Any) -> list[Any]:
+    seen: list[Any] = []
+    for x in items:
+        if x not in seen:
+            seen.append(x)
+    return seen

@@ -1,0 +1,194 @@
+"""Request and response models of the HTTP API, apart from the stored records (`acv.records`).
+
+They mirror the plain dicts `KnowledgeBase` returns, so the OpenAPI page
+documents exactly what a client receives.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Code stable, lisible par un programme.")
+    message: str = Field(description="Message en français, affichable tel quel.")
+    details: dict[str, Any] = Field(default_factory=dict, description="Précisions (paramètre fautif, limites…).")
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape of the API."""
+
+    error: ErrorDetail
+
+
+class CityRef(BaseModel):
+    insee: str
+    name: str
+    departement: str
+    departement_code: str
+    region: str
+
+
+class AmountOut(BaseModel):
+    text: str
+    value: float
+
+
+class SearchResult(BaseModel):
+    rank: int
+    score: float
+    chunk_id: int
+    doc_id: str
+    source: str
+    title: str | None = None
+    doc_type: str
+    date: str | None = None
+    format: str | None = None
+    cities: list[CityRef] = []
+    departements: list[str] = []
+    regions: list[str] = []
+    axes: list[int] = []
+    themes: list[str] = []
+    page: int | None = None
+    section: str | None = None
+    text: str
+    snippet: str
+    highlights: list[list[int]] = Field(default=[], description="Positions [début, fin] des termes dans l'extrait.")
+    amounts: list[AmountOut] = []
+    funders: list[str] = []
+    file_url: str = Field(description="Lien vers le fichier original (avec #page=N pour un PDF).")
+    passages: list[SearchResult] | None = Field(
+        default=None, description="Autres passages du même document (seulement avec group=document).")
+
+
+class FacetValue(BaseModel):
+    value: str
+    label: str
+    count: int = Field(description="Nombre de documents.")
+
+
+Facets = dict[str, list[FacetValue]]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    filters: dict[str, Any]
+    total: int = Field(description="Nombre de résultats (passages, ou documents avec group=document).")
+    no_relevant_result: bool
+    results: list[SearchResult]
+    facets: Facets = Field(default_factory=dict, description="Comptes par filtre sur l'ensemble des résultats.")
+    took_ms: float
+
+
+class SimilarResponse(BaseModel):
+    chunk_id: int
+    doc_id: str
+    results: list[SearchResult]
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    source: str
+    title: str | None = None
+    doc_type: str
+    date: str | None = None
+    format: str
+    cities: list[CityRef] = []
+    mentioned_cities: list[CityRef] = []
+    departements: list[str] = []
+    regions: list[str] = []
+    axes: list[int] = []
+    themes: list[str] = []
+    amounts: list[AmountOut] = []
+    funders: list[str] = []
+    page_count: int | None = None
+    chunks: int | None = Field(default=None, description="Nombre de passages.")
+    content_hash: str
+    ingested_at: str
+    file_url: str
+
+
+class ChunkOut(BaseModel):
+    chunk_id: int
+    ordinal: int
+    page: int | None = None
+    section: str | None = None
+    start: int
+    end: int
+    text: str
+    axes: list[int] = []
+    themes: list[str] = []
+    amounts: list[AmountOut] = []
+    funders: list[str] = []
+
+
+class DocumentDetail(DocumentSummary):
+    chunks: list[ChunkOut] = []  # type: ignore[assignment]
+
+
+class DocumentList(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    documents: list[DocumentSummary]
+
+
+class DeleteResponse(BaseModel):
+    doc_id: str
+    deleted: Literal[True] = True
+
+
+class CityOut(BaseModel):
+    insee: str
+    name: str
+    departement: str
+    departement_code: str
+    region: str
+    population: int
+    longitude: float | None = None
+    latitude: float | None = None
+    documents: int = Field(description="Nombre de documents qui concernent la commune.")
+
+
+class DocumentBrief(BaseModel):
+    doc_id: str
+    title: str | None = None
+    date: str | None = None
+    doc_type: str
+
+
+class ComparableCity(BaseModel):
+    insee: str
+    name: str
+    departement: str
+    departement_code: str
+    region: str
+    population: int
+    documents: int
+    shared_themes: list[str] = []
+
+
+class CityDetail(BaseModel):
+    insee: str
+    name: str
+    departement: str
+    departement_code: str
+    region: str
+    population: int
+    longitude: float | None = None
+    latitude: float | None = None
+    documents: list[DocumentSummary]
+    by_axis: dict[str, list[DocumentBrief]] = Field(description="Documents par axe (« 0 » : sans axe).")
+    timeline: list[DocumentBrief] = Field(description="Documents datés, du plus ancien au plus récent.")
+    comparable_cities: list[ComparableCity]
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    documents: int
+    chunks: int
+    indexed_vectors: int
+    model: str

@@ -1,0 +1,237 @@
+"""Shared widgets and helpers of the pages: the client, error display, escaping, result cards.
+
+Document text is never rendered as HTML: every piece of it goes through
+`escape_md`, and query terms are marked with Streamlit's own
+`:orange-background[…]` directive around escaped text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from acv.errors import AcvError
+from acv.settings import Settings, get_settings
+from ui.client import Client, make_client
+
+AXIS_LABELS = {
+    1: "Habitat",
+    2: "Commerce et économie",
+    3: "Mobilité et connexions",
+    4: "Espace public et patrimoine",
+    5: "Équipements et services",
+}
+AXIS_NAMES = {
+    1: "Réhabilitation-restructuration de l'habitat",
+    2: "Développement économique et commercial équilibré",
+    3: "Accessibilité, mobilité et connexions",
+    4: "Formes urbaines, espace public et patrimoine",
+    5: "Accès aux équipements et services publics",
+}
+AXIS_COLORS = {1: "blue", 2: "green", 3: "orange", 4: "violet", 5: "red"}
+DOC_TYPE_LABELS = {
+    "convention": "Convention",
+    "communique": "Communiqué",
+    "bonne_pratique": "Bonne pratique",
+    "autre": "Autre",
+}
+PAGES = {
+    "search": "pages/search.py",
+    "map": "pages/map.py",
+    "document": "pages/document.py",
+    "city": "pages/city.py",
+    "upload": "pages/upload.py",
+}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
+
+
+# -- client and errors ------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Ouverture de la base de connaissances…")
+def _client(data_dir: str, embedder: str, model: str, api_url: str | None) -> Client:
+    # The arguments only key the cache: one client per configuration and process.
+    return make_client(get_settings())
+
+
+def get_client() -> Client:
+    """The process-wide client (model and index opened once)."""
+    s = get_settings()
+    return _client(str(s.data_dir), s.embedder, s.embedder_model, s.api_url)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+@contextmanager
+def shown_errors() -> Iterator[None]:
+    """Show a domain error as one French message instead of a traceback."""
+    try:
+        yield
+    except AcvError as exc:
+        st.error(exc.message, icon="⚠️")
+    except Exception:  # noqa: BLE001 — last resort: users never see a traceback
+        import logging
+
+        logging.getLogger("acv.ui").exception("UI error")
+        st.error("Une erreur inattendue s'est produite. Réessayez ou consultez le journal du serveur.", icon="⚠️")
+
+
+# -- formatting -----------------------------------------------------------------------
+
+
+def escape_md(text: str) -> str:
+    """Markdown-inert text: every punctuation sign that Markdown or Streamlit could interpret is escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", text or "")
+
+
+def highlighted(snippet: str, spans: Sequence[Sequence[int]]) -> str:
+    """The snippet as escaped Markdown with the given [start, end) spans on an orange background."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted((int(s), int(e)) for s, e in spans or []):
+        if start < pos or end <= start:
+            continue
+        out.append(escape_md(snippet[pos:start]))
+        out.append(f":orange-background[**{escape_md(snippet[start:end])}**]")
+        pos = end
+    out.append(escape_md(snippet[pos:]))
+    return "".join(out)
+
+
+def french_date(iso: str | None) -> str:
+    if not iso:
+        return "date inconnue"
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def axis_badges(axes: Sequence[int | str]) -> str:
+    """Axis badges as Streamlit Markdown (empty when no axis)."""
+    items = []
+    for a in sorted({int(x) for x in axes or [] if str(x).isdigit()}):
+        label = AXIS_LABELS.get(a, "")
+        items.append(f":{AXIS_COLORS.get(a, 'gray')}-badge[Axe {a} · {label}]")
+    return " ".join(items)
+
+
+def cities_text(cities: Sequence[Mapping[str, Any]]) -> str:
+    return ", ".join(c["name"] for c in cities) or "Programme national"
+
+
+def meta_line(item: Mapping[str, Any]) -> str:
+    """Town · date · type, escaped."""
+    parts = [cities_text(item.get("cities") or []), french_date(item.get("date")),
+             DOC_TYPE_LABELS.get(item.get("doc_type") or "", item.get("doc_type") or "")]
+    return escape_md(" · ".join(p for p in parts if p))
+
+
+# -- export -------------------------------------------------------------------------------
+
+EXPORT_FIELDS = ("rank", "title", "cities", "date", "doc_type", "axes", "themes", "page", "score", "snippet",
+                 "doc_id", "chunk_id", "source")
+
+
+def export_rows(results: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for r in results:
+        row = {k: r.get(k) for k in EXPORT_FIELDS}
+        row["cities"] = [c["name"] for c in r.get("cities") or []]
+        rows.append(row)
+    return rows
+
+
+def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(EXPORT_FIELDS), delimiter=";")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "|".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                         for k, v in row.items()})
+    return buf.getvalue()
+
+
+def to_json(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+# -- result widgets ---------------------------------------------------------------------------
+
+
+def passage_link(doc_id: str, chunk_id: int, page: int | None, label: str | None = None) -> None:
+    """'p. 7' (or another label) opening the document page at that passage."""
+    text = label or (f"p. {page}" if page else "Voir le passage")
+    st.page_link(PAGES["document"], label=text, icon="📄",
+                 query_params={"doc": doc_id, "chunk": str(chunk_id)})
+
+
+def similar_ui(client: Client, chunk_id: int) -> None:
+    """Passages from other towns close to this one."""
+    with st.spinner("Recherche de projets comparables…"):
+        data = client.similar(chunk_id, k=5)
+    results = data.get("results") or []
+    if not results:
+        st.info("Aucun projet comparable trouvé dans d'autres villes.")
+        return
+    for r in results:
+        with st.container(border=True):
+            st.markdown(f"**{escape_md(r['title'] or r['source'])}** — {meta_line(r)}")
+            st.markdown(escape_md(r["snippet"]))
+            passage_link(r["doc_id"], r["chunk_id"], r.get("page"))
+
+
+def result_card(client: Client, result: Mapping[str, Any]) -> None:
+    """One document of the results: title, town, date, type, axes, highlighted snippet, page, comparables."""
+    with st.container(border=True):
+        st.markdown(f"#### {result['rank']}. {escape_md(result['title'] or result['source'])}")
+        st.markdown(meta_line(result))
+        badges = axis_badges(result.get("axes") or [])
+        if badges:
+            st.markdown(badges)
+        st.markdown(highlighted(result["snippet"], result.get("highlights") or []))
+        cols = st.columns([1, 1, 2])
+        with cols[0]:
+            passage_link(result["doc_id"], result["chunk_id"], result.get("page"))
+        url = client.file_url(result["doc_id"], result.get("page"))
+        if url:
+            with cols[1]:
+                st.link_button("Ouvrir le PDF" if result.get("page") else "Fichier original", url)
+        key = f"similar-{result['chunk_id']}"
+        with cols[2]:
+            if st.button("Projets comparables", key=f"btn-{key}", icon="🔁"):
+                st.session_state[key] = not st.session_state.get(key, False)
+        if st.session_state.get(key):
+            similar_ui(client, int(result["chunk_id"]))
+        others = result.get("passages") or []
+        if others:
+            with st.expander(f"{len(others)} autre(s) passage(s) de ce document"):
+                for p in others:
+                    st.markdown(highlighted(p["snippet"], p.get("highlights") or []))
+                    passage_link(p["doc_id"], p["chunk_id"], p.get("page"))
+
+
+def document_card(doc: Mapping[str, Any]) -> None:
+    """A document without a query: title, town, date, type, axes."""
+    with st.container(border=True):
+        st.markdown(f"**{escape_md(doc['title'] or doc['source'])}**")
+        st.markdown(meta_line(doc))
+        badges = axis_badges(doc.get("axes") or [])
+        if badges:
+            st.markdown(badges)
+        st.page_link(PAGES["document"], label="Ouvrir le document", icon="📄", query_params={"doc": doc["doc_id"]})
+
+
+def current_search() -> dict[str, Any]:
+    """The last search made on the Recherche page (query and filters), shared with the map."""
+    return dict(st.session_state.get("search_state") or {})

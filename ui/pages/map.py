@@ -1,0 +1,115 @@
+"""Carte: the ACV communes on an offline map of the départements, coloured by matching documents.
+
+The base map is drawn by Vega-Lite from corpus/departements.geojson (no tile
+server). Choosing a town, on the map or in the list, filters the search.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from acv.settings import CORPUS_DIR
+from ui.components import PAGES, current_search, escape_md, get_client, shown_errors
+
+GEOJSON = CORPUS_DIR / "departements.geojson"
+
+
+@st.cache_data(show_spinner=False)
+def departements() -> dict[str, Any]:
+    """Metropolitan départements (overseas ones would stretch the map; their towns are listed below it)."""
+    data = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    return {"type": "FeatureCollection",
+            "features": [f for f in data["features"] if not f["properties"]["codgeo"].startswith("97")]}
+
+
+def is_metropolitan(city: dict[str, Any]) -> bool:
+    return -5.5 <= city["longitude"] <= 10.0 and 41.0 <= city["latitude"] <= 51.5
+
+
+def match_counts(search: dict[str, Any]) -> tuple[dict[str, int], str]:
+    """Documents per town matching the current search, and a French caption saying which search."""
+    client = get_client()
+    query = (search.get("q") or "").strip()
+    filters = {k: v for k, v in search.items() if k != "q" and v}
+    if query:
+        res = client.search(query, filters, k=100)
+        if res.get("no_relevant_result"):
+            return {}, f"Aucun document pertinent pour « {query} »."
+        counts = {f["value"]: f["count"] for f in (res.get("facets") or {}).get("city", [])}
+        return counts, f"Documents correspondant à la recherche « {query} »" + (" (avec filtres)." if filters else ".")
+    if filters:
+        docs = client.documents(filters)["documents"]
+        return dict(Counter(c["insee"] for d in docs for c in d["cities"])), "Documents correspondant aux filtres."
+    return {c["insee"]: c["documents"] for c in client.cities()}, "Tous les documents de la base."
+
+
+def map_chart(cities: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(alt.Data(values=departements()["features"])).mark_geoshape(
+        fill="#eef0f3", stroke="#b8bec7", strokeWidth=0.6
+    )
+    pick = alt.selection_point(fields=["insee"], name="ville", on="click", clear="dblclick")
+    points = alt.Chart(cities).mark_circle(stroke="#333", strokeWidth=0.4).encode(
+        longitude="longitude:Q",
+        latitude="latitude:Q",
+        size=alt.Size("population:Q", scale=alt.Scale(range=[25, 400]), legend=None),
+        color=alt.Color("documents:Q", title="Documents",
+                        scale=alt.Scale(scheme="orangered", domainMin=0)),
+        opacity=alt.condition(pick, alt.value(0.95), alt.value(0.35)),
+        tooltip=[alt.Tooltip("name:N", title="Ville"), alt.Tooltip("departement:N", title="Département"),
+                 alt.Tooltip("population:Q", title="Population", format=",d"),
+                 alt.Tooltip("documents:Q", title="Documents")],
+    ).add_params(pick)
+    return (base + points).project(type="conicConformal", parallels=[44, 49], rotate=[-3, 0, 0]).properties(
+        height=620
+    )
+
+
+def town_ui(cities: pd.DataFrame, chosen: str | None) -> str | None:
+    """A town chosen in a list (pre-selected by a click on the map)."""
+    labels = {r.insee: f"{r.name} ({r.departement}) — {r.documents} document(s)" for r in cities.itertuples()}
+    if chosen in labels and st.session_state.get("map_town") != chosen:
+        st.session_state["map_town"] = chosen
+    return st.selectbox("Choisir une ville", list(labels), format_func=lambda i: labels[i], index=None,
+                        key="map_town", placeholder="Tapez le nom d'une commune…")
+
+
+def main() -> None:
+    st.title("Carte des villes Action cœur de ville")
+    search = current_search()
+    with shown_errors():
+        with st.spinner("Calcul de la carte…"):
+            counts, caption = match_counts(search)
+            rows = get_client().cities()
+        cities = pd.DataFrame(
+            [{**{k: c[k] for k in ("insee", "name", "departement", "region", "population", "longitude",
+                                   "latitude")}, "documents": counts.get(c["insee"], 0)} for c in rows]
+        )
+        st.caption(f"{len(cities)} communes. Couleur : {escape_md(caption)} Cliquez sur une ville pour la choisir.")
+        metro = cities[cities.apply(is_metropolitan, axis=1)]
+        event = st.altair_chart(map_chart(metro), on_select="rerun", key="map_chart", selection_mode="ville")
+        picked = (event.selection.get("ville") or [{}])[0].get("insee") if event else None
+        overseas = cities[~cities.apply(is_metropolitan, axis=1)]
+        if len(overseas):
+            with st.expander(f"Outre-mer ({len(overseas)} communes)"):
+                st.dataframe(overseas[["name", "departement", "population", "documents"]].rename(
+                    columns={"name": "Ville", "departement": "Département", "population": "Population",
+                             "documents": "Documents"}), hide_index=True)
+        insee = town_ui(cities, picked)
+        if insee:
+            c1, c2 = st.columns(2)
+            if c1.button("Filtrer la recherche sur cette ville", type="primary", icon="🔎"):
+                state = {**search, "city": [insee]}
+                st.session_state["search_state"] = state
+                st.switch_page(PAGES["search"], query_params={k: v for k, v in state.items() if v})
+            with c2:
+                st.page_link(PAGES["city"], label="Voir la fiche de la ville", icon="🏙️", query_params={"insee": insee})
+
+
+if __name__ == "__main__":
+    main()
