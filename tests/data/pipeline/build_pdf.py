@@ -33,8 +33,9 @@ def main() -> None:
         ),
         PageBreak(),
         Paragraph("Axe 3 – Accessibilité, mobilité et connexions", styles["Heading2"]),
+        Paragraph("Fiche action 3.1 : création d'une vélorue", styles["Heading3"]),
         Paragraph(
-            "Fiche action 3.1 : création d'une vélorue reliant la gare au quartier du Chapitre. La voie sera "
+            "Une vélorue reliera la gare au quartier du Chapitre. La voie sera "
             "réservée aux cyclistes et aux riverains, avec un jalonnement continu et des arceaux de stationnement "
             "vélo devant les commerces. Coût estimé : 850 000 €, financé par la commune et l'État. " * 3,
             styles["Normal"],

@@ -1,0 +1,80 @@
+"""The FastAPI application: `create_app()` is the factory uvicorn calls (`acv serve`).
+
+One KnowledgeBase per process (store, embedding model and dense index opened
+once), shared by every request; writes go one at a time behind a lock while
+searches keep running (SQLite WAL, dense index synced from the store's log).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from fastapi import FastAPI  # noqa: E402
+from fastapi.concurrency import run_in_threadpool  # noqa: E402
+
+from acv import __version__  # noqa: E402
+from acv.errors import AcvError  # noqa: E402
+from acv.knowledge_base import KnowledgeBase  # noqa: E402
+from acv.settings import Settings, get_settings  # noqa: E402
+from search_api.deps import KnowledgeBaseHolder  # noqa: E402
+from search_api.errors import install_error_handlers  # noqa: E402
+from search_api.ratelimit import RateLimitMiddleware  # noqa: E402
+from search_api.routes import cities, documents, meta, search  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Recherche dans la base de connaissances du programme **Action cœur de ville** (conventions-cadres, communiqués,
+bonnes pratiques) : recherche hybride lexicale et sémantique en français, filtres par axe, thème, commune,
+département, région, type et date, fiches des 244 communes, export CSV ou JSON.
+
+* Les lectures sont libres ; les écritures (`POST` et `DELETE /documents`) demandent la clé d'API dans l'en-tête
+  `X-API-Key` (variable `ACV_API_KEY`) et sont refusées si aucune clé n'est configurée.
+* Toute erreur a la forme `{"error": {"code", "message", "details"}}`, avec un message en français.
+* Nombre de requêtes limité par adresse IP (`ACV_RATE_LIMIT_PER_MINUTE`).
+"""
+
+TAGS = [
+    {"name": "recherche", "description": "Recherche, export et projets comparables."},
+    {"name": "documents", "description": "Consulter, télécharger, ajouter ou supprimer des documents."},
+    {"name": "communes", "description": "Les communes du programme et leurs documents."},
+    {"name": "service", "description": "Valeurs des filtres et état du service."},
+]
+
+
+def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None) -> FastAPI:
+    """Build the app; tests pass their own `settings` (and may share an already opened `kb`)."""
+    settings = settings or get_settings()
+    holder = KnowledgeBaseHolder(settings, kb)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:  # open the store, the model and the index before the first request, not during it
+            await run_in_threadpool(lambda: holder.get().dense)
+        except AcvError as exc:
+            log.warning("knowledge base not ready at startup: %s", exc.message)
+        yield
+        holder.close()
+
+    app = FastAPI(
+        title="API de recherche Action cœur de ville",
+        description=DESCRIPTION,
+        version=__version__,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.kb_holder = holder
+    app.state.write_lock = threading.Lock()
+    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    install_error_handlers(app)  # adds the catch-all middleware last, i.e. outermost
+    for module in (search, documents, cities, meta):
+        app.include_router(module.router)
+    return app
