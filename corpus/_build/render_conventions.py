@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +136,18 @@ def meuros(n: int) -> str:
     """'2,4 M€' (one decimal) for running text."""
     value = f"{n / 1_000_000:.1f}".replace(".", ",")
     return value + NBSP + "M€"
+
+
+def fr(text: str) -> str:
+    """French typography: non-breaking spaces inside guillemets and before ; : ! ?"""
+    text = text.replace("« ", "«" + NBSP).replace(" »", NBSP + "»")
+    text = re.sub(r"(\d) (?=\d{3}\b)", r"\1" + NBSP, text)
+    text = re.sub(r"(\d|n°) (?=€|%|M€|°C|km|m²|hectare)", r"\1" + NBSP, text)
+    return re.sub(r" ([;:!?])", NBSP + r"\1", text)
+
+
+def P(text: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
+    return Paragraph(fr(text), style, **kwargs)
 
 
 def amount_cell(n: int) -> str:
@@ -302,7 +315,7 @@ class StoryBuilder:
 
     # small helpers
     def p(self, text: str, style: str = "body") -> None:
-        self.story.append(Paragraph(text, self.s[style]))
+        self.story.append(P(text, self.s[style]))
 
     def paras(self, texts: list[str]) -> None:
         for t in texts:
@@ -310,7 +323,7 @@ class StoryBuilder:
 
     def bullets(self, items: list[str]) -> None:
         for it in items:
-            self.story.append(Paragraph(it, self.s["bullet"], bulletText="•"))
+            self.story.append(P(it, self.s["bullet"], bulletText="•"))
 
     def two_col(self, section: str) -> bool:
         return section in self.d.get("deux_colonnes", [])
@@ -356,7 +369,7 @@ class StoryBuilder:
     def parties(self) -> None:
         self.p("Entre les soussignés", "h1")
         for party in self.d["parties"]:
-            self.story.append(Paragraph(f"<b>{party['nom']}</b>, {party['represente']} ;",
+            self.story.append(P(f"<b>{party['nom']}</b>, {party['represente']} ;",
                                         self.s["bullet"], bulletText="•"))
         self.p("ci-après désignés « les Parties », il est convenu ce qui suit.")
 
@@ -398,13 +411,13 @@ class StoryBuilder:
 
     def diagnostic(self) -> None:
         diag = self.d["diagnostic"]
-        self.p("Article 2 — Diagnostic et enjeux", "h1")
+        self.p(self.d.get("titre_diagnostic", "Article 2 — Diagnostic et enjeux"), "h1")
         self.paras(diag["intro"])
         self.p("Chiffres clés", "h2")
         width = self.width("diagnostic")
-        rows = [[Paragraph("<b>Indicateur</b>", self.s["cell"]),
-                 Paragraph("<b>Valeur</b>", self.s["cell"])]]
-        rows += [[Paragraph(label, self.s["cell"]), Paragraph(str(value), self.s["cell"])]
+        rows = [[P("<b>Indicateur</b>", self.s["cell"]),
+                 P("<b>Valeur</b>", self.s["cell"])]]
+        rows += [[P(label, self.s["cell"]), P(str(value), self.s["cell"])]
                  for label, value in diag["chiffres"]]
         table = Table(rows, colWidths=[width * 0.68, width * 0.32], repeatRows=1)
         table.setStyle(self.grid_style())
@@ -449,19 +462,19 @@ class StoryBuilder:
         cost = euros(fiche["cout"])
         if fiche["cout"] >= 1_000_000:
             cost += f" (soit {meuros(fiche['cout'])})"
-        head = Paragraph(f"Fiche action {fiche['code']} — {fiche['titre']}", s["fiche"])
+        head = P(f"Fiche action {fiche['code']} — {fiche['titre']}", s["fiche"])
         rows = [
             [head, ""],
-            [Paragraph("<b>Description</b>", s["cell"]), Paragraph(fiche["description"], s["cell"])],
-            [Paragraph("<b>Maître d'ouvrage</b>", s["cell"]),
-             Paragraph(fiche["maitre_ouvrage"], s["cell"])],
-            [Paragraph("<b>Calendrier</b>", s["cell"]), Paragraph(fiche["calendrier"], s["cell"])],
-            [Paragraph("<b>Coût prévisionnel</b>", s["cell"]), Paragraph(cost + " HT", s["cell"])],
-            [Paragraph("<b>Financeurs</b>", s["cell"]), Paragraph(funders, s["cell"])],
+            [P("<b>Description</b>", s["cell"]), P(fiche["description"], s["cell"])],
+            [P("<b>Maître d'ouvrage</b>", s["cell"]),
+             P(fiche["maitre_ouvrage"], s["cell"])],
+            [P("<b>Calendrier</b>", s["cell"]), P(fiche["calendrier"], s["cell"])],
+            [P("<b>Coût prévisionnel</b>", s["cell"]), P(cost + " HT", s["cell"])],
+            [P("<b>Financeurs</b>", s["cell"]), P(funders, s["cell"])],
         ]
         if fiche.get("indicateurs"):
-            rows.append([Paragraph("<b>Indicateurs</b>", s["cell"]),
-                         Paragraph(fiche["indicateurs"], s["cell"])])
+            rows.append([P("<b>Indicateurs</b>", s["cell"]),
+                         P(fiche["indicateurs"], s["cell"])])
         table = Table(rows, colWidths=[32 * mm, BODY_W - 32 * mm])
         table.setStyle(TableStyle([
             ("SPAN", (0, 0), (1, 0)),
@@ -505,7 +518,7 @@ class StoryBuilder:
     def maquette_wide(self) -> None:
         s, conv = self.s, self.conv
         head = ["N°", "Action", "Coût total"] + [conv.funder_name(k) for k in WIDE_COLUMNS] + ["Autres"]
-        rows: list[list[Any]] = [[Paragraph(h, s["head"]) for h in head]]
+        rows: list[list[Any]] = [[P(h, s["head"]) for h in head]]
         style = self.grid_style()
         grand = {k: 0 for k in ["cout", *WIDE_COLUMNS, "autres_total"]}
         for axe in self.d["axes"]:
@@ -516,18 +529,18 @@ class StoryBuilder:
                 values = [fiche["cout"]] + [fin.get(k, 0) for k in WIDE_COLUMNS] + [others]
                 for key, v in zip(sub, values):
                     sub[key] += v
-                rows.append([Paragraph(fiche["code"], s["cell"]),
-                             Paragraph(fiche["titre"], s["cell"])]
-                            + [Paragraph(amount_cell(v), s["num"]) for v in values])
-            rows.append([Paragraph("", s["cell"]),
-                         Paragraph(f"Sous-total axe {axe['num']}", s["cellb"])]
-                        + [Paragraph(amount_cell(v), s["numb"]) for v in sub.values()])
+                rows.append([P(fiche["code"], s["cell"]),
+                             P(fiche["titre"], s["cell"])]
+                            + [P(amount_cell(v), s["num"]) for v in values])
+            rows.append([P("", s["cell"]),
+                         P(f"Sous-total axe {axe['num']}", s["cellb"])]
+                        + [P(amount_cell(v), s["numb"]) for v in sub.values()])
             style.add("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1),
                       colors.HexColor("#f3f5f8"))
             for key in grand:
                 grand[key] += sub[key]
-        rows.append([Paragraph("", s["cell"]), Paragraph("TOTAL GÉNÉRAL (€ HT)", s["cellb"])]
-                    + [Paragraph(amount_cell(v), s["numb"]) for v in grand.values()])
+        rows.append([P("", s["cell"]), P("TOTAL GÉNÉRAL (€ HT)", s["cellb"])]
+                    + [P(amount_cell(v), s["numb"]) for v in grand.values()])
         style.add("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), colors.HexColor("#dfe6ef"))
         widths = [8 * mm, 38 * mm] + [(BODY_W - 46 * mm) / 8] * 8
         style.add("LEFTPADDING", (0, 0), (-1, -1), 2)
@@ -540,7 +553,7 @@ class StoryBuilder:
     def maquette_long(self) -> None:
         s, conv = self.s, self.conv
         head = ["N°", "Action", "Maître d'ouvrage", "Financeur", "Montant (€)"]
-        rows: list[list[Any]] = [[Paragraph(f"<b>{h}</b>", s["cell"]) for h in head]]
+        rows: list[list[Any]] = [[P(f"<b>{h}</b>", s["cell"]) for h in head]]
         style = self.grid_style()
         for axe in self.d["axes"]:
             subtotal = 0
@@ -549,28 +562,28 @@ class StoryBuilder:
                 for i, (key, value) in enumerate(fin.items()):
                     first = i == 0
                     rows.append([
-                        Paragraph(fiche["code"] if first else "", s["cell"]),
-                        Paragraph(fiche["titre"] if first else "", s["cell"]),
-                        Paragraph(fiche["maitre_ouvrage_court"] if first and fiche.get(
+                        P(fiche["code"] if first else "", s["cell"]),
+                        P(fiche["titre"] if first else "", s["cell"]),
+                        P(fiche["maitre_ouvrage_court"] if first and fiche.get(
                             "maitre_ouvrage_court") else (fiche["maitre_ouvrage"] if first else ""),
                             s["cell"]),
-                        Paragraph(conv.funder_name(key), s["cell"]),
-                        Paragraph(amount_cell(value), s["cell"]),
+                        P(conv.funder_name(key), s["cell"]),
+                        P(amount_cell(value), s["cell"]),
                     ])
-                rows.append([Paragraph("", s["cell"]),
-                             Paragraph(f"Total action {fiche['code']}", s["cellb"]),
-                             Paragraph("", s["cell"]), Paragraph("", s["cell"]),
-                             Paragraph(amount_cell(fiche["cout"]), s["cellb"])])
+                rows.append([P("", s["cell"]),
+                             P(f"Total action {fiche['code']}", s["cellb"]),
+                             P("", s["cell"]), P("", s["cell"]),
+                             P(amount_cell(fiche["cout"]), s["cellb"])])
                 subtotal += fiche["cout"]
-            rows.append([Paragraph("", s["cell"]),
-                         Paragraph(f"Sous-total axe {axe['num']}", s["cellb"]),
-                         Paragraph("", s["cell"]), Paragraph("", s["cell"]),
-                         Paragraph(amount_cell(subtotal), s["cellb"])])
+            rows.append([P("", s["cell"]),
+                         P(f"Sous-total axe {axe['num']}", s["cellb"]),
+                         P("", s["cell"]), P("", s["cell"]),
+                         P(amount_cell(subtotal), s["cellb"])])
             style.add("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1),
                       colors.HexColor("#f3f5f8"))
-        rows.append([Paragraph("", s["cell"]), Paragraph("TOTAL GÉNÉRAL (€ HT)", s["cellb"]),
-                     Paragraph("", s["cell"]), Paragraph("", s["cell"]),
-                     Paragraph(amount_cell(self.d["total"]), s["cellb"])])
+        rows.append([P("", s["cell"]), P("TOTAL GÉNÉRAL (€ HT)", s["cellb"]),
+                     P("", s["cell"]), P("", s["cell"]),
+                     P(amount_cell(self.d["total"]), s["cellb"])])
         style.add("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), colors.HexColor("#dfe6ef"))
         widths = [10 * mm, 62 * mm, 40 * mm, 38 * mm, BODY_W - 150 * mm]
         table = Table(rows, colWidths=widths, repeatRows=1)
@@ -585,16 +598,16 @@ class StoryBuilder:
                 totals[k] += v
         grand = sum(totals.values())
         self.p("Répartition par financeur", "h2")
-        rows: list[list[Any]] = [[Paragraph("<b>Financeur</b>", s["cell"]),
-                                  Paragraph("<b>Montant (€ HT)</b>", s["cell"]),
-                                  Paragraph("<b>Part</b>", s["cell"])]]
+        rows: list[list[Any]] = [[P("<b>Financeur</b>", s["cell"]),
+                                  P("<b>Montant (€ HT)</b>", s["cell"]),
+                                  P("<b>Part</b>", s["cell"])]]
         for k, v in totals.items():
             if v:
                 share = f"{100 * v / grand:.1f}".replace(".", ",") + NBSP + "%"
-                rows.append([Paragraph(conv.funder_name(k), s["cell"]),
-                             Paragraph(amount_cell(v), s["cell"]), Paragraph(share, s["cell"])])
-        rows.append([Paragraph("Total", s["cellb"]), Paragraph(amount_cell(grand), s["cellb"]),
-                     Paragraph(f"100{NBSP}%", s["cellb"])])
+                rows.append([P(conv.funder_name(k), s["cell"]),
+                             P(amount_cell(v), s["cell"]), P(share, s["cell"])])
+        rows.append([P("Total", s["cellb"]), P(amount_cell(grand), s["cellb"]),
+                     P(f"100{NBSP}%", s["cellb"])])
         table = Table(rows, colWidths=[80 * mm, 40 * mm, 25 * mm], repeatRows=1, hAlign="LEFT")
         table.setStyle(self.grid_style())
         self.story.append(KeepTogether([table]))
@@ -647,7 +660,7 @@ class StoryBuilder:
         self.p(f"Fait à {d.get('lieu_signature', c.town)}, le {date_short(c.date)}, en "
                f"{len(d['signataires'])} exemplaires originaux.")
         self.story.append(Spacer(1, 6 * mm))
-        cells = [Paragraph(f"<b>{sig}</b><br/><br/><br/><br/>(signature)", self.s["cell"])
+        cells = [P(f"<b>{sig}</b><br/><br/><br/><br/>(signature)", self.s["cell"])
                  for sig in d["signataires"]]
         rows = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
         table = Table(rows, colWidths=[BODY_W / 2] * 2, rowHeights=[32 * mm] * len(rows))

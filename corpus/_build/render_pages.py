@@ -13,7 +13,9 @@ Usage: .venv/bin/python corpus/_build/render_pages.py
 
 from __future__ import annotations
 
+import calendar
 import json
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -53,16 +55,16 @@ MONTHS = [
 LABEL_KEYS = ("doc_type", "main_cities", "mentioned_cities", "axes", "themes", "regions")
 
 
-def fr_date(iso: str) -> str:
+def fr_date(iso: str | date) -> str:
     """Long French date ("1er mars 2019") as printed on public sites."""
-    d = date.fromisoformat(iso)
+    d = date.fromisoformat(str(iso))
     day = "1er" if d.day == 1 else str(d.day)
     return f"{day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def num_date(iso: str) -> str:
+def num_date(iso: str | date) -> str:
     """Short French date (05/07/2018)."""
-    d = date.fromisoformat(iso)
+    d = date.fromisoformat(str(iso))
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
@@ -230,7 +232,14 @@ def render_pdf(doc: dict[str, Any]) -> Path:
         canvas.drawRightString(A4[0] - 2.2 * cm, 1.2 * cm, f"Page {document.page}")
         canvas.restoreState()
 
-    pdf.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    # SOURCE_DATE_EPOCH makes reportlab stamp the publication date instead of its
+    # invariant 2000-01-01, so the PDF metadata stays realistic and reproducible.
+    d = date.fromisoformat(doc["date"])
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm((d.year, d.month, d.day, 9, 0, 0)))
+    try:
+        pdf.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
     return out
 
 

@@ -51,7 +51,8 @@ class SentenceTransformerEmbedder(Embedder):
         self.model = Path(path).name if Path(path).exists() else path
         if self.model == "model" and "all_minilm" in path.lower():
             self.model = "all-MiniLM-L6-v2"
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(get_dim())
         self._batch_size = batch_size
         is_e5 = "e5" in path.lower()
         self._query_prefix = "query: " if is_e5 else ""

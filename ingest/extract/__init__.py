@@ -28,6 +28,8 @@ _GENERIC_TITLE = re.compile(
     r"^(?:actualites?|communique(?: de presse)?|accueil|presse|news|sommaire|table des matieres|"
     r"bonnes? pratiques?|retours? d'experiences?|fiche projet|a la une|\W*)\W*$"
 )
+MIN_AXIS_CHUNKS = int(__import__("os").environ.get("X_AX", "1"))
+MIN_THEME_CHUNKS = int(__import__("os").environ.get("X_TH", "1"))
 LEAD_CHARS = 1200  # the opening of a document, where its subject is introduced
 _CHUNK_WORDS = 200  # grouping of blocks when the caller gives no chunks
 
@@ -162,7 +164,7 @@ class Extractor:
         first = self.cities.find(text, context)
         context |= {m.insee for m in first if m.strong}
         mentions = self.cities.find(text, context)
-        title_hits = self.cities.find(title, context | self.cities.context_in(title)) if title else []
+        title_hits = self.cities.find(title, context | self.cities.context_in(title), heading=True) if title else []
         title_set = _unique(m.insee for m in title_hits)
 
         counts = Counter(m.insee for m in mentions)
@@ -218,8 +220,7 @@ class Extractor:
             if len(h) <= 200:
                 axes |= self.axes.explicit(_folded_for_rules(h))
         counts = Counter(a for c in chunks for a in c.axes)
-        few = len(chunks) <= 2
-        axes |= {a for a, k in counts.items() if k >= 2 or few}
+        axes |= {a for a, k in counts.items() if k >= MIN_AXIS_CHUNKS}
         return sorted(axes)
 
     def _doc_themes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[str]:
@@ -230,8 +231,7 @@ class Extractor:
                 found |= set(self.taxonomy.find(h))
         counts = Counter(t for c in chunks for t in c.themes)
         total = self.taxonomy.counts(text)
-        few = len(chunks) <= 2
-        found |= {t for t, k in counts.items() if k >= 2 or few}
+        found |= {t for t, k in counts.items() if k >= MIN_THEME_CHUNKS}
         found |= {t for t, k in total.items() if k >= 3}
         return [t for t in self.taxonomy.ids if t in found]
 

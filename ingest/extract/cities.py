@@ -78,6 +78,15 @@ _PERSON_EXCEPT = frozenset(
      "fait", "signe", "signee", "convention", "avenant", "ort"}
 )
 
+# Words that may stand right before a place name in running text.
+_FUNCTION_WORDS = frozenset(
+    {"a", "de", "d", "du", "des", "la", "le", "les", "l", "en", "et", "au", "aux", "pour", "sur", "vers", "dans",
+     "depuis", "entre", "avec", "dont", "par", "ou", "chez", "comme", "que", "qui", "mais", "donc", "puis", "ainsi",
+     "est", "sont", "visite", "visiter", "rejoint", "rejoindre", "relie", "quitte", "quitter", "apres", "avant", "contre",
+     "selon", "via", "jusqu", "pres", "notamment", "dont", "y", "compris", "ville", "commune", "signe", "signee",
+     "accueille", "rencontre", "retenue", "retenues", "retenu", "laureate", "laureates", "situee", "situe", "habitants"}
+)
+
 
 @dataclass(slots=True)
 class CityMention:
@@ -141,8 +150,13 @@ class CityMatcher:
 
     # -- public -------------------------------------------------------------------------------
 
-    def find(self, text: str, doc_context: set[str] | frozenset[str] = frozenset()) -> list[CityMention]:
-        """Accepted mentions in `text`; `doc_context` lists communes already established for the document."""
+    def find(
+        self, text: str, doc_context: set[str] | frozenset[str] = frozenset(), heading: bool = False
+    ) -> list[CityMention]:
+        """Accepted mentions in `text`; `doc_context` lists communes already established for the document.
+
+        `heading` is for a title or heading, where a name may open the text ("Gap : signature…").
+        """
         if not text:
             return []
         g = _matching_form(text)
@@ -153,7 +167,7 @@ class CityMatcher:
         ends = {e for _, e, _, _ in raw}
         out: list[CityMention] = []
         for s, e, insee, key in raw:
-            verdict = self._judge(text, g, s, e, insee, key, starts, ends, doc_context)
+            verdict = self._judge(text, g, s, e, insee, key, starts, ends, doc_context, heading)
             if verdict is not None:
                 out.append(CityMention(insee, s, e, text[s:e], verdict))
         return out
@@ -174,7 +188,7 @@ class CityMatcher:
 
     def _judge(
         self, text: str, g: str, s: int, e: int, insee: str, key: str,
-        starts: set[int], ends: set[int], doc_context: set[str] | frozenset[str],
+        starts: set[int], ends: set[int], doc_context: set[str] | frozenset[str], heading: bool = False,
     ) -> bool | None:
         """None to reject, True for a strong mention, False for an accepted weak one."""
         surface = text[s:e]
@@ -203,11 +217,13 @@ class CityMatcher:
             return True
         if surface.isupper() and len(surface) >= 4 and key not in REUNION_ONLY:
             return True
-        # A person ("Adolphe Thiers", "Pierre Laval"): preceded by a capitalised word.
+        # A person ("Adolphe Thiers") or a named thing ("marché couvert Saint-Pierre", "lycée Saint-Joseph"):
+        # preceded by a capitalised word, or by a common noun rather than a preposition.
         prev = re.search(r"(\w[\w'’]*)\s$", text[max(0, s - 30) : s])
         if prev:
             w = prev.group(1)
-            if w[0].isupper() and not w.isupper() and fold(w) not in _PERSON_EXCEPT:
+            fw = fold(w)
+            if fw not in _PERSON_EXCEPT and not w.isupper() and (w[0].isupper() or fw not in _FUNCTION_WORDS):
                 return None
         paren = _PAREN_AFTER.match(text[e : e + 45])
         own = self._context.get(insee, [])
@@ -229,7 +245,7 @@ class CityMatcher:
             window = text[max(0, s - 400) : e + 400]
             if _REUNION.search(window) or _COMMUNE_BEFORE.search(before):
                 return True
-            if insee in doc_context and not self._sentence_start(text, s):
+            if insee in doc_context and (heading or not self._sentence_start(text, s)):
                 return False
             return None
         if _PLACE_BEFORE.search(before):
@@ -237,7 +253,7 @@ class CityMatcher:
         window = g[max(0, s - 250) : e + 250]
         if any(w in window for w in own):
             return True
-        if insee in doc_context and not self._sentence_start(text, s):
+        if insee in doc_context and (heading or not self._sentence_start(text, s)):
             return False
         return None
 

@@ -93,4 +93,4 @@ def doc_type(title: str | None, text: str, meta: dict[str, Any]) -> str:
         return "communique"
     if practice >= 1:
         return "bonne_pratique"
-    return "autre"
+    return "communique"  # a page about the programme with no other cue is a news item
