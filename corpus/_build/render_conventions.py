@@ -597,7 +597,7 @@ class StoryBuilder:
             for k, v in resolve_financing(fiche).items():
                 totals[k] += v
         grand = sum(totals.values())
-        self.p("Répartition par financeur", "h2")
+        heading = P("Répartition par financeur", s["h2"])
         rows: list[list[Any]] = [[P("<b>Financeur</b>", s["cell"]),
                                   P("<b>Montant (€ HT)</b>", s["cell"]),
                                   P("<b>Part</b>", s["cell"])]]
@@ -610,7 +610,7 @@ class StoryBuilder:
                      P(f"100{NBSP}%", s["cellb"])])
         table = Table(rows, colWidths=[80 * mm, 40 * mm, 25 * mm], repeatRows=1, hAlign="LEFT")
         table.setStyle(self.grid_style())
-        self.story.append(KeepTogether([table]))
+        self.story.append(KeepTogether([heading, table]))
         self.story.append(Spacer(1, 3 * mm))
 
     def engagements(self) -> None:

@@ -82,7 +82,7 @@ class Extractor:
         fm = meta.get("front_matter") if isinstance(meta.get("front_matter"), dict) else {}
         text = doc.text or "\n\n".join(b.text for b in doc.blocks)
         title = self._title(doc, fm or {})
-        dtype = doc_type(title, text, meta)
+        dtype = doc_type(title, doc, meta)
         date = document_date(text, meta, dtype)
 
         sections = self._sections(doc)

@@ -102,7 +102,7 @@ def document_date(text: str, meta: dict[str, Any], doc_type: str | None = None) 
     iso = parse_date(html.get("article:published_time"))
     if iso:
         return iso
-    lines = [str(x) for key in ("html", "text", "markdown") for x in ((meta.get(key) or {}).get("dates_text") or [])]
+    lines = [str(x) for key in ("html", "text", "markdown", "pdf") for x in ((meta.get(key) or {}).get("dates_text") or [])]
     for pattern in (_PUBLISHED, _UPDATED):
         for line in lines:
             fl = fold(line)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from acv.records import ParsedDocument
 from ingest.extract.text import fold
 
 _TYPE_ALIASES = {
@@ -36,19 +37,27 @@ _LEGAL = _rx(
     r"en \w+ exemplaires", r"fait a [^\n]{1,60}le", r"objet de la convention", r"duree de la convention",
     r"la presente convention", r"le present avenant", r"comite de projet", r"engagements? des partenaires",
 )
+# Rubric labels ("kickers") a site prints above the title, and the PDF subject: strong cues.
+_PRESS_RUBRIC = _rx(r"communiques? de presse", r"communique", r"actualites?", r"a la une", r"presse", r"info presse", r"breve")
+_PRACTICE_RUBRIC = _rx(
+    r"retours? d'experiences?", r"bonnes? pratiques?", r"fiches? (?:bonne pratique|projets?|experiences?)",
+    r"ils l'ont fait", r"exemples? inspirants?", r"projets? exemplaires?", r"cahiers? de la revitalisation",
+)
 _PRESS = _rx(
-    r"communique de presse", r"communique", r"contact(?:s)? presse", r"dossier de presse", r"info presse",
-    r"service de presse", r"relations presse", r"actualites?", r"publie le", r"mise a jour ?:?", r"mis en ligne le",
-    r"a la une", r"toute l'actualite",
+    r"contact(?:s)? presse", r"dossier de presse", r"service de presse", r"relations presse", r"publie le",
+    r"mise a jour ?:?", r"mis en ligne le",
 )
-_PRACTICE = _rx(
-    r"retours? d'experiences?", r"bonnes? pratiques?", r"fiches? projets?", r"fiches? experiences?", r"ils l'ont fait",
-    r"exemples? inspirants?", r"projets? exemplaires?", r"facteurs? (?:cles )?de (?:succes|reussite)", r"cles de (?:la )?reussite",
-    r"points? de vigilance", r"enseignements", r"ce qu'il faut retenir", r"pour aller plus loin", r"porteurs? (?:du|de) projet",
-    r"contexte et enjeux", r"la demarche", r"les resultats", r"partage d'experience",
+# Section headings of an experience sheet.
+_PRACTICE_HEADINGS = _rx(
+    r"(?:le |les )?constats?", r"(?:la )?realisation", r"(?:les )?(?:premiers )?resultats", r"ce que nous retenons",
+    r"ce qu'il faut retenir", r"(?:les )?enseignements", r"(?:le )?probleme a resoudre", r"(?:le )?montage",
+    r"(?:le )?contexte(?: et enjeux)?", r"(?:la )?demarche", r"points? de vigilance", r"facteurs? (?:cles )?de (?:succes|reussite)",
+    r"(?:les )?cles de (?:la )?reussite", r"(?:le )?projet", r"(?:les )?objectifs", r"(?:le )?mode d'intervention",
+    r"pour aller plus loin", r"(?:les )?chiffres cles", r"(?:les )?acteurs", r"(?:le )?bilan", r"(?:les )?etapes",
 )
-_ACV = _rx(r"action coeur de ville", r"coeur de ville", r"acv", r"operation de revitalisation de territoire", r"ort",
-           r"revitalisation (?:du|des|de) centres? villes?", r"villes moyennes")
+_ACV = _rx(r"action coeur de ville", r"acv", r"operations? de revitalisation de territoire", r"ort",
+           r"villes moyennes", r"convention cadre")
+_HEART = _rx(r"coeur de ville", r"coeurs de ville")
 _OTHER_PROGRAMMES = _rx(r"petites villes de demain", r"territoires d'industrie", r"villages d'avenir",
                         r"quartiers prioritaires", r"npnru", r"renouvellement urbain de l'anru")
 
@@ -57,40 +66,48 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s\-’]+", lambda m: "'" if m.group(0) == "’" else " ", fold(text))
 
 
-def doc_type(title: str | None, text: str, meta: dict[str, Any]) -> str:
+def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None = None) -> str:
     """One of convention, communique, bonne_pratique, autre."""
+    meta = meta if meta is not None else (doc.meta or {})
     fm = meta.get("front_matter") or {}
     if isinstance(fm, dict) and fm.get("type"):
         t = _TYPE_ALIASES.get(fold(str(fm["type"])).replace("_", " ").strip()) or _TYPE_ALIASES.get(str(fm["type"]))
         if t:
             return t
+    blocks = list(getattr(doc, "blocks", None) or [])
     t_title = _norm(title or "")
-    head = _norm(text[:2500])
-    body = _norm(text)
+    body = _norm(doc.text)
     html = meta.get("html") or {}
+    pdf = meta.get("pdf") or {}
 
-    acv_hits = len(_ACV.findall(body))
-    other_hits = len(_OTHER_PROGRAMMES.findall(body))
-    if acv_hits == 0 or other_hits > acv_hits:
+    acv_hits = len(_ACV.findall(body)) + len(_HEART.findall(body)) // 2
+    other_title = bool(_OTHER_PROGRAMMES.search(t_title)) and not _ACV.search(t_title)
+    if acv_hits == 0 or other_title or len(_OTHER_PROGRAMMES.findall(body)) > acv_hits:
         return "autre"
 
     legal = len(set(_LEGAL.findall(body)))
-    if _CONVENTION_TITLE.search(t_title) or _CONVENTION_TITLE.search(head[:300]):
-        if legal >= 2 or re.match(r"\s*(?:convention|avenant)", t_title or head[:300]):
-            return "convention"
-    if legal >= 4:
+    if legal >= 4 or (legal >= 2 and re.match(r"\s*(?:convention|avenant)", t_title)):
         return "convention"
 
-    practice = len(set(_PRACTICE.findall(head))) + 2 * len(_PRACTICE.findall(t_title))
-    press = len(set(_PRESS.findall(head))) + 2 * len(_PRESS.findall(t_title))
+    # Rubrics: short blocks before the first paragraph of running text, and the PDF subject.
+    rubrics = [_norm(str(pdf.get("subject") or ""))]
+    for b in blocks[:4]:
+        if len(b.text) <= 60 and b.kind != "heading":
+            rubrics.append(_norm(b.text))
+    rubric = " | ".join(rubrics)
+    headings = [_norm(b.text) for b in blocks if b.kind == "heading" and len(b.text) <= 60]
+    head = _norm(doc.text[:2500])
+
+    practice = 3 * bool(_PRACTICE_RUBRIC.search(rubric) or _PRACTICE_RUBRIC.search(t_title))
+    practice += sum(1 for h in headings if _PRACTICE_HEADINGS.fullmatch(h.strip(" :.")))
+    press = 3 * bool(_PRESS_RUBRIC.search(rubric))
+    press += len(set(_PRESS.findall(head)))
     if html.get("og:type") == "article" or html.get("article:published_time"):
         press += 1
-    if html.get("dates_text"):
-        press += 1
-    if practice >= 2 and practice >= press:
+    if practice >= 3 and practice > press:
         return "bonne_pratique"
     if press >= 1:
         return "communique"
-    if practice >= 1:
+    if practice >= 2:
         return "bonne_pratique"
     return "communique"  # a page about the programme with no other cue is a news item

@@ -24,12 +24,14 @@ def town_choice_ui() -> str | None:
     cities = get_client().cities()
     labels = {c["insee"]: f"{c['name']} ({c['departement']}) — {c['documents']} document(s)" for c in cities}
     wanted = st.query_params.get("insee")
-    if wanted and st.session_state.get("city_town") != wanted and wanted in labels:
-        st.session_state["city_town"] = wanted
+    fresh = "city_town" not in st.session_state
+    if wanted in labels and (fresh or wanted != st.session_state.get("city_url")):
+        st.session_state["city_town"] = wanted  # a link (or a shared URL) asks for this town
     chosen = st.selectbox("Ville", list(labels), format_func=lambda i: labels[i], index=None, key="city_town",
                           placeholder="Tapez le nom d'une commune…")
     if chosen:
         st.query_params["insee"] = chosen
+        st.session_state["city_url"] = chosen
     elif wanted and wanted not in labels:
         return wanted  # let the knowledge base say the town is unknown
     return chosen

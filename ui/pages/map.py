@@ -73,8 +73,9 @@ def map_chart(cities: pd.DataFrame) -> alt.LayerChart:
 def town_ui(cities: pd.DataFrame, chosen: str | None) -> str | None:
     """A town chosen in a list (pre-selected by a click on the map)."""
     labels = {r.insee: f"{r.name} ({r.departement}) — {r.documents} document(s)" for r in cities.itertuples()}
-    if chosen in labels and st.session_state.get("map_town") != chosen:
-        st.session_state["map_town"] = chosen
+    if chosen in labels and chosen != st.session_state.get("map_picked"):
+        st.session_state["map_town"] = chosen  # a new click on the map
+    st.session_state["map_picked"] = chosen
     return st.selectbox("Choisir une ville", list(labels), format_func=lambda i: labels[i], index=None,
                         key="map_town", placeholder="Tapez le nom d'une commune…")
 

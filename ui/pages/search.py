@@ -36,16 +36,23 @@ FILTER_TITLES = {
 RESULTS_PER_PAGE = 20
 
 
+def normalized(state: dict[str, Any]) -> dict[str, Any]:
+    """One shape for a search state, so that the URL and the session can be compared."""
+    out: dict[str, Any] = {"q": str(state.get("q") or "")}
+    for key in LIST_FILTERS:
+        values = state.get(key) or []
+        out[key] = [str(v) for v in (values if isinstance(values, (list, tuple)) else [values]) if v]
+    for key in DATE_FILTERS:
+        out[key] = str(state[key]) if state.get(key) else None
+    return out
+
+
 def _from_url() -> dict[str, Any] | None:
     qp = st.query_params
     if not any(k in qp for k in ("q", *LIST_FILTERS, *DATE_FILTERS)):
         return None
-    state: dict[str, Any] = {"q": qp.get("q", "")}
-    for key in LIST_FILTERS:
-        state[key] = [v for v in qp.get_all(key) if v]
-    for key in DATE_FILTERS:
-        state[key] = qp.get(key) or None
-    return state
+    return normalized({"q": qp.get("q", ""), **{k: qp.get_all(k) for k in LIST_FILTERS},
+                       **{k: qp.get(k) for k in DATE_FILTERS}})
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -55,16 +62,23 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
-def init_state() -> None:
-    """Fill the widgets once per visit: from the URL if it holds a search, else from the last search."""
-    if "search_q" in st.session_state:
-        return
-    state = _from_url() or st.session_state.get("search_state") or {}
-    st.session_state["search_q"] = state.get("q", "")
+def _apply(state: dict[str, Any]) -> None:
+    state = normalized(state)
+    st.session_state["search_q"] = state["q"]
     for key in LIST_FILTERS:
-        st.session_state[f"f_{key}"] = list(state.get(key) or [])
+        st.session_state[f"f_{key}"] = state[key]
     for key in DATE_FILTERS:
-        st.session_state[f"f_{key}"] = _parse_date(state.get(key))
+        st.session_state[f"f_{key}"] = _parse_date(state[key])
+
+
+def init_state() -> None:
+    """Fill the widgets from a URL that holds another search than the one on screen (shared link, link
+    from another page), else keep them; on a fresh visit without one, restore the last search."""
+    url = _from_url()
+    if url is not None and url != st.session_state.get("search_url"):
+        _apply(url)
+    elif "search_q" not in st.session_state:
+        _apply(url or st.session_state.get("search_state") or {})
 
 
 def current_filters() -> dict[str, Any]:
@@ -85,6 +99,7 @@ def save_state(query: str, filters: dict[str, Any]) -> None:
     """Mirror the search in the URL and in the session (for the map)."""
     state = {"q": query, **filters}
     st.session_state["search_state"] = state
+    st.session_state["search_url"] = normalized(state)
     st.query_params.from_dict({k: v for k, v in state.items() if v})
 
 
