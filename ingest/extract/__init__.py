@@ -196,7 +196,11 @@ class Extractor:
         return main
 
     def _areas(self, text: str, title: str | None, main: list[str]) -> tuple[list[str], list[str]]:
-        """Département and region names: those of the main communes, plus those the text names prominently."""
+        """Département and region names: those of the main communes, plus areas the text is about.
+
+        An area named in the text counts when it is prominent (title, opening, or named twice) and the
+        document has no main commune, or names the area in its title ("les villes lauréates des Hauts-de-France").
+        """
         departements: list[str] = []
         regions: list[str] = []
         for insee in main:
@@ -209,7 +213,8 @@ class Extractor:
         lead = {(a.kind, a.name) for a in found if a.start < LEAD_CHARS}
         in_title = {(a.kind, a.name) for a in self.areas.find(title)} if title else set()
         for key in _unique([*in_title, *((a.kind, a.name) for a in found)]):
-            if key in in_title or key in lead or counts[key] >= 2:
+            prominent = key in lead or counts[key] >= 2
+            if key in in_title or (prominent and not main):
                 (regions if key[0] == "region" else departements).append(key[1])
         return _unique(departements), _unique(regions)
 

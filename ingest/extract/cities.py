@@ -65,6 +65,10 @@ _PLACE_BEFORE = re.compile(
     r"pres de|proche de|centre ville de|coeur de ville de|territoire de|jusqu'a) ?)$"
 )
 _COMMUNE_BEFORE = re.compile(r"(?:\b(?:commune|ville|mairie|maire|municipalite)(?: (?:de|d'))? ?)$")
+_RIVER_BEFORE = re.compile(
+    r"(?:\b(?:bords?|rives?|berges?|quais?|vallee|confluence|le long|cours|fleuve|riviere|crue|crues)"
+    r" (?:de la |de l'|du |de |des |d')?)$"
+)
 _VIENNE_DEPT_BEFORE = re.compile(r"(?:\b(?:la|en|dans la|haute)\s?)$")
 _SENTENCE_END = set(".!?:;\n•*#|>–—")
 _FOREIGN = re.compile(r"^\s*(?:\(|,)?\s*(?:autriche|espagne|italie|belgique|suisse|allemagne|usa|etats unis|royaume uni|angleterre)")
@@ -215,6 +219,8 @@ class CityMatcher:
         ambiguous = key in AMBIGUOUS or key in REUNION_ONLY
         if not ambiguous:
             return True
+        if _RIVER_BEFORE.search(before):
+            return None
         if surface.isupper() and len(surface) >= 4 and key not in REUNION_ONLY:
             return True
         # A person ("Adolphe Thiers") or a named thing ("marché couvert Saint-Pierre", "lycée Saint-Joseph"):
@@ -276,17 +282,11 @@ REGION_ALIASES = {
     "Ile-de-France": "Île-de-France",
 }
 # Département names that are also common words or rivers: they need "département de…", "(…)", "dans le…".
-AMBIGUOUS_DEPTS = frozenset(
-    fold(n) for n in (
-        "Nord", "Lot", "Var", "Cher", "Ain", "Somme", "Manche", "Loire", "Marne", "Vienne", "Orne", "Aude",
-        "Eure", "Oise", "Gard", "Indre", "Jura", "Aube", "Landes", "Allier", "Charente", "Rhône", "Creuse",
-        "Meuse", "Tarn", "Gers", "Doubs", "Sarthe", "Savoie", "Mayenne", "Loiret", "Cantal", "Vosges",
-        "Ardennes", "Corse-du-Sud", "Haute-Corse", "Guadeloupe", "Martinique", "Guyane", "Mayotte", "Réunion",
-    )
-)
+# Hyphenated département names that still need a context (the short ones always do).
+AMBIGUOUS_DEPTS = frozenset({"corse du sud", "haute corse"})
 _DEPT_CONTEXT_BEFORE = re.compile(
-    r"(?:\b(?:departement|departemental|conseil departemental)"
-    r"(?: (?:de la|de l'|du|des|de|d'))? ?|\bdans (?:le|la|l'|les) ?|\(\s?)$"
+    r"(?:\b(?:departement|departemental|conseil departemental|prefet|prefete|prefecture|prefectures)"
+    r"(?: (?:de la|de l'|du|des|de|d'))? ?|\b(?:dans|en) (?:le |la |l'|les )?|\(\s?)$"
 )
 
 
@@ -333,8 +333,8 @@ class AreaMatcher:
             if not self._standalone(text, s, e):
                 continue
             name, code = self._depts[m.group(0)]
-            ambiguous = m.group(0).replace(" ", "-") in AMBIGUOUS_DEPTS or m.group(0) in AMBIGUOUS_DEPTS
-            if ambiguous:
+            # Single-word names are also rivers or common words ("la Moselle", "la somme"): they need a context.
+            if " " not in m.group(0) or m.group(0) in AMBIGUOUS_DEPTS:
                 ctx = _DEPT_CONTEXT_BEFORE.search(g[max(0, s - 40) : s])
                 coded = re.match(r"^\s?\(0?" + re.escape(code.lower()) + r"\)", g[e : e + 8])
                 if not (ctx or coded):

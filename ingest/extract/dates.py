@@ -122,7 +122,7 @@ def document_date(text: str, meta: dict[str, Any], doc_type: str | None = None) 
     dates = find_dates(text)
     if dates:
         head = [d for d in dates if d[0] < HEAD_CHARS]
-        signed = (_SIGNED, _FAIT_A)
+        signed = (_FAIT_A, _SIGNED)
         steps: list[tuple[list[tuple[int, int, str]], tuple[re.Pattern[str], ...]]] = [
             (head, (_PUBLISHED, _UPDATED)),
         ]

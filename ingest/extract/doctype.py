@@ -47,16 +47,21 @@ _PRESS = _rx(
     r"contact(?:s)? presse", r"dossier de presse", r"service de presse", r"relations presse", r"publie le",
     r"mise a jour ?:?", r"mis en ligne le",
 )
-# Section headings of an experience sheet.
-_PRACTICE_HEADINGS = _rx(
-    r"(?:le |les )?constats?", r"(?:la )?realisation", r"(?:les )?(?:premiers )?resultats", r"ce que nous retenons",
-    r"ce qu'il faut retenir", r"(?:les )?enseignements", r"(?:le )?probleme a resoudre", r"(?:le )?montage",
-    r"(?:le )?contexte(?: et enjeux)?", r"(?:la )?demarche", r"points? de vigilance", r"facteurs? (?:cles )?de (?:succes|reussite)",
-    r"(?:les )?cles de (?:la )?reussite", r"(?:le )?projet", r"(?:les )?objectifs", r"(?:le )?mode d'intervention",
-    r"pour aller plus loin", r"(?:les )?chiffres cles", r"(?:les )?acteurs", r"(?:le )?bilan", r"(?:les )?etapes",
+# Section headings of an experience sheet (matched at the start of a heading); the lessons weigh double.
+_PRACTICE_HEADINGS = re.compile(
+    r"^(?:le |la |les |l')?(?:constats?|realisations?|(?:premiers )?resultats|probleme a resoudre|montage|contexte|"
+    r"demarche|projet|objectifs|mode d'intervention|pour aller plus loin|chiffres|acteurs|bilan|etapes|"
+    r"ce qui a ete fait|comment ca marche|pourquoi|cout et financeurs|calendrier|porteurs? de projet|"
+    r"partenaires|moyens)\b"
 )
+_LESSON_HEADINGS = re.compile(
+    r"^(?:le |la |les |l')?(?:enseignements|lecons|ce que nous retenons|ce qu'il faut retenir|points? de vigilance|"
+    r"cles de (?:la )?reussite|facteurs? (?:cles )?de (?:succes|reussite)|conseils|recommandations)\b"
+)
+_PRACTICE_TITLE = _rx(r"bilan", r"retour sur", r"comment", r"lecons")
+_CONTACT_LINE = re.compile(r"(?:^|\n)contact ?:(?! ?presse)")
 _ACV = _rx(r"action coeur de ville", r"acv", r"operations? de revitalisation de territoire", r"ort",
-           r"villes moyennes", r"convention cadre")
+           r"villes moyennes", r"convention cadre", r"revitalis\w+", r"redynamis\w+")
 _HEART = _rx(r"coeur de ville", r"coeurs de ville")
 _OTHER_PROGRAMMES = _rx(r"petites villes de demain", r"territoires d'industrie", r"villages d'avenir",
                         r"quartiers prioritaires", r"npnru", r"renouvellement urbain de l'anru")
@@ -89,19 +94,26 @@ def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None
     if legal >= 4 or (legal >= 2 and re.match(r"\s*(?:convention|avenant)", t_title)):
         return "convention"
 
-    # Rubrics: short blocks before the first paragraph of running text, and the PDF subject.
+    # Rubrics: short blocks above the text, the opening words of the first paragraph, the PDF subject.
     rubrics = [_norm(str(pdf.get("subject") or ""))]
-    for b in blocks[:4]:
-        if len(b.text) <= 60 and b.kind != "heading":
-            rubrics.append(_norm(b.text))
+    paragraphs = 0
+    for b in blocks[:5]:
+        if b.kind == "heading":
+            continue
+        rubrics.append(_norm(b.text[:80]))
+        paragraphs += len(b.text) > 80
+        if paragraphs >= 2:
+            break
     rubric = " | ".join(rubrics)
-    headings = [_norm(b.text) for b in blocks if b.kind == "heading" and len(b.text) <= 60]
+    headings = [_norm(b.text).strip(" :.?!") for b in blocks if b.kind == "heading" and len(b.text) <= 80]
     head = _norm(doc.text[:2500])
 
     practice = 3 * bool(_PRACTICE_RUBRIC.search(rubric) or _PRACTICE_RUBRIC.search(t_title))
-    practice += sum(1 for h in headings if _PRACTICE_HEADINGS.fullmatch(h.strip(" :.")))
+    practice += sum(1 for h in headings if _PRACTICE_HEADINGS.match(h))
+    practice += 2 * sum(1 for h in headings if _LESSON_HEADINGS.match(h))
+    practice += bool(_PRACTICE_TITLE.search(t_title)) + bool(_CONTACT_LINE.search(body))
     press = 3 * bool(_PRESS_RUBRIC.search(rubric))
-    press += len(set(_PRESS.findall(head)))
+    press += len(set(_PRESS.findall(head))) + bool(re.search(r"contacts? presse|service de presse|relations presse", body))
     if html.get("og:type") == "article" or html.get("article:published_time"):
         press += 1
     if practice >= 3 and practice > press:

@@ -1,0 +1,221 @@
+"""Shared helpers of the performance benchmarks: machine description, timing, memory, output.
+
+Every figure printed by bench/ingest_speed.py, bench/embed_speed.py and
+bench/scale.py comes with the command that produced it, the machine (cores,
+memory), the load average and the date, so a number can be checked again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def meminfo_gib(key: str = "MemTotal") -> float:
+    """A /proc/meminfo entry in GiB (0 where /proc is missing)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def load_average() -> str:
+    try:
+        return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=5)
+        return out.stdout.strip() or "n/a"
+    except (OSError, subprocess.SubprocessError):
+        return "n/a"
+
+
+def machine() -> dict[str, Any]:
+    cpu = "n/a"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "mem_total_gib": round(meminfo_gib("MemTotal"), 1),
+        "mem_available_gib": round(meminfo_gib("MemAvailable"), 1),
+        "python": platform.python_version(),
+        "commit": git_commit(),
+        "load_avg_1_5_15": load_average(),
+        "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "unset"),
+    }
+
+
+def command_line() -> str:
+    env = " ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "ACV_EMBEDDER") if k in os.environ)
+    cmd = ".venv/bin/python " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
+    return (env + " " + cmd).strip()
+
+
+def header(title: str) -> dict[str, Any]:
+    m = machine()
+    print(f"# {title}")
+    print(f"command: `{command_line()}`")
+    print(f"machine: {m['cores']} cores ({m['cpu']}), {m['mem_total_gib']} GiB RAM "
+          f"({m['mem_available_gib']} GiB available), Python {m['python']}, commit {m['commit']}")
+    print(f"date: {m['date']}; load average {m['load_avg_1_5_15']}; OMP_NUM_THREADS={m['omp_num_threads']}")
+    sys.stdout.flush()
+    return m | {"command": command_line()}
+
+
+def rss_mib() -> float:
+    """Current resident memory of this process (MiB)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (MiB; ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak_rss() -> None:
+    """Restart the peak counter (Linux ≥ 4.0: write 5 to clear_refs), so a phase's peak is its own."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def peak_rss_since_reset_mib() -> float:
+    """VmHWM, which `reset_peak_rss` restarts (falls back to the lifetime peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_rss_mib()
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    pos = (len(s) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+
+def time_calls(fn: Callable[[Any], Any], items: Sequence[Any], warmup: int = 2) -> list[float]:
+    """Wall time of fn(item) for each item, in ms, after `warmup` untimed calls."""
+    for item in items[:warmup]:
+        fn(item)
+    out = []
+    for item in items:
+        t0 = time.perf_counter()
+        fn(item)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def latency_summary(ms: Sequence[float]) -> dict[str, float]:
+    return {"p50_ms": round(percentile(ms, 0.5), 2), "p95_ms": round(percentile(ms, 0.95), 2),
+            "mean_ms": round(sum(ms) / max(len(ms), 1), 2), "n": len(ms)}
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """A markdown table of dict rows."""
+    if not rows:
+        return ""
+    cols = list(columns or rows[0].keys())
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        lines.append("| " + " | ".join(_fmt(r.get(c, "")) for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:,.2f}" if abs(v) < 1000 else f"{v:,.0f}"
+    return str(v)
+
+
+def write_json(path: Path | None, data: Any) -> None:
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+# A fixed set of French queries about the programme, used by every latency benchmark.
+QUERIES = [
+    "rénovation des façades du centre ancien",
+    "vacance commerciale en centre-ville",
+    "opération programmée d'amélioration de l'habitat renouvellement urbain",
+    "piétonnisation des rues commerçantes",
+    "maison de santé pluriprofessionnelle",
+    "financement de la Banque des Territoires",
+    "foncière commerciale pour racheter des locaux vides",
+    "tiers-lieu dans une ancienne usine",
+    "stationnement et mobilité douce",
+    "quartier de gare et pôle d'échanges multimodal",
+    "permis de louer contre l'habitat indigne",
+    "végétalisation des cours d'école",
+    "dispositif Denormandie investissement locatif",
+    "convention-cadre signée en 2018",
+    "montant total de la convention en millions d'euros",
+    "marché couvert rénové",
+    "Action Logement réhabilitation d'immeubles",
+    "entrée de ville requalification",
+    "France Services guichet public",
+    "signalétique et parcours touristique",
+    "logement étudiant en centre-ville",
+    "transition écologique et sobriété foncière",
+    "opération de revitalisation de territoire loi ELAN",
+    "aides de l'Anah aux propriétaires",
+    "boutiques à l'essai pour les commerçants",
+    "équipement culturel médiathèque",
+    "friche industrielle reconvertie",
+    "plan de circulation et sens unique",
+    "numérique et commerce en ligne des commerçants",
+    "patrimoine et espace public",
+    "transport collectif gratuit",
+    "réunion publique de concertation des habitants",
+    "bilan de la première phase du programme",
+    "ravalement obligatoire des façades",
+    "cellules commerciales vacantes",
+    "prolongation du programme 2023-2026",
+    "îlot de fraîcheur et renaturation",
+    "accessibilité des équipements publics",
+    "aménagement des berges et promenades",
+    "subvention DSIL de l'État",
+]
