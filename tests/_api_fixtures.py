@@ -29,17 +29,31 @@ def make_settings(data_dir: Path, **overrides) -> Settings:
     return Settings(**values)
 
 
-def ingested_kb(settings: Settings):
+def ingested_kb(settings: Settings, files: tuple[Path, ...] = (AGEN, QUIMPER, ABBEVILLE, PDF)):
     from acv.knowledge_base import KnowledgeBase
 
     kb = KnowledgeBase(settings)
-    report = kb.ingest([AGEN, QUIMPER, ABBEVILLE, PDF])
-    assert [o.status for o in report.outcomes] == ["added"] * 4, [o.message for o in report.outcomes]
+    report = kb.ingest(list(files))
+    assert [o.status for o in report.outcomes] == ["added"] * len(files), [o.message for o in report.outcomes]
     return kb
 
 
+@pytest.fixture(scope="module", autouse=True)
+def shared_extractor():
+    """Load the gazetteer and taxonomy once per module: these tests are about the HTTP edge, and each
+    KnowledgeBase would otherwise spend over a second re-reading them."""
+    from functools import lru_cache
+
+    from ingest.extract import Extractor
+
+    cached = lru_cache(maxsize=4)(Extractor.from_paths)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("acv.knowledge_base.Extractor.from_paths", cached)
+        yield
+
+
 @pytest.fixture(scope="module")
-def read_kb(tmp_path_factory):
+def read_kb(tmp_path_factory, shared_extractor):
     """One ingested base shared by the read-only tests of a module."""
     kb = ingested_kb(make_settings(tmp_path_factory.mktemp("api") / "var"))
     yield kb

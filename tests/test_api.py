@@ -7,7 +7,7 @@ import io
 import json
 
 from ingest.pipeline import document_id, source_name
-from tests._api_fixtures import ABBEVILLE, AGEN, PDF, QUIMPER, client, error_of, read_kb  # noqa: F401
+from tests._api_fixtures import ABBEVILLE, AGEN, PDF, QUIMPER, client, error_of, read_kb, shared_extractor  # noqa: F401
 
 AGEN_ID = document_id(source_name(AGEN))
 QUIMPER_ID = document_id(source_name(QUIMPER))

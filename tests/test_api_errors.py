@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from acv.errors import EmbedderUnavailableError, IndexMismatchError, StoreError
 from search_api.app import create_app
 from search_api.ratelimit import TokenBucket
-from tests._api_fixtures import API_KEY, client, error_of, make_settings, read_kb  # noqa: F401
+from tests._api_fixtures import API_KEY, client, error_of, make_settings, read_kb, shared_extractor  # noqa: F401
 
 
 def test_400_unknown_filter_value(client):

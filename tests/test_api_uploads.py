@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from search_api.app import create_app
 from search_api.uploads import safe_stem
-from tests._api_fixtures import AGEN, API_KEY, QUIMPER, error_of, make_settings
+from tests._api_fixtures import AGEN, API_KEY, QUIMPER, error_of, make_settings, shared_extractor  # noqa: F401
 
 KEY = {"X-API-Key": API_KEY}
 NOTE = ("---\ntitle: \"Note sur le marché couvert de Cahors\"\ndate: 2022-05-10\n---\n\n"
@@ -217,3 +218,47 @@ def test_delete_removes_document_and_uploaded_file_but_never_corpus_files(api, a
 ])
 def test_safe_stem(name, stem):
     assert safe_stem(name) == stem
+
+
+def test_searches_keep_answering_while_an_upload_is_ingested(api, app_settings):
+    assert post(api, "agen.md", AGEN.read_bytes()).status_code == 201
+    paragraphs = [f"Paragraphe {i} : la commune de Vienne rénove les façades de la rue piétonne et installe des "
+                  f"bancs, des arbres et une signalétique patrimoniale près du théâtre antique." for i in range(300)]
+    long_note = ("# Les façades de Vienne\n\n" + "\n\n".join(paragraphs)).encode()
+    result = {}
+
+    def upload() -> None:
+        result["status"] = post(api, "vienne.md", long_note).status_code
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    statuses = []
+    while worker.is_alive() or not statuses:
+        statuses.append(api.get("/search", params={"q": "vacance commerciale"}).status_code)
+    worker.join()
+    assert result["status"] == 201
+    assert len(statuses) > 1 and set(statuses) == {200}
+    hits = api.get("/search", params={"q": "façades théâtre antique signalétique"}).json()["results"]
+    assert hits[0]["title"] == "Les façades de Vienne"
+
+
+def test_one_file_per_request(api, app_settings):
+    res = api.post("/documents", files=[("file", ("a.md", NOTE)), ("file", ("b.md", NOTE + b"!"))], headers=KEY)
+    assert res.status_code == 400
+    assert error_of(res) == {"code": "un_seul_fichier",
+                             "message": "Envoyez un seul fichier par requête (champ « file »).", "details": {}}
+    assert uploads(app_settings) == []
+
+
+def test_legacy_encoded_file_is_served_with_its_charset(api):
+    latin = ("# Épinal\n\nLa commune d'Épinal rénove la place des Vosges et les façades de la rue piétonne ; "
+             "les travaux du théâtre débuteront à l'été. " * 5).encode("cp1252")
+    doc = post(api, "epinal.md", latin).json()
+    res = api.get(doc["file_url"])
+    assert res.headers["content-type"] == "text/markdown; charset=windows-1252"
+    assert res.content == latin
+    page = b"<!doctype html><html><head><meta charset='windows-1252'><title>Caf\xe9</title></head><body><p>" + \
+        "Le café associatif du centre-ville d'Épinal ouvre ses portes aux habitants. ".encode("cp1252") * 8 + \
+        b"</p></body></html>"
+    html = post(api, "cafe.html", page).json()
+    assert api.get(html["file_url"]).headers["content-type"] == "text/html"

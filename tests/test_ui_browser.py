@@ -100,6 +100,15 @@ def browser(tmp_path: Path):
 
 
 def test_search_filter_and_screenshot_in_chromium(streamlit_app: str, browser, tmp_path: Path) -> None:
+    try:
+        _search_and_filter(streamlit_app, browser, tmp_path)
+    except Exception:
+        browser.save_screenshot(str(tmp_path / "failure.png"))
+        shutil.copyfile(tmp_path / "failure.png", "/tmp/acv-ui-failure.png")
+        raise
+
+
+def _search_and_filter(streamlit_app: str, browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -116,13 +125,20 @@ def test_search_filter_and_screenshot_in_chromium(streamlit_app: str, browser, t
     assert AGEN in main and QUIMPER in main and EPINAL in main
 
     # Filter on the town of Agen in the sidebar.
-    town = next(m for m in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebar'] [data-testid='stMultiSelect']")
-                if m.text.startswith("Ville"))
-    town.find_element(By.TAG_NAME, "input").click()
-    town.find_element(By.TAG_NAME, "input").send_keys("Agen")
-    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "li[role='option']")))
-    browser.find_element(By.CSS_SELECTOR, "li[role='option']").click()
-    browser.find_element(By.CSS_SELECTOR, "[data-testid='stMain'] h1").click()  # close the drop-down
+    def town_filter(driver):
+        for m in driver.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebar'] [data-testid='stMultiSelect']"):
+            if (m.get_attribute("innerText") or "").startswith("Ville"):
+                return m
+        return False
+
+    town = wait.until(town_filter)
+    field = town.find_element(By.TAG_NAME, "input")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", field)
+    field.click()
+    field.send_keys("Agen")
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[role='option']")))
+    field.send_keys(Keys.ENTER)  # choose the highlighted option, "Agen (1)"
+    field.send_keys(Keys.ESCAPE)  # close the drop-down
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"),
                                                 "1 document correspond à la recherche"))
     time.sleep(1.0)  # let the last delta paint before the screenshot

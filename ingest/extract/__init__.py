@@ -19,7 +19,7 @@ from ingest.extract.dates import document_date
 from ingest.extract.doctype import doc_type
 from ingest.extract.funders import FunderMatcher
 from ingest.extract.gazetteer import Gazetteer
-from ingest.extract.text import fold
+from ingest.extract.text import fold, rules_form, tokens
 from ingest.extract.themes import Taxonomy
 
 __all__ = ["Extractor", "Gazetteer", "Taxonomy"]
@@ -28,14 +28,17 @@ _GENERIC_TITLE = re.compile(
     r"^(?:actualites?|communique(?: de presse)?|accueil|presse|news|sommaire|table des matieres|"
     r"bonnes? pratiques?|retours? d'experiences?|fiche projet|a la une|\W*)\W*$"
 )
-MIN_AXIS_CHUNKS = int(__import__("os").environ.get("X_AX", "1"))
-MIN_THEME_CHUNKS = int(__import__("os").environ.get("X_TH", "1"))
+# Document roll-up of axes (measured on the labelled corpus, see tests/test_extract_quality.py).
+AXIS_MIN_CHUNKS = 3
+AXIS_MIN_TOTAL = 3
+AXIS_MIN_SHARE = 0.10
+MIN_THEME_CHUNKS = 1
 LEAD_CHARS = 1200  # the opening of a document, where its subject is introduced
 _CHUNK_WORDS = 200  # grouping of blocks when the caller gives no chunks
 
 
 def _folded_for_rules(text: str) -> str:
-    return re.sub(r"[\s\-’]+", lambda m: "'" if m.group(0) == "’" else " ", fold(text))
+    return rules_form(text)
 
 
 class Extractor:
@@ -57,8 +60,9 @@ class Extractor:
 
     def chunk(self, text: str, section: str | None = None) -> ChunkMetadata:
         """Axes, themes, amounts, funders and communes of one chunk (no document context)."""
-        folded = _folded_for_rules(text)
-        scores = self.axes.scores(folded)
+        folded = rules_form(text)
+        toks = tokens(folded)
+        scores = self.axes.scores(folded, toks)
         axes = {a for a, s in scores.items() if s >= AXIS_THRESHOLD}
         if section:
             axes |= self.axes.explicit(_folded_for_rules(section))
@@ -68,9 +72,9 @@ class Extractor:
                 cities.append(m.insee)
         return ChunkMetadata(
             axes=sorted(axes),
-            themes=self.taxonomy.find(text),
+            themes=self.taxonomy.find(text, toks),
             amounts=find_amounts(text),
-            funders=self.funders.find(text),
+            funders=self.funders.find(text, toks),
             cities=cities,
         )
 
@@ -103,7 +107,7 @@ class Extractor:
             mentioned_cities=mentioned,
             departements=departements,
             regions=regions,
-            axes=self._doc_axes(chunks_meta, headings, text),
+            axes=[] if dtype == "autre" else self._doc_axes(chunks_meta, headings, text),
             themes=self._doc_themes(chunks_meta, headings, text),
             amounts=[a for c in chunks_meta for a in c.amounts],
             funders=self._doc_funders(chunks_meta),
@@ -219,13 +223,19 @@ class Extractor:
         return _unique(departements), _unique(regions)
 
     def _doc_axes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[int]:
-        """An axis counts if a heading names it, or enough chunks carry it."""
+        """An axis counts if a heading names it, three chunks carry it, or a chunk carries it and the
+        whole text gives it a fair share of the evidence (so a passing mention does not count)."""
         axes: set[int] = set()
         for h in headings:
             if len(h) <= 200:
                 axes |= self.axes.explicit(_folded_for_rules(h))
         counts = Counter(a for c in chunks for a in c.axes)
-        axes |= {a for a, k in counts.items() if k >= MIN_AXIS_CHUNKS}
+        totals = self.axes.totals(_folded_for_rules(text))
+        grand = sum(totals.values()) or 1
+        for a, k in counts.items():
+            t = totals.get(a, 0)
+            if k >= AXIS_MIN_CHUNKS or (t >= AXIS_MIN_TOTAL and t / grand >= AXIS_MIN_SHARE):
+                axes.add(a)
         return sorted(axes)
 
     def _doc_themes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[str]:

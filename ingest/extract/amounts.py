@@ -12,7 +12,7 @@ _MULT = r"(?P<mult>milliards?|mds?|mrds?|md|millions?|mios?|m|k|milliers?)"
 _EURO = r"(?P<cur>€|euros?|eur\b)"
 _TAX = r"(?:\s?(?:ht|ttc|h\.t\.|t\.t\.c\.))?"
 AMOUNT_RE = re.compile(
-    rf"(?<![\w,.]){_NUMBER}[ \u00a0\u202f\u2009]?(?:{_MULT}\.?[ \u00a0\u202f\u2009]?(?:d['’]\s?|de\s)?)?{_EURO}{_TAX}(?![\w])",
+    rf"(?=\d)(?<![\w,.]){_NUMBER}[ \u00a0\u202f\u2009]?(?:{_MULT}\.?[ \u00a0\u202f\u2009]?(?:d['’]\s?|de\s)?)?{_EURO}{_TAX}(?![\w])",
     re.IGNORECASE,
 )
 _FACTORS = {"milliard": 1e9, "md": 1e9, "mds": 1e9, "mrd": 1e9, "mrds": 1e9, "million": 1e6, "m": 1e6,
@@ -34,6 +34,8 @@ def _value(num: str, mult: str | None) -> float:
 def find_amounts(text: str) -> list[Amount]:
     """Every sum of money in euros, in order of appearance."""
     out: list[Amount] = []
+    if "€" not in text and "eur" not in text and "EUR" not in text:
+        return out
     for m in AMOUNT_RE.finditer(text):
         out.append(Amount(text=m.group(0).strip(), value=_value(m.group("num"), m.group("mult"))))
     return out

@@ -72,7 +72,9 @@ _RIVER_BEFORE = re.compile(
 _VIENNE_DEPT_BEFORE = re.compile(r"(?:\b(?:la|en|dans la|haute)\s?)$")
 _SENTENCE_END = set(".!?:;\n•*#|>–—")
 _FOREIGN = re.compile(r"^\s*(?:\(|,)?\s*(?:autriche|espagne|italie|belgique|suisse|allemagne|usa|etats unis|royaume uni|angleterre)")
-_REUNION = re.compile(r"(?:\b(?:la|La|de la|île de la|ile de la)\s+Réunion\b|\b974\b|\bRéunionnai|\bLa Réunion\b)")
+_REUNION = re.compile(r"(?:\b(?:la|La|de la|île de la|ile de la)\s+Réunion\b|\b974\b|\b[Rr]éunionnai|\bLa Réunion\b)")
+_NEED_CONTEXT = object()
+_LIST_SEPARATOR = re.compile(r"^\s*(?:,|et|ou|, et|, ou)\s*(?:a |au |aux |de |d'|du )?$")
 _PAREN_AFTER = re.compile(r"^\s?\(([^()\n]{1,40})\)")
 _CONNECTOR_AFTER = re.compile(r"^ (?:sur|sous|en|les|lès|lez|le|la|du|des|de|d'|aux|au)[ -']?(\w+)")
 _PERSON_EXCEPT = frozenset(
@@ -169,10 +171,24 @@ class CityMatcher:
             return []
         starts = {s for s, _, _, _ in raw}
         ends = {e for _, e, _, _ in raw}
+        verdicts = [self._judge(text, g, s, e, insee, key, starts, ends, doc_context, heading) for s, e, insee, key in raw]
+        # A name waiting for context is accepted inside a list of accepted communes ("Lens, Valence ou Saint-Pierre").
+        changed = True
+        while changed:
+            changed = False
+            for i, v in enumerate(verdicts):
+                if v is not _NEED_CONTEXT:
+                    continue
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(raw) and verdicts[j] in (True, False):
+                        a, b = (raw[j][1], raw[i][0]) if j < i else (raw[i][1], raw[j][0])
+                        if _LIST_SEPARATOR.match(g[a:b]):
+                            verdicts[i] = False
+                            changed = True
+                            break
         out: list[CityMention] = []
-        for s, e, insee, key in raw:
-            verdict = self._judge(text, g, s, e, insee, key, starts, ends, doc_context, heading)
-            if verdict is not None:
+        for (s, e, insee, _key), verdict in zip(raw, verdicts):
+            if verdict is True or verdict is False:
                 out.append(CityMention(insee, s, e, text[s:e], verdict))
         return out
 
@@ -193,8 +209,9 @@ class CityMatcher:
     def _judge(
         self, text: str, g: str, s: int, e: int, insee: str, key: str,
         starts: set[int], ends: set[int], doc_context: set[str] | frozenset[str], heading: bool = False,
-    ) -> bool | None:
-        """None to reject, True for a strong mention, False for an accepted weak one."""
+    ) -> bool | None | object:
+        """None to reject, True for a strong mention, False for an accepted weak one,
+        _NEED_CONTEXT for an ambiguous name that a neighbouring commune in a list may confirm."""
         surface = text[s:e]
         # Capitalised: every non-connector word starts with an upper-case letter.
         for word in re.split(r"[\s\-'’.]+", surface):
@@ -229,7 +246,8 @@ class CityMatcher:
         if prev:
             w = prev.group(1)
             fw = fold(w)
-            if fw not in _PERSON_EXCEPT and not w.isupper() and (w[0].isupper() or fw not in _FUNCTION_WORDS):
+            named_thing = key in REUNION_ONLY and fw not in _FUNCTION_WORDS and not fold(surface).startswith(("du ", "au "))
+            if fw not in _PERSON_EXCEPT and not w.isupper() and (w[0].isupper() or named_thing):
                 return None
         paren = _PAREN_AFTER.match(text[e : e + 45])
         own = self._context.get(insee, [])
@@ -253,7 +271,7 @@ class CityMatcher:
                 return True
             if insee in doc_context and (heading or not self._sentence_start(text, s)):
                 return False
-            return None
+            return _NEED_CONTEXT if not self._sentence_start(text, s) else None
         if _PLACE_BEFORE.search(before):
             return True
         window = g[max(0, s - 250) : e + 250]
@@ -261,7 +279,7 @@ class CityMatcher:
             return True
         if insee in doc_context and (heading or not self._sentence_start(text, s)):
             return False
-        return None
+        return _NEED_CONTEXT if not self._sentence_start(text, s) else None
 
     @staticmethod
     def _sentence_start(text: str, s: int) -> bool:

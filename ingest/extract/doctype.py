@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from acv.records import ParsedDocument
-from ingest.extract.text import fold
+from ingest.extract.text import fold, rules_form
 
 _TYPE_ALIASES = {
     "convention": "convention", "convention-cadre": "convention", "convention cadre": "convention", "avenant": "convention",
@@ -68,7 +68,7 @@ _OTHER_PROGRAMMES = _rx(r"petites villes de demain", r"territoires d'industrie",
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[\s\-’]+", lambda m: "'" if m.group(0) == "’" else " ", fold(text))
+    return rules_form(text)
 
 
 def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None = None) -> str:

@@ -11,38 +11,49 @@ from __future__ import annotations
 
 import re
 
-# (canonical names, pattern) — patterns run on the original text; case matters for short acronyms.
-_RULES: list[tuple[tuple[str, ...], str, int]] = [
-    (("Banque des Territoires",), r"\bBanque des [Tt]erritoires\b|\bCaisse des [Dd][ée]p[ôo]ts\b|\bCDC\b|\bBDT\b", 0),
-    (("Action Logement",), r"\bAction[ \-][Ll]ogement\b", 0),
-    (("Anah",), r"\bANAH\b|\bAnah\b|\bAgence nationale de l['’]habitat\b", 0),
-    (("ANCT",), r"\bANCT\b|\bAgence nationale de la coh[ée]sion des territoires\b", 0),
-    (("État", "DSIL"), r"\bDSIL\b|\bdotation de soutien [àa] l['’]investissement local\b", re.IGNORECASE),
-    (("État", "DETR"), r"\bDETR\b|\bdotation d['’][ée]quipement des territoires ruraux\b", re.IGNORECASE),
-    (("État", "FNADT"), r"\bFNADT\b", 0),
-    (("État", "Fonds vert"), r"\b[Ff]onds [Vv]ert\b", 0),
-    (("État", "Fonds friches"), r"\b[Ff]onds (?:de recyclage des )?[Ff]riches\b", 0),
-    (("État",), r"\b[Ll]['’][ÉE]tat\b|\bFrance Relance\b|\bpr[ée]fecture\b", 0),
-    (("Région",), r"\b[Cc]onseil r[ée]gional\b|\b(?:la |La |de la |par la |à la )R[ée]gion\b|\bR[ée]gion [A-ZÎÉ]", 0),
-    (("Département",), r"\b[Cc]onseil d[ée]partemental\b|\b(?:le |Le |du |par le |au )D[ée]partement\b", 0),
-    (("FEDER",), r"\bFEDER\b|\bFonds europ[ée]en de d[ée]veloppement r[ée]gional\b|\b[Ff]onds europ[ée]ens\b|\bUnion europ[ée]enne\b", 0),
-    (("EPF",), r"\bEPF[A-Z]*\b|\b[ÉEée]tablissement public foncier\b", 0),
-]
+from ingest.extract.text import Lexicon, rules_form
+
+# Case-insensitive phrases (matched on folded text in one pass) -> canonical names.
+_PHRASES: dict[tuple[str, ...], list[str]] = {
+    ("Banque des Territoires",): ["Banque des Territoires", "Caisse des Dépôts", "Caisse des dépôts et consignations"],
+    ("Action Logement",): ["Action Logement"],
+    ("Anah",): ["Agence nationale de l'habitat"],
+    ("ANCT",): ["Agence nationale de la cohésion des territoires"],
+    ("État", "DSIL"): ["DSIL", "dotation de soutien à l'investissement local"],
+    ("État", "DETR"): ["DETR", "dotation d'équipement des territoires ruraux"],
+    ("État", "FNADT"): ["FNADT", "fonds national d'aménagement et de développement du territoire"],
+    ("État", "Fonds vert"): ["Fonds vert", "fonds d'accélération de la transition écologique dans les territoires"],
+    ("État", "Fonds friches"): ["fonds friches", "fonds de recyclage des friches"],
+    ("État",): ["France Relance", "préfecture", "crédits de l'État", "crédits d'État", "dotation de l'État"],
+    ("Région",): ["conseil régional"],
+    ("Département",): ["conseil départemental"],
+    ("FEDER",): ["FEDER", "Fonds européen de développement régional", "fonds européens", "Union européenne"],
+    ("EPF",): ["établissement public foncier"],
+}
+# Case-sensitive forms on the original text: acronyms, and "l'État" / "la Région" / "le Département"
+# with a capital (lower-case "l'état des lieux" or "la région" in a prefect's title are not funders).
+_EXACT = re.compile(
+    r"(?<![\w])(?:(?P<bdt>CDC|BDT)|(?P<anah>ANAH|Anah)|(?P<anct>ANCT)|(?P<epf>EPF[A-Z]*)"
+    r"|(?P<etat>[Ll]['’][ÉE]tat)|(?P<region>(?:la|La|de la|par la|à la) R[ée]gion|R[ée]gion (?=[A-ZÎÉ]))"
+    r"|(?P<dept>(?:le|Le|du|par le|au) D[ée]partement))(?![\w])"
+)
+_EXACT_NAMES = {"bdt": ("Banque des Territoires",), "anah": ("Anah",), "anct": ("ANCT",), "epf": ("EPF",),
+                "etat": ("État",), "region": ("Région",), "dept": ("Département",)}
 FUNDERS = ("Banque des Territoires", "Action Logement", "Anah", "ANCT", "État", "Région", "Département", "FEDER", "EPF")
 
 
 class FunderMatcher:
-    """Compiled once; `find` returns canonical names in a stable order."""
+    """Built once; `find` returns canonical names in a stable order."""
 
     def __init__(self) -> None:
-        self._rules = [(names, re.compile(p, flags)) for names, p, flags in _RULES]
+        self._lexicon = Lexicon(((p, names) for names, phrases in _PHRASES.items() for p in phrases), plurals=False)
+        self._order = {n: i for i, n in enumerate(FUNDERS)}
 
-    def find(self, text: str) -> list[str]:
-        found: list[str] = []
-        for names, rx in self._rules:
-            if rx.search(text):
-                for n in names:
-                    if n not in found:
-                        found.append(n)
-        order = {n: i for i, n in enumerate(FUNDERS)}
-        return sorted(found, key=lambda n: (order.get(n, len(order)), n))
+    def find(self, text: str, toks: list[str] | None = None) -> list[str]:
+        found: set[str] = set()
+        for _form, payloads in self._lexicon.matches(toks if toks is not None else rules_form(text)):
+            for names in payloads:
+                found.update(names)
+        for m in _EXACT.finditer(text):
+            found.update(_EXACT_NAMES[m.lastgroup or ""])
+        return sorted(found, key=lambda n: (self._order.get(n, len(self._order)), n))

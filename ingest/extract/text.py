@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _SPACES = "\u00a0\u202f\u2009\u2007\u2008\u200a\u2002\u2003\u2004\u2005\u2006\u3000"
 _APOSTROPHES = "\u2019\u2018\u02bc\u00b4`"
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch.isascii():
         return ch.lower()
@@ -30,22 +28,57 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
-def fold_same_length(text: str) -> str:
-    """Lower-case, strip accents and normalise dashes/spaces/apostrophes, one char for one char."""
+# Folding tables built once. Latin-1 text (after replacing a few common typographic characters) goes
+# through bytes.translate with a 256-entry table, which is much faster than a per-character loop.
+_PRE_SAME = [(c, "-") for c in _DASHES] + [(c, " ") for c in _SPACES if ord(c) > 255] + [
+    (c, "'") for c in _APOSTROPHES if ord(c) > 255
+] + [("œ", "o"), ("Œ", "o"), ("€", "e"), ("…", "."), ("“", '"'), ("”", '"'), ("•", "*"), ("\u200b", " ")]
+_PRE_EXPANDING = [("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae")] + [p for p in _PRE_SAME if p[0] not in "œŒ"]
+_BYTES = bytes(ord(_fold_char(chr(i))) if len(_fold_char(chr(i))) == 1 and ord(_fold_char(chr(i))) < 256 else i
+               for i in range(256))
+
+
+def _slow_fold(text: str) -> str:
+    return "".join(_fold_char(c) if len(_fold_char(c)) == 1 else c for c in text)
+
+
+def _fast(text: str, pre: list[tuple[str, str]], table: bytes) -> str:
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    for a, b in pre:
+        if a in text:
+            text = text.replace(a, b)
+    try:
+        return text.encode("latin-1").translate(table).decode("latin-1")
+    except UnicodeEncodeError:
+        return _slow_fold(text)  # characters outside Latin-1 (already replaced ones aside)
+
+
+def fold_same_length(text: str) -> str:
+    """Lower-case, strip accents and normalise dashes/spaces/apostrophes, one char for one char."""
+    return _fast(text, _PRE_SAME, _BYTES)
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents (length may change: œ → oe); for keys and synonym matching."""
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    return fold_same_length(text)
+    """Lower-case and strip accents (length may change: œ → oe); for keys and phrase matching."""
+    return _fast(text, _PRE_EXPANDING, _BYTES)
 
 
-def normalise_spaces(text: str) -> str:
-    """Collapse runs of whitespace (including NBSP and thin spaces) to one space."""
-    return re.sub(r"\s+", " ", fold_same_length_spaces(text)).strip()
+_BYTES_RULES = bytes(32 if chr(i) in "-\n\t\r\x0b\x0c\xa0" else b for i, b in enumerate(_BYTES))
+_RULES_TABLE = str.maketrans({"-": " ", "\n": " ", "\t": " ", "\r": " "})
+
+
+def rules_form(text: str) -> str:
+    """Folded text for phrase rules: accents, case, hyphens and runs of spaces all normalised."""
+    if text.isascii():
+        out = text.lower().translate(_RULES_TABLE)
+    else:
+        out = _fast(text, _PRE_EXPANDING, _BYTES_RULES)
+        if "-" in out or "\n" in out:  # slow path kept them
+            out = out.translate(_RULES_TABLE)
+    while "  " in out:
+        out = out.replace("  ", " ")
+    return out
 
 
 def fold_same_length_spaces(text: str) -> str:
@@ -56,6 +89,82 @@ def fold_same_length_spaces(text: str) -> str:
 _SPACE_TABLE = str.maketrans(
     {**{c: " " for c in _SPACES}, **{c: "-" for c in _DASHES}, **{c: "'" for c in _APOSTROPHES}}
 )
+
+_NO_PLURAL = frozenset(
+    {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "et", "pour", "dans", "sur", "par", "avec",
+     "centre", "ville", "gare", "ancien", "l'ancien", "commun", "mise", "marche", "location", "territoire",
+     "l'habitat", "sommeil", "plein", "vent", "sauvegarde", "valeur", "soins", "sante", "musique", "art", "histoire",
+     "services", "france", "commerce", "proximite", "l'eau", "fraicheur", "ville", "territoires", "l'ancien"}
+)
+
+
+def _plural(word: str) -> str:
+    if word in _NO_PLURAL or not word[-1:].isalpha() or word.endswith(("s", "x", "z")) or "'" in word:
+        return word
+    if word.endswith("al"):
+        return word[:-2] + "aux"
+    if word.endswith(("eau", "eu")):
+        return word + "x"
+    return word + "s"
+
+
+def phrase_forms(phrase: str) -> set[str]:
+    """Folded written forms of a phrase: as given, every word plural, first word plural."""
+    base = rules_form(phrase).strip()
+    if not base:
+        return set()
+    words = base.split(" ")
+    return {base, " ".join(_plural(w) for w in words), " ".join([_plural(words[0]), *words[1:]])}
+
+
+_TOKEN_BYTES = bytes(i if chr(i).isascii() and chr(i).isalnum() else 32 for i in range(256))
+
+
+def tokens(folded: str) -> list[str]:
+    """Word tokens of a folded text (apostrophes and punctuation separate words; other scripts are dropped)."""
+    return folded.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii").split()
+
+
+class Lexicon:
+    """Literal phrases matched over word tokens, longest phrase first: an Aho–Corasick-like index keyed
+    by each phrase's first word, so a chunk costs one dictionary lookup per word.
+
+    Each phrase carries a payload; `matches` yields (phrase, payloads) for every phrase found.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, Any]], plurals: bool = True) -> None:
+        by_tokens: dict[tuple[str, ...], list[Any]] = {}
+        for phrase, payload in entries:
+            forms = phrase_forms(phrase) if plurals else {rules_form(phrase).strip()}
+            for form in forms:
+                toks = tuple(tokens(form))
+                if not toks:
+                    continue
+                bucket = by_tokens.setdefault(toks, [])
+                if payload not in bucket:
+                    bucket.append(payload)
+        self._index: dict[str, list[tuple[tuple[str, ...], list[Any]]]] = {}
+        for toks, payloads in by_tokens.items():
+            self._index.setdefault(toks[0], []).append((toks, payloads))
+        for candidates in self._index.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+
+    def matches(self, folded: str | list[str]) -> Iterator[tuple[tuple[str, ...], list[Any]]]:
+        """(phrase tokens, payloads) for every phrase in a `rules_form` text or its `tokens`."""
+        toks = tokens(folded) if isinstance(folded, str) else folded
+        index = self._index
+        i, n = 0, len(toks)
+        while i < n:
+            candidates = index.get(toks[i])
+            step = 1
+            if candidates:
+                for phrase, payloads in candidates:
+                    size = len(phrase)
+                    if size == 1 or tuple(toks[i : i + size]) == phrase:
+                        yield phrase, payloads
+                        step = size
+                        break
+            i += step
 
 
 def trie_regex(words: Iterable[str]) -> str:

@@ -13,31 +13,9 @@ from typing import Any
 
 import yaml
 
-from ingest.extract.text import fold, trie_regex
+from ingest.extract.text import Lexicon, rules_form, trie_regex
 
-_NO_PLURAL = frozenset(
-    {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "et", "pour", "dans", "sur", "par", "avec",
-     "centre", "ville", "gare", "ancien", "l'ancien", "commun", "mise", "marche", "location", "territoire",
-     "l'habitat", "sommeil", "plein", "vent", "sauvegarde", "valeur", "soins", "sante", "musique", "art", "histoire"}
-)
-
-
-def _plural(word: str) -> str:
-    if word in _NO_PLURAL or not word[-1:].isalpha() or word.endswith(("s", "x", "z")):
-        return word
-    if word.endswith("al"):
-        return word[:-2] + "aux"
-    if word.endswith(("eau", "eu")):
-        return word + "x"
-    return word + "s"
-
-
-def _forms(synonym: str) -> set[str]:
-    """Folded written forms of a synonym: as given, all words plural, first word plural."""
-    base = re.sub(r"\s+", " ", fold(synonym).replace("-", " ")).strip()
-    words = base.split(" ")
-    forms = {base, " ".join(_plural(w) for w in words), " ".join([_plural(words[0]), *words[1:]])}
-    return {f for f in forms if f}
+_HAS_CAPITALS = re.compile(r"[A-Z][A-Z]")
 
 
 def _is_acronym(s: str) -> bool:
@@ -52,17 +30,16 @@ class Taxonomy:
         self.themes = themes
         self.ids = [t["id"] for t in themes]
         self._by_id = {t["id"]: t for t in themes}
-        self._folded: dict[str, str] = {}  # folded form -> theme id
         self._acronyms: dict[str, str] = {}  # exact acronym -> theme id
+        entries: list[tuple[str, str]] = []
         for t in themes:
             for syn in [t["label"], *t.get("synonyms", [])]:
                 syn = str(syn)
                 if _is_acronym(syn):
                     self._acronyms.setdefault(syn, t["id"])
-                    continue
-                for form in _forms(syn):
-                    self._folded.setdefault(form, t["id"])
-        self._regex = re.compile(r"(?<![\w])(?:" + trie_regex(self._folded) + r")(?![\w])")
+                else:
+                    entries.append((syn, t["id"]))
+        self._lexicon = Lexicon(entries)
         self._acro_regex = re.compile(r"(?<![\w])(?:" + trie_regex(self._acronyms) + r")(?![\w])")
 
     @classmethod
@@ -79,20 +56,19 @@ class Taxonomy:
         t = self._by_id.get(theme_id)
         return t["label"] if t else theme_id
 
-    def counts(self, text: str) -> dict[str, int]:
-        """How many synonym matches each theme has in `text`."""
+    def counts(self, text: str, toks: list[str] | None = None) -> dict[str, int]:
+        """How many synonym matches each theme has in `text` (`toks` = its tokens, if already made)."""
         out: dict[str, int] = {}
-        folded = re.sub(r"[\-\s]+", " ", fold(text))
-        for m in self._regex.finditer(folded):
-            tid = self._folded[m.group(0)]
-            out[tid] = out.get(tid, 0) + 1
-        if self._acronyms:
+        for _form, ids in self._lexicon.matches(toks if toks is not None else rules_form(text)):
+            for tid in ids:
+                out[tid] = out.get(tid, 0) + 1
+        if self._acronyms and _HAS_CAPITALS.search(text):
             for m in self._acro_regex.finditer(text):
                 tid = self._acronyms[m.group(0)]
                 out[tid] = out.get(tid, 0) + 1
         return out
 
-    def find(self, text: str) -> list[str]:
+    def find(self, text: str, toks: list[str] | None = None) -> list[str]:
         """Theme ids named in `text`, in taxonomy order."""
-        found = self.counts(text)
+        found = self.counts(text, toks)
         return [t for t in self.ids if t in found]

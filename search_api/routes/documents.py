@@ -21,8 +21,8 @@ from search_api.uploads import receive_file, safe_stem, sniff_format, store_uplo
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/documents", tags=["documents"])
 
-MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html", "markdown": "text/markdown; charset=utf-8",
-               "text": "text/plain; charset=utf-8"}
+MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html", "markdown": "text/markdown", "text": "text/plain"}
+_CHARSET_PROBE = 4 * 1024 * 1024
 DOC_ID = Annotated[str, Path(description="Identifiant du document.", max_length=64,
                              openapi_examples={"doc": {"value": "d1a2b3c4d5e6f7a8"}})]
 
@@ -106,10 +106,27 @@ def get_document_file(kb: KB, doc_id: DOC_ID) -> FileResponse:
     fmt = kb.document(doc_id)["format"]
     media_type = MEDIA_TYPES.get(fmt) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     name = safe_stem(path.name) + (path.suffix.lower() if path.suffix.isascii() else "")
-    return FileResponse(
+    response = FileResponse(
         path, media_type=media_type, filename=name, content_disposition_type="inline",
         headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"},
     )
+    if media_type.startswith("text/"):
+        response.headers["content-type"] = _with_charset(media_type, fmt, path)
+    return response
+
+
+def _with_charset(media_type: str, fmt: str, path: FsPath) -> str:
+    """UTF-8 when the bytes are UTF-8; otherwise leave HTML to its <meta> and call other text windows-1252
+    (the readers' fallback), rather than Starlette's blanket utf-8."""
+    with open(path, "rb") as fh:
+        data = fh.read(_CHARSET_PROBE)
+    try:
+        data.decode("utf-8")
+        return f"{media_type}; charset=utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and len(data) == _CHARSET_PROBE:  # a character cut by the probe
+            return f"{media_type}; charset=utf-8"
+    return media_type if fmt == "html" else f"{media_type}; charset=windows-1252"
 
 
 @router.post(
