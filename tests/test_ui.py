@@ -64,7 +64,7 @@ def app(ingested, monkeypatch: pytest.MonkeyPatch):
         at.query_params.update(params)
         if page != "pages/search.py" or params:
             at.switch_page(page).run()
-        assert not at.exception, at.exception
+        assert_clean(at)
         return at
 
     yield start
@@ -81,6 +81,12 @@ def result_titles(at: AppTest) -> list[str]:
     return [re.sub(r"^#### \d+\. ", "", plain(m.value)) for m in at.markdown if m.value.startswith("#### ")]
 
 
+def assert_clean(at: AppTest) -> None:
+    """No exception and no 'unexpected error' message (the UI turns bugs into one)."""
+    assert not at.exception, at.exception
+    assert not [e.value for e in at.error if "inattendue" in e.value]
+
+
 def url(at: AppTest) -> dict[str, list[str]]:
     """The page's query parameters, each as a list of values."""
     return {k: list(v) if isinstance(v, list) else [v] for k, v in at.query_params.items()}
@@ -88,7 +94,7 @@ def url(at: AppTest) -> dict[str, list[str]]:
 
 def search(at: AppTest, query: str) -> AppTest:
     at.text_input(key="search_q").input(query).run()
-    assert not at.exception, at.exception
+    assert_clean(at)
     return at
 
 
@@ -168,8 +174,8 @@ def test_search_is_restored_from_the_url(app) -> None:
 
 def test_comparable_projects_list_other_towns(app) -> None:
     at = search(app(), "vacance commerciale")
-    at.button[0].click().run()  # the first card is Agen's
-    assert not at.exception
+    next(b for b in at.button if b.label == "Projets comparables").click().run()  # the first card: Agen
+    assert_clean(at)
     others = [plain(m.value) for m in at.markdown if " — " in m.value and m.value.startswith("**")]
     assert others, "no comparable project shown"
     assert all(not o.startswith(f"**{AGEN}**") for o in others)
@@ -222,7 +228,7 @@ def test_map_chart_is_offline(app) -> None:
 
     assert "url" not in set(keys(spec))  # every layer is inline data: nothing is fetched
     assert spec["layer"][0]["mark"]["type"] == "geoshape"
-    assert len(departements()["features"]) == 96
+    assert len(departements()["features"]) == 101  # overseas ones as insets
 
 
 # -- Document ------------------------------------------------------------------------------
@@ -276,6 +282,15 @@ def test_city_page_shows_documents_by_axis_timeline_and_comparables(app) -> None
     assert any(plain(m.value) == f"- **12/03/2019** — {AGEN}" for m in at.markdown)
     assert [s.value for s in at.subheader] == ["Documents par axe", "Chronologie des annonces", "Villes comparables"]
     assert at.get("vega_lite_chart")
+
+
+def test_city_page_follows_the_town_chosen_in_the_list(app) -> None:
+    at = app("pages/city.py", insee="47001")
+    at.selectbox(key="city_town").select("88160").run()
+    assert at.title[0].value == "Épinal"
+    assert url(at) == {"insee": ["88160"]}
+    at.run()  # a rerun keeps the chosen town (the URL follows the list, not the reverse)
+    assert at.title[0].value == "Épinal"
 
 
 def test_city_page_without_documents(app) -> None:

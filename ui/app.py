@@ -19,16 +19,16 @@ HERE = Path(__file__).resolve().parent
 
 def pages() -> list[st.Page]:
     return [
-        st.Page(HERE / "pages" / "search.py", title="Recherche", icon="🔎", url_path="recherche", default=True),
-        st.Page(HERE / "pages" / "map.py", title="Carte", icon="🗺️", url_path="carte"),
-        st.Page(HERE / "pages" / "city.py", title="Ville", icon="🏙️", url_path="ville"),
-        st.Page(HERE / "pages" / "document.py", title="Document", icon="📄", url_path="document"),
-        st.Page(HERE / "pages" / "upload.py", title="Ajouter un document", icon="➕", url_path="ajouter"),
+        st.Page(HERE / "pages" / "search.py", title="Recherche", icon=":material/search:", url_path="recherche", default=True),
+        st.Page(HERE / "pages" / "map.py", title="Carte", icon=":material/map:", url_path="carte"),
+        st.Page(HERE / "pages" / "city.py", title="Ville", icon=":material/location_city:", url_path="ville"),
+        st.Page(HERE / "pages" / "document.py", title="Document", icon=":material/description:", url_path="document"),
+        st.Page(HERE / "pages" / "upload.py", title="Ajouter un document", icon=":material/upload_file:", url_path="ajouter"),
     ]
 
 
 def main() -> None:
-    st.set_page_config(page_title="Action cœur de ville — base de connaissances", page_icon="🏛️", layout="wide")
+    st.set_page_config(page_title="Action cœur de ville — base de connaissances", layout="wide")
     nav = st.navigation(pages())
     st.sidebar.caption("Base de connaissances du programme Action cœur de ville")
     nav.run()

@@ -196,8 +196,7 @@ class HttpClient:
 
     def documents(self, filters: Mapping[str, Any] | None = None, limit: int | None = None) -> dict[str, Any]:
         params = self._params(filters)
-        if limit:
-            params.append(("limit", str(limit)))
+        params.append(("limit", str(limit or 500)))  # the API pages by 500 at most
         return self._get("/documents", params)
 
     def document(self, doc_id: str) -> dict[str, Any]:

@@ -72,18 +72,23 @@ def settings() -> Settings:
     return get_settings()
 
 
+def theme_labels() -> dict[str, str]:
+    """Theme slug → French label, as the knowledge base names them."""
+    return {f["value"]: f["label"] for f in get_client().facets().get("theme", [])}
+
+
 @contextmanager
 def shown_errors() -> Iterator[None]:
     """Show a domain error as one French message instead of a traceback."""
     try:
         yield
     except AcvError as exc:
-        st.error(exc.message, icon="⚠️")
+        st.error(exc.message, icon=":material/error:")
     except Exception:  # noqa: BLE001 — last resort: users never see a traceback
         import logging
 
         logging.getLogger("acv.ui").exception("UI error")
-        st.error("Une erreur inattendue s'est produite. Réessayez ou consultez le journal du serveur.", icon="⚠️")
+        st.error("Une erreur inattendue s'est produite. Réessayez ou consultez le journal du serveur.", icon=":material/error:")
 
 
 # -- formatting -----------------------------------------------------------------------
@@ -172,7 +177,7 @@ def to_json(payload: Any) -> str:
 def passage_link(doc_id: str, chunk_id: int, page: int | None, label: str | None = None) -> None:
     """'p. 7' (or another label) opening the document page at that passage."""
     text = label or (f"p. {page}" if page else "Voir le passage")
-    st.page_link(PAGES["document"], label=text, icon="📄",
+    st.page_link(PAGES["document"], label=text, icon=":material/description:",
                  query_params={"doc": doc_id, "chunk": str(chunk_id)})
 
 
@@ -200,16 +205,13 @@ def result_card(client: Client, result: Mapping[str, Any]) -> None:
         if badges:
             st.markdown(badges)
         st.markdown(highlighted(result["snippet"], result.get("highlights") or []))
-        cols = st.columns([1, 1, 2])
-        with cols[0]:
-            passage_link(result["doc_id"], result["chunk_id"], result.get("page"))
-        url = client.file_url(result["doc_id"], result.get("page"))
-        if url:
-            with cols[1]:
-                st.link_button("Ouvrir le PDF" if result.get("page") else "Fichier original", url)
         key = f"similar-{result['chunk_id']}"
-        with cols[2]:
-            if st.button("Projets comparables", key=f"btn-{key}", icon="🔁"):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            passage_link(result["doc_id"], result["chunk_id"], result.get("page"))
+            url = client.file_url(result["doc_id"], result.get("page"))
+            if url:
+                st.link_button("Ouvrir le PDF" if result.get("page") else "Fichier original", url)
+            if st.button("Projets comparables", key=f"btn-{key}", icon=":material/compare_arrows:"):
                 st.session_state[key] = not st.session_state.get(key, False)
         if st.session_state.get(key):
             similar_ui(client, int(result["chunk_id"]))
@@ -229,7 +231,7 @@ def document_card(doc: Mapping[str, Any]) -> None:
         badges = axis_badges(doc.get("axes") or [])
         if badges:
             st.markdown(badges)
-        st.page_link(PAGES["document"], label="Ouvrir le document", icon="📄", query_params={"doc": doc["doc_id"]})
+        st.page_link(PAGES["document"], label="Ouvrir le document", icon=":material/description:", query_params={"doc": doc["doc_id"]})
 
 
 def current_search() -> dict[str, Any]:

@@ -30,9 +30,10 @@ _GENERIC_TITLE = re.compile(
 )
 # Document roll-up of axes (measured on the labelled corpus, see tests/test_extract_quality.py).
 AXIS_MIN_CHUNKS = 3
-AXIS_MIN_TOTAL = 3
+AXIS_MIN_TOTAL = 5
 AXIS_MIN_SHARE = 0.10
-MIN_THEME_CHUNKS = 1
+THEME_LONG_DOC_WORDS = 1500
+THEME_LONG_DOC_MENTIONS = 2
 LEAD_CHARS = 1200  # the opening of a document, where its subject is introduced
 _CHUNK_WORDS = 200  # grouping of blocks when the caller gives no chunks
 
@@ -51,6 +52,8 @@ class Extractor:
         self.areas = AreaMatcher(gazetteer)
         self.axes = AxisMatcher()
         self.funders = FunderMatcher()
+        self._theme_min = {t["id"]: int(t.get("min_mentions") or 1) for t in taxonomy.themes}
+        self._theme_axes = {t["id"]: tuple(t.get("axes") or ()) for t in taxonomy.themes}
 
     @classmethod
     def from_paths(cls, gazetteer_csv: Path, themes_yaml: Path) -> "Extractor":
@@ -62,7 +65,8 @@ class Extractor:
         """Axes, themes, amounts, funders and communes of one chunk (no document context)."""
         folded = rules_form(text)
         toks = tokens(folded)
-        scores = self.axes.scores(folded, toks)
+        themes = self.taxonomy.find(text, toks)
+        scores = self._add_theme_evidence(self.axes.scores(folded, toks), {t: 1 for t in themes})
         axes = {a for a, s in scores.items() if s >= AXIS_THRESHOLD}
         if section:
             axes |= self.axes.explicit(_folded_for_rules(section))
@@ -72,11 +76,20 @@ class Extractor:
                 cities.append(m.insee)
         return ChunkMetadata(
             axes=sorted(axes),
-            themes=self.taxonomy.find(text, toks),
+            themes=themes,
             amounts=find_amounts(text),
             funders=self.funders.find(text, toks),
             cities=cities,
         )
+
+    def _add_theme_evidence(self, scores: dict[int, int], theme_counts: dict[str, int]) -> dict[int, int]:
+        """Themes lend their paraphrases to the axes: +2 to the axis of a one-axis theme, +1 for two axes."""
+        for tid, n in theme_counts.items():
+            axes = self._theme_axes.get(tid, ())
+            if 0 < len(axes) <= 2:
+                for a in axes:
+                    scores[a] = scores.get(a, 0) + (2 if len(axes) == 1 else 1) * n
+        return scores
 
     # -- documents ----------------------------------------------------------------------------
 
@@ -107,8 +120,8 @@ class Extractor:
             mentioned_cities=mentioned,
             departements=departements,
             regions=regions,
-            axes=[] if dtype == "autre" else self._doc_axes(chunks_meta, headings, text),
-            themes=self._doc_themes(chunks_meta, headings, text),
+            axes=self._fm_axes(fm) or ([] if dtype == "autre" else self._doc_axes(chunks_meta, headings, text)),
+            themes=self._fm_themes(fm) or self._doc_themes(chunks_meta, headings, text),
             amounts=[a for c in chunks_meta for a in c.amounts],
             funders=self._doc_funders(chunks_meta),
         )
@@ -159,6 +172,8 @@ class Extractor:
         fm_main: list[str] = []
         for key in ("city", "cities", "commune", "communes", "ville", "villes"):
             value = fm.get(key)
+            if isinstance(value, str):
+                value = [v for v in re.split(r"\s*[,;]\s*", value) if v]
             values = value if isinstance(value, list) else [value] if value else []
             for v in values:
                 c = self.gazetteer.resolve(str(v))
@@ -230,7 +245,7 @@ class Extractor:
             if len(h) <= 200:
                 axes |= self.axes.explicit(_folded_for_rules(h))
         counts = Counter(a for c in chunks for a in c.axes)
-        totals = self.axes.totals(_folded_for_rules(text))
+        totals = self._add_theme_evidence(self.axes.totals(_folded_for_rules(text)), self.taxonomy.counts(text))
         grand = sum(totals.values()) or 1
         for a, k in counts.items():
             t = totals.get(a, 0)
@@ -239,16 +254,37 @@ class Extractor:
         return sorted(axes)
 
     def _doc_themes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[str]:
-        """A theme counts if a heading names it, two chunks carry it, or the text names it often."""
+        """A theme counts if a heading names it, or the text names it often enough: its own
+        `min_mentions` (themes.yaml), and twice in a long document (one passing mention is not a subject)."""
         found: set[str] = set()
         for h in headings:
             if len(h) <= 200:
                 found |= set(self.taxonomy.find(h))
-        counts = Counter(t for c in chunks for t in c.themes)
-        total = self.taxonomy.counts(text)
-        found |= {t for t, k in counts.items() if k >= MIN_THEME_CHUNKS}
-        found |= {t for t, k in total.items() if k >= 3}
+        long_doc = len(text.split()) > THEME_LONG_DOC_WORDS
+        for t, n in self.taxonomy.counts(text).items():
+            need = max(self._theme_min.get(t, 1), THEME_LONG_DOC_MENTIONS if long_doc else 1)
+            if n >= need:
+                found.add(t)
         return [t for t in self.taxonomy.ids if t in found]
+
+    @staticmethod
+    def _fm_axes(fm: dict[str, Any]) -> list[int]:
+        """Axes given by hand in front matter (`axes: [2, 4]`) win over the rules."""
+        value = fm.get("axes") or fm.get("axe")
+        values = value if isinstance(value, list) else [value] if value else []
+        out = set()
+        for v in values:
+            m = re.search(r"[1-5]", str(v))
+            if m:
+                out.add(int(m.group(0)))
+        return sorted(out)
+
+    def _fm_themes(self, fm: dict[str, Any]) -> list[str]:
+        """Themes given by hand in front matter, kept when they are taxonomy slugs."""
+        value = fm.get("themes") or fm.get("theme")
+        values = value if isinstance(value, list) else [value] if value else []
+        wanted = {str(v).strip() for v in values}
+        return [t for t in self.taxonomy.ids if t in wanted]
 
     @staticmethod
     def _doc_funders(chunks: list[ChunkMetadata]) -> list[str]:

@@ -31,11 +31,27 @@ def _value(num: str, mult: str | None) -> float:
     return value
 
 
+_CURRENCY = re.compile(r"€|[Ee]uros?\b|EUR\b")
+_WINDOW = 70  # how far before a currency sign a number and its multiplier may start
+
+
 def find_amounts(text: str) -> list[Amount]:
-    """Every sum of money in euros, in order of appearance."""
+    """Every sum of money in euros, in order of appearance.
+
+    Only the text just before each currency sign is scanned, which keeps long chunks cheap.
+    """
     out: list[Amount] = []
-    if "€" not in text and "eur" not in text and "EUR" not in text:
+    if "€" not in text and "eur" not in text and "EUR" not in text and "Eur" not in text:
         return out
-    for m in AMOUNT_RE.finditer(text):
-        out.append(Amount(text=m.group(0).strip(), value=_value(m.group("num"), m.group("mult"))))
+    seen_end = -1
+    for cur in _CURRENCY.finditer(text):
+        start = max(seen_end, cur.start() - _WINDOW, 0)
+        # Never start inside a number ("3 400 000 €" cut to "00 000 €").
+        while start > 0 and (text[start - 1].isdigit() or text[start - 1] in " \u00a0\u202f\u2009.,") and start > seen_end:
+            start -= 1
+        for m in AMOUNT_RE.finditer(text, start, min(len(text), cur.end() + 8)):
+            if m.end() <= seen_end:
+                continue
+            out.append(Amount(text=m.group(0).strip(), value=_value(m.group("num"), m.group("mult"))))
+            seen_end = m.end()
     return out

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.extract.gazetteer import Gazetteer, name_key
-from ingest.extract.text import fold, fold_same_length, trie_regex
+from ingest.extract.text import fold, names_form, trie_regex
 
 # Names also used as common words, people, saints or other places: they need a place context.
 AMBIGUOUS = frozenset(
@@ -74,6 +74,8 @@ _SENTENCE_END = set(".!?:;\n•*#|>–—")
 _FOREIGN = re.compile(r"^\s*(?:\(|,)?\s*(?:autriche|espagne|italie|belgique|suisse|allemagne|usa|etats unis|royaume uni|angleterre)")
 _REUNION = re.compile(r"(?:\b(?:la|La|de la|île de la|ile de la)\s+Réunion\b|\b974\b|\b[Rr]éunionnai|\bLa Réunion\b)")
 _NEED_CONTEXT = object()
+_WORD_SPLIT = re.compile(r"[\s\-'’.]+")
+_PREV_WORD = re.compile(r"(\w[\w'’]*)\s$")
 _LIST_SEPARATOR = re.compile(r"^\s*(?:,|et|ou|, et|, ou)\s*(?:a |au |aux |de |d'|du )?$")
 _PAREN_AFTER = re.compile(r"^\s?\(([^()\n]{1,40})\)")
 _CONNECTOR_AFTER = re.compile(r"^ (?:sur|sous|en|les|lès|lez|le|la|du|des|de|d'|aux|au)[ -']?(\w+)")
@@ -126,10 +128,7 @@ def _variants(key: str) -> list[str]:
 
 def _matching_form(text: str) -> str:
     """Folded text for name matching: same length, hyphens and line breaks as spaces."""
-    return fold_same_length(text).translate(_MATCH_TABLE)
-
-
-_MATCH_TABLE = str.maketrans({"-": " ", "\n": " ", "\t": " ", "\r": " "})
+    return names_form(text)
 
 
 class CityMatcher:
@@ -214,7 +213,7 @@ class CityMatcher:
         _NEED_CONTEXT for an ambiguous name that a neighbouring commune in a list may confirm."""
         surface = text[s:e]
         # Capitalised: every non-connector word starts with an upper-case letter.
-        for word in re.split(r"[\s\-'’.]+", surface):
+        for word in _WORD_SPLIT.split(surface):
             if word and fold(word) not in CONNECTORS and not word[0].isupper():
                 return None
         # Part of a longer hyphenated name ("Lens-Lestang", "Haute-Vienne"), unless the neighbour is a commune.
@@ -242,7 +241,7 @@ class CityMatcher:
             return True
         # A person ("Adolphe Thiers") or a named thing ("marché couvert Saint-Pierre", "lycée Saint-Joseph"):
         # preceded by a capitalised word, or by a common noun rather than a preposition.
-        prev = re.search(r"(\w[\w'’]*)\s$", text[max(0, s - 30) : s])
+        prev = _PREV_WORD.search(text[max(0, s - 30) : s])
         if prev:
             w = prev.group(1)
             fw = fold(w)
@@ -263,7 +262,7 @@ class CityMatcher:
         if key == "vienne":
             if _VIENNE_DEPT_BEFORE.search(before) or (s > 0 and text[s - 1] == "("):
                 return None
-            if re.match(r"^\s?\(86\)", text[e : e + 6]):
+            if text[e : e + 6].lstrip().startswith("(86)"):
                 return None
         if key in REUNION_ONLY:
             window = text[max(0, s - 400) : e + 400]

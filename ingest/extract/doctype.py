@@ -36,6 +36,7 @@ _LEGAL = _rx(
     r"d'autre part", r"article (?:1|premier|1er)", r"vu le code", r"vu la loi", r"les parties", r"signataires?",
     r"en \w+ exemplaires", r"fait a [^\n]{1,60}le", r"objet de la convention", r"duree de la convention",
     r"la presente convention", r"le present avenant", r"comite de projet", r"engagements? des partenaires",
+    r"preambule", r"fiches? actions?",
 )
 # Rubric labels ("kickers") a site prints above the title, and the PDF subject: strong cues.
 _PRESS_RUBRIC = _rx(r"communiques? de presse", r"communique", r"actualites?", r"a la une", r"presse", r"info presse", r"breve")
@@ -91,7 +92,7 @@ def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None
         return "autre"
 
     legal = len(set(_LEGAL.findall(body)))
-    if legal >= 4 or (legal >= 2 and re.match(r"\s*(?:convention|avenant)", t_title)):
+    if legal >= 4 or (legal >= 1 and re.match(r"\s*(?:convention|avenant)", t_title)):
         return "convention"
 
     # Rubrics: short blocks above the text, the opening words of the first paragraph, the PDF subject.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.extract.text import Lexicon, rules_form
+from ingest.extract.text import Lexicon, case_tokens, rules_form, tokens
 
 # Case-insensitive phrases (matched on folded text in one pass) -> canonical names.
 _PHRASES: dict[tuple[str, ...], list[str]] = {
@@ -30,15 +30,16 @@ _PHRASES: dict[tuple[str, ...], list[str]] = {
     ("FEDER",): ["FEDER", "Fonds européen de développement régional", "fonds européens", "Union européenne"],
     ("EPF",): ["établissement public foncier"],
 }
-# Case-sensitive forms on the original text: acronyms, and "l'État" / "la Région" / "le Département"
-# with a capital (lower-case "l'état des lieux" or "la région" in a prefect's title are not funders).
-_EXACT = re.compile(
-    r"(?<![\w])(?:(?P<bdt>CDC|BDT)|(?P<anah>ANAH|Anah)|(?P<anct>ANCT)|(?P<epf>EPF[A-Z]*)"
-    r"|(?P<etat>[Ll]['’][ÉE]tat)|(?P<region>(?:la|La|de la|par la|à la) R[ée]gion|R[ée]gion (?=[A-ZÎÉ]))"
-    r"|(?P<dept>(?:le|Le|du|par le|au) D[ée]partement))(?![\w])"
-)
-_EXACT_NAMES = {"bdt": ("Banque des Territoires",), "anah": ("Anah",), "anct": ("ANCT",), "epf": ("EPF",),
-                "etat": ("État",), "region": ("Région",), "dept": ("Département",)}
+# Case-sensitive acronyms, matched on the original text's tokens.
+_ACRONYMS = {"CDC": "Banque des Territoires", "BDT": "Banque des Territoires", "ANAH": "Anah", "Anah": "Anah",
+             "ANCT": "ANCT", "EPF": "EPF", "EPFL": "EPF", "EPFN": "EPF", "EPFLI": "EPF", "EPFIF": "EPF"}
+# "l'État", "la Région", "le Département" with a capital: lower-case "l'état des lieux" or "la région" in a
+# prefect's title are not funders. Checked only when the folded word is present.
+_CAPITALISED = {
+    "etat": ("État", re.compile(r"[Ll]['’][ÉE]tat\b")),
+    "region": ("Région", re.compile(r"(?:\b(?:la|La|par la|à la) R[ée]gion\b|\bR[ée]gion (?=[A-ZÎÉ]))")),
+    "departement": ("Département", re.compile(r"\b(?:le|Le|du|par le|au) D[ée]partement\b")),
+}
 FUNDERS = ("Banque des Territoires", "Action Logement", "Anah", "ANCT", "État", "Région", "Département", "FEDER", "EPF")
 
 
@@ -51,9 +52,16 @@ class FunderMatcher:
 
     def find(self, text: str, toks: list[str] | None = None) -> list[str]:
         found: set[str] = set()
-        for _form, payloads in self._lexicon.matches(toks if toks is not None else rules_form(text)):
+        toks = toks if toks is not None else tokens(rules_form(text))
+        for _form, payloads in self._lexicon.matches(toks):
             for names in payloads:
                 found.update(names)
-        for m in _EXACT.finditer(text):
-            found.update(_EXACT_NAMES[m.lastgroup or ""])
+        toks = toks if toks is not None else tokens(rules_form(text))
+        for word, (name, rx) in _CAPITALISED.items():
+            if name not in found and word in toks and rx.search(text):
+                found.add(name)
+        for tok in case_tokens(text):
+            name = _ACRONYMS.get(tok)
+            if name:
+                found.add(name)
         return sorted(found, key=lambda n: (self._order.get(n, len(self._order)), n))

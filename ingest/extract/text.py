@@ -81,6 +81,18 @@ def rules_form(text: str) -> str:
     return out
 
 
+_BYTES_NAMES = bytes(32 if chr(i) in "-\n\t\r\x0b\x0c" else b for i, b in enumerate(_BYTES))
+_NAMES_TABLE = str.maketrans({"-": " ", "\n": " ", "\t": " ", "\r": " "})
+
+
+def names_form(text: str) -> str:
+    """Same-length folded text for place names: hyphens and line breaks also become spaces."""
+    if text.isascii():
+        return text.lower().translate(_NAMES_TABLE)
+    out = _fast(text, _PRE_SAME, _BYTES_NAMES)
+    return out.translate(_NAMES_TABLE) if ("-" in out or "\n" in out) else out
+
+
 def fold_same_length_spaces(text: str) -> str:
     """Replace exotic spaces, dashes and apostrophes only (case and accents kept)."""
     return text.translate(_SPACE_TABLE)
@@ -117,12 +129,17 @@ def phrase_forms(phrase: str) -> set[str]:
     return {base, " ".join(_plural(w) for w in words), " ".join([_plural(words[0]), *words[1:]])}
 
 
-_TOKEN_BYTES = bytes(i if chr(i).isascii() and chr(i).isalnum() else 32 for i in range(256))
+_TOKEN_BYTES = bytes(i if chr(i).isascii() and chr(i).isalnum() else 32 for i in range(256))  # case kept
 
 
 def tokens(folded: str) -> list[str]:
     """Word tokens of a folded text (apostrophes and punctuation separate words; other scripts are dropped)."""
     return folded.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii").split()
+
+
+def case_tokens(text: str) -> list[str]:
+    """ASCII word tokens of the original text, case kept (for acronyms such as "OPAH-RU", "EPF")."""
+    return text.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii").split()
 
 
 class Lexicon:
@@ -132,12 +149,15 @@ class Lexicon:
     Each phrase carries a payload; `matches` yields (phrase, payloads) for every phrase found.
     """
 
-    def __init__(self, entries: Iterable[tuple[str, Any]], plurals: bool = True) -> None:
+    def __init__(self, entries: Iterable[tuple[str, Any]], plurals: bool = True, case_sensitive: bool = False) -> None:
         by_tokens: dict[tuple[str, ...], list[Any]] = {}
         for phrase, payload in entries:
-            forms = phrase_forms(phrase) if plurals else {rules_form(phrase).strip()}
+            if case_sensitive:
+                forms = {phrase}
+            else:
+                forms = phrase_forms(phrase) if plurals else {rules_form(phrase).strip()}
             for form in forms:
-                toks = tuple(tokens(form))
+                toks = tuple(case_tokens(form) if case_sensitive else tokens(form))
                 if not toks:
                     continue
                 bucket = by_tokens.setdefault(toks, [])
@@ -153,18 +173,16 @@ class Lexicon:
         """(phrase tokens, payloads) for every phrase in a `rules_form` text or its `tokens`."""
         toks = tokens(folded) if isinstance(folded, str) else folded
         index = self._index
-        i, n = 0, len(toks)
-        while i < n:
-            candidates = index.get(toks[i])
-            step = 1
-            if candidates:
-                for phrase, payloads in candidates:
-                    size = len(phrase)
-                    if size == 1 or tuple(toks[i : i + size]) == phrase:
-                        yield phrase, payloads
-                        step = size
-                        break
-            i += step
+        free = 0
+        for i in [i for i, t in enumerate(toks) if t in index]:
+            if i < free:
+                continue
+            for phrase, payloads in index[toks[i]]:
+                size = len(phrase)
+                if size == 1 or tuple(toks[i : i + size]) == phrase:
+                    yield phrase, payloads
+                    free = i + size
+                    break
 
 
 def trie_regex(words: Iterable[str]) -> str:

@@ -13,10 +13,7 @@ from typing import Any
 
 import yaml
 
-from ingest.extract.text import Lexicon, rules_form, trie_regex
-
-_HAS_CAPITALS = re.compile(r"[A-Z][A-Z]")
-
+from ingest.extract.text import Lexicon, case_tokens, rules_form
 
 def _is_acronym(s: str) -> bool:
     letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", s)
@@ -40,7 +37,7 @@ class Taxonomy:
                 else:
                     entries.append((syn, t["id"]))
         self._lexicon = Lexicon(entries)
-        self._acro_regex = re.compile(r"(?<![\w])(?:" + trie_regex(self._acronyms) + r")(?![\w])")
+        self._acro = Lexicon(self._acronyms.items(), case_sensitive=True)
 
     @classmethod
     def from_yaml(cls, path: Path) -> "Taxonomy":
@@ -62,10 +59,10 @@ class Taxonomy:
         for _form, ids in self._lexicon.matches(toks if toks is not None else rules_form(text)):
             for tid in ids:
                 out[tid] = out.get(tid, 0) + 1
-        if self._acronyms and _HAS_CAPITALS.search(text):
-            for m in self._acro_regex.finditer(text):
-                tid = self._acronyms[m.group(0)]
-                out[tid] = out.get(tid, 0) + 1
+        if self._acronyms:
+            for _form, ids in self._acro.matches(case_tokens(text)):
+                for tid in ids:
+                    out[tid] = out.get(tid, 0) + 1
         return out
 
     def find(self, text: str, toks: list[str] | None = None) -> list[str]:

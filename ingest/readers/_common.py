@@ -91,6 +91,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+MAX_FRONT_MATTER_CHARS = 65_536
+MAX_YAML_ALIASES = 50
 _FRONT_MATTER_RE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -100,8 +102,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, str | Non
     if not match:
         return None, text, None
     body = text[match.end():]
+    source = match.group(1)
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        return None, body, "en-tête YAML (front matter) ignoré : trop volumineux"
     try:
-        data = yaml.safe_load(match.group(1))
+        # aliases can expand a few lines into millions of nodes (« billion laughs »)
+        if sum(isinstance(tok, yaml.AliasToken) for tok in yaml.scan(source)) > MAX_YAML_ALIASES:
+            return None, body, "en-tête YAML (front matter) ignoré : trop de références (alias)"
+        data = yaml.safe_load(source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (ligne {mark.line + 2})" if mark is not None else ""

@@ -34,8 +34,7 @@ _BLOCK_TAGS = frozenset(
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_DATE_HOLDERS = ("p", "div", "span", "li", "dd", "small", "em", "footer", "header", "section", "time")
-_BLOCK_HOLDERS = ("p", "div", "li", "dd", "section", "footer", "header", "table")
+MAX_DEPTH = 512
 _TITLE_SITE_HINT = re.compile(r"gouv|\.fr\b|www\.|préfecture|prefecture|ministère|mairie|ville de|agence", re.I)
 
 
@@ -44,6 +43,8 @@ def read(path: Path, data: bytes) -> ParsedDocument:
     text = decode_bytes(data, _declared_charset(data))
     try:
         soup = BeautifulSoup(text, "lxml")
+        if _depth(soup) > MAX_DEPTH:
+            raise UnreadableFileError(f"page HTML trop profondément imbriquée (plus de {MAX_DEPTH} niveaux)")
         meta = _page_meta(soup)
         _remove_chrome(soup)
         container = _main_container(soup)
@@ -55,6 +56,19 @@ def read(path: Path, data: bytes) -> ParsedDocument:
         raise UnreadableFileError("aucun texte extractible dans la page HTML")
     title = _title(meta, blocks)
     return ParsedDocument.build(source=str(path), format="html", blocks=blocks, title=title, meta={"html": meta})
+
+
+def _depth(soup: BeautifulSoup) -> int:
+    """Deepest element nesting, computed without recursion."""
+    deepest = 0
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return deepest
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -80,9 +94,9 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, Any]:
     lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
     for bad in soup.find_all(("script", "style", "noscript", "template")):
         bad.decompose()
-    # a date line is often split over tags (« Publié le <time>…</time> »): read short elements whole
-    lines = [tag.get_text(" ") for tag in soup.find_all(_DATE_HOLDERS) 
-             if len(tag.get_text()) < 200 and tag.find(_BLOCK_HOLDERS) is None]
+    # a date line is often split over tags (« Publié le <time>…</time> »): read whole blocks
+    body = soup.find("body")
+    lines = [b.text for b in _blocks(body)] if isinstance(body, Tag) else []
     return {
         "title": normalize_space(title_tag.get_text()) if isinstance(title_tag, Tag) else None,
         "h1": normalize_space(h1.get_text(" ")) if isinstance(h1, Tag) else None,
@@ -259,10 +273,10 @@ def _blocks(container: Tag) -> list[Block]:
 def _strip_site_suffix(title: str, site: str | None) -> str:
     parts = re.split(r"\s+\|\s+", title)
     title = parts[0] if word_count(parts[0]) >= 2 else title
-    match = re.match(r"^(.*\S)\s+[-–—:]{1,2}\s+([^-–—]+)$", title)
+    match = re.match(r"^(.*\S)\s+[-–—]{1,2}\s+([^-–—|]+)$", title)
     if match:
         tail = match.group(2).strip()
-        if (site and tail.lower() == site.lower()) or _TITLE_SITE_HINT.search(tail):
+        if (site and tail.lower() == site.lower()) or (_TITLE_SITE_HINT.search(tail) and word_count(tail) <= 6):
             title = match.group(1)
     return title.strip()
 

@@ -43,6 +43,9 @@ _EDGE_LINES = 2  # lines at each end of a page that may be running header/footer
 _MARGIN = 0.08  # fraction of the page height considered top/bottom margin
 
 
+_LONE_BULLET = re.compile(r"^[•\x7f▪◦●■‣○□➢➤►✓✔·*–-]$")
+
+
 class _PageTooLong(Exception):
     """Raised from the visitor to stop extracting a page past its character budget."""
 
@@ -58,6 +61,7 @@ class _Line:
     top: bool = False
     bottom: bool = False
     cells: list[str] = field(default_factory=list)
+    cell_xs: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -217,13 +221,21 @@ def _merge_rows(lines: list[_Line]) -> list[_Line]:
     merged: list[_Line] = []
     for line in lines:
         prev = merged[-1] if merged else None
+        if (prev is not None and _LONE_BULLET.match(prev.text) and prev.y is not None and line.y is not None
+                and abs(prev.y - line.y) < max(line.size, 4.0)):
+            # a bullet drawn on its own, a little off the baseline of its text
+            prev.text = f"{prev.text} {line.text}"
+            prev.y, prev.size, prev.bold = line.y, line.size, line.bold
+            continue
         if (prev is not None and prev.y is not None and line.y is not None and prev.x is not None
-                and line.x is not None and abs(prev.y - line.y) < 1.5 and line.x > prev.x):
+                and line.x is not None and abs(prev.y - line.y) < 1.5
+                and line.x > (prev.cell_xs[-1] if prev.cell_xs else prev.x)):
             if not prev.cells:
                 prev.cells = [prev.text]
+                prev.cell_xs = [prev.x]
             prev.cells.append(line.text)
+            prev.cell_xs.append(line.x)
             prev.text = " | ".join(prev.cells)
-            prev.x = line.x
             continue
         merged.append(line)
     return merged
@@ -260,12 +272,19 @@ def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
 
 
 def _body_size(pages: list[list[_Line]]) -> float:
+    """Size of the running text: the largest size holding a quarter of the characters.
+
+    Not simply the most common size: tables in small type can outweigh the prose.
+    """
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:
-            if line.size:
+            if line.size and not line.cells:
                 sizes[line.size] += len(line.text)
-    return sizes.most_common(1)[0][0] if sizes else 0.0
+    total = sum(sizes.values())
+    if not total:
+        return 0.0
+    return max(size for size, n in sizes.items() if n >= total * 0.25 or n == max(sizes.values()))
 
 
 def _leading(pages: list[list[_Line]]) -> dict[float, float]:
@@ -281,7 +300,7 @@ def _leading(pages: list[list[_Line]]) -> dict[float, float]:
     return {size: min(values) for size, values in gaps.items() if values}
 
 
-def _classify(line: _Line, body: float, size_rank: dict[float, int]) -> tuple[str, int]:
+def _classify(line: _Line, body: float, size_rank: dict[float, int], page_width: int) -> tuple[str, int]:
     """Kind and heading level of one line."""
     text = line.text
     if line.cells:
@@ -291,7 +310,9 @@ def _classify(line: _Line, body: float, size_rank: dict[float, int]) -> tuple[st
     level = heading_level(text)
     short = word_count(text) <= 20 and not text.endswith((".", ";", ",", ":"))
     styled = bool(body) and (line.size >= body * 1.15 or (line.bold and line.size >= body * 0.95))
-    if styled and short:
+    # a bold line filling the whole width is the start of a paragraph, not a title
+    full_width = page_width > 40 and len(text) > page_width * 0.85 and level is None
+    if styled and short and not full_width:
         return "heading", level or size_rank.get(line.size, 2 if line.bold else 1)
     if level is not None:
         return "heading", level
@@ -311,6 +332,8 @@ def _to_blocks(pages: list[list[_Line]]) -> list[Block]:
         kind = "paragraph"
         level = 0
         prev: _Line | None = None
+        row_xs: list[float] = []  # column positions of the last table row
+        first_x: float | None = None  # left edge of the current block's first line
         page_width = max((len(ln.text) for ln in lines), default=0)
 
         def flush() -> None:
@@ -327,27 +350,57 @@ def _to_blocks(pages: list[list[_Line]]) -> list[Block]:
             current = []
 
         for line in lines:
-            line_kind, line_level = _classify(line, body, size_rank)
+            line_kind, line_level = _classify(line, body, size_rank, page_width)
             gap = _is_gap(prev, line, leading)
             continues = False
-            if prev is not None and current and kind == "table" and line_kind == "table":
-                continues = True
+            if prev is not None and current and kind == "table":
+                if line_kind == "table":
+                    continues = True
+                elif _in_column(line, row_xs) and line.size == prev.size:
+                    # a wrapped cell: the line sits under a column other than the first
+                    current[-1] = join_lines([current[-1], line.text])
+                    prev = line
+                    continue
+            elif (prev is not None and current and gap and kind in ("paragraph", "list_item")
+                  and line_kind == "paragraph" and line.text[:1].islower() and prev.size == line.size
+                  and not prev.text.endswith((".", ";", ":", "!", "?"))):
+                continues = True  # the sentence goes on despite the spacing
             elif prev is not None and current and not gap:
                 same_style = prev.size == line.size and prev.bold == line.bold
                 if kind == "heading":
                     # a wrapped title: same type, not itself a new numbered title
                     continues = bool(body) and same_style and line_kind == "heading" and heading_level(line.text) is None
-                elif kind in ("paragraph", "list_item") and line_kind == "paragraph":
-                    continues = same_style if (prev.size and line.size) else not _ends_paragraph(prev, page_width)
+                    if (not continues and line_kind == "paragraph" and prev.size == line.size and prev.bold
+                            and heading_level(current[0]) is None and not is_upper_heading(current[0])):
+                        # a bold lead-in running straight into plain text: a paragraph after all
+                        kind, level, continues = "paragraph", 0, True
+                elif kind in ("paragraph", "list_item") and line_kind in ("paragraph", "heading"):
+                    if line_kind == "heading" and (heading_level(line.text) is not None or is_upper_heading(line.text)):
+                        continues = False
+                    elif kind == "list_item" and line.x is not None and first_x is not None \
+                            and line.x <= first_x + 1 and prev.text.endswith((".", ";", ":", "!", "?")):
+                        continues = False  # back at the bullet's margin: the list is over
+                    elif prev.size and line.size:
+                        # same size, no extra space: a bold or wrapped line of the same paragraph
+                        continues = prev.size == line.size
+                    else:
+                        continues = line_kind == "paragraph" and not _ends_paragraph(prev, page_width)
+            if line.cells:
+                row_xs = line.cell_xs
             if continues:
                 current.append(line.text)
             else:
                 flush()
                 kind, level = line_kind, line_level
                 current = [line.text]
+                first_x = line.x
             prev = line
         flush()
     return blocks
+
+
+def _in_column(line: _Line, row_xs: list[float]) -> bool:
+    return line.x is not None and any(abs(line.x - x) < 3 for x in row_xs[1:])
 
 
 def _is_gap(prev: _Line | None, line: _Line, leading: dict[float, float]) -> bool:

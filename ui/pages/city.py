@@ -16,6 +16,7 @@ from ui.components import (
     french_date,
     get_client,
     shown_errors,
+    theme_labels,
 )
 
 
@@ -44,13 +45,13 @@ def header_ui(city: dict[str, Any]) -> None:
     c2.metric("Département", f"{city['departement']} ({city['departement_code']})")
     c3.metric("Région", city["region"])
     c4.metric("Documents", len(city["documents"]))
-    st.page_link(PAGES["search"], label=f"Rechercher dans les documents de {city['name']}", icon="🔎",
+    st.page_link(PAGES["search"], label=f"Rechercher dans les documents de {city['name']}", icon=":material/search:",
                  query_params={"city": city["insee"]})
 
 
 def doc_link(d: dict[str, Any]) -> None:
     label = f"{d['title']} — {french_date(d['date'])} · {DOC_TYPE_LABELS.get(d['doc_type'], d['doc_type'])}"
-    st.page_link(PAGES["document"], label=label, icon="📄", query_params={"doc": d["doc_id"]})
+    st.page_link(PAGES["document"], label=label, icon=":material/description:", query_params={"doc": d["doc_id"]})
 
 
 def by_axis_ui(city: dict[str, Any]) -> None:
@@ -90,11 +91,13 @@ def timeline_ui(city: dict[str, Any]) -> None:
 def comparable_ui(city: dict[str, Any]) -> None:
     st.subheader("Villes comparables")
     st.caption("Population proche, même région, projets aux thèmes communs.")
+    labels = theme_labels()
     for c in city["comparable_cities"]:
-        shared = f" — thèmes communs : {', '.join(c['shared_themes'])}" if c.get("shared_themes") else ""
+        themes = ", ".join(labels.get(t, t) for t in c.get("shared_themes") or [])
+        shared = f" — thèmes communs : {themes}" if themes else ""
         population = f"{c['population']:,}".replace(",", "\u202f")
         label = f"{c['name']} ({c['departement']}, {population} hab., {c['documents']} doc.){shared}"
-        st.page_link(PAGES["city"], label=label, icon="🏙️",
+        st.page_link(PAGES["city"], label=label, icon=":material/location_city:",
                      query_params={"insee": c["insee"]})
 
 

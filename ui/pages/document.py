@@ -20,6 +20,7 @@ from ui.components import (
     french_date,
     get_client,
     shown_errors,
+    theme_labels,
 )
 
 
@@ -63,7 +64,7 @@ def metadata_ui(doc: dict[str, Any]) -> None:
     if doc["axes"]:
         lines.append("**Axes :** " + escape_md(" ; ".join(f"{a}. {AXIS_NAMES.get(int(a), '')}" for a in doc["axes"])))
     if doc["themes"]:
-        lines.append("**Thèmes :** " + escape_md(", ".join(doc["themes"])))
+        lines.append("**Thèmes :** " + escape_md(", ".join(theme_labels().get(t, t) for t in doc["themes"])))
     if doc["amounts"]:
         lines.append("**Montants :** " + escape_md(", ".join(a["text"] for a in doc["amounts"][:8])))
     if doc["funders"]:
@@ -74,14 +75,14 @@ def metadata_ui(doc: dict[str, Any]) -> None:
     if badges:
         st.markdown(badges)
     for c in doc["cities"]:
-        st.page_link(PAGES["city"], label=f"Fiche de la ville : {c['name']}", icon="🏙️",
+        st.page_link(PAGES["city"], label=f"Fiche de la ville : {c['name']}", icon=":material/location_city:",
                      query_params={"insee": c["insee"]})
 
 
 def download_ui(doc_id: str) -> None:
     with st.spinner("Lecture du fichier original…"):
         f = get_client().document_file(doc_id)
-    st.download_button("Télécharger le fichier original", f.data, file_name=f.name, mime=f.mime, icon="⬇️",
+    st.download_button("Télécharger le fichier original", f.data, file_name=f.name, mime=f.mime, icon=":material/download:",
                        key="download_original")
 
 
@@ -102,11 +103,11 @@ def text_ui(doc: dict[str, Any], chunk_id: int | None) -> None:
     target = next((c["page"] for c in doc["chunks"] if c["chunk_id"] == chunk_id), None)
     if chunk_id is not None and all(c["chunk_id"] != chunk_id for c in doc["chunks"]):
         st.warning("Le passage demandé ne fait pas partie de ce document.")
-    for page, chunks in sorted(by_page.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+    for n, (page, chunks) in enumerate(sorted(by_page.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))):
         title = f"Page {page}" if page else "Texte intégral"
         matched = any(c["chunk_id"] == chunk_id for c in chunks)
-        with st.expander(title + (" — passage trouvé" if matched else ""), expanded=matched or (
-                target is None and len(by_page) == 1)):
+        with st.expander(title + (" — passage trouvé" if matched else ""),
+                         expanded=matched or (target is None and n == 0)):
             section = None
             for c in chunks:
                 if c["section"] and c["section"] != section:

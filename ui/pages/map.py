@@ -22,14 +22,9 @@ GEOJSON = CORPUS_DIR / "departements.geojson"
 
 @st.cache_data(show_spinner=False)
 def departements() -> dict[str, Any]:
-    """Metropolitan départements (overseas ones would stretch the map; their towns are listed below it)."""
-    data = json.loads(GEOJSON.read_text(encoding="utf-8"))
-    return {"type": "FeatureCollection",
-            "features": [f for f in data["features"] if not f["properties"]["codgeo"].startswith("97")]}
-
-
-def is_metropolitan(city: dict[str, Any]) -> bool:
-    return -5.5 <= city["longitude"] <= 10.0 and 41.0 <= city["latitude"] <= 51.5
+    """The département outlines; overseas ones are drawn as insets off the Atlantic coast, like their towns
+    in the gazetteer, so the whole programme fits on one map."""
+    return json.loads(GEOJSON.read_text(encoding="utf-8"))
 
 
 def match_counts(search: dict[str, Any]) -> tuple[dict[str, int], str]:
@@ -58,8 +53,8 @@ def map_chart(cities: pd.DataFrame) -> alt.LayerChart:
         longitude="longitude:Q",
         latitude="latitude:Q",
         size=alt.Size("population:Q", scale=alt.Scale(range=[25, 400]), legend=None),
-        color=alt.Color("documents:Q", title="Documents",
-                        scale=alt.Scale(scheme="orangered", domainMin=0)),
+        color=alt.Color("documents:Q", title="Documents", scale=alt.Scale(
+            type="threshold", domain=[1, 2, 5, 10], range=["#c3c9d2", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"])),
         opacity=alt.condition(pick, alt.value(0.95), alt.value(0.35)),
         tooltip=[alt.Tooltip("name:N", title="Ville"), alt.Tooltip("departement:N", title="Département"),
                  alt.Tooltip("population:Q", title="Population", format=",d"),
@@ -92,24 +87,19 @@ def main() -> None:
                                    "latitude")}, "documents": counts.get(c["insee"], 0)} for c in rows]
         )
         st.caption(f"{len(cities)} communes. Couleur : {escape_md(caption)} Cliquez sur une ville pour la choisir.")
-        metro = cities[cities.apply(is_metropolitan, axis=1)]
-        event = st.altair_chart(map_chart(metro), on_select="rerun", key="map_chart", selection_mode="ville")
+        event = st.altair_chart(map_chart(cities), on_select="rerun", key="map_chart", selection_mode="ville")
         picked = (event.selection.get("ville") or [{}])[0].get("insee") if event else None
-        overseas = cities[~cities.apply(is_metropolitan, axis=1)]
-        if len(overseas):
-            with st.expander(f"Outre-mer ({len(overseas)} communes)"):
-                st.dataframe(overseas[["name", "departement", "population", "documents"]].rename(
-                    columns={"name": "Ville", "departement": "Département", "population": "Population",
-                             "documents": "Documents"}), hide_index=True)
+        st.caption("Outre-mer (Guadeloupe, Martinique, Guyane, La Réunion, Mayotte) : en médaillon à l'ouest.")
         insee = town_ui(cities, picked)
         if insee:
             c1, c2 = st.columns(2)
-            if c1.button("Filtrer la recherche sur cette ville", type="primary", icon="🔎"):
+            if c1.button("Filtrer la recherche sur cette ville", type="primary", icon=":material/search:"):
                 state = {**search, "city": [insee]}
                 st.session_state["search_state"] = state
                 st.switch_page(PAGES["search"], query_params={k: v for k, v in state.items() if v})
             with c2:
-                st.page_link(PAGES["city"], label="Voir la fiche de la ville", icon="🏙️", query_params={"insee": insee})
+                st.page_link(PAGES["city"], label="Voir la fiche de la ville", icon=":material/location_city:",
+                             query_params={"insee": insee})
 
 
 if __name__ == "__main__":

