@@ -75,7 +75,7 @@ def machine() -> dict[str, Any]:
 
 
 def command_line() -> str:
-    env = " ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "ACV_EMBEDDER") if k in os.environ)
+    env = " ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "ACV_EMBEDDER") if k in os.environ)
     cmd = ".venv/bin/python " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
     return (env + " " + cmd).strip()
 

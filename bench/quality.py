@@ -140,6 +140,8 @@ class QueryResult:
     hit: float = 0.0
     ndcg_bar_off: float = 0.0
     ms: float = 0.0
+    coverage: float = 0.0  # the retriever's idf-weighted query-term coverage (input of the bar)
+    best_dense: float = 0.0  # the retriever's best dense cosine (input of the bar)
     returned: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -182,6 +184,8 @@ def run_queries(kb: KnowledgeBase, queries: list[dict[str, Any]], method: str | 
         ms = (time.perf_counter() - t0) * 1000
         answerable = bool(q["relevant"])
         qr = QueryResult(q["id"], q["kind"], q["query"], answerable, bool(res["no_relevant_result"]), ms=ms)
+        ranking = kb.retriever.rank(q["query"], kb.resolve_filters(q.get("filters") or {}), K, method=method)
+        qr.coverage, qr.best_dense = float(ranking.coverage), float(ranking.best_dense)
         results = res["results"]
         if qr.flagged:  # rank again with the bar off: what would have been shown
             saved = cfg.min_coverage, cfg.min_dense
@@ -232,6 +236,33 @@ def by_kind(rows: list[QueryResult]) -> dict[str, dict[str, float | int]]:
         if groups.get(kind):
             out[kind] = summarise(groups[kind])
     return out
+
+
+def bar_diagnostics(rows: list[QueryResult]) -> str:
+    """How well each input of the bar separates answerable from no-answer queries (for its calibration)."""
+    ans = [r for r in rows if r.answerable]
+    noans = [r for r in rows if not r.answerable]
+    if not ans or not noans:
+        return "(needs answerable and no-answer queries)"
+    lines = ["| signal | answerable min / median / max | no-answer min / median / max "
+             "| best cut (no-answer flagged, answerable flagged) | cut with ≤ 3 % answerable flagged |",
+             "|---|---|---|---|---|"]
+    for name in ("coverage", "best_dense"):
+        a = sorted(getattr(r, name) for r in ans)
+        b = sorted(getattr(r, name) for r in noans)
+        cuts = sorted(set(a + b)) + [max(a + b) + 1e-6]
+        best, strict = None, None
+        for c in cuts:  # flag when signal < c
+            tpr = sum(x < c for x in b) / len(b)
+            fpr = sum(x < c for x in a) / len(a)
+            if best is None or tpr - fpr > best[1] - best[2]:
+                best = (c, tpr, fpr)
+            if fpr <= 0.03 and (strict is None or tpr > strict[1]):
+                strict = (c, tpr, fpr)
+        spread = lambda v: f"{v[0]:.3f} / {statistics.median(v):.3f} / {v[-1]:.3f}"  # noqa: E731
+        show = lambda t: f"< {t[0]:.3f} → {t[1]:.0%}, {t[2]:.0%}" if t else "—"  # noqa: E731
+        lines.append(f"| {name} | {spread(a)} | {spread(b)} | {show(best)} | {show(strict)} |")
+    return "\n".join(lines)
 
 
 # -- output --------------------------------------------------------------------------------------
@@ -385,6 +416,7 @@ def main() -> int:
     if len(all_summaries) > 1:
         print(f"\n### Variants\n\n{variants_table(all_summaries)}")
     first = next(iter(all_rows))
+    print(f"\n### Inputs of the « nothing relevant » bar ({first})\n\n{bar_diagnostics(all_rows[first])}")
     if args.worst:
         print(f"\n### Worst queries ({first})\n")
         print(worst_report(all_rows[first], {q["id"]: q for q in queries}, args.worst))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def _check_invariants(doc: ParsedDocument, chunks) -> None:
     for c in chunks:
         assert c.text == doc.text[c.start:c.end].replace("\n\n", "\n")
         assert c.text == c.text.strip()
-    for a, b in zip(chunks, chunks[1:]):
+    for a, b in itertools.pairwise(chunks):
         assert a.end <= b.start
 
 

@@ -17,9 +17,15 @@ def extractor() -> Extractor:
     return Extractor.from_paths(ROOT / "corpus" / "acv_communes.csv", ROOT / "corpus" / "themes.yaml")
 
 
-def _doc(blocks: list[tuple[str, str]], fmt: str = "text", title: str | None = None, meta: dict | None = None) -> ParsedDocument:
+def _doc(
+    blocks: list[tuple[str, str]], fmt: str = "text", title: str | None = None, meta: dict | None = None
+) -> ParsedDocument:
     return ParsedDocument.build(
-        "t", fmt, [Block(text, kind) for kind, text in blocks], title=title, meta=meta or {}  # type: ignore[arg-type]
+        "t",
+        fmt,
+        [Block(text, kind) for kind, text in blocks],
+        title=title,
+        meta=meta or {},  # type: ignore[arg-type]
     )
 
 
@@ -38,7 +44,11 @@ def test_chunk_metadata(extractor: Extractor) -> None:
         "Coût : 1,2 M€, dont 400 000 € de la Banque des Territoires et 300 000 € de DSIL."
     )
     assert meta.themes == ["friche", "tiers-lieu"]
-    assert [(a.text, a.value) for a in meta.amounts] == [("1,2 M€", 1_200_000.0), ("400 000 €", 400_000.0), ("300 000 €", 300_000.0)]
+    assert [(a.text, a.value) for a in meta.amounts] == [
+        ("1,2 M€", 1_200_000.0),
+        ("400 000 €", 400_000.0),
+        ("300 000 €", 300_000.0),
+    ]
     assert meta.funders == ["Banque des Territoires", "État", "DSIL"]
     assert meta.axes == [2, 4]
 
@@ -66,7 +76,8 @@ def test_section_heading_sets_the_axis(extractor: Extractor) -> None:
 
 def test_theme_plurals_and_paraphrases(extractor: Extractor) -> None:
     assert extractor.taxonomy.find("des tiers-lieux, des espaces de travail partagés et des locaux vacants") == [
-        "vacance-commerciale", "tiers-lieu",
+        "vacance-commerciale",
+        "tiers-lieu",
     ]
     assert extractor.taxonomy.find("un bâtiment abandonné, des façades ravalées") == ["friche", "facades"]
     assert extractor.taxonomy.find("l'ORT et la loi ELAN ; un élan nouveau ; le 3 ter") == ["ort"]
@@ -78,8 +89,11 @@ def test_document_news_item(extractor: Extractor) -> None:
             ("heading", "Actualité"),
             ("heading", "Valence : la foncière a racheté 14 locaux vacants"),
             ("paragraph", "Publié le 18/10/2019"),
-            ("paragraph", "La foncière créée par la Ville de Valence avec la Banque des Territoires dans le cadre "
-                          "d'Action cœur de ville lutte contre la vacance commerciale du centre-ville."),
+            (
+                "paragraph",
+                "La foncière créée par la Ville de Valence avec la Banque des Territoires dans le cadre "
+                "d'Action cœur de ville lutte contre la vacance commerciale du centre-ville.",
+            ),
             ("paragraph", "À Valence, le taux de vacance commerciale est passé de 14 % à 8 %."),
         ]
     )
@@ -101,8 +115,11 @@ def test_document_list_of_laureates_has_no_main_city(extractor: Extractor) -> No
         [
             ("heading", "Action cœur de ville : les villes lauréates des Hauts-de-France"),
             ("paragraph", "Paris, le 27 mars 2018"),
-            ("paragraph", "Sont retenues : Abbeville, Arras, Béthune, Bruay-la-Buissière, Calais, Cambrai, Denain, "
-                          "Douai, Dunkerque, Laon, Lens, Liévin, Maubeuge, Saint-Omer et Saint-Quentin."),
+            (
+                "paragraph",
+                "Sont retenues : Abbeville, Arras, Béthune, Bruay-la-Buissière, Calais, Cambrai, Denain, "
+                "Douai, Dunkerque, Laon, Lens, Liévin, Maubeuge, Saint-Omer et Saint-Quentin.",
+            ),
         ]
     )
     meta = extractor.document(doc)
@@ -125,7 +142,12 @@ def test_front_matter_city_and_type(extractor: Extractor) -> None:
 
 
 def test_document_with_given_chunks(extractor: Extractor) -> None:
-    doc = _doc([("heading", "Axe 3 : mobilité"), ("paragraph", "Le maire de Cahors présente le plan vélo, Action cœur de ville.")])
+    doc = _doc(
+        [
+            ("heading", "Axe 3 : mobilité"),
+            ("paragraph", "Le maire de Cahors présente le plan vélo, Action cœur de ville."),
+        ]
+    )
     chunks = [extractor.chunk(b.text) for b in doc.blocks]
     meta = extractor.document(doc, chunks)
     assert meta.cities == ["46042"]
@@ -136,7 +158,14 @@ def test_document_with_given_chunks(extractor: Extractor) -> None:
 def test_empty_and_odd_documents(extractor: Extractor) -> None:
     empty = ParsedDocument.build("vide", "text", [])
     meta = extractor.document(empty)
-    assert (meta.doc_type, meta.title, meta.date, meta.cities, meta.axes, meta.themes) == ("autre", None, None, [], [], [])
+    assert (meta.doc_type, meta.title, meta.date, meta.cities, meta.axes, meta.themes) == (
+        "autre",
+        None,
+        None,
+        [],
+        [],
+        [],
+    )
     odd = _doc(
         [("paragraph", "Action cœur de ville à Cahors.")],
         fmt="markdown",

@@ -97,7 +97,10 @@ def test_ambiguous_names(cities: CityMatcher, text: str, expected: list[str]) ->
         ("À La Réunion, Saint-Pierre et Saint-Louis ont signé.", ["97416", "97414"]),
         ("Elle complète l'action engagée au Port et à Saint-André, communes réunionnaises.", ["97407", "97409"]),
         ("Le port de commerce et le port de plaisance.", []),
-        ("Des communes aussi différentes que Lens, Valence ou Saint-Pierre, à La Réunion.", ["62498", "26362", "97416"]),
+        (
+            "Des communes aussi différentes que Lens, Valence ou Saint-Pierre, à La Réunion.",
+            ["62498", "26362", "97416"],
+        ),
     ],
 )
 def test_saints_and_le_port(cities: CityMatcher, text: str, expected: list[str]) -> None:
@@ -112,10 +115,16 @@ def test_document_context_accepts_plain_mentions(cities: CityMatcher) -> None:
 
 def test_areas(gazetteer: Gazetteer) -> None:
     areas = AreaMatcher(gazetteer)
-    found = [(a.kind, a.name) for a in areas.find(
-        "Les villes lauréates des Hauts-de-France ; le département de la Somme ; la Moselle coule ; "
-        "en Isère ; la somme de 3 M€ ; Sens-de-Bretagne ; Vire Normandie ; la Réunion de chantier ; à La Réunion."
-    )]
+    found = [
+        (a.kind, a.name)
+        for a in areas.find(
+            "Les villes lauréates des Hauts-de-France ; le département de la Somme ; la Moselle coule ; "
+            "en Isère ; la somme de 3 M€ ; Sens-de-Bretagne ; Vire Normandie ; la Réunion de chantier ; à La Réunion."
+        )
+    ]
     assert found == [
-        ("region", "Hauts-de-France"), ("region", "La Réunion"), ("departement", "Somme"), ("departement", "Isère"),
+        ("region", "Hauts-de-France"),
+        ("region", "La Réunion"),
+        ("departement", "Somme"),
+        ("departement", "Isère"),
     ]

@@ -45,7 +45,9 @@ def test_publication_line_in_html_meta() -> None:
 
 
 def test_published_time_meta_first() -> None:
-    meta = {"html": {"article:published_time": "2020-02-11T09:30:00+01:00", "dates_text": ["Publié le 12 février 2020"]}}
+    meta = {
+        "html": {"article:published_time": "2020-02-11T09:30:00+01:00", "dates_text": ["Publié le 12 février 2020"]}
+    }
     assert document_date("texte", meta) == "2020-02-11"
 
 
@@ -63,7 +65,10 @@ def test_convention_takes_the_signature_not_an_earlier_one() -> None:
 
 
 def test_signed_line_when_no_fait_a() -> None:
-    assert document_date("La convention-cadre a été signée le 28 septembre 2018 à Abbeville.", {}, "convention") == "2018-09-28"
+    assert (
+        document_date("La convention-cadre a été signée le 28 septembre 2018 à Abbeville.", {}, "convention")
+        == "2018-09-28"
+    )
 
 
 def test_dateline_of_a_press_release() -> None:

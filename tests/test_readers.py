@@ -98,6 +98,19 @@ def test_pdf_caps_pages_and_page_text(monkeypatch):
     assert len(doc.text) < 700
 
 
+def test_pdf_huge_content_stream_and_deadline(monkeypatch):
+    monkeypatch.setattr(pdf_reader, "MAX_PAGE_CONTENT_BYTES", 10)
+    with pytest.raises(UnreadableFileError) as err:
+        read_file(FILES / "convention-sens.pdf")
+    assert err.value.message == "PDF trop volumineux une fois décompressé"
+
+    monkeypatch.setattr(pdf_reader, "MAX_PAGE_CONTENT_BYTES", 2_000_000)
+    monkeypatch.setattr(pdf_reader, "_time_budget", lambda: -1.0)
+    with pytest.raises(UnreadableFileError) as err:
+        read_file(FILES / "convention-sens.pdf")
+    assert err.value.message == "PDF trop long à lire : délai dépassé"
+
+
 def test_pdf_detected_by_content_whatever_the_name(tmp_path):
     target = tmp_path / "export"
     shutil.copy(FILES / "convention-sens.pdf", target)
@@ -114,13 +127,13 @@ def test_html_keeps_only_the_article():
     assert _kinds(doc) == [
         ("heading", "Vienne signe sa convention Action cœur de ville"),
         ("paragraph", "Publié le 16 novembre 2018"),
-        ("paragraph", "Le vendredi 16 novembre 2018, le préfet de l’Isère, le maire de Vienne et le président de "
+        ("paragraph", ("Le vendredi 16 novembre 2018, le préfet de l’Isère, le maire de Vienne et le président de "
                       "Vienne Condrieu Agglomération ont signé la convention-cadre Action cœur de ville en présence "
-                      "des partenaires financeurs."),
+                      "des partenaires financeurs.")),
         ("heading", "Un programme de 35,2 M€ pour le centre-ville"),
-        ("paragraph", "Le plan d’actions mobilise 35,2 M€ sur cinq ans. Il prévoit la réhabilitation de logements "
+        ("paragraph", ("Le plan d’actions mobilise 35,2 M€ sur cinq ans. Il prévoit la réhabilitation de logements "
                       "anciens du quartier Saint-Martin, la requalification des quais du Rhône et le soutien aux "
-                      "commerces de la rue Marchande."),
+                      "commerces de la rue Marchande.")),
         ("list_item", "Une opération programmée d’amélioration de l’habitat (OPAH-RU) sur le centre ancien."),
         ("list_item", "La création d’un tiers-lieu dans l’ancienne halle aux grains."),
         ("table", "Partenaire | Engagement\nBanque des Territoires | 6,8 M€\nAction Logement | 9,5 M€"),
@@ -264,9 +277,9 @@ def test_text_with_front_matter():
     assert _kinds(doc) == [
         ("heading", "AVENANT 2023-2026"),
         ("heading", "Lens poursuit son programme"),
-        ("paragraph", "L'avenant signé le 30 juin 2023 prolonge la convention Action cœur de ville de Lens jusqu'en "
+        ("paragraph", ("L'avenant signé le 30 juin 2023 prolonge la convention Action cœur de ville de Lens jusqu'en "
                       "2026. Il met l'accent sur les mobilités décarbonées, la renaturation des espaces publics et "
-                      "le quartier de gare."),
+                      "le quartier de gare.")),
         ("list_item", "Création d'une vélorue entre la gare et le stade Bollaert-Delelis"),
         ("list_item", "Plantation de deux cents arbres sur les places du centre"),
         ("paragraph", "Le montant total de l'avenant atteint 18,2 M€."),
@@ -327,3 +340,17 @@ def test_detect_format_and_suffixes():
     assert detect_format(Path("x.html"), b"Juste du texte sans balise.") == "text"
     assert detect_format(Path("x"), b"<!DOCTYPE html><p>Bonjour</p>") == "html"
     assert set(SUPPORTED_SUFFIXES) >= {".pdf", ".html", ".htm", ".md", ".markdown", ".txt"}
+
+
+def test_pdf_wrapped_table_cell_and_bold_lead_in():
+    doc = read_file(FILES / "fiche-action.pdf")
+    assert doc.title == "Fiche action 3.1 — Liaison cyclable entre la gare et le centre"
+    assert doc.meta["pdf"]["author"] is None and doc.meta["pdf"]["subject"] is None  # reportlab placeholders
+    assert _kinds(doc) == [
+        ("heading", "Fiche action 3.1 — Liaison cyclable entre la gare et le centre"),
+        ("table", ("Description | Aménagement d'une piste cyclable bidirectionnelle de 2,4 km entre le parvis de la "
+                  "gare, les quais et la place du marché, avec stationnement vélo sécurisé.\n"
+                  "Coût prévisionnel | 1 200 000 € HT")),
+        ("paragraph", ("La Ville et l'agglomération s'engagent à mobiliser leurs services techniques pour conduire "
+                      "les études et les travaux dans les délais prévus par le calendrier.")),
+    ]

@@ -58,11 +58,11 @@ def app(ingested, monkeypatch: pytest.MonkeyPatch):
     """A fresh app session on the ingested knowledge base; `app(page, **query_params)` runs a page."""
     use_data_dir(monkeypatch, ingested[0])
 
-    def start(page: str = "pages/search.py", **params: str) -> AppTest:
+    def start(page: str = "views/search.py", **params: str) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.run()
         at.query_params.update(params)
-        if page != "pages/search.py" or params:
+        if page != "views/search.py" or params:
             at.switch_page(page).run()
         assert_clean(at)
         return at
@@ -166,7 +166,7 @@ def test_export_buttons_exist(app) -> None:
 
 
 def test_search_is_restored_from_the_url(app) -> None:
-    at = app("pages/search.py", q="maison de santé", city="88160")
+    at = app("views/search.py", q="maison de santé", city="88160")
     assert at.text_input(key="search_q").value == "maison de santé"
     assert at.multiselect(key="f_city").value == ["88160"]
     assert result_titles(at) == [EPINAL]
@@ -182,7 +182,7 @@ def test_comparable_projects_list_other_towns(app) -> None:
 
 
 def test_unknown_filter_value_is_a_french_error_not_a_traceback(app) -> None:
-    at = app("pages/search.py", q="commerce", city="Atlantide")
+    at = app("views/search.py", q="commerce", city="Atlantide")
     assert [e.value for e in at.error] == [
         "Ville inconnue : « Atlantide ». Indiquez une commune du programme Action cœur de ville ou son code INSEE."
     ]
@@ -194,7 +194,7 @@ def test_unknown_filter_value_is_a_french_error_not_a_traceback(app) -> None:
 def test_map_page_renders_the_communes_and_filters_the_search(app) -> None:
     at = app()
     search(at, "vacance commerciale")
-    at.switch_page("pages/map.py").run()
+    at.switch_page("views/map.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Carte des villes Action cœur de ville"
     assert at.caption[0].value.startswith("244 communes. Couleur : Documents correspondant à la recherche")
@@ -210,7 +210,7 @@ def test_map_page_renders_the_communes_and_filters_the_search(app) -> None:
 
 
 def test_map_chart_is_offline(app) -> None:
-    from ui.pages.map import departements, map_chart
+    from ui.views.map import departements, map_chart
     import pandas as pd
 
     spec = map_chart(pd.DataFrame([{"insee": "47001", "name": "Agen", "departement": "Lot-et-Garonne",
@@ -236,7 +236,7 @@ def test_map_chart_is_offline(app) -> None:
 
 def test_document_page_shows_metadata_text_and_download(app, ingested) -> None:
     doc_id = ingested[1][AGEN]
-    at = app("pages/document.py", doc=doc_id)
+    at = app("views/document.py", doc=doc_id)
     assert at.title[0].value == AGEN
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Type": "Communiqué", "Date": "12/03/2019", "Pages": "—", "Passages": "3"}
@@ -255,7 +255,7 @@ def test_document_page_highlights_the_matched_passage_on_its_page(app, ingested)
     chunks = kb.document(doc_id)["chunks"]
     kb.close()
     target = next(c for c in chunks if c["page"] == 2)
-    at = app("pages/document.py", doc=doc_id, chunk=str(target["chunk_id"]))
+    at = app("views/document.py", doc=doc_id, chunk=str(target["chunk_id"]))
     labels = [e.label for e in at.expander]
     assert labels == ["Page 1", "Page 2 — passage trouvé", "Page 3"]
     assert any(c.value == "▼ Passage correspondant à la recherche" for c in at.caption)
@@ -264,7 +264,7 @@ def test_document_page_highlights_the_matched_passage_on_its_page(app, ingested)
 
 
 def test_unknown_document_is_a_french_error(app) -> None:
-    at = app("pages/document.py", doc="nexistepas")
+    at = app("views/document.py", doc="nexistepas")
     assert [e.value for e in at.error] == ["Document introuvable : « nexistepas »."]
 
 
@@ -272,7 +272,7 @@ def test_unknown_document_is_a_french_error(app) -> None:
 
 
 def test_city_page_shows_documents_by_axis_timeline_and_comparables(app) -> None:
-    at = app("pages/city.py", insee="47001")
+    at = app("views/city.py", insee="47001")
     assert at.title[0].value == "Agen"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Département"] == "Lot-et-Garonne (47)"
@@ -285,7 +285,7 @@ def test_city_page_shows_documents_by_axis_timeline_and_comparables(app) -> None
 
 
 def test_city_page_follows_the_town_chosen_in_the_list(app) -> None:
-    at = app("pages/city.py", insee="47001")
+    at = app("views/city.py", insee="47001")
     at.selectbox(key="city_town").select("88160").run()
     assert at.title[0].value == "Épinal"
     assert url(at) == {"insee": ["88160"]}
@@ -294,7 +294,7 @@ def test_city_page_follows_the_town_chosen_in_the_list(app) -> None:
 
 
 def test_city_page_without_documents(app) -> None:
-    at = app("pages/city.py", insee="80001")
+    at = app("views/city.py", insee="80001")
     assert at.title[0].value == "Abbeville"
     assert any(i.value.startswith("Aucun document de la base ne concerne cette ville") for i in at.info)
 
@@ -317,7 +317,7 @@ def empty_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         use_data_dir(monkeypatch, tmp_path / "var", api_key)
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.run()
-        at.switch_page("pages/upload.py").run()
+        at.switch_page("views/upload.py").run()
         return at
 
     yield start

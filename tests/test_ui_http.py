@@ -57,11 +57,11 @@ def app(api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
 
-    def start(page: str = "pages/search.py", **params: str) -> AppTest:
+    def start(page: str = "views/search.py", **params: str) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.run()
         at.query_params.update(params)
-        if page != "pages/search.py" or params:
+        if page != "views/search.py" or params:
             at.switch_page(page).run()
         assert not at.exception, at.exception
         return at
@@ -90,28 +90,28 @@ def test_pdf_results_open_the_file_at_the_page(app, api) -> None:
 
 
 def test_api_errors_are_shown_in_french(app) -> None:
-    at = app("pages/search.py", q="commerce", axis="9")
+    at = app("views/search.py", q="commerce", axis="9")
     assert [e.value for e in at.error] == ["Axe inconnu : « 9 ». Les axes vont de 1 à 5."]
 
 
 def test_document_and_city_pages_over_the_api(app, api) -> None:
-    at = app("pages/document.py", doc=api[1][AGEN])
+    at = app("views/document.py", doc=api[1][AGEN])
     assert at.title[0].value == AGEN
     assert {m.label: m.value for m in at.metric}["Date"] == "12/03/2019"
     assert [b.label for b in at.get("download_button")] == ["Télécharger le fichier original"]
-    at = app("pages/city.py", insee="88160")
+    at = app("views/city.py", insee="88160")
     assert at.title[0].value == "Épinal"
     assert {m.label: m.value for m in at.metric}["Documents"] == "1"
 
 
 def test_map_over_the_api(app) -> None:
-    at = app("pages/map.py")
+    at = app("views/map.py")
     assert at.caption[0].value.startswith("244 communes.")
     assert len(at.selectbox(key="map_town").options) == 244
 
 
 def test_upload_over_the_api_needs_the_key(app) -> None:
-    at = app("pages/upload.py")
+    at = app("views/upload.py")
     assert not at.warning  # the API decides
     data = (UI_DATA / "communique-agen-2019.md").read_bytes().replace(b"12 mars 2019", b"13 mars 2019")
     at.file_uploader[0].upload("nouveau.md", data, "text/markdown")

@@ -19,17 +19,28 @@ HERE = Path(__file__).resolve().parent
 
 def pages() -> list[st.Page]:
     return [
-        st.Page(HERE / "pages" / "search.py", title="Recherche", icon=":material/search:", url_path="recherche", default=True),
-        st.Page(HERE / "pages" / "map.py", title="Carte", icon=":material/map:", url_path="carte"),
-        st.Page(HERE / "pages" / "city.py", title="Ville", icon=":material/location_city:", url_path="ville"),
-        st.Page(HERE / "pages" / "document.py", title="Document", icon=":material/description:", url_path="document"),
-        st.Page(HERE / "pages" / "upload.py", title="Ajouter un document", icon=":material/upload_file:", url_path="ajouter"),
+        st.Page(HERE / "views" / "search.py", title="Recherche", url_path="recherche", default=True),
+        st.Page(HERE / "views" / "map.py", title="Carte", url_path="carte"),
+        st.Page(HERE / "views" / "city.py", title="Ville", url_path="ville"),
+        st.Page(HERE / "views" / "document.py", title="Document", url_path="document"),
+        st.Page(HERE / "views" / "upload.py", title="Ajouter un document", url_path="ajouter"),
     ]
 
 
+def favicon():
+    """A favicon drawn here: a page's Material icon would make the browser fetch one from a font server."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((4, 4, 60, 60), radius=14, fill=(200, 16, 46, 255))
+    draw.ellipse((20, 20, 44, 44), fill=(255, 255, 255, 255))
+    return img
+
+
 def main() -> None:
-    st.set_page_config(page_title="Action cœur de ville — base de connaissances", layout="wide")
     nav = st.navigation(pages())
+    st.set_page_config(page_title=f"{nav.title} — Action cœur de ville", page_icon=favicon(), layout="wide")
     st.sidebar.caption("Base de connaissances du programme Action cœur de ville")
     nav.run()
 

@@ -44,11 +44,11 @@ DOC_TYPE_LABELS = {
     "autre": "Autre",
 }
 PAGES = {
-    "search": "pages/search.py",
-    "map": "pages/map.py",
-    "document": "pages/document.py",
-    "city": "pages/city.py",
-    "upload": "pages/upload.py",
+    "search": "views/search.py",
+    "map": "views/map.py",
+    "document": "views/document.py",
+    "city": "views/city.py",
+    "upload": "views/upload.py",
 }
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 

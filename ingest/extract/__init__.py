@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from acv.records import Block, ChunkMetadata, DocumentMetadata, ParsedDocument
+from acv.records import ChunkMetadata, DocumentMetadata, ParsedDocument
 from ingest.extract.amounts import find_amounts
 from ingest.extract.axes import AXIS_THRESHOLD, AxisMatcher
 from ingest.extract.cities import AreaMatcher, CityMatcher, CityMention
@@ -19,7 +19,7 @@ from ingest.extract.dates import document_date
 from ingest.extract.doctype import doc_type
 from ingest.extract.funders import FunderMatcher
 from ingest.extract.gazetteer import Gazetteer
-from ingest.extract.text import fold, rules_form, tokens
+from ingest.extract.text import case_tokens, fold, rules_form, tokens
 from ingest.extract.themes import Taxonomy
 
 __all__ = ["Extractor", "Gazetteer", "Taxonomy"]
@@ -27,6 +27,7 @@ __all__ = ["Extractor", "Gazetteer", "Taxonomy"]
 _GENERIC_TITLE = re.compile(
     r"^(?:actualites?|communique(?: de presse)?|accueil|presse|news|sommaire|table des matieres|"
     r"bonnes? pratiques?|retours? d'experiences?|fiche projet|a la une|\W*)\W*$"
+    r"|^[\w' -]{1,40}, le \d|^(?:publie|mise? a jour|mis en ligne)"  # a dateline is not a title
 )
 # Document roll-up of axes (measured on the labelled corpus, see tests/test_extract_quality.py).
 AXIS_MIN_CHUNKS = 3
@@ -36,10 +37,6 @@ THEME_LONG_DOC_WORDS = 1500
 THEME_LONG_DOC_MENTIONS = 2
 LEAD_CHARS = 1200  # the opening of a document, where its subject is introduced
 _CHUNK_WORDS = 200  # grouping of blocks when the caller gives no chunks
-
-
-def _folded_for_rules(text: str) -> str:
-    return rules_form(text)
 
 
 class Extractor:
@@ -65,11 +62,12 @@ class Extractor:
         """Axes, themes, amounts, funders and communes of one chunk (no document context)."""
         folded = rules_form(text)
         toks = tokens(folded)
-        themes = self.taxonomy.find(text, toks)
+        ctoks = case_tokens(text)
+        themes = self.taxonomy.find(text, toks, ctoks)
         scores = self._add_theme_evidence(self.axes.scores(folded, toks), {t: 1 for t in themes})
         axes = {a for a, s in scores.items() if s >= AXIS_THRESHOLD}
         if section:
-            axes |= self.axes.explicit(_folded_for_rules(section))
+            axes |= self.axes.explicit(rules_form(section))
         cities: list[str] = []
         for m in self.cities.find(text):
             if m.insee not in cities:
@@ -78,7 +76,7 @@ class Extractor:
             axes=sorted(axes),
             themes=themes,
             amounts=find_amounts(text),
-            funders=self.funders.find(text, toks),
+            funders=self.funders.find(text, toks, ctoks),
             cities=cities,
         )
 
@@ -102,9 +100,8 @@ class Extractor:
         dtype = doc_type(title, doc, meta)
         date = document_date(text, meta, dtype)
 
-        sections = self._sections(doc)
         if chunks_meta is None:
-            chunks_meta = [self.chunk(t, s) for t, s in sections]
+            chunks_meta = [self.chunk(t, s) for t, s in self._sections(doc)]
         headings = [b.text for b in doc.blocks if b.kind == "heading"]
         if title:
             headings.insert(0, title)
@@ -133,7 +130,14 @@ class Extractor:
         """Front matter, then the reader's title, HTML og:title/h1/<title>, PDF info, first heading."""
         html = (doc.meta or {}).get("html") or {}
         pdf = (doc.meta or {}).get("pdf") or {}
-        candidates = [fm.get("title"), doc.title, html.get("og:title"), html.get("h1"), html.get("title"), pdf.get("title")]
+        candidates = [
+            fm.get("title"),
+            doc.title,
+            html.get("og:title"),
+            html.get("h1"),
+            html.get("title"),
+            pdf.get("title"),
+        ]
         candidates += [b.text for b in doc.blocks if b.kind == "heading"]
         candidates += [b.text for b in doc.blocks[:6] if 3 <= len(b.text) <= 200]
         for c in candidates:
@@ -167,7 +171,9 @@ class Extractor:
             out.append((doc.text, None))
         return out
 
-    def _cities(self, doc: ParsedDocument, text: str, title: str | None, fm: dict[str, Any]) -> tuple[list[str], list[str]]:
+    def _cities(
+        self, doc: ParsedDocument, text: str, title: str | None, fm: dict[str, Any]
+    ) -> tuple[list[str], list[str]]:
         """Main communes (the subject) and communes only mentioned, as INSEE codes."""
         fm_main: list[str] = []
         for key in ("city", "cities", "commune", "communes", "ville", "villes"):
@@ -243,9 +249,9 @@ class Extractor:
         axes: set[int] = set()
         for h in headings:
             if len(h) <= 200:
-                axes |= self.axes.explicit(_folded_for_rules(h))
+                axes |= self.axes.explicit(rules_form(h))
         counts = Counter(a for c in chunks for a in c.axes)
-        totals = self._add_theme_evidence(self.axes.totals(_folded_for_rules(text)), self.taxonomy.counts(text))
+        totals = self._add_theme_evidence(self.axes.totals(rules_form(text)), self.taxonomy.counts(text))
         grand = sum(totals.values()) or 1
         for a, k in counts.items():
             t = totals.get(a, 0)

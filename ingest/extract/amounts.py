@@ -11,12 +11,24 @@ _NUMBER = rf"(?P<num>\d{{1,3}}(?:{_SEP}\d{{3}})+(?:,\d+)?|\d+(?:[.,]\d+)?)"
 _MULT = r"(?P<mult>milliards?|mds?|mrds?|md|millions?|mios?|m|k|milliers?)"
 _EURO = r"(?P<cur>€|euros?|eur\b)"
 _TAX = r"(?:\s?(?:ht|ttc|h\.t\.|t\.t\.c\.))?"
+_GAP = r"[ \u00a0\u202f\u2009]?"
 AMOUNT_RE = re.compile(
-    rf"(?=\d)(?<![\w,.]){_NUMBER}[ \u00a0\u202f\u2009]?(?:{_MULT}\.?[ \u00a0\u202f\u2009]?(?:d['’]\s?|de\s)?)?{_EURO}{_TAX}(?![\w])",
+    rf"(?=\d)(?<![\w,.]){_NUMBER}{_GAP}(?:{_MULT}\.?{_GAP}(?:d['’]\s?|de\s)?)?{_EURO}{_TAX}(?![\w])",
     re.IGNORECASE,
 )
-_FACTORS = {"milliard": 1e9, "md": 1e9, "mds": 1e9, "mrd": 1e9, "mrds": 1e9, "million": 1e6, "m": 1e6,
-            "mio": 1e6, "mios": 1e6, "k": 1e3, "millier": 1e3}
+_FACTORS = {
+    "milliard": 1e9,
+    "md": 1e9,
+    "mds": 1e9,
+    "mrd": 1e9,
+    "mrds": 1e9,
+    "million": 1e6,
+    "m": 1e6,
+    "mio": 1e6,
+    "mios": 1e6,
+    "k": 1e3,
+    "millier": 1e3,
+}
 
 
 def _value(num: str, mult: str | None) -> float:
@@ -47,7 +59,9 @@ def find_amounts(text: str) -> list[Amount]:
     for cur in _CURRENCY.finditer(text):
         start = max(seen_end, cur.start() - _WINDOW, 0)
         # Never start inside a number ("3 400 000 €" cut to "00 000 €").
-        while start > 0 and (text[start - 1].isdigit() or text[start - 1] in " \u00a0\u202f\u2009.,") and start > seen_end:
+        while (
+            start > 0 and (text[start - 1].isdigit() or text[start - 1] in " \u00a0\u202f\u2009.,") and start > seen_end
+        ):
             start -= 1
         for m in AMOUNT_RE.finditer(text, start, min(len(text), cur.end() + 8)):
             if m.end() <= seen_end:

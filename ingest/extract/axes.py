@@ -14,56 +14,80 @@ from ingest.extract.text import Lexicon
 
 AXIS_THRESHOLD = 2
 
+
+def _phrases(text: str) -> list[str]:
+    return [p.strip() for p in text.split(";") if p.strip()]
+
+
 _PHRASES: dict[int, dict[int, list[str]]] = {
     1: {
         3: ["offre attractive de l'habitat"],
-        2: ["habitat", "logement", "OPAH", "OPAH-RU", "réhabilitation de logements", "réhabilitation des logements",
-            "rénovation de logements", "rénovation des logements", "rénovation de l'habitat", "rénovation des immeubles",
-            "Denormandie", "permis de louer", "copropriété", "habitat indigne", "insalubre", "insalubrité",
-            "marchand de sommeil", "accession à la propriété", "logement vacant", "résidence étudiante",
-            "résidence senior", "îlot dégradé"],
-        1: ["Anah", "résidentiel", "résidentielle", "propriétaire", "locataire", "bailleur", "bailleur social", "immeuble",
-            "rénovation énergétique", "THIRORI", "RHI", "ORI"],
+        2: _phrases(
+            "habitat; logement; OPAH; OPAH-RU; réhabilitation de logements; réhabilitation des logements; "
+            "rénovation de logements; rénovation des logements; rénovation de l'habitat; rénovation des "
+            "immeubles; Denormandie; permis de louer; copropriété; habitat indigne; insalubre; insalubrité; "
+            "marchand de sommeil; accession à la propriété; logement vacant; résidence étudiante; résidence "
+            "senior; îlot dégradé"
+        ),
+        1: _phrases(
+            "Anah; résidentiel; résidentielle; propriétaire; locataire; bailleur; bailleur social; immeuble; "
+            "rénovation énergétique; THIRORI; RHI; ORI"
+        ),
         0: ["Action Logement"],
     },
     2: {
         3: ["développement économique", "développement économique et commercial"],
-        2: ["commerce", "commercial", "commerciale", "commerçant", "artisanat", "artisan", "vacance commerciale",
-            "manager de centre-ville", "manager du commerce", "activité économique", "attractivité économique",
-            "local commercial", "locaux commerciaux", "cellule commerciale"],
-        1: ["boutique", "foncière", "halle", "marché couvert", "emploi", "entreprise", "économie", "économique",
-            "tiers-lieu", "tiers-lieux", "coworking", "vitrine", "devanture", "tourisme", "touristique"],
+        2: _phrases(
+            "commerce; commercial; commerciale; commerçant; artisanat; artisan; vacance commerciale; manager "
+            "de centre-ville; manager du commerce; activité économique; attractivité économique; local "
+            "commercial; locaux commerciaux; cellule commerciale"
+        ),
+        1: _phrases(
+            "boutique; foncière; halle; marché couvert; emploi; entreprise; économie; économique; tiers-lieu; "
+            "tiers-lieux; coworking; vitrine; devanture; tourisme; touristique"
+        ),
     },
     3: {
-        3: ["mobilité douce", "mobilité active", "mobilités décarbonées", "mobilité décarbonée",
-            "accessibilité, mobilité et connexions"],
-        2: ["accessibilité", "mobilité", "stationnement", "parking", "pôle d'échanges", "pôle d'échanges multimodal",
-            "pôle d'échange multimodal", "vélo", "piste cyclable", "cyclable", "transport en commun",
-            "transports en commun", "transport collectif", "navette", "déplacement", "covoiturage", "autopartage",
-            "intermodalité", "intermodal", "plan de circulation", "plan de mobilité", "plan de déplacements",
-            "borne de recharge", "cycliste"],
-        1: ["connexion", "bus", "gare", "circulation", "piéton", "piétonne", "piétonnier", "piétonnisation", "desserte",
-            "voirie", "très haut débit", "fibre optique", "wifi", "liaison"],
+        3: _phrases(
+            "mobilité douce; mobilité active; mobilités décarbonées; mobilité décarbonée; accessibilité, "
+            "mobilité et connexions"
+        ),
+        2: _phrases(
+            "accessibilité; mobilité; stationnement; parking; pôle d'échanges; pôle d'échanges multimodal; "
+            "pôle d'échange multimodal; vélo; piste cyclable; cyclable; transport en commun; transports en "
+            "commun; transport collectif; navette; déplacement; covoiturage; autopartage; intermodalité; "
+            "intermodal; plan de circulation; plan de mobilité; plan de déplacements; borne de recharge; "
+            "cycliste"
+        ),
+        1: _phrases(
+            "connexion; bus; gare; circulation; piéton; piétonne; piétonnier; piétonnisation; desserte; "
+            "voirie; très haut débit; fibre optique; wifi; liaison"
+        ),
     },
     4: {
         3: ["formes urbaines", "aménager durablement"],
-        2: ["espace public", "patrimoine", "patrimonial", "patrimoniale", "façade", "végétalisation", "végétaliser",
-            "végétalisé", "végétalisée", "îlot de fraîcheur", "trame verte", "nature en ville", "espace vert",
-            "monument historique", "secteur sauvegardé", "site patrimonial remarquable", "AVAP", "PSMV", "friche",
-            "désimperméabilisation", "désimperméabiliser", "renaturation", "renaturer", "aménagement urbain",
-            "entrée de ville", "ravalement"],
-        1: ["paysager", "paysagère", "paysagé", "requalification", "embellissement", "centre ancien", "centre historique",
-            "place du", "place de la", "place de l'", "place des", "place centrale", "parvis", "esplanade", "berge",
-            "quai", "mobilier urbain", "éclairage public", "renouvellement urbain", "cadre de vie", "urbanisme",
-            "jardin", "parc"],
+        2: _phrases(
+            "espace public; patrimoine; patrimonial; patrimoniale; façade; végétalisation; végétaliser; "
+            "végétalisé; végétalisée; îlot de fraîcheur; trame verte; nature en ville; espace vert; monument "
+            "historique; secteur sauvegardé; site patrimonial remarquable; AVAP; PSMV; friche; "
+            "désimperméabilisation; désimperméabiliser; renaturation; renaturer; aménagement urbain; entrée "
+            "de ville; ravalement"
+        ),
+        1: _phrases(
+            "paysager; paysagère; paysagé; requalification; embellissement; centre ancien; centre historique; "
+            "place du; place de la; place de l'; place des; place centrale; parvis; esplanade; berge; quai; "
+            "mobilier urbain; éclairage public; renouvellement urbain; cadre de vie; urbanisme; jardin; parc"
+        ),
         0: ["mise en place", "en place", "sur place", "à la place", "parc de stationnement", "parc relais"],
     },
     5: {
         3: ["équipements et services publics", "socle de services", "accès aux équipements"],
-        2: ["équipement public", "service public", "service au public", "services au public", "maison de santé",
-            "centre de santé", "maison médicale", "santé", "médiathèque", "bibliothèque", "école", "groupe scolaire",
-            "scolaire", "France services", "équipement culturel", "équipement sportif", "équipement structurant",
-            "cinéma", "théâtre", "musée", "conservatoire", "salle de spectacle", "crèche", "piscine", "gymnase"],
+        2: _phrases(
+            "équipement public; service public; service au public; services au public; maison de santé; "
+            "centre de santé; maison médicale; santé; médiathèque; bibliothèque; école; groupe scolaire; "
+            "scolaire; France services; équipement culturel; équipement sportif; équipement structurant; "
+            "cinéma; théâtre; musée; conservatoire; salle de spectacle; crèche; piscine; gymnase"
+        ),
         1: ["équipement", "services", "culturel", "culturelle", "culture"],
     },
 }

@@ -18,11 +18,10 @@ from ingest.extract.text import fold, names_form, trie_regex
 
 # Names also used as common words, people, saints or other places: they need a place context.
 AMBIGUOUS = frozenset(
-    {
-        "sens", "lens", "gap", "avon", "revel", "cognac", "saintes", "valence", "thiers", "vienne",
-        "moulins", "tulle", "dole", "laval", "persan", "vire", "redon", "vernon", "nemours", "auch",
-        "sedan", "verdun", "flers", "lourdes", "trappes", "foix", "mende", "limay", "toul",
-    }
+    (
+        "sens lens gap avon revel cognac saintes valence thiers vienne moulins tulle dole laval persan vire redon "
+        "vernon nemours auch sedan verdun flers lourdes trappes foix mende limay toul"
+    ).split()
 )
 # Names that are also saints/streets/churches everywhere: accepted only with La Réunion nearby
 # or an explicit "commune de / ville de".
@@ -50,9 +49,7 @@ ALIASES: dict[str, list[str]] = {
     "Corbeil-Essonnes": ["Corbeil"],
 }
 
-CONNECTORS = frozenset(
-    {"sur", "sous", "en", "les", "lès", "lez", "le", "la", "du", "des", "de", "d", "aux", "au", "à", "l", "et"}
-)
+CONNECTORS = frozenset("sur sous en les lès lez le la du des de d aux au à l et".split())
 
 _STREET_BEFORE = re.compile(
     r"(?:\b(?:rue|avenue|av|bd|boulevard|place|quai|allee|impasse|chemin|route|square|passage|faubourg|"
@@ -71,7 +68,9 @@ _RIVER_BEFORE = re.compile(
 )
 _VIENNE_DEPT_BEFORE = re.compile(r"(?:\b(?:la|en|dans la|haute)\s?)$")
 _SENTENCE_END = set(".!?:;\n•*#|>–—")
-_FOREIGN = re.compile(r"^\s*(?:\(|,)?\s*(?:autriche|espagne|italie|belgique|suisse|allemagne|usa|etats unis|royaume uni|angleterre)")
+_FOREIGN = re.compile(
+    r"^\s*(?:\(|,)?\s*(?:autriche|espagne|italie|belgique|suisse|allemagne|usa|etats unis|royaume uni|angleterre)"
+)
 _REUNION = re.compile(r"(?:\b(?:la|La|de la|île de la|ile de la)\s+Réunion\b|\b974\b|\b[Rr]éunionnai|\bLa Réunion\b)")
 _NEED_CONTEXT = object()
 _WORD_SPLIT = re.compile(r"[\s\-'’.]+")
@@ -80,19 +79,21 @@ _LIST_SEPARATOR = re.compile(r"^\s*(?:,|et|ou|, et|, ou)\s*(?:a |au |aux |de |d'
 _PAREN_AFTER = re.compile(r"^\s?\(([^()\n]{1,40})\)")
 _CONNECTOR_AFTER = re.compile(r"^ (?:sur|sous|en|les|lès|lez|le|la|du|des|de|d'|aux|au)[ -']?(\w+)")
 _PERSON_EXCEPT = frozenset(
-    {"a", "de", "du", "des", "la", "le", "les", "en", "et", "au", "aux", "pour", "sur", "vers", "ville",
-     "commune", "mairie", "grand", "coeur", "centre", "agglomeration", "territoire", "acv", "depuis",
-     "entre", "avec", "dont", "par", "ou", "est", "chez", "lycee", "metropole", "pays", "bassin", "communaute",
-     "fait", "signe", "signee", "convention", "avenant", "ort"}
+    (
+        "a de du des la le les en et au aux pour sur vers ville commune mairie grand coeur centre agglomeration "
+        "territoire acv depuis entre avec dont par ou est chez lycee metropole pays bassin communaute fait signe "
+        "signee convention avenant ort"
+    ).split()
 )
 
 # Words that may stand right before a place name in running text.
 _FUNCTION_WORDS = frozenset(
-    {"a", "de", "d", "du", "des", "la", "le", "les", "l", "en", "et", "au", "aux", "pour", "sur", "vers", "dans",
-     "depuis", "entre", "avec", "dont", "par", "ou", "chez", "comme", "que", "qui", "mais", "donc", "puis", "ainsi",
-     "est", "sont", "visite", "visiter", "rejoint", "rejoindre", "relie", "quitte", "quitter", "apres", "avant", "contre",
-     "selon", "via", "jusqu", "pres", "notamment", "dont", "y", "compris", "ville", "commune", "signe", "signee",
-     "accueille", "rencontre", "retenue", "retenues", "retenu", "laureate", "laureates", "situee", "situe", "habitants"}
+    (
+        "a de d du des la le les l en et au aux pour sur vers dans depuis entre avec dont par ou chez comme que "
+        "qui mais donc puis ainsi est sont visite visiter rejoint rejoindre relie quitte quitter apres avant "
+        "contre selon via jusqu pres notamment dont y compris ville commune signe signee accueille rencontre "
+        "retenue retenues retenu laureate laureates situee situe habitants"
+    ).split()
 )
 
 
@@ -170,7 +171,9 @@ class CityMatcher:
             return []
         starts = {s for s, _, _, _ in raw}
         ends = {e for _, e, _, _ in raw}
-        verdicts = [self._judge(text, g, s, e, insee, key, starts, ends, doc_context, heading) for s, e, insee, key in raw]
+        verdicts = [
+            self._judge(text, g, s, e, insee, key, starts, ends, doc_context, heading) for s, e, insee, key in raw
+        ]
         # A name waiting for context is accepted inside a list of accepted communes ("Lens, Valence ou Saint-Pierre").
         changed = True
         while changed:
@@ -206,8 +209,17 @@ class CityMatcher:
     # -- rules --------------------------------------------------------------------------------
 
     def _judge(
-        self, text: str, g: str, s: int, e: int, insee: str, key: str,
-        starts: set[int], ends: set[int], doc_context: set[str] | frozenset[str], heading: bool = False,
+        self,
+        text: str,
+        g: str,
+        s: int,
+        e: int,
+        insee: str,
+        key: str,
+        starts: set[int],
+        ends: set[int],
+        doc_context: set[str] | frozenset[str],
+        heading: bool = False,
     ) -> bool | None | object:
         """None to reject, True for a strong mention, False for an accepted weak one,
         _NEED_CONTEXT for an ambiguous name that a neighbouring commune in a list may confirm."""
@@ -245,7 +257,9 @@ class CityMatcher:
         if prev:
             w = prev.group(1)
             fw = fold(w)
-            named_thing = key in REUNION_ONLY and fw not in _FUNCTION_WORDS and not fold(surface).startswith(("du ", "au "))
+            named_thing = (
+                key in REUNION_ONLY and fw not in _FUNCTION_WORDS and not fold(surface).startswith(("du ", "au "))
+            )
             if fw not in _PERSON_EXCEPT and not w.isupper() and (w[0].isupper() or named_thing):
                 return None
         paren = _PAREN_AFTER.match(text[e : e + 45])

@@ -14,11 +14,39 @@ from typing import Any
 from ingest.extract.text import fold
 
 MONTHS = {
-    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5,
-    "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "octobre": 10, "oct": 10,
-    "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
+    "janvier": 1,
+    "janv": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAYS = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
@@ -102,7 +130,9 @@ def document_date(text: str, meta: dict[str, Any], doc_type: str | None = None) 
     iso = parse_date(html.get("article:published_time"))
     if iso:
         return iso
-    lines = [str(x) for key in ("html", "text", "markdown", "pdf") for x in ((meta.get(key) or {}).get("dates_text") or [])]
+    lines = [
+        str(x) for key in ("html", "text", "markdown", "pdf") for x in ((meta.get(key) or {}).get("dates_text") or [])
+    ]
     for pattern in (_PUBLISHED, _UPDATED):
         for line in lines:
             fl = fold(line)

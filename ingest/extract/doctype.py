@@ -16,12 +16,25 @@ from acv.records import ParsedDocument
 from ingest.extract.text import fold, rules_form
 
 _TYPE_ALIASES = {
-    "convention": "convention", "convention-cadre": "convention", "convention cadre": "convention", "avenant": "convention",
-    "communique": "communique", "communique de presse": "communique", "actualite": "communique", "actualites": "communique",
-    "presse": "communique", "news": "communique", "article": "communique",
-    "bonne_pratique": "bonne_pratique", "bonne pratique": "bonne_pratique", "bonne-pratique": "bonne_pratique",
-    "bonnes pratiques": "bonne_pratique", "retour d'experience": "bonne_pratique", "fiche projet": "bonne_pratique",
-    "autre": "autre", "other": "autre",
+    "convention": "convention",
+    "convention-cadre": "convention",
+    "convention cadre": "convention",
+    "avenant": "convention",
+    "communique": "communique",
+    "communique de presse": "communique",
+    "actualite": "communique",
+    "actualites": "communique",
+    "presse": "communique",
+    "news": "communique",
+    "article": "communique",
+    "bonne_pratique": "bonne_pratique",
+    "bonne pratique": "bonne_pratique",
+    "bonne-pratique": "bonne_pratique",
+    "bonnes pratiques": "bonne_pratique",
+    "retour d'experience": "bonne_pratique",
+    "fiche projet": "bonne_pratique",
+    "autre": "autre",
+    "other": "autre",
 }
 
 
@@ -29,24 +42,56 @@ def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])")
 
 
-_CONVENTION_TITLE = _rx(r"convention(?: |-)?cadre", r"avenant(?: n ?°? ?\d+)?", r"convention (?:d'|de l'|d )?(?:operation de revitalisation|ort)",
-                        r"convention (?:pluriannuelle|action coeur de ville)", r"convention")
+_CONVENTION_TITLE = _rx(
+    r"convention(?: |-)?cadre",
+    r"avenant(?: n ?°? ?\d+)?",
+    r"convention (?:d'|de l'|d )?(?:operation de revitalisation|ort)",
+    r"convention (?:pluriannuelle|action coeur de ville)",
+    r"convention",
+)
 _LEGAL = _rx(
-    r"entre les soussignes", r"ci apres (?:denomme|designe|appele)e?s?", r"il (?:est|a ete) convenu", r"d'une part",
-    r"d'autre part", r"article (?:1|premier|1er)", r"vu le code", r"vu la loi", r"les parties", r"signataires?",
-    r"en \w+ exemplaires", r"fait a [^\n]{1,60}le", r"objet de la convention", r"duree de la convention",
-    r"la presente convention", r"le present avenant", r"comite de projet", r"engagements? des partenaires",
-    r"preambule", r"fiches? actions?",
+    r"entre les soussignes",
+    r"ci apres (?:denomme|designe|appele)e?s?",
+    r"il (?:est|a ete) convenu",
+    r"d'une part",
+    r"d'autre part",
+    r"article (?:1|premier|1er)",
+    r"vu le code",
+    r"vu la loi",
+    r"les parties",
+    r"signataires?",
+    r"en \w+ exemplaires",
+    r"fait a [^\n]{1,60}le",
+    r"objet de la convention",
+    r"duree de la convention",
+    r"la presente convention",
+    r"le present avenant",
+    r"comite de projet",
+    r"engagements? des partenaires",
+    r"preambule",
+    r"fiches? actions?",
 )
 # Rubric labels ("kickers") a site prints above the title, and the PDF subject: strong cues.
-_PRESS_RUBRIC = _rx(r"communiques? de presse", r"communique", r"actualites?", r"a la une", r"presse", r"info presse", r"breve")
+_PRESS_RUBRIC = _rx(
+    r"communiques? de presse", r"communique", r"actualites?", r"a la une", r"presse", r"info presse", r"breve"
+)
 _PRACTICE_RUBRIC = _rx(
-    r"retours? d'experiences?", r"bonnes? pratiques?", r"fiches? (?:bonne pratique|projets?|experiences?)",
-    r"ils l'ont fait", r"exemples? inspirants?", r"projets? exemplaires?", r"cahiers? de la revitalisation",
+    r"retours? d'experiences?",
+    r"bonnes? pratiques?",
+    r"fiches? (?:bonne pratique|projets?|experiences?)",
+    r"ils l'ont fait",
+    r"exemples? inspirants?",
+    r"projets? exemplaires?",
+    r"cahiers? de la revitalisation",
 )
 _PRESS = _rx(
-    r"contact(?:s)? presse", r"dossier de presse", r"service de presse", r"relations presse", r"publie le",
-    r"mise a jour ?:?", r"mis en ligne le",
+    r"contact(?:s)? presse",
+    r"dossier de presse",
+    r"service de presse",
+    r"relations presse",
+    r"publie le",
+    r"mise a jour ?:?",
+    r"mis en ligne le",
 )
 # Section headings of an experience sheet (matched at the start of a heading); the lessons weigh double.
 _PRACTICE_HEADINGS = re.compile(
@@ -61,11 +106,25 @@ _LESSON_HEADINGS = re.compile(
 )
 _PRACTICE_TITLE = _rx(r"bilan", r"retour sur", r"comment", r"lecons")
 _CONTACT_LINE = re.compile(r"(?:^|\n)contact ?:(?! ?presse)")
-_ACV = _rx(r"action coeur de ville", r"acv", r"operations? de revitalisation de territoire", r"ort",
-           r"villes moyennes", r"convention cadre", r"revitalis\w+", r"redynamis\w+")
+_ACV = _rx(
+    r"action coeur de ville",
+    r"acv",
+    r"operations? de revitalisation de territoire",
+    r"ort",
+    r"villes moyennes",
+    r"convention cadre",
+    r"revitalis\w+",
+    r"redynamis\w+",
+)
 _HEART = _rx(r"coeur de ville", r"coeurs de ville")
-_OTHER_PROGRAMMES = _rx(r"petites villes de demain", r"territoires d'industrie", r"villages d'avenir",
-                        r"quartiers prioritaires", r"npnru", r"renouvellement urbain de l'anru")
+_OTHER_PROGRAMMES = _rx(
+    r"petites villes de demain",
+    r"territoires d'industrie",
+    r"villages d'avenir",
+    r"quartiers prioritaires",
+    r"npnru",
+    r"renouvellement urbain de l'anru",
+)
 
 
 def _norm(text: str) -> str:
@@ -99,8 +158,8 @@ def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None
     rubrics = [_norm(str(pdf.get("subject") or ""))]
     paragraphs = 0
     for b in blocks[:5]:
-        if b.kind == "heading":
-            continue
+        if b.kind == "heading" and len(b.text) > 40:
+            continue  # the title, not a rubric
         rubrics.append(_norm(b.text[:80]))
         paragraphs += len(b.text) > 80
         if paragraphs >= 2:
@@ -114,7 +173,9 @@ def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None
     practice += 2 * sum(1 for h in headings if _LESSON_HEADINGS.match(h))
     practice += bool(_PRACTICE_TITLE.search(t_title)) + bool(_CONTACT_LINE.search(body))
     press = 3 * bool(_PRESS_RUBRIC.search(rubric))
-    press += len(set(_PRESS.findall(head))) + bool(re.search(r"contacts? presse|service de presse|relations presse", body))
+    press += len(set(_PRESS.findall(head))) + bool(
+        re.search(r"contacts? presse|service de presse|relations presse", body)
+    )
     if html.get("og:type") == "article" or html.get("article:published_time"):
         press += 1
     if practice >= 3 and practice > press:

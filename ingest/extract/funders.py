@@ -31,8 +31,18 @@ _PHRASES: dict[tuple[str, ...], list[str]] = {
     ("EPF",): ["établissement public foncier"],
 }
 # Case-sensitive acronyms, matched on the original text's tokens.
-_ACRONYMS = {"CDC": "Banque des Territoires", "BDT": "Banque des Territoires", "ANAH": "Anah", "Anah": "Anah",
-             "ANCT": "ANCT", "EPF": "EPF", "EPFL": "EPF", "EPFN": "EPF", "EPFLI": "EPF", "EPFIF": "EPF"}
+_ACRONYMS = {
+    "CDC": "Banque des Territoires",
+    "BDT": "Banque des Territoires",
+    "ANAH": "Anah",
+    "Anah": "Anah",
+    "ANCT": "ANCT",
+    "EPF": "EPF",
+    "EPFL": "EPF",
+    "EPFN": "EPF",
+    "EPFLI": "EPF",
+    "EPFIF": "EPF",
+}
 # "l'État", "la Région", "le Département" with a capital: lower-case "l'état des lieux" or "la région" in a
 # prefect's title are not funders. Checked only when the folded word is present.
 _CAPITALISED = {
@@ -50,17 +60,18 @@ class FunderMatcher:
         self._lexicon = Lexicon(((p, names) for names, phrases in _PHRASES.items() for p in phrases), plurals=False)
         self._order = {n: i for i, n in enumerate(FUNDERS)}
 
-    def find(self, text: str, toks: list[str] | None = None) -> list[str]:
+    def find(self, text: str, toks: list[str] | None = None, ctoks: list[str] | None = None) -> list[str]:
         found: set[str] = set()
         toks = toks if toks is not None else tokens(rules_form(text))
         for _form, payloads in self._lexicon.matches(toks):
             for names in payloads:
                 found.update(names)
         toks = toks if toks is not None else tokens(rules_form(text))
+        present = set(toks)
         for word, (name, rx) in _CAPITALISED.items():
-            if name not in found and word in toks and rx.search(text):
+            if name not in found and word in present and rx.search(text):
                 found.add(name)
-        for tok in case_tokens(text):
+        for tok in ctoks if ctoks is not None else case_tokens(text):
             name = _ACRONYMS.get(tok)
             if name:
                 found.add(name)

@@ -30,12 +30,16 @@ def _fold_char(ch: str) -> str:
 
 # Folding tables built once. Latin-1 text (after replacing a few common typographic characters) goes
 # through bytes.translate with a 256-entry table, which is much faster than a per-character loop.
-_PRE_SAME = [(c, "-") for c in _DASHES] + [(c, " ") for c in _SPACES if ord(c) > 255] + [
-    (c, "'") for c in _APOSTROPHES if ord(c) > 255
-] + [("œ", "o"), ("Œ", "o"), ("€", "e"), ("…", "."), ("“", '"'), ("”", '"'), ("•", "*"), ("\u200b", " ")]
+_PRE_SAME = (
+    [(c, "-") for c in _DASHES]
+    + [(c, " ") for c in _SPACES if ord(c) > 255]
+    + [(c, "'") for c in _APOSTROPHES if ord(c) > 255]
+    + [("œ", "o"), ("Œ", "o"), ("€", "e"), ("…", "."), ("“", '"'), ("”", '"'), ("•", "*"), ("\u200b", " ")]
+)
 _PRE_EXPANDING = [("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae")] + [p for p in _PRE_SAME if p[0] not in "œŒ"]
-_BYTES = bytes(ord(_fold_char(chr(i))) if len(_fold_char(chr(i))) == 1 and ord(_fold_char(chr(i))) < 256 else i
-               for i in range(256))
+_BYTES = bytes(
+    ord(_fold_char(chr(i))) if len(_fold_char(chr(i))) == 1 and ord(_fold_char(chr(i))) < 256 else i for i in range(256)
+)
 
 
 def _slow_fold(text: str) -> str:
@@ -103,10 +107,11 @@ _SPACE_TABLE = str.maketrans(
 )
 
 _NO_PLURAL = frozenset(
-    {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "et", "pour", "dans", "sur", "par", "avec",
-     "centre", "ville", "gare", "ancien", "l'ancien", "commun", "mise", "marche", "location", "territoire",
-     "l'habitat", "sommeil", "plein", "vent", "sauvegarde", "valeur", "soins", "sante", "musique", "art", "histoire",
-     "services", "france", "commerce", "proximite", "l'eau", "fraicheur", "ville", "territoires", "l'ancien"}
+    (
+        "de du des la le les l d a au aux en et pour dans sur par avec centre ville gare ancien l'ancien commun "
+        "mise marche location territoire l'habitat sommeil plein vent sauvegarde valeur soins sante musique art "
+        "histoire services france commerce proximite l'eau fraicheur ville territoires l'ancien"
+    ).split()
 )
 
 

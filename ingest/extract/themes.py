@@ -15,6 +15,7 @@ import yaml
 
 from ingest.extract.text import Lexicon, case_tokens, rules_form
 
+
 def _is_acronym(s: str) -> bool:
     letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", s)
     return bool(letters) and letters.isupper() and len(s) <= 8
@@ -53,19 +54,19 @@ class Taxonomy:
         t = self._by_id.get(theme_id)
         return t["label"] if t else theme_id
 
-    def counts(self, text: str, toks: list[str] | None = None) -> dict[str, int]:
+    def counts(self, text: str, toks: list[str] | None = None, ctoks: list[str] | None = None) -> dict[str, int]:
         """How many synonym matches each theme has in `text` (`toks` = its tokens, if already made)."""
         out: dict[str, int] = {}
         for _form, ids in self._lexicon.matches(toks if toks is not None else rules_form(text)):
             for tid in ids:
                 out[tid] = out.get(tid, 0) + 1
         if self._acronyms:
-            for _form, ids in self._acro.matches(case_tokens(text)):
+            for _form, ids in self._acro.matches(ctoks if ctoks is not None else case_tokens(text)):
                 for tid in ids:
                     out[tid] = out.get(tid, 0) + 1
         return out
 
-    def find(self, text: str, toks: list[str] | None = None) -> list[str]:
-        """Theme ids named in `text`, in taxonomy order."""
-        found = self.counts(text, toks)
+    def find(self, text: str, toks: list[str] | None = None, ctoks: list[str] | None = None) -> list[str]:
+        """Theme ids named in `text`, in taxonomy order (`toks`/`ctoks`: its folded/case tokens, if made)."""
+        found = self.counts(text, toks, ctoks)
         return [t for t in self.ids if t in found]

@@ -13,7 +13,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from acv.errors import AcvError, FileTooLargeError, UnreadableFileError, UnsupportedFormatError
+from acv.errors import (
+    AcvError,
+    FileTooLargeError,
+    UnreadableFileError,
+    UnsupportedFormatError,
+)
 from acv.records import ParsedDocument
 from ingest.readers import html, markdown, pdf, text
 
@@ -68,7 +73,7 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
         raise UnreadableFileError("document trop profondément imbriqué") from exc
     except MemoryError as exc:
         raise UnreadableFileError("document trop volumineux une fois décompressé") from exc
-    except Exception as exc:  # noqa: BLE001 - a library bug on one file must not stop the batch
+    except Exception as exc:
         log.exception("unexpected error while reading %s", path)
         raise UnreadableFileError(f"lecture impossible ({type(exc).__name__})") from exc
 

@@ -185,9 +185,7 @@ def looks_like_heading(line: str, max_words: int = 15) -> bool:
 
 
 _COMPOUND_PREFIXES = frozenset(
-    "centre convention cœur coeur contrat chef sous non ex anti après avant grand grande demi mi semi quasi "
-    "auto extra ultra vice porte arrière arrière-plan plate arc bien entre contre haut basse bas nord sud est "
-    "ouest saint sainte post pré co inter intra".split()
+    ["centre", "convention", "cœur", "coeur", "contrat", "chef", "sous", "non", "ex", "anti", "après", "avant", "grand", "grande", "demi", "mi", "semi", "quasi", "auto", "extra", "ultra", "vice", "porte", "arrière", "arrière-plan", "plate", "arc", "bien", "entre", "contre", "haut", "basse", "bas", "nord", "sud", "est", "ouest", "saint", "sainte", "post", "pré", "co", "inter", "intra"]
 )
 
 

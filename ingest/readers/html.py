@@ -22,20 +22,18 @@ from ingest.readers._common import date_lines, decode_bytes, normalize_space, wo
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "aside", "footer",
               "button", "select", "object", "embed", "canvas", "dialog", "menu")
-_DROP_ROLES = re.compile(r"^(?:navigation|banner|contentinfo|complementary|search|dialog|alertdialog)$", re.I)
+_DROP_ROLES = re.compile(r"^(?:navigation|banner|contentinfo|complementary|search|dialog|alertdialog)$", re.IGNORECASE)
 _KEEP_ALWAYS = ("html", "body", "main", "article")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _ATOMIC = {"p": "paragraph", "pre": "paragraph", "dt": "paragraph", "dd": "paragraph",
            "figcaption": "paragraph", "caption": "paragraph", "summary": "paragraph", "address": "paragraph"}
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote body dd details dialog div dl dt fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr td th ul summary "
-    "caption center br".split()
+    ["address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "summary", "caption", "center", "br"]
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 MAX_DEPTH = 512
-_TITLE_SITE_HINT = re.compile(r"gouv|\.fr\b|www\.|préfecture|prefecture|ministère|mairie|ville de|agence", re.I)
+_TITLE_SITE_HINT = re.compile(r"gouv|\.fr\b|www\.|préfecture|prefecture|ministère|mairie|ville de|agence", re.IGNORECASE)
 
 
 def read(path: Path, data: bytes) -> ParsedDocument:
@@ -133,10 +131,10 @@ def _remove_chrome(soup: BeautifulSoup) -> None:
         if tag.decomposed or tag.name in _KEEP_ALWAYS:
             continue
         role = tag.get("role")
-        if (isinstance(role, str) and _DROP_ROLES.match(role)) or tag.has_attr("hidden") or \
-                boilerplate.is_chrome_attr(_attr_text(tag)):
-            if tag.find(("h1", "main", "article")) is None:
-                tag.decompose()
+        chrome = (isinstance(role, str) and _DROP_ROLES.match(role)) or tag.has_attr("hidden") \
+            or boilerplate.is_chrome_attr(_attr_text(tag))
+        if chrome and tag.find(("h1", "main", "article")) is None:  # never drop the article itself
+            tag.decompose()
     for heading in soup.find_all(_HEADINGS):
         if heading.decomposed or not boilerplate.is_related_heading(heading.get_text(" ")):
             continue

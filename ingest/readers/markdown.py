@@ -103,7 +103,6 @@ def _blocks(tokens: list[Token]) -> list[Block]:
                 blocks.append(Block(text=text, kind="list_item"))
             else:
                 blocks.append(Block(text=text, kind="paragraph"))
-        elif kind in ("fence", "code_block"):
-            if token.content.strip():
-                blocks.append(Block(text=token.content.strip(), kind="paragraph"))
+        elif kind in ("fence", "code_block") and token.content.strip():
+            blocks.append(Block(text=token.content.strip(), kind="paragraph"))
     return blocks

@@ -9,17 +9,19 @@ table rows apart without a layout engine.
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import math
 import re
 import statistics
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+from pypdf.errors import DependencyError
 
 from acv.errors import UnreadableFileError
 from acv.records import Block, ParsedDocument
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 2000
 MAX_PAGE_CHARS = 2_000_000
 MAX_DOC_CHARS = 20_000_000
+MAX_PAGE_CONTENT_BYTES = 2_000_000  # decoded content stream of one page (text pages: ~5–100 KB)
 _EDGE_LINES = 2  # lines at each end of a page that may be running header/footer
 _MARGIN = 0.08  # fraction of the page height considered top/bottom margin
 
@@ -79,7 +82,7 @@ def read(path: Path, data: bytes) -> ParsedDocument:
     warnings: list[str] = []
     try:
         n_pages = len(reader.pages)
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on broken trees
+    except Exception as exc:
         raise UnreadableFileError("PDF endommagé ou tronqué : arborescence des pages illisible") from exc
     if n_pages == 0:
         raise UnreadableFileError("PDF endommagé ou tronqué : aucune page trouvée")
@@ -88,10 +91,23 @@ def read(path: Path, data: bytes) -> ParsedDocument:
 
     pages: list[list[_Line]] = []
     total = 0
-    failed = 0
+    failed = skipped = 0
+    timed_out = False
+    deadline = time.monotonic() + _time_budget()
     for index in range(min(n_pages, MAX_PAGES)):
+        if time.monotonic() > deadline:
+            timed_out = True
+            warnings.append(f"lecture arrêtée à la page {index + 1} (délai dépassé)")
+            break
         try:
-            lines, height, truncated = _page_lines(reader.pages[index], index + 1)
+            page = reader.pages[index]
+            if _content_size(page) > MAX_PAGE_CONTENT_BYTES:
+                # pypdf parses operators in pure Python: a huge stream would take minutes
+                warnings.append(f"page {index + 1} ignorée : contenu trop volumineux")
+                pages.append([])
+                skipped += 1
+                continue
+            lines, height, truncated = _page_lines(page, index + 1)
         except MemoryError as exc:
             raise UnreadableFileError("PDF trop volumineux une fois décompressé") from exc
         except RecursionError as exc:
@@ -108,12 +124,15 @@ def read(path: Path, data: bytes) -> ParsedDocument:
         if total > MAX_DOC_CHARS:
             warnings.append(f"lecture arrêtée à la page {index + 1} (texte trop volumineux)")
             break
-    if failed == len(pages):
-        raise UnreadableFileError("PDF endommagé ou tronqué : aucune page lisible")
-
     pages = _strip_furniture(pages)
     blocks = _to_blocks(pages)
     if not blocks:
+        if timed_out:
+            raise UnreadableFileError("PDF trop long à lire : délai dépassé")
+        if skipped:
+            raise UnreadableFileError("PDF trop volumineux une fois décompressé")
+        if failed:
+            raise UnreadableFileError("PDF endommagé ou tronqué : aucune page lisible")
         raise UnreadableFileError("aucun texte extractible (PDF image sans OCR)")
     if failed:
         warnings.append(f"{failed} page(s) illisible(s) ignorée(s)")
@@ -129,19 +148,33 @@ def read(path: Path, data: bytes) -> ParsedDocument:
     )
 
 
+def _time_budget() -> float:
+    try:
+        from acv.settings import get_settings
+
+        return float(get_settings().parse_timeout_s)
+    except Exception:  # noqa: BLE001 - settings unavailable: the documented default
+        return 60.0
+
+
+def _content_size(page: Any) -> int:
+    contents = page.get_contents()
+    return len(contents.get_data()) if contents is not None else 0
+
+
 def _open(data: bytes) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
     except MemoryError as exc:
         raise UnreadableFileError("PDF trop volumineux une fois décompressé") from exc
-    except Exception as exc:  # noqa: BLE001 - PdfReadError, ValueError, KeyError… on broken files
+    except Exception as exc:
         raise UnreadableFileError("PDF endommagé ou tronqué") from exc
     if reader.is_encrypted:
         try:
             ok = reader.decrypt("")
         except DependencyError as exc:
             raise UnreadableFileError("PDF chiffré avec un algorithme non pris en charge") from exc
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise UnreadableFileError("PDF chiffré : mot de passe requis") from exc
         if not ok:
             raise UnreadableFileError("PDF chiffré : mot de passe requis")
@@ -227,9 +260,12 @@ def _merge_rows(lines: list[_Line]) -> list[_Line]:
             prev.text = f"{prev.text} {line.text}"
             prev.y, prev.size, prev.bold = line.y, line.size, line.bold
             continue
-        if (prev is not None and prev.y is not None and line.y is not None and prev.x is not None
-                and line.x is not None and abs(prev.y - line.y) < 1.5
-                and line.x > (prev.cell_xs[-1] if prev.cell_xs else prev.x)):
+        last_x = (prev.cell_xs[-1] if prev.cell_xs else prev.x) if prev is not None else None
+        if (prev is not None and prev.y is not None and line.y is not None and last_x is not None
+                and line.x is not None and line.x > last_x
+                and (abs(prev.y - line.y) < 1.5
+                     # a cell whose text starts higher up than its neighbour's (other vertical alignment)
+                     or (line.x > last_x + 20 and 0 < line.y - prev.y < 5 * max(prev.size, 1.0)))):
             if not prev.cells:
                 prev.cells = [prev.text]
                 prev.cell_xs = [prev.x]
@@ -261,9 +297,9 @@ def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
         kept: list[_Line] = []
         for line in lines:
             edge = line.top or line.bottom
-            if edge and boilerplate.line_key(line.text) in repeated:
-                if not (furniture_size and line.size > furniture_size * 1.2):
-                    continue
+            bigger = furniture_size and line.size > furniture_size * 1.2  # a title echoed by the header
+            if edge and boilerplate.line_key(line.text) in repeated and not bigger:
+                continue
             if boilerplate.is_explicit_page_number(line.text) or (edge and boilerplate.is_page_number(line.text)):
                 continue
             kept.append(line)
@@ -291,7 +327,7 @@ def _leading(pages: list[list[_Line]]) -> dict[float, float]:
     """Usual distance between two lines of one paragraph, per font size."""
     gaps: dict[float, list[float]] = {}
     for lines in pages:
-        for a, b in zip(lines, lines[1:]):
+        for a, b in itertools.pairwise(lines):
             if a.y is None or b.y is None or not a.size or a.size != b.size:
                 continue
             gap = a.y - b.y
@@ -336,19 +372,6 @@ def _to_blocks(pages: list[list[_Line]]) -> list[Block]:
         first_x: float | None = None  # left edge of the current block's first line
         page_width = max((len(ln.text) for ln in lines), default=0)
 
-        def flush() -> None:
-            nonlocal current
-            if current:
-                if kind == "table":
-                    text = "\n".join(current)
-                else:
-                    text = join_lines(current)
-                    if kind == "list_item":
-                        text = BULLET_RE.sub("", text, count=1)
-                if text:
-                    blocks.append(Block(text=text, kind=kind, page=lines[0].page, level=level))  # type: ignore[arg-type]
-            current = []
-
         for line in lines:
             line_kind, line_level = _classify(line, body, size_rank, page_width)
             gap = _is_gap(prev, line, leading)
@@ -356,7 +379,7 @@ def _to_blocks(pages: list[list[_Line]]) -> list[Block]:
             if prev is not None and current and kind == "table":
                 if line_kind == "table":
                     continues = True
-                elif _in_column(line, row_xs) and line.size == prev.size:
+                elif _in_column(line, row_xs):
                     # a wrapped cell: the line sits under a column other than the first
                     current[-1] = join_lines([current[-1], line.text])
                     prev = line
@@ -390,13 +413,27 @@ def _to_blocks(pages: list[list[_Line]]) -> list[Block]:
             if continues:
                 current.append(line.text)
             else:
-                flush()
+                blocks.extend(_make_block(current, kind, level, line.page))
                 kind, level = line_kind, line_level
                 current = [line.text]
                 first_x = line.x
             prev = line
-        flush()
+        if lines:
+            blocks.extend(_make_block(current, kind, level, lines[0].page))
     return blocks
+
+
+def _make_block(lines: list[str], kind: str, level: int, page: int) -> list[Block]:
+    """The block made of the current lines (none if they hold no text)."""
+    if not lines:
+        return []
+    if kind == "table":
+        text = "\n".join(lines)
+    else:
+        text = join_lines(lines)
+        if kind == "list_item":
+            text = BULLET_RE.sub("", text, count=1)
+    return [Block(text=text, kind=kind, page=page, level=level)] if text else []  # type: ignore[arg-type]
 
 
 def _in_column(line: _Line, row_xs: list[float]) -> bool:
@@ -431,7 +468,7 @@ def _info(reader: PdfReader) -> dict[str, Any]:
             value = getattr(meta, attr)
         except Exception:  # noqa: BLE001
             value = None
-        if isinstance(value, str) and normalize_space(value):
+        if isinstance(value, str) and normalize_space(value) and not _PLACEHOLDER.match(value.strip()):
             info[key] = normalize_space(value)
     try:
         created = meta.creation_date
@@ -444,6 +481,7 @@ def _info(reader: PdfReader) -> dict[str, Any]:
     return info
 
 
+_PLACEHOLDER = re.compile(r"^\(?(?:anonymous|unspecified|unknown|untitled|none|null)\)?$", re.IGNORECASE)
 _NOT_A_TITLE = re.compile(
     r"^(?:untitled|sans titre|document\d*|microsoft word|diapositive \d+)$|\.(?:docx?|odt|pdf|indd|pptx?|xlsx?|rtf)$",
     re.IGNORECASE,
