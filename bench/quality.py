@@ -262,6 +262,19 @@ def bar_diagnostics(rows: list[QueryResult]) -> str:
         spread = lambda v: f"{v[0]:.3f} / {statistics.median(v):.3f} / {v[-1]:.3f}"  # noqa: E731
         show = lambda t: f"< {t[0]:.3f} → {t[1]:.0%}, {t[2]:.0%}" if t else "—"  # noqa: E731
         lines.append(f"| {name} | {spread(a)} | {spread(b)} | {show(best)} | {show(strict)} |")
+    # the product's rule shape: flag when coverage < c1 AND best_dense < c2
+    covs = sorted({r.coverage for r in rows}) + [1.0 + 1e-6]
+    dens = sorted({r.best_dense for r in rows}) + [1.0 + 1e-6]
+    joint = None
+    for c1 in covs:
+        for c2 in dens:
+            tpr = sum(r.coverage < c1 and r.best_dense < c2 for r in noans) / len(noans)
+            fpr = sum(r.coverage < c1 and r.best_dense < c2 for r in ans) / len(ans)
+            if fpr <= 0.03 and (joint is None or tpr > joint[2]):
+                joint = (c1, c2, tpr, fpr)
+    if joint:
+        lines.append(f"| coverage AND best_dense | | | | coverage < {joint[0]:.3f} and best_dense < {joint[1]:.3f} "
+                     f"→ {joint[2]:.0%}, {joint[3]:.0%} |")
     return "\n".join(lines)
 
 

@@ -105,7 +105,8 @@ def test_search_page_lists_documents_before_any_query(app) -> None:
     at = app()
     assert at.title[0].value == "Recherche"
     assert any(m.value == "**4 documents** dans la base." for m in at.markdown)
-    shown = {plain(m.value).strip("*") for m in at.markdown if m.value.startswith("**") and "dans la base" not in m.value}
+    shown = {plain(m.value).strip("*") for m in at.markdown
+             if m.value.startswith("**") and "dans la base" not in m.value}
     assert ALL_TITLES <= shown
     assert not at.error
 
@@ -210,8 +211,9 @@ def test_map_page_renders_the_communes_and_filters_the_search(app) -> None:
 
 
 def test_map_chart_is_offline(app) -> None:
-    from ui.views.map import departements, map_chart
     import pandas as pd
+
+    from ui.views.map import departements, map_chart
 
     spec = map_chart(pd.DataFrame([{"insee": "47001", "name": "Agen", "departement": "Lot-et-Garonne",
                                     "region": "Nouvelle-Aquitaine", "population": 33000, "longitude": 0.62,
@@ -372,3 +374,7 @@ def test_export_formats() -> None:
         f"1;{AGEN};Agen;2019-03-12;communique;2;vacance-commerciale|marche-couvert;;0.5;La vacance;d1;7;a.md",
     ]
     assert json.loads(to_json(rows))[0]["cities"] == ["Agen"]
+    import csv
+
+    hostile = to_csv(export_rows([{**result, "snippet": "=HYPERLINK(\"http://x\")"}]))
+    assert list(csv.DictReader(hostile.splitlines(), delimiter=";"))[0]["snippet"] == "'=HYPERLINK(\"http://x\")"

@@ -84,11 +84,12 @@ def shown_errors() -> Iterator[None]:
         yield
     except AcvError as exc:
         st.error(exc.message, icon=":material/error:")
-    except Exception:  # noqa: BLE001 — last resort: users never see a traceback
+    except Exception:  # last resort: users never see a traceback
         import logging
 
         logging.getLogger("acv.ui").exception("UI error")
-        st.error("Une erreur inattendue s'est produite. Réessayez ou consultez le journal du serveur.", icon=":material/error:")
+        st.error("Une erreur inattendue s'est produite. Réessayez ou consultez le journal du serveur.",
+                 icon=":material/error:")
 
 
 # -- formatting -----------------------------------------------------------------------
@@ -157,13 +158,24 @@ def export_rows(results: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _cell(value: Any) -> Any:
+    """A CSV cell; text that a spreadsheet would run as a formula is quoted (CSV injection)."""
+    if isinstance(value, list):
+        value = "|".join(map(str, value))
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Semicolon-separated (French spreadsheets), lists joined with '|'."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(EXPORT_FIELDS), delimiter=";")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "|".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-                         for k, v in row.items()})
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 
@@ -231,7 +243,8 @@ def document_card(doc: Mapping[str, Any]) -> None:
         badges = axis_badges(doc.get("axes") or [])
         if badges:
             st.markdown(badges)
-        st.page_link(PAGES["document"], label="Ouvrir le document", icon=":material/description:", query_params={"doc": doc["doc_id"]})
+        st.page_link(PAGES["document"], label="Ouvrir le document", icon=":material/description:",
+                     query_params={"doc": doc["doc_id"]})
 
 
 def current_search() -> dict[str, Any]:

@@ -126,12 +126,15 @@ def document_date(text: str, meta: dict[str, Any], doc_type: str | None = None) 
         iso = parse_date(fm.get(key)) if isinstance(fm, dict) else None
         if iso:
             return iso
-    html = meta.get("html") or {}
+    html = meta.get("html") if isinstance(meta.get("html"), dict) else {}
     iso = parse_date(html.get("article:published_time"))
     if iso:
         return iso
     lines = [
-        str(x) for key in ("html", "text", "markdown", "pdf") for x in ((meta.get(key) or {}).get("dates_text") or [])
+        str(x)
+        for key in ("html", "text", "markdown", "pdf")
+        if isinstance(meta.get(key), dict)
+        for x in (meta[key].get("dates_text") or [])
     ]
     for pattern in (_PUBLISHED, _UPDATED):
         for line in lines:
@@ -170,7 +173,7 @@ def document_date(text: str, meta: dict[str, Any], doc_type: str | None = None) 
             iso = _labelled(f, dates, label)
             if iso:
                 return iso
-    pdf = meta.get("pdf") or {}
+    pdf = meta.get("pdf") if isinstance(meta.get("pdf"), dict) else {}
     iso = parse_date(pdf.get("creation_date"))
     if iso:
         return iso

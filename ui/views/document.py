@@ -82,7 +82,8 @@ def metadata_ui(doc: dict[str, Any]) -> None:
 def download_ui(doc_id: str) -> None:
     with st.spinner("Lecture du fichier original…"):
         f = get_client().document_file(doc_id)
-    st.download_button("Télécharger le fichier original", f.data, file_name=f.name, mime=f.mime, icon=":material/download:",
+    st.download_button("Télécharger le fichier original", f.data, file_name=f.name, mime=f.mime,
+                       icon=":material/download:",
                        key="download_original")
 
 

@@ -37,7 +37,8 @@ def match_counts(search: dict[str, Any]) -> tuple[dict[str, int], str]:
         if res.get("no_relevant_result"):
             return {}, f"Aucun document pertinent pour « {query} »."
         counts = {f["value"]: f["count"] for f in (res.get("facets") or {}).get("city", [])}
-        return counts, f"Documents correspondant à la recherche « {query} »" + (" (avec filtres)." if filters else ".")
+        scope = " (avec filtres)." if filters else "."
+        return counts, f"Documents correspondant à la recherche « {query} »{scope}"
     if filters:
         docs = client.documents(filters)["documents"]
         return dict(Counter(c["insee"] for d in docs for c in d["cities"])), "Documents correspondant aux filtres."

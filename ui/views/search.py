@@ -154,7 +154,8 @@ def export_ui(query: str, filters: dict[str, Any], results: list[dict[str, Any]]
     row.download_button("Exporter en CSV", to_csv(rows), file_name="acv-resultats.csv", mime="text/csv",
                        icon=":material/download:", key="export_csv")
     row.download_button("Exporter en JSON", to_json({"query": query, "filters": filters, "results": rows}),
-                       file_name="acv-resultats.json", mime="application/json", icon=":material/download:", key="export_json")
+                       file_name="acv-resultats.json", mime="application/json", icon=":material/download:",
+                       key="export_json")
 
 
 def results_ui(query: str, filters: dict[str, Any], res: dict[str, Any]) -> None:
@@ -164,8 +165,9 @@ def results_ui(query: str, filters: dict[str, Any], res: dict[str, Any]) -> None
                 icon=":material/search_off:")
         return
     total = res["total"]
+    shown = f", les {len(res['results'])} premiers affichés" if total > len(res["results"]) else ""
     st.markdown(f"**{total} document{'s' if total > 1 else ''}** correspond{'ent' if total > 1 else ''} "
-                f"à la recherche ({res.get('took_ms', 0):.0f} ms).")
+                f"à la recherche ({res.get('took_ms', 0):.0f} ms{shown}).")
     export_ui(query, filters, res["results"])
     for result in res["results"]:
         result_card(client, result)

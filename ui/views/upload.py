@@ -50,7 +50,8 @@ def metadata_ui(result: dict[str, Any]) -> None:
         "Financeurs": ", ".join(doc["funders"]) or "—",
     }
     st.markdown("  \n".join(f"**{k} :** {escape_md(str(v))}" for k, v in rows.items()))
-    st.page_link(PAGES["document"], label="Ouvrir le document", icon=":material/description:", query_params={"doc": doc["doc_id"]})
+    st.page_link(PAGES["document"], label="Ouvrir le document", icon=":material/description:",
+                 query_params={"doc": doc["doc_id"]})
 
 
 def main() -> None:

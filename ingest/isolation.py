@@ -1,0 +1,156 @@
+"""Read one file in a forked child with a wall-clock timeout and a memory ceiling.
+
+A hostile or broken file (a PDF whose stream inflates to gigabytes, a page
+that takes minutes to parse, a C-level crash in a parser) must cost at most
+`timeout_s` seconds and `memory_mb` megabytes, and never take the ingest, the
+API server or the store down with it. The parsing therefore runs in a child
+forked from the current process (cheap: no re-import, copy-on-write memory),
+which gets an address-space limit; the ParsedDocument (plain dataclasses)
+comes back through a pipe. On timeout the child is killed.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from acv.errors import AcvError, UnreadableFileError
+from acv.records import ParsedDocument
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[..., ParsedDocument]
+
+_KILL_GRACE_S = 5.0
+
+
+def timeout_message(timeout_s: float) -> str:
+    return f"Fichier ignoré : lecture trop longue (plus de {timeout_s:g} s)"
+
+
+MEMORY_MESSAGE = "Fichier ignoré : lecture trop gourmande en mémoire"
+
+
+def read_isolated(
+    reader: Reader,
+    path: Path,
+    *,
+    max_bytes: int | None,
+    timeout_s: float,
+    memory_mb: int | None,
+) -> ParsedDocument:
+    """`reader(path, max_bytes=...)` in a forked child; AcvError subclasses are re-raised as such.
+
+    `memory_mb` is the extra address space the child may map beyond what it
+    inherits at fork time (a server process already maps a model and an index).
+    """
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(sender, reader, path, max_bytes, memory_mb),
+                        name="acv-lecture")
+    child.start()
+    sender.close()  # the parent keeps only the reading end: EOF when the child dies
+    try:
+        message = _receive(receiver, child, timeout_s)
+    finally:
+        receiver.close()
+        _reap(child)
+    kind = message[0]
+    if kind == "ok":
+        return message[1]
+    if kind == "acv":
+        cls, text, details = message[1], message[2], message[3]
+        raise cls(text, details)
+    if kind == "memory":
+        raise UnreadableFileError(MEMORY_MESSAGE, {"memory_mb": memory_mb})
+    if kind == "timeout":
+        raise UnreadableFileError(timeout_message(timeout_s), {"timeout_s": timeout_s})
+    if kind == "died":
+        code = message[1]
+        if code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS) and memory_mb:
+            # malloc failing under RLIMIT_AS aborts or faults C code; the OOM killer sends SIGKILL
+            raise UnreadableFileError(MEMORY_MESSAGE, {"memory_mb": memory_mb, "exit_code": code})
+        raise UnreadableFileError(f"Fichier ignoré : la lecture s'est arrêtée brutalement (code {code})",
+                                  {"exit_code": code})
+    raise UnreadableFileError(f"Fichier ignoré : erreur inattendue ({message[1]})")
+
+
+def _receive(receiver: Connection, child: Any, timeout_s: float) -> tuple[Any, ...]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            _kill(child)
+            return ("timeout",)
+        # poll wakes up on data or on EOF (child exited and its end of the pipe closed)
+        if receiver.poll(min(remaining, 1.0)):
+            try:
+                return receiver.recv()
+            except (EOFError, OSError):
+                child.join(_KILL_GRACE_S)
+                return ("died", child.exitcode)
+        if not child.is_alive() and not receiver.poll(0):
+            return ("died", child.exitcode)
+
+
+def _kill(child: Any) -> None:
+    if child.is_alive():
+        child.kill()
+    child.join(_KILL_GRACE_S)
+
+
+def _reap(child: Any) -> None:
+    child.join(_KILL_GRACE_S)
+    if child.is_alive():
+        _kill(child)
+    child.close()
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    if not memory_mb:
+        return
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            inherited = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        inherited = 0
+    limit = inherited + memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _child(sender: Connection, reader: Reader, path: Path, max_bytes: int | None, memory_mb: int | None) -> None:
+    """Runs in the forked child: never raises, always answers one message (or dies trying)."""
+    try:
+        signal.set_wakeup_fd(-1)  # an event loop's wake-up pipe belongs to the parent
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a server's handler must not run in the child
+    except (ValueError, OSError):
+        pass
+    try:
+        _limit_memory(memory_mb)
+        message: tuple[Any, ...] = ("ok", reader(path, max_bytes=max_bytes))
+    except MemoryError:
+        message = ("memory",)
+    except AcvError as exc:
+        message = ("acv", type(exc), exc.message, exc.details)
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which logs it
+        message = ("unexpected", type(exc).__name__)
+    try:
+        sender.send(message)
+    except MemoryError:
+        sender.send(("memory",))
+    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable value in meta
+        sender.send(("unexpected", type(exc).__name__))
+    finally:
+        sender.close()
