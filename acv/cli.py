@@ -163,7 +163,8 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     port = str(args.port or settings.ui_port)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", port,
            "--server.address", args.host or settings.host, "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+           "--server.maxUploadSize", str(settings.max_upload_mb)]
     return subprocess.call(cmd)
 
 
@@ -234,6 +235,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # never a traceback for users; -v logs it
+        logging.getLogger("acv").debug("unexpected error", exc_info=True)
+        print(f"Erreur inattendue ({type(exc).__name__}) : relancez avec -v pour le détail.", file=sys.stderr)
+        if args.verbose:
+            raise
+        return 2
 
 
 if __name__ == "__main__":

@@ -120,6 +120,8 @@ class KnowledgeBase:
             self.store, self.analyzer, self.extractor, self.embedder, self.dense,
             chunk_min_words=s.chunk_min_words, chunk_max_words=s.chunk_max_words,
             max_bytes=s.max_file_mb * 1024 * 1024, batch_size=s.embed_batch_size,
+            parse_isolation=s.parse_isolation, parse_timeout_s=s.parse_timeout_s,
+            parse_memory_mb=s.parse_memory_mb or None,
         )
 
     # -- writing ---------------------------------------------------------------------

@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     max_query_chars: int = 500
     max_k: int = 100
     rate_limit_per_minute: int = Field(600, ge=0, description="Requests per minute and client IP (0 = no limit).")
-    parse_timeout_s: float = 60.0
+    parse_timeout_s: float = Field(60.0, gt=0, description="Wall-clock limit to read one file (seconds).")
+    parse_memory_mb: int = Field(2048, ge=0, description="Extra memory one file's reading may use (0 = no limit).")
+    parse_isolation: bool = Field(True, description="Read each file in a forked child process (time/memory bounds).")
 
     # Reference data
     gazetteer_path: Path = CORPUS_DIR / "acv_communes.csv"

@@ -28,6 +28,7 @@ from index.store import ChunkRow, DocumentRow, Store
 from index.vectors import DenseIndex
 from ingest.chunking import chunk_document
 from ingest.extract import Extractor
+from ingest.isolation import read_isolated
 from ingest.readers import SUPPORTED_SUFFIXES, read_file
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,9 @@ class Ingestor:
         max_bytes: int | None = None,
         batch_size: int = 32,
         save_every_s: float = 30.0,
+        parse_isolation: bool = True,
+        parse_timeout_s: float = 60.0,
+        parse_memory_mb: int | None = 2048,
     ) -> None:
         self.store = store
         self.analyzer = analyzer
@@ -174,6 +178,9 @@ class Ingestor:
         self.max_bytes = max_bytes
         self.batch_size = batch_size
         self.save_every_s = save_every_s
+        self.parse_isolation = parse_isolation
+        self.parse_timeout_s = parse_timeout_s
+        self.parse_memory_mb = parse_memory_mb
 
     # -- the batch -----------------------------------------------------------------
 
@@ -231,7 +238,7 @@ class Ingestor:
             previous = known.get(source)
             if previous and previous[1] == content_hash:
                 return FileOutcome(source, "unchanged", "Inchangé.", previous[0])
-            parsed = read_file(path, max_bytes=self.max_bytes)
+            parsed = self._parse(path)
             status = "updated" if previous else ("moved" if content_hash in by_hash else "added")
             outcome = self.store_parsed(parsed, content_hash, len(data), status)
             known[source] = (outcome.doc_id or "", content_hash)
@@ -247,6 +254,13 @@ class Ingestor:
         except Exception as exc:  # a reader bug must not stop the batch
             log.exception("unexpected error on %s", source)
             return FileOutcome(source, "error", f"Fichier ignoré : erreur inattendue ({type(exc).__name__}).")
+
+    def _parse(self, path: Path) -> ParsedDocument:
+        """Read the file, in a time- and memory-bounded child process unless isolation is off."""
+        if not self.parse_isolation:
+            return read_file(path, max_bytes=self.max_bytes)
+        return read_isolated(read_file, path, max_bytes=self.max_bytes, timeout_s=self.parse_timeout_s,
+                             memory_mb=self.parse_memory_mb)
 
     def _read_bytes(self, path: Path) -> bytes:
         try:

@@ -152,9 +152,10 @@ def _time_budget() -> float:
     try:
         from acv.settings import get_settings
 
-        return float(get_settings().parse_timeout_s)
+        # keep a margin under the hard limit of ingest.isolation, so a slow PDF gives its first pages
+        return 0.75 * float(get_settings().parse_timeout_s)
     except Exception:  # noqa: BLE001 - settings unavailable: the documented default
-        return 60.0
+        return 45.0
 
 
 def _content_size(page: Any) -> int:
