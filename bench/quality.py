@@ -317,12 +317,14 @@ def worst_report(rows: list[QueryResult], queries: dict[str, dict[str, Any]], n:
     missed = [r for r in rows if not r.answerable and not r.flagged]
     picked = [r for r in ans if r.ndcg < 1.0][:n]
     lines = []
-    for r in picked + missed[: max(0, n - len(picked))] if len(picked) < n else picked:
+    for r in picked + missed[: max(0, n - len(picked))]:
         q = queries[r.qid]
         judged = ", ".join(f"{Path(x['file']).name} ({x['grade']})" for x in q["relevant"]) or "—"
         flag = " — **flagged no_relevant_result**" if r.flagged else ""
-        lines.append(f"- **{r.qid}** [{r.kind}] « {r.query} » filters={json.dumps(q.get('filters') or {}, ensure_ascii=False)}"
-                     f" — nDCG {r.ndcg:.2f} (bar off {r.ndcg_bar_off:.2f}), hit {r.hit:.0f}{flag}")
+        verdict = (f"nDCG {r.ndcg:.2f} (bar off {r.ndcg_bar_off:.2f}), hit {r.hit:.0f}{flag}" if r.answerable
+                   else "no answer exists, but not flagged")
+        lines.append(f"- **{r.qid}** [{r.kind}] « {r.query} » "
+                     f"filters={json.dumps(q.get('filters') or {}, ensure_ascii=False)} — {verdict}")
         lines.append(f"  - judged: {judged}")
         for i, x in enumerate(r.returned[:5], start=1):
             mark = " ✓" if any(x["file"] == j["file"] for j in q["relevant"]) else ""
@@ -412,6 +414,7 @@ def main() -> int:
         all_rows: dict[str, list[QueryResult]] = {}
         all_summaries: dict[str, dict[str, dict[str, float | int]]] = {}
         default_w = kb.retriever.config.lexical_weight
+        kb.search("centre-ville", {}, k=K)  # warm-up: load the model before anything is timed
         for name, method, weight in variants:
             kb.retriever.config.lexical_weight = default_w if weight is None else weight
             rows = run_queries(kb, queries, method)

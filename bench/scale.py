@@ -87,49 +87,71 @@ def base_material(backend: str, limit: int, workdir: Path) -> tuple[list[str], n
 
 
 class Synthesizer:
-    """Varies real chunks: shuffled sentences, a borrowed sentence, other towns and numbers."""
+    """Varies real chunks: shuffled sentences, a borrowed sentence, other towns and numbers.
+
+    Each sentence is cut once into text parts and placeholders, and each part is analysed once, so a
+    synthetic chunk's analysed text (what FTS5 indexes) is assembled without running the analyser on
+    it: placeholders fall on word boundaries, so this gives the same terms as analysing the whole text.
+    """
 
     def __init__(self, texts: list[str], vectors: np.ndarray, towns: list[dict[str, str]], seed: int) -> None:
+        from index.analysis import get_analyzer
+
+        analyzer = get_analyzer()
         names = sorted({t["commune"] for t in towns}, key=len, reverse=True)
         town_re = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
-        self.sentences: list[list[list[str]]] = []  # chunk → sentence → parts split on placeholders
+        # chunk → sentence → parts; a part is (text, analysed) or a placeholder "T" / "N"
+        self.sentences: list[list[list[Any]]] = []
         for text in texts:
             sents = [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
             templated = []
             for s in sents:
                 s = town_re.sub("\x00T\x00", s)
                 s = _NUM.sub("\x00N\x00", s)
-                templated.append(s.split("\x00"))
+                parts: list[Any] = []
+                for part in s.split("\x00"):
+                    parts.append(part if part in ("T", "N") else (part, analyzer.analyse(part)))
+                templated.append(parts)
             self.sentences.append(templated)
         self.vectors = vectors
-        self.town_names = [t["commune"] for t in towns]
+        self.towns = [(t["commune"], analyzer.analyse(t["commune"])) for t in towns]
         self.rng = np.random.default_rng(seed)
         self.py = random.Random(seed)
 
-    def _fill(self, parts: list[str]) -> str:
-        out = []
-        for p in parts:
-            if p == "T":
-                out.append(self.py.choice(self.town_names))
-            elif p == "N":
-                out.append(str(self.py.randint(1, 2030)))
-            else:
-                out.append(p)
-        return "".join(out)
-
-    def batch(self, n: int) -> tuple[list[str], np.ndarray]:
+    def batch(self, n: int) -> tuple[list[str], list[str], np.ndarray]:
+        """(texts, analysed texts, vectors) of n new chunks."""
         nb = len(self.sentences)
         a = self.rng.integers(0, nb, n)
         b = self.rng.integers(0, nb, n)
-        texts = []
+        town_draw = iter(self.rng.integers(0, len(self.towns), 200 * n).tolist())
+        num_draw = iter(self.rng.integers(1, 2031, 400 * n).tolist())
+        texts, analysed = [], []
         for i, j in zip(a, b):
             sents = list(self.sentences[i])
             self.py.shuffle(sents)
-            sents.append(self.py.choice(self.sentences[j]))
-            texts.append(" ".join(self._fill(s) for s in sents))
+            sents.append(self.sentences[j][next(num_draw) % len(self.sentences[j])])
+            out_t: list[str] = []
+            out_a: list[str] = []
+            for sent in sents:
+                for part in sent:
+                    if part == "T":
+                        name, terms = self.towns[next(town_draw)]
+                        out_t.append(name)
+                        out_a.append(terms)
+                    elif part == "N":
+                        num = str(next(num_draw))
+                        out_t.append(num)
+                        out_a.append(num)
+                    else:
+                        out_t.append(part[0])
+                        if part[1]:
+                            out_a.append(part[1])
+                out_t.append(" ")
+            texts.append("".join(out_t).strip())
+            analysed.append(" ".join(x for x in out_a if x))
         v = self.vectors[a] + 0.5 * self.vectors[b] + NOISE * self.rng.standard_normal((n, self.vectors.shape[1]))
         v = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
-        return texts, v
+        return texts, analysed, v
 
 
 # -- building a store of `size` chunks ---------------------------------------------------------------------
@@ -137,7 +159,6 @@ class Synthesizer:
 
 def build(size: int, backend: str, base_limit: int, workdir: Path, rebuild: bool) -> dict[str, Any]:
     from acv.settings import Settings
-    from index.analysis import get_analyzer
     from index.store import Store
     from index.vectors import DenseIndex
     from ingest.pipeline import embed_key
@@ -154,12 +175,12 @@ def build(size: int, backend: str, base_limit: int, workdir: Path, rebuild: bool
     texts, vectors, emb_id = base_material(backend, base_limit, workdir)
     towns = communes()
     synth = Synthesizer(texts, vectors, towns, seed=size)
-    analyzer = get_analyzer()
     settings = Settings(data_dir=data_dir, embedder=backend, _env_file=None)
     store = Store(settings.store_path)
     store.set_meta("embedder", emb_id)
     con = store.con
     con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA cache_size=-1000000")  # 1 GB of page cache: the random-key B-trees stay in memory
     rng = random.Random(size)
     t0 = time.perf_counter()
     vec_file = np.lib.format.open_memmap(data_dir / "vectors.npy", mode="w+", dtype=np.float32,
@@ -168,10 +189,10 @@ def build(size: int, backend: str, base_limit: int, workdir: Path, rebuild: bool
     chunk_id = 0
     for start in range(0, size, batch):
         n = min(batch, size - start)
-        btexts, bvecs = synth.batch(n)
+        btexts, banalysed, bvecs = synth.batch(n)
         vec_file[start : start + n] = bvecs
         docs, chunks, fts, facets, embs, log = [], [], [], [], [], []
-        for k, (text, vec) in enumerate(zip(btexts, bvecs)):
+        for k, (text, terms, vec) in enumerate(zip(btexts, banalysed, bvecs)):
             g = start + k
             if g % DOCS_PER_CHUNKS == 0:
                 town = rng.choice(towns)
@@ -188,7 +209,7 @@ def build(size: int, backend: str, base_limit: int, workdir: Path, rebuild: bool
             key = embed_key(emb_id, text)
             cmeta = {"axes": [int(axis)], "themes": [theme], "amounts": [], "funders": []}
             chunks.append((chunk_id, doc_id, g % DOCS_PER_CHUNKS, text, 1, None, 0, len(text), key, json.dumps(cmeta)))
-            fts.append((chunk_id, analyzer.analyse(text)))
+            fts.append((chunk_id, terms))
             for name, value in (("axis", axis), ("theme", theme), ("city", town["code_insee"]),
                                 ("departement", town["code_departement"]), ("region", town["region"]),
                                 ("doc_type", doc_type)):

@@ -7,10 +7,12 @@ so nothing already stored is ever lost to a bad file or a crash.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -29,7 +31,7 @@ from index.vectors import DenseIndex
 from ingest.chunking import chunk_document
 from ingest.extract import Extractor
 from ingest.isolation import read_isolated
-from ingest.readers import SUPPORTED_SUFFIXES, read_file
+from ingest.readers import SUPPORTED_SUFFIXES, os_error_reason, read_file
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +268,10 @@ class Ingestor:
         try:
             if path.is_dir():
                 raise UnreadableFileError(f"« {source_name(path)} » est un dossier vide ou illisible.")
-            size = path.stat().st_size
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # opening a named pipe would block forever
+                raise UnreadableFileError("Fichier ignoré : ce n'est pas un fichier ordinaire (tube, périphérique…).")
+            size = info.st_size
             if self.max_bytes is not None and size > self.max_bytes:
                 raise FileTooLargeError(
                     f"Fichier trop volumineux ({size / 1e6:.1f} Mo ; limite {self.max_bytes / 1e6:.0f} Mo)."
@@ -278,9 +283,9 @@ class Ingestor:
         except PermissionError as exc:
             raise UnreadableFileError("Lecture du fichier refusée (droits insuffisants).") from exc
         except OSError as exc:
-            if exc.errno == 40:  # ELOOP
+            if exc.errno == errno.ELOOP:
                 raise UnreadableFileError("Lien symbolique en boucle.") from exc
-            raise UnreadableFileError(f"Fichier illisible ({exc.strerror or exc}).") from exc
+            raise UnreadableFileError(f"Fichier illisible ({os_error_reason(exc)}).") from exc
 
     def store_parsed(self, parsed: ParsedDocument, content_hash: str, size: int, status: str = "added") -> FileOutcome:
         """Chunk, understand, embed and store one parsed document (one transaction)."""

@@ -8,8 +8,10 @@ file never stops a batch.
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,7 +46,10 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
     path = Path(path)
     limit = max_bytes if max_bytes is not None else _default_limit()
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFileError("ce n'est pas un fichier ordinaire (dossier, tube ou périphérique)")
+        size = info.st_size
         if size > limit:
             raise FileTooLargeError(
                 f"fichier trop volumineux : {size / 1_048_576:.1f} Mo (maximum {limit / 1_048_576:.1f} Mo)",
@@ -61,7 +66,7 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
     except PermissionError as exc:
         raise UnreadableFileError("lecture du fichier refusée (droits insuffisants)") from exc
     except OSError as exc:
-        raise UnreadableFileError(f"lecture du fichier impossible : {exc.strerror or exc}") from exc
+        raise UnreadableFileError(f"lecture du fichier impossible : {os_error_reason(exc)}") from exc
     if len(data) > limit:
         raise FileTooLargeError(f"fichier trop volumineux (maximum {limit / 1_048_576:.1f} Mo)")
     fmt = detect_format(path, data)
@@ -87,6 +92,8 @@ def detect_format(path: Path, data: bytes) -> str:
         return "pdf"
     if _looks_binary(head):
         raise UnsupportedFormatError("format non pris en charge : contenu binaire (ni PDF, ni HTML, ni texte)")
+    if head.startswith(_BOMS[1:]):  # UTF-16: look for markup in the decoded text, not in the raw bytes
+        head = head[:8190].decode("utf-16", errors="ignore").encode("utf-8")
     suffix = path.suffix.lower()
     if _HTML_START.match(head) or (suffix not in (".md", ".markdown") and _HTML_TAGS.search(head)):
         return "html"
@@ -99,6 +106,24 @@ def detect_format(path: Path, data: bytes) -> str:
     raise UnsupportedFormatError(
         f"format non pris en charge : extension « {suffix} » (formats acceptés : PDF, HTML, Markdown, texte)"
     )
+
+
+_OS_REASONS = {
+    errno.ELOOP: "lien symbolique en boucle",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EACCES: "droits insuffisants",
+    errno.ENOENT: "fichier introuvable",
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """A French reason for a system error (the OS's own text is English)."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    name = errno.errorcode.get(exc.errno or 0)
+    return f"erreur système {name}" if name else "erreur système"
 
 
 def _looks_binary(head: bytes) -> bool:

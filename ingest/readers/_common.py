@@ -42,8 +42,25 @@ DATE_LINE_RE = re.compile(
 )
 
 
+# C0 and C1 control characters other than tab, line feed, vertical tab, form feed and carriage return
+CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_LINE_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x80-\x9f]")  # keeps \x7f: some PDF fonts draw bullets with it
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode text: BOM, then the declared charset, then UTF-8, then detection."""
+    """Decode text (BOM, declared charset, UTF-8, then detection) and drop control characters."""
+    return CONTROL_RE.sub("", _decode(data, declared))
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray bytes (a cut or a bad copy) is still UTF-8: decode it with U+FFFD."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 127) - bad
+    return text if good >= 1 and bad <= max(3, good // 50) else None
+
+
+def _decode(data: bytes, declared: str | None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
@@ -61,6 +78,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
+    mostly = _mostly_utf8(data[:2_000_000])
+    if mostly is not None:
+        return mostly if len(data) <= 2_000_000 else data.decode("utf-8", errors="replace")
     best = from_bytes(data[:2_000_000]).best()
     encoding = best.encoding if best is not None else "cp1252"
     encoding = _CHARSET_ALIASES.get(encoding.lower(), encoding)
@@ -72,7 +92,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
 
 def normalize_space(text: str) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) to one space."""
-    text = text.replace("\u00ad", "")  # soft hyphen
+    text = _LINE_CONTROL_RE.sub("", text.replace("\u00ad", ""))  # soft hyphen, control characters
     return re.sub(r"[\s\u00a0\u202f\u2009]+", " ", text).strip()
 
 

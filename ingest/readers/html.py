@@ -75,12 +75,20 @@ def _declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii", "ignore") if match else None
 
 
-def _meta_content(soup: BeautifulSoup, **attrs: str) -> str | None:
-    tag = soup.find("meta", attrs=attrs)
-    if isinstance(tag, Tag):
-        value = tag.get("content")
-        if isinstance(value, str) and value.strip():
-            return normalize_space(value)
+def _gone(tag: Tag) -> bool:
+    """`tag.decomposed` without its cost: on a live tag bs4 looks the attribute up as a child tag
+    (`tag.find("_decomposed")`), a walk of the whole subtree, quadratic over a big page."""
+    return bool(tag.__dict__.get("_decomposed", False))
+
+
+def _meta_content(metas: list[Tag], **attrs: str) -> str | None:
+    """The content of the first <meta> with these attributes (one pass over the page finds all the metas)."""
+    for tag in metas:
+        if all(tag.get(k) == v for k, v in attrs.items()):
+            value = tag.get("content")
+            if isinstance(value, str) and value.strip():
+                return normalize_space(value)
+            return None
     return None
 
 
@@ -90,6 +98,7 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, Any]:
     h1 = soup.find("h1")
     html_tag = soup.find("html")
     lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
+    metas = [m for m in soup.find_all("meta") if isinstance(m, Tag)]
     for bad in soup.find_all(("script", "style", "noscript", "template")):
         bad.decompose()
     # a date line is often split over tags (« Publié le <time>…</time> »): read whole blocks
@@ -98,12 +107,12 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, Any]:
     return {
         "title": normalize_space(title_tag.get_text()) if isinstance(title_tag, Tag) else None,
         "h1": normalize_space(h1.get_text(" ")) if isinstance(h1, Tag) else None,
-        "og:title": _meta_content(soup, property="og:title"),
-        "og:site_name": _meta_content(soup, property="og:site_name"),
-        "article:published_time": _meta_content(soup, property="article:published_time"),
-        "article:modified_time": _meta_content(soup, property="article:modified_time"),
-        "og:type": _meta_content(soup, property="og:type"),
-        "description": _meta_content(soup, name="description") or _meta_content(soup, property="og:description"),
+        "og:title": _meta_content(metas, property="og:title"),
+        "og:site_name": _meta_content(metas, property="og:site_name"),
+        "article:published_time": _meta_content(metas, property="article:published_time"),
+        "article:modified_time": _meta_content(metas, property="article:modified_time"),
+        "og:type": _meta_content(metas, property="og:type"),
+        "description": _meta_content(metas, name="description") or _meta_content(metas, property="og:description"),
         "lang": lang if isinstance(lang, str) else None,
         "dates_text": date_lines(lines),
     }
@@ -122,13 +131,13 @@ def _remove_chrome(soup: BeautifulSoup) -> None:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in soup.find_all(_DROP_TAGS):
-        if not tag.decomposed:
+        if not _gone(tag):
             tag.decompose()
     for tag in soup.find_all("header"):
-        if not tag.decomposed and tag.find("h1") is None:
+        if not _gone(tag) and tag.find("h1") is None:
             tag.decompose()
     for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in _KEEP_ALWAYS:
+        if _gone(tag) or tag.name in _KEEP_ALWAYS:
             continue
         role = tag.get("role")
         chrome = (isinstance(role, str) and _DROP_ROLES.match(role)) or tag.has_attr("hidden") \
@@ -136,7 +145,7 @@ def _remove_chrome(soup: BeautifulSoup) -> None:
         if chrome and tag.find(("h1", "main", "article")) is None:  # never drop the article itself
             tag.decompose()
     for heading in soup.find_all(_HEADINGS):
-        if heading.decomposed or not boilerplate.is_related_heading(heading.get_text(" ")):
+        if _gone(heading) or not boilerplate.is_related_heading(heading.get_text(" ")):
             continue
         parent = heading.parent
         if isinstance(parent, Tag) and parent.name in ("section", "div") and parent.find("h1") is None \

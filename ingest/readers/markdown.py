@@ -6,6 +6,7 @@ broken one is reported in meta instead of failing the document.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from markdown_it.token import Token
 
 from acv.errors import UnreadableFileError
 from acv.records import Block, ParsedDocument
+from ingest.readers import text as text_reader
 from ingest.readers._common import (
     date_lines,
     decode_bytes,
@@ -23,19 +25,29 @@ from ingest.readers._common import (
 )
 
 _PARSER = MarkdownIt("commonmark").enable("table")
+_MAX_NESTING = int(_PARSER.options["maxNesting"])
+_NESTING_MARKS = re.compile(r"^[ \t>]*(?:[-*+]\s+|\d{1,9}[.)]\s+)?", re.MULTILINE)  # quote marks, list bullets
 
 
 def read(path: Path, data: bytes) -> ParsedDocument:
     """Parse a Markdown file; raise UnreadableFileError with a French reason."""
     text = decode_bytes(data)
     front, body, error = split_front_matter(text)
+    warnings: list[str] = []
     try:
-        blocks = _blocks(_PARSER.parse(body))
+        tokens = _PARSER.parse(body)
+        blocks = _blocks(tokens)
     except RecursionError as exc:
         raise UnreadableFileError("document Markdown trop profondément imbriqué") from exc
+    if any(t.level >= _MAX_NESTING - 1 for t in tokens):
+        # past maxNesting markdown-it silently drops the rest of the document: read it as plain text instead
+        blocks = text_reader.read(path, _NESTING_MARKS.sub("", body).encode("utf-8")).blocks
+        warnings.append("structure Markdown trop imbriquée : lue comme du texte brut")
     if not blocks:
         raise UnreadableFileError("aucun texte extractible dans le fichier Markdown")
     meta: dict[str, Any] = {"markdown": {"dates_text": date_lines([b.text for b in blocks[:40]])}}
+    if warnings:
+        meta["warnings"] = warnings
     if front is not None:
         meta["front_matter"] = front
     if error:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError
+from pypdf.errors import DependencyError, LimitReachedError
 
 from acv.errors import UnreadableFileError
 from acv.records import Block, ParsedDocument
@@ -112,6 +112,12 @@ def read(path: Path, data: bytes) -> ParsedDocument:
             raise UnreadableFileError("PDF trop volumineux une fois décompressé") from exc
         except RecursionError as exc:
             raise UnreadableFileError("PDF endommagé : structure trop profondément imbriquée") from exc
+        except LimitReachedError:
+            # a stream that inflates past pypdf's cap (75 MB): a compression bomb, not a damaged page
+            warnings.append(f"page {index + 1} ignorée : contenu trop volumineux une fois décompressé")
+            pages.append([])
+            skipped += 1
+            continue
         except Exception as exc:  # noqa: BLE001 - one broken page must not sink the document
             log.warning("%s: page %d unreadable: %s", path, index + 1, exc)
             failed += 1
