@@ -25,6 +25,7 @@ from acv.records import DOC_TYPES
 from acv.settings import Settings
 from index.analysis import fold, get_analyzer
 from index.embedders import Embedder, make_embedder
+from index.expansion import ThemeExpander
 from index.search import HybridRetriever, Ranking, RetrievalConfig
 from index.snippets import make_snippet
 from index.store import FACET_NAMES, Filters, Store
@@ -110,7 +111,11 @@ class KnowledgeBase:
                 self._retriever = HybridRetriever(
                     self.store, self.analyzer, self.embedder, self.dense,
                     RetrievalConfig(fusion=s.fusion, lexical_weight=s.bm25_weight, rrf_k=s.rrf_k,
-                                    candidates=s.candidates),
+                                    candidates=s.candidates, correct_typos=s.correct_typos,
+                                    expand_themes=s.expand_themes, adaptive=s.adaptive_fusion,
+                                    min_coverage=s.relevance_min_coverage, min_dense=s.relevance_min_dense),
+                    city_names={fold(c.name) for c in self._communes.values()},
+                    expander=ThemeExpander(self.extractor.taxonomy.themes, self.analyzer, self.embedder, self.store),
                 )
             return self._retriever
 

