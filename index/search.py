@@ -98,6 +98,7 @@ class HybridRetriever:
         self._vocab: dict[str, int] = {}
         self._vocab_seq = -1
         self._vocab_by_initial: dict[str, list[str]] = {}
+        self._corrections: dict[tuple[str, int], str] = {}
         self._lock = threading.Lock()
 
     # -- query side ------------------------------------------------------------------
@@ -138,16 +139,23 @@ class HybridRetriever:
             if term in vocab or term.isdigit() or len(term) < 4:
                 out.append(term)
                 continue
-            pool = self._vocab_by_initial.get(term[:1], [])
+            cached = self._corrections.get((term, self._vocab_seq))
+            if cached is not None:
+                out.append(cached)
+                continue
+            pool = [v for v in self._vocab_by_initial.get(term[:1], []) if abs(len(v) - len(term)) <= 5]
             # A stem that is a prefix of the typed word (« rehabilitaton » → « rehabilit »)…
             prefixes = [v for v in pool if len(v) >= 5 and term.startswith(v) and len(term) - len(v) <= 5]
             # …or a close spelling (« comercial » → « commercial »).
             close = difflib.get_close_matches(term, pool, n=3, cutoff=0.8)
             candidates = close or prefixes
+            fixed = term
             if candidates:
-                out.append(max(candidates, key=lambda v: (difflib.SequenceMatcher(None, term, v).ratio(), vocab[v])))
-            else:
-                out.append(term)
+                fixed = max(candidates, key=lambda v: (difflib.SequenceMatcher(None, term, v).ratio(), vocab[v]))
+            if len(self._corrections) > 10_000:
+                self._corrections.clear()
+            self._corrections[(term, self._vocab_seq)] = fixed
+            out.append(fixed)
         return out
 
     def lexical_weight_for(self, query: str) -> float:
@@ -254,11 +262,13 @@ class HybridRetriever:
         if len(hits) <= 1 or (cfg.max_per_document <= 0 and cfg.dedup_threshold >= 1.0):
             return hits
         head = hits[: page * 3]
+        # The analysed bodies FTS5 stores: no re-analysis of the passages at query time.
         rows = self.store.con.execute(
-            f"SELECT id, doc_id, text FROM chunks WHERE id IN ({','.join('?' * len(head))})",
+            f"SELECT c.id, c.doc_id, f.body FROM chunks c JOIN chunks_fts f ON f.rowid = c.id"
+            f" WHERE c.id IN ({','.join('?' * len(head))})",
             [h.chunk_id for h in head],
         ).fetchall()
-        info = {r[0]: (r[1], set(self.analyzer.terms(r[2]))) for r in rows}
+        info = {r[0]: (r[1], set(r[2].split())) for r in rows}
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
         per_doc: dict[str, int] = {}
