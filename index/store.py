@@ -394,30 +394,46 @@ class Store:
 
     @staticmethod
     def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
-        """A subquery selecting the ids of chunks that pass `filters` (values always bound, never inlined)."""
-        where: list[str] = []
-        params: list[Any] = []
+        """A subquery selecting the ids of chunks that pass `filters` (values always bound, never inlined).
+
+        With a facet filter the query is driven by the small `facets` index and never reads the wide
+        `chunks` rows: without statistics SQLite may drive from the largest facet and look up each of
+        its chunks (218 ms instead of 3 ms for city + axis at 100k chunks, bench/scale.py).
+        """
+        facet_where: list[tuple[str, list[Any]]] = []
         for name in ("axis", "theme", "city", "departement", "region", "doc_type"):
             values = getattr(filters, name)
             if values:
                 marks = ",".join("?" * len(values))
-                where.append(f"c.id IN (SELECT chunk_id FROM facets WHERE name = ? AND value IN ({marks}))")
-                params.append(name)
-                params.extend(values)
+                facet_where.append((f"name = ? AND value IN ({marks})", [name, *values]))
+        col = "f0" if facet_where else "c"
+        where: list[str] = []
+        params: list[Any] = []
+        for cond, cond_params in facet_where[1:]:
+            where.append(f"f0.chunk_id IN (SELECT chunk_id FROM facets WHERE {cond})")
+            params.extend(cond_params)
         if filters.date_from or filters.date_to:
-            where.append("c.doc_id IN (SELECT id FROM documents WHERE date IS NOT NULL AND date >= ? AND date <= ?)")
+            where.append(f"{col}.doc_id IN (SELECT id FROM documents WHERE date IS NOT NULL AND date >= ? AND date <= ?)")
             params.append(filters.date_from or "0000-00-00")
             params.append(filters.date_to or "9999-99-99")
         if filters.exclude_docs:
             marks = ",".join("?" * len(filters.exclude_docs))
-            where.append(f"c.doc_id NOT IN ({marks})")
+            where.append(f"{col}.doc_id NOT IN ({marks})")
             params.extend(filters.exclude_docs)
         if filters.exclude_cities:
             marks = ",".join("?" * len(filters.exclude_cities))
             where.append(
-                f"c.doc_id NOT IN (SELECT doc_id FROM facets WHERE name = 'city' AND value IN ({marks}))"
+                f"{col}.doc_id NOT IN (SELECT doc_id FROM facets WHERE name = 'city' AND value IN ({marks}))"
             )
             params.extend(filters.exclude_cities)
+        if facet_where:
+            first, first_params = facet_where[0]
+            sql = "SELECT DISTINCT f0.chunk_id FROM facets f0 WHERE " + first.replace("name =", "f0.name =").replace(
+                "value IN", "f0.value IN")
+            params = [*first_params, *params]
+            if where:
+                sql += " AND " + " AND ".join(where)
+            return sql, params
         sql = "SELECT c.id FROM chunks c"
         if where:
             sql += " WHERE " + " AND ".join(where)

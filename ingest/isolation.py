@@ -11,6 +11,7 @@ comes back through a pipe. On timeout the child is killed.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 Reader = Callable[..., ParsedDocument]
 
 _KILL_GRACE_S = 5.0
+_REAP_WAIT_S = 2.0
+_PR_SET_PDEATHSIG = 1
 
 
 def timeout_message(timeout_s: float) -> str:
@@ -54,7 +57,7 @@ def read_isolated(
     """
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(sender, reader, path, max_bytes, memory_mb),
+    child = ctx.Process(target=_child, args=(sender, reader, path, max_bytes, memory_mb, os.getpid()),
                         name="acv-lecture")
     child.start()
     sender.close()  # the parent keeps only the reading end: EOF when the child dies
@@ -69,6 +72,7 @@ def read_isolated(
     if kind == "acv":
         cls, text, details = message[1], message[2], message[3]
         raise cls(text, details)
+    log.warning("reading %s in a child process: %s %s", path, kind, message[1:])
     if kind == "memory":
         raise UnreadableFileError(MEMORY_MESSAGE, {"memory_mb": memory_mb})
     if kind == "timeout":
@@ -108,10 +112,21 @@ def _kill(child: Any) -> None:
 
 
 def _reap(child: Any) -> None:
-    child.join(_KILL_GRACE_S)
+    child.join(_REAP_WAIT_S)  # it has answered (or died): it is exiting
     if child.is_alive():
         _kill(child)
     child.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: SIGKILL the child if the parent dies (a killed ingest or server leaves no parser behind)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _limit_memory(memory_mb: int | None) -> None:
@@ -129,8 +144,10 @@ def _limit_memory(memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _child(sender: Connection, reader: Reader, path: Path, max_bytes: int | None, memory_mb: int | None) -> None:
+def _child(sender: Connection, reader: Reader, path: Path, max_bytes: int | None, memory_mb: int | None,
+           parent: int) -> None:
     """Runs in the forked child: never raises, always answers one message (or dies trying)."""
+    _die_with_parent(parent)
     try:
         signal.set_wakeup_fd(-1)  # an event loop's wake-up pipe belongs to the parent
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business

@@ -235,6 +235,11 @@ class Ingestor:
     def _ingest_file(self, path: Path, known: dict[str, tuple[str, str]], by_hash: dict[str, str]) -> FileOutcome:
         source = source_name(path)
         try:
+            source.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 cannot be stored, shown or found again
+            shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return FileOutcome(shown, "error", "Fichier ignoré : son nom n'est pas en UTF-8 valide ; renommez-le.")
+        try:
             data = self._read_bytes(path)
             content_hash = hashlib.sha256(data).hexdigest()
             previous = known.get(source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from acv.records import Amount
@@ -66,6 +67,8 @@ def find_amounts(text: str) -> list[Amount]:
         for m in AMOUNT_RE.finditer(text, start, min(len(text), cur.end() + 8)):
             if m.end() <= seen_end:
                 continue
-            out.append(Amount(text=m.group(0).strip(), value=_value(m.group("num"), m.group("mult"))))
+            value = _value(m.group("num"), m.group("mult"))
             seen_end = m.end()
+            if math.isfinite(value):  # 400 digits give inf, which JSON (and the API) cannot carry
+                out.append(Amount(text=m.group(0).strip(), value=value))
     return out

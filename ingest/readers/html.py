@@ -10,15 +10,20 @@ for document understanding.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from acv.errors import UnreadableFileError
 from acv.records import Block, ParsedDocument
 from ingest import boilerplate
 from ingest.readers._common import date_lines, decode_bytes, normalize_space, word_count
+
+# XHTML and pages that look like a file name are still read as HTML, on purpose
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "aside", "footer",
               "button", "select", "object", "embed", "canvas", "dialog", "menu")
@@ -98,9 +103,9 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, Any]:
     h1 = soup.find("h1")
     html_tag = soup.find("html")
     lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
-    metas = [m for m in soup.find_all("meta") if isinstance(m, Tag)]
     for bad in soup.find_all(("script", "style", "noscript", "template")):
         bad.decompose()
+    metas = [m for m in soup.find_all("meta") if isinstance(m, Tag)]
     # a date line is often split over tags (« Publié le <time>…</time> »): read whole blocks
     body = soup.find("body")
     lines = [b.text for b in _blocks(body)] if isinstance(body, Tag) else []

@@ -42,7 +42,10 @@ def read(path: Path, data: bytes) -> ParsedDocument:
     if error:
         meta["front_matter_error"] = error
     title = front_matter_title(front) or _title(blocks)
-    return ParsedDocument.build(source=str(path), format="text", blocks=blocks, title=title, meta=meta)
+    doc = ParsedDocument.build(source=str(path), format="text", blocks=blocks, title=title, meta=meta)
+    if not doc.blocks:
+        raise UnreadableFileError("aucun texte extractible dans le fichier texte")
+    return doc
 
 
 def _blocks(body: str) -> list[Block]:
@@ -55,7 +58,8 @@ def _blocks(body: str) -> list[Block]:
             line = lines[0]
             md = _MD_HEADING.match(line)
             if md:
-                blocks.append(Block(text=md.group(2), kind="heading", level=len(md.group(1))))
+                if md.group(2).strip("# \t"):  # « # # » is not a heading with a title
+                    blocks.append(Block(text=md.group(2), kind="heading", level=len(md.group(1))))
                 continue
             level = heading_level(line)
             if level is not None or is_upper_heading(line) or looks_like_heading(line):

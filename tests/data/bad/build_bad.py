@@ -222,7 +222,7 @@ def huge_length_pdf() -> bytes:
 
 def corrupt_xref(data: bytes) -> bytes:
     """Every xref offset shifted: a reader must rebuild the table by scanning the file."""
-    head, sep, tail = data.rpartition(b"xref\n")
+    head, sep, tail = data.rpartition(b"\nxref\n")
     lines = tail.split(b"\n")
     out = []
     for line in lines:
@@ -287,7 +287,7 @@ def text_files() -> dict[str, bytes]:
                                     + "<div>" * depth + f"<p>{PARA_CAHORS}</p>" + "</div>" * depth
                                     + "</body></html>").encode()
     files["html-balises-innombrables.html"] = ("<html><body><h1>Cahors</h1><p>" + PARA_CAHORS + "</p>"
-                                               + "<b>x</b>" * 120_000 + "</body></html>").encode()
+                                               + "<b>x</b>" * 60_000 + "</body></html>").encode()
     files["html-10000-div-non-fermes.html"] = ("<html><body>" + "<div><span>" * depth + PARA_CAHORS).encode()
     words = (PARA_CHATELLERAULT + " ") * 2500
     files["txt-ligne-tres-longue.txt"] = words.encode()  # ~600 KB, no line break
@@ -366,7 +366,7 @@ def pdf_files() -> dict[str, bytes]:
         "pdf-longueur-geante.pdf": huge_length_pdf(),
         "pdf-javascript.pdf": javascript_pdf(),
         "pdf-deguise-en.md": good,
-        "pdf-deguise-en.txt": good,
+        "pdf-deguise-en.txt": good + b"% copie sous un autre nom\n",
         "pdf-sans-page.pdf": raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
         "pdf-titre-script.pdf": reportlab_pdf("<script>alert(1)</script>", "Convention de Cahors",
                                               _paragraphs(PARA_CAHORS, repeat=3)),
