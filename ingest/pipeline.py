@@ -246,7 +246,10 @@ class Ingestor:
             if previous and previous[1] == content_hash:
                 return FileOutcome(source, "unchanged", "Inchangé.", previous[0])
             parsed = self._parse(path)
-            status = "updated" if previous else ("moved" if content_hash in by_hash else "added")
+            # Same bytes under a new name: « moved » when the old file is gone, a plain copy otherwise
+            # (either way the cached vectors are reused, nothing is embedded again).
+            twin = by_hash.get(content_hash)
+            status = "updated" if previous else ("moved" if twin and not os.path.lexists(twin) else "added")
             outcome = self.store_parsed(parsed, content_hash, len(data), status)
             known[source] = (outcome.doc_id or "", content_hash)
             by_hash.setdefault(content_hash, source)

@@ -177,6 +177,7 @@ def _ingest(lock: Any, kb: KnowledgeBase, target: FsPath, sha256: str) -> dict[s
         outcome = report.outcomes[0] if report.outcomes else None
         if outcome is None or outcome.status == "error" or not outcome.doc_id:
             reason = outcome.message if outcome and outcome.message else "aucun texte exploitable"
+            reason = reason.removeprefix("Fichier ignoré : ").rstrip(".")
             raise ApiError(415, "fichier_illisible", f"Le fichier n'a pas pu être ingéré : {reason}.",
                            {"file_name": target.name})
         log.info("uploaded %s as %s", target.name, outcome.doc_id)

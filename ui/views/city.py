@@ -50,7 +50,7 @@ def header_ui(city: dict[str, Any]) -> None:
 
 
 def doc_link(d: dict[str, Any]) -> None:
-    label = f"{d['title']} — {french_date(d['date'])} · {DOC_TYPE_LABELS.get(d['doc_type'], d['doc_type'])}"
+    label = f"{escape_md(d['title'] or '')} — {french_date(d['date'])} · {DOC_TYPE_LABELS.get(d['doc_type'], d['doc_type'])}"
     st.page_link(PAGES["document"], label=label, icon=":material/description:", query_params={"doc": d["doc_id"]})
 
 

@@ -49,7 +49,7 @@ def chosen_chunk() -> int | None:
 
 
 def metadata_ui(doc: dict[str, Any]) -> None:
-    st.title(doc["title"] or doc["source"])
+    st.title(escape_md(doc["title"] or doc["source"]))
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Type", DOC_TYPE_LABELS.get(doc["doc_type"], doc["doc_type"]))
     c2.metric("Date", french_date(doc["date"]))
