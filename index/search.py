@@ -193,7 +193,12 @@ class HybridRetriever:
 
         lexical: list[tuple[int, float]] = []
         if method != "dense":
-            lexical = self.lexical.search(terms + expansion, filters, n)
+            lexical = self.lexical.search(terms, filters, n)
+            if expansion:
+                # Expansion terms are searched apart and count for less, so that a rare synonym never
+                # outweighs the words the user typed.
+                extra = self.lexical.search(expansion, filters, n)
+                lexical = _merge_scaled(lexical, extra, cfg.expansion_weight)
 
         dense: list[tuple[int, float]] = []
         if qvec is not None and self.dense is not None:
@@ -233,7 +238,8 @@ class HybridRetriever:
         if method == "lexical":
             no_relevant = not hits or coverage < cfg.min_coverage
         elif method == "dense" or not terms:
-            no_relevant = not hits or best_dense < cfg.min_dense
+            # The bar is calibrated on the fusion; a dense-only ranking is shown as it is.
+            no_relevant = not hits
         else:
             no_relevant = not hits or (coverage < cfg.min_coverage and best_dense < cfg.min_dense)
         return Ranking(hits, terms, coverage, best_dense, no_relevant,
@@ -288,6 +294,18 @@ class HybridRetriever:
             kept_terms.append(tset)
             per_doc[doc] = per_doc.get(doc, 0) + 1
         return kept + deferred + hits[page * 3 :]
+
+
+def _merge_scaled(
+    primary: list[tuple[int, float]], secondary: list[tuple[int, float]], weight: float
+) -> list[tuple[int, float]]:
+    """Primary scores over their best, plus `weight` × secondary scores over theirs."""
+    top1 = primary[0][1] if primary and primary[0][1] > 0 else 1.0
+    top2 = secondary[0][1] if secondary and secondary[0][1] > 0 else 1.0
+    merged: dict[int, float] = {cid: s / top1 for cid, s in primary}
+    for cid, s in secondary:
+        merged[cid] = merged.get(cid, 0.0) + weight * s / top2
+    return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

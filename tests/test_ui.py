@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from ui.components import escape_md
 from streamlit.testing.v1 import AppTest
 
 from acv.settings import Settings, get_settings
@@ -239,7 +241,7 @@ def test_map_chart_is_offline(app) -> None:
 def test_document_page_shows_metadata_text_and_download(app, ingested) -> None:
     doc_id = ingested[1][AGEN]
     at = app("views/document.py", doc=doc_id)
-    assert at.title[0].value == AGEN
+    assert at.title[0].value == escape_md(AGEN)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Type": "Communiqué", "Date": "12/03/2019", "Pages": "—", "Passages": "3"}
     meta = plain(next(m.value for m in at.markdown if m.value.startswith("**Ville(s) :**")))

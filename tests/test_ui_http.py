@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from ui.components import escape_md
 from streamlit.testing.v1 import AppTest
 
 from acv.settings import Settings, get_settings
@@ -96,7 +98,7 @@ def test_api_errors_are_shown_in_french(app) -> None:
 
 def test_document_and_city_pages_over_the_api(app, api) -> None:
     at = app("views/document.py", doc=api[1][AGEN])
-    assert at.title[0].value == AGEN
+    assert at.title[0].value == escape_md(AGEN)
     assert {m.label: m.value for m in at.metric}["Date"] == "12/03/2019"
     assert [b.label for b in at.get("download_button")] == ["Télécharger le fichier original"]
     at = app("views/city.py", insee="88160")
