@@ -289,7 +289,7 @@ def test_search_with_any_text_and_filters(fuzz_kb, query, raw, method, group):
 
 
 def test_budget_counts():
-    """The default run generates thousands of cases in all (recorded in docs/BENCHMARKS_RELIABILITY.md)."""
+    """The default run generates thousands of cases in all (recorded in docs/BENCHMARKS.md)."""
     total = sum(getattr(f, "_hypothesis_internal_use_settings").max_examples for f in (
         test_html_reader_never_raises_unexpectedly, test_html_reader_on_raw_bytes,
         test_markdown_reader_never_raises_unexpectedly, test_text_reader_and_format_detection,

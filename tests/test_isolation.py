@@ -181,7 +181,7 @@ def test_in_process_path_when_isolation_is_off(settings, tmp_path, monkeypatch):
 
 
 def test_fork_overhead_is_tens_of_milliseconds():
-    """Printed for the record (docs/BENCHMARKS_RELIABILITY.md); asserted only loosely."""
+    """Printed for the record (docs/BENCHMARKS.md); asserted only loosely."""
     note = FILES / "note-lens.txt"
     read_file(note)
     inline, isolated = [], []

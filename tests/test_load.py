@@ -4,7 +4,7 @@ N client threads (httpx) loop over mixed searches, filtered searches,
 document lists and document pages for D seconds, while one thread uploads
 new documents through `POST /documents` and an `acv ingest` process writes
 to the same data directory. Every answer must be a 2xx. The p50/p95
-latencies are printed (recorded in docs/BENCHMARKS_RELIABILITY.md), not asserted.
+latencies are printed (recorded in docs/BENCHMARKS.md), not asserted.
 
 Default: 10 clients for 10 s. With ACV_LONG_TESTS=1, also 50 clients for 60 s (marked slow).
 """
