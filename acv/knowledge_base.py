@@ -622,9 +622,14 @@ class KnowledgeBase:
             "version": __version__,
             "documents": self.store.count("documents"),
             "chunks": self.store.count("chunks"),
-            "indexed_vectors": self.dense.count(),
+            "indexed_vectors": self._synced_dense_count(),
             "model": self.embedder.id,
         }
+
+    def _synced_dense_count(self) -> int:
+        """The FAISS count after catching up with writes made by other processes (an `acv ingest`)."""
+        self.dense.sync()
+        return self.dense.count()
 
     def close(self) -> None:
         if self._dense is not None:

@@ -180,3 +180,15 @@ def test_cli_json_shapes(folder, tmp_path, monkeypatch, capsys):
         assert "Erreur : Ville inconnue" in capsys.readouterr().err
     finally:
         get_settings.cache_clear()
+
+
+def test_health_counts_vectors_written_by_another_writer(kb, folder, settings):
+    from acv.knowledge_base import KnowledgeBase
+
+    assert kb.health()["indexed_vectors"] == 0
+    other = KnowledgeBase(settings)  # as an `acv ingest` running beside the server
+    other.ingest([folder])
+    chunks = other.store.count("chunks")
+    other.close()
+    assert chunks > 0
+    assert kb.health()["indexed_vectors"] == chunks
