@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from acv import __version__
-from acv.errors import IndexMismatchError, InvalidQueryError, NotFoundError
+from acv.errors import InvalidQueryError, NotFoundError
 from acv.records import DOC_TYPES
 from acv.settings import Settings
 from index.analysis import fold, get_analyzer
@@ -29,7 +29,7 @@ from index.expansion import ThemeExpander
 from index.search import HybridRetriever, Ranking, RetrievalConfig
 from index.snippets import make_snippet
 from index.store import FACET_NAMES, Filters, Store
-from index.vectors import DenseIndex
+from index.vectors import DenseIndex, index_mismatch
 from ingest.extract import Extractor
 from ingest.pipeline import IngestReport, Ingestor, ProgressCallback, chunk_facets, departement_code, document_metadata_json
 
@@ -94,12 +94,7 @@ class KnowledgeBase:
                 if stored is None:
                     self.store.set_meta("embedder", emb.id)
                 elif stored != emb.id:
-                    raise IndexMismatchError(
-                        f"L'index a été construit avec le modèle « {stored} » ; le modèle configuré est « {emb.id} ». "
-                        "Choisissez le même modèle (ACV_EMBEDDER) ou reconstruisez les vecteurs avec "
-                        "« acv reindex --vectors ».",
-                        {"index_embedder": stored, "configured_embedder": emb.id},
-                    )
+                    raise index_mismatch(stored, emb.id)
                 self._dense = DenseIndex(self.store, self.settings.vectors_dir, emb.id, emb.dimension)
             return self._dense
 

@@ -32,6 +32,15 @@ INDEX_FILE = "dense.faiss"
 CONFIG_FILE = "dense.json"
 
 
+def index_mismatch(stored: str, configured: str) -> IndexMismatchError:
+    """The one message for an index opened with another model than the one that built it."""
+    return IndexMismatchError(
+        f"L'index a été construit avec le modèle « {stored} » ; le modèle configuré est « {configured} ». "
+        "Choisissez le même modèle (ACV_EMBEDDER) ou reconstruisez les vecteurs avec « acv reindex --vectors ».",
+        {"index_embedder": stored, "configured_embedder": configured},
+    )
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as fh:
@@ -72,12 +81,7 @@ class DenseIndex:
             except (OSError, ValueError):
                 log.warning("dense index settings unreadable; rebuilding from the store")
         if config is not None and config.get("embedder") != self.embedder_id:
-            raise IndexMismatchError(
-                f"L'index a été construit avec le modèle « {config.get('embedder')} » ; le modèle configuré est "
-                f"« {self.embedder_id} ». Choisissez le même modèle (ACV_EMBEDDER) ou reconstruisez les vecteurs "
-                "avec « acv reindex --vectors ».",
-                {"index_embedder": config.get("embedder"), "configured_embedder": self.embedder_id},
-            )
+            raise index_mismatch(str(config.get("embedder")), self.embedder_id)
         ann: ANN | None = None
         if config is not None and idx_path.exists():
             try:
