@@ -55,7 +55,7 @@ def child(backend: str, threads: int, max_chunks: int, repeat: int) -> dict[str,
     raw, raw per document and product alternate `repeat` times and the best time of each is kept, so a
     burst of load from other processes does not land on one side only.
     """
-    from acv.knowledge_base import KnowledgeBase
+    from service import KnowledgeBase
     from acv.settings import Settings
 
     paths, per_doc = pick_documents(max_chunks)

@@ -24,7 +24,7 @@ from typing import Any
 
 from _common import ROOT, header, load_average, peak_rss_mib, table, write_json
 
-from acv.knowledge_base import KnowledgeBase  # noqa: E402
+from service import KnowledgeBase  # noqa: E402
 from acv.settings import Settings  # noqa: E402
 from ingest.pipeline import discover  # noqa: E402
 from ingest.readers import read_file  # noqa: E402

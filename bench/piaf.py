@@ -26,7 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from acv.knowledge_base import KnowledgeBase  # noqa: E402
+from service import KnowledgeBase  # noqa: E402
 from acv.records import Block, ParsedDocument  # noqa: E402
 from acv.settings import Settings  # noqa: E402
 from index.fusion import fuse  # noqa: E402

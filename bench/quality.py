@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from acv.errors import AcvError  # noqa: E402
-from acv.knowledge_base import FILTER_KEYS, KnowledgeBase  # noqa: E402
+from acv.filters import FILTER_KEYS  # noqa: E402
+from service import KnowledgeBase  # noqa: E402
 from acv.settings import Settings  # noqa: E402
 from ingest.readers import read_file  # noqa: E402
 

@@ -271,7 +271,7 @@ def query_filters(data_dir: Path, n: int) -> list[dict[str, str]]:
 
 def serve_child(data_dir: Path, backend: str, threads: int, rounds: int) -> dict[str, Any]:
     """Open the knowledge base as a server would, answer the queries, report latencies and memory."""
-    from acv.knowledge_base import KnowledgeBase
+    from service import KnowledgeBase
     from acv.settings import Settings
 
     reset_peak_rss()

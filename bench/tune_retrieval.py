@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from quality import K, load_queries, score  # noqa: E402
 
-from acv.knowledge_base import KnowledgeBase  # noqa: E402
+from service import KnowledgeBase  # noqa: E402
 from acv.settings import Settings  # noqa: E402
 
 

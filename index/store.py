@@ -476,3 +476,33 @@ class Store:
         marks = ",".join("?" * len(terms))
         rows = self.con.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", list(terms)).fetchall()
         return {r[0]: int(r[1]) for r in rows}
+
+    # -- queries of the service layer (issue 13: maintenance and catalog go through the store, not `con`) --
+
+    def document_id_with_hash(self, content_hash: str) -> str | None:
+        """The id of a stored document with these exact bytes (sha256), if any."""
+        row = self.con.execute("SELECT id FROM documents WHERE content_hash = ? LIMIT 1", (content_hash,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def document_ids_matching(self, filters: Filters) -> set[str]:
+        """Ids of the documents with at least one chunk that passes `filters`."""
+        sql, params = self.filter_sql(filters)
+        return {r[0] for r in self.con.execute(f"SELECT DISTINCT doc_id FROM chunks WHERE id IN ({sql})", params)}
+
+    def chunk_texts(self) -> list[sqlite3.Row]:
+        """(id, text, doc_id) of every chunk, in id order (for re-embedding)."""
+        return self.con.execute("SELECT id, text, doc_id FROM chunks ORDER BY id").fetchall()
+
+    def set_chunk_embeddings(self, keys: Sequence[tuple[int, str]], vectors: dict[str, bytes]) -> None:
+        """Point chunks at new embedding keys, store the vectors not cached yet, and log them for the dense
+        index, in one transaction (`acv reindex --vectors`)."""
+        with self.transaction() as con:
+            con.executemany("INSERT OR IGNORE INTO embeddings(key, vector) VALUES (?, ?)", list(vectors.items()))
+            con.executemany("UPDATE chunks SET embed_key = ? WHERE id = ?", [(k, i) for i, k in keys])
+            con.executemany("INSERT INTO vector_log(chunk_id, op) VALUES (?, 'add')", [(i,) for i, _k in keys])
+
+    def co_occurring_facets(self, first: str, second: str) -> list[tuple[str, str]]:
+        """Distinct (value of `first`, value of `second`) pairs found in the same document."""
+        return [(r[0], r[1]) for r in self.con.execute(
+            "SELECT DISTINCT f1.value, f2.value FROM facets f1 JOIN facets f2 ON f1.doc_id = f2.doc_id"
+            " WHERE f1.name = ? AND f2.name = ?", (first, second))]

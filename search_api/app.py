@@ -1,16 +1,16 @@
 """The FastAPI application: `create_app()` is the factory uvicorn calls (`acv serve`).
 
 One KnowledgeBase per process (store, embedding model and dense index opened
-once), shared by every request; writes go one at a time behind a lock while
-searches keep running (SQLite WAL, dense index synced from the store's log).
+once), shared by every request; writes go one at a time behind the knowledge
+base's write lock while searches keep running (SQLite WAL, dense index synced
+from the store's log).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -21,12 +21,12 @@ from fastapi.concurrency import run_in_threadpool  # noqa: E402
 
 from acv import __version__  # noqa: E402
 from acv.errors import AcvError  # noqa: E402
-from acv.knowledge_base import KnowledgeBase  # noqa: E402
 from acv.settings import Settings, get_settings  # noqa: E402
 from search_api.deps import KnowledgeBaseHolder  # noqa: E402
 from search_api.errors import install_error_handlers  # noqa: E402
 from search_api.ratelimit import RateLimitMiddleware  # noqa: E402
 from search_api.routes import cities, documents, meta, search  # noqa: E402
+from service import KnowledgeBase  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +49,12 @@ TAGS = [
 ]
 
 
-def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None) -> FastAPI:
-    """Build the app; tests pass their own `settings` (and may share an already opened `kb`)."""
+def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None, *,
+               kb_factory: Callable[[Settings], KnowledgeBase] = KnowledgeBase) -> FastAPI:
+    """Build the app; tests pass their own `settings` (and may share an already opened `kb`, or say how to
+    open one with `kb_factory`)."""
     settings = settings or get_settings()
-    holder = KnowledgeBaseHolder(settings, kb)
+    holder = KnowledgeBaseHolder(settings, kb, kb_factory)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -72,7 +74,6 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     )
     app.state.settings = settings
     app.state.kb_holder = holder
-    app.state.write_lock = threading.Lock()
     app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     install_error_handlers(app)  # adds the catch-all middleware last, i.e. outermost
     for module in (search, documents, cities, meta):

@@ -1,33 +1,43 @@
-"""Dependencies shared by the routes: settings, the one KnowledgeBase, write access, filters."""
+"""Dependencies shared by the routes: settings, the one KnowledgeBase, write access, filters.
+
+The filter parameters are generated from `acv.filters.FILTERS`, like the CLI flags and the UI widgets.
+"""
 
 from __future__ import annotations
 
-import secrets
+import inspect
 import threading
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader
 
-from acv.knowledge_base import KnowledgeBase
+from acv.filters import FILTERS, FilterDef, non_empty
 from acv.settings import Settings
 from search_api.errors import ApiError
+from service import KnowledgeBase
+from service.auth import InvalidApiKeyError, WritesDisabledError, check_api_key
 
 
 class KnowledgeBaseHolder:
-    """Opens the KnowledgeBase once per process, on first use, behind a lock (store, model and index together)."""
+    """Opens the KnowledgeBase once per process, on first use, behind a lock (store, model and index together).
 
-    def __init__(self, settings: Settings, kb: KnowledgeBase | None = None) -> None:
+    `factory` builds it from the settings (tests give one that shares their reference data)."""
+
+    def __init__(self, settings: Settings, kb: KnowledgeBase | None = None,
+                 factory: Callable[[Settings], KnowledgeBase] = KnowledgeBase) -> None:
         self.settings = settings
         self._kb = kb
         self.owned = kb is None
+        self._factory = factory
         self._lock = threading.Lock()
 
     def get(self) -> KnowledgeBase:
         if self._kb is None:
             with self._lock:
                 if self._kb is None:
-                    self._kb = KnowledgeBase(self.settings)
+                    self._kb = self._factory(self.settings)
         return self._kb
 
     def close(self) -> None:
@@ -55,45 +65,38 @@ api_key_header = APIKeyHeader(
 
 def require_api_key(settings: SettingsDep, key: Annotated[str | None, Depends(api_key_header)]) -> None:
     """Writes need the configured key; with none configured they are refused outright (403)."""
-    configured = settings.api_key.get_secret_value() if settings.api_key is not None else ""
-    if not configured:
-        raise ApiError(403, "ecriture_desactivee",
-                       "Les écritures sont désactivées : aucune clé d'API n'est configurée sur le serveur "
-                       "(ACV_API_KEY).")
-    if not key or not secrets.compare_digest(key.encode("utf-8"), configured.encode("utf-8")):
-        raise ApiError(401, "cle_api_invalide",
-                       "Clé d'API absente ou invalide : envoyez-la dans l'en-tête « X-API-Key ».",
-                       headers={"WWW-Authenticate": "APIKey"})
+    try:
+        check_api_key(settings, key)
+    except WritesDisabledError as exc:
+        raise ApiError(403, exc.code, "Les écritures sont désactivées : aucune clé d'API n'est configurée sur le "
+                       "serveur (ACV_API_KEY).") from None
+    except InvalidApiKeyError as exc:
+        raise ApiError(401, exc.code, "Clé d'API absente ou invalide : envoyez-la dans l'en-tête « X-API-Key ».",
+                       headers={"WWW-Authenticate": "APIKey"}) from None
 
 
 WriteAccess = Depends(require_api_key)
 
 
-def _values(*examples: str, description: str) -> Any:
-    return Query(description=description, openapi_examples={
-        "exemple": {"summary": "Exemple", "value": list(examples)}})
+def _filter_param(f: FilterDef) -> inspect.Parameter:
+    """The query parameter of one filter: repeatable for value filters, one ISO date for the date bounds."""
+    if f.is_date:
+        annotation: Any = Annotated[str | None, Query(description=f.help,
+                                                      openapi_examples={"exemple": {"value": f.example}})]
+    else:
+        annotation = Annotated[list[str] | None, Query(description=f.help, openapi_examples={
+            "exemple": {"summary": "Exemple", "value": [f.example]}})]
+    return inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
 
 
-def filter_params(
-    axis: Annotated[list[str] | None, _values("2", description="Axe du programme, de 1 à 5 (répétable).")] = None,
-    theme: Annotated[list[str] | None, _values("vacance-commerciale",
-                                               description="Thème (identifiant ou libellé, répétable).")] = None,
-    city: Annotated[list[str] | None, _values("47001", description="Commune : code INSEE ou nom (répétable).")] = None,
-    departement: Annotated[list[str] | None, _values("Vienne", description="Département : nom ou code (répétable).")]
-    = None,
-    region: Annotated[list[str] | None, _values("Occitanie", description="Région : nom ou code (répétable).")] = None,
-    doc_type: Annotated[list[str] | None, _values(
-        "convention", description="Type : convention, communique, bonne_pratique, autre (répétable).")] = None,
-    date_from: Annotated[str | None, Query(description="Date minimale, AAAA-MM-JJ.",
-                                           openapi_examples={"exemple": {"value": "2018-01-01"}})] = None,
-    date_to: Annotated[str | None, Query(description="Date maximale, AAAA-MM-JJ.",
-                                         openapi_examples={"exemple": {"value": "2019-12-31"}})] = None,
-) -> dict[str, Any]:
-    """The raw filter values; `KnowledgeBase.resolve_filters` checks them and answers in French."""
-    raw: dict[str, Any] = {"axis": axis, "theme": theme, "city": city, "departement": departement,
-                           "region": region, "doc_type": doc_type, "date_from": date_from, "date_to": date_to}
-    return {k: v for k, v in raw.items() if v not in (None, [], "")}
+def filter_params(**raw: Any) -> dict[str, Any]:
+    """The raw filter values given; `acv.filters.resolve_filters` checks them and answers in French."""
+    return non_empty(raw)
 
+
+# FastAPI reads the parameters from the signature: one per filter of `acv.filters.FILTERS`.
+filter_params.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [_filter_param(f) for f in FILTERS], return_annotation=dict[str, Any])
 
 FilterParams = Annotated[dict[str, Any], Depends(filter_params)]
 

@@ -32,6 +32,8 @@ from acv.errors import (
     UnreadableFileError,
     UnsupportedFormatError,
 )
+from service.auth import InvalidApiKeyError, WritesDisabledError
+from service.uploads import DuplicateDocumentError, NoFreeNameError
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,11 @@ INTERNAL_MESSAGE = "Erreur interne du serveur. L'incident a été journalisé ; 
 # Most specific classes first: FileTooLargeError and UnsupportedFormatError derive from UnreadableFileError.
 _STATUS_BY_CLASS: tuple[tuple[type[AcvError], int], ...] = (
     (InvalidQueryError, 400),
+    (InvalidApiKeyError, 401),
+    (WritesDisabledError, 403),
     (NotFoundError, 404),
+    (DuplicateDocumentError, 409),
+    (NoFreeNameError, 409),
     (FileTooLargeError, 413),
     (UnsupportedFormatError, 415),
     (UnreadableFileError, 415),

@@ -1,49 +1,28 @@
-"""Receiving an uploaded file safely: streamed to disk, size-capped, typed by content, safely named.
+"""Receiving an uploaded file over HTTP: the multipart body streamed to disk and size-capped.
 
 The multipart body is parsed as it arrives (python-multipart's streaming
 parser), so reading stops as soon as the file passes the limit and nothing is
-held in memory. The type comes from the bytes (`ingest.readers.detect_format`,
-the same rule the ingester applies); the client's file name only contributes a
-sanitised stem, and the stored name is claimed atomically so that no upload
-ever replaces another document's file.
+held in memory. What happens next — typing by content, duplicate check, safe
+name, ingest — is the one upload flow of `service.uploads`, shared with the UI.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-import unicodedata
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from acv.errors import AcvError, UnreadableFileError, UnsupportedFormatError
-from ingest.readers import SUPPORTED_SUFFIXES, detect_format
+from acv.errors import AcvError
 from search_api.errors import ApiError
+from service.uploads import IncomingFile, too_large
 
 FIELD = "file"
 MULTIPART_OVERHEAD = 64 * 1024  # headers and boundaries around the file in the request body
-SUFFIX_BY_FORMAT = {"pdf": ".pdf", "html": ".html", "markdown": ".md", "text": ".txt"}
-_SNIFF_BYTES = 8192
-
-
-@dataclass(slots=True)
-class ReceivedFile:
-    path: Path  # temporary file under uploads/.incoming
-    client_name: str
-    size: int
-    sha256: str
-
-
-def too_large(limit: int) -> ApiError:
-    return ApiError(413, "fichier_trop_volumineux",
-                    f"Fichier trop volumineux : la limite est de {limit / 1_048_576:g} Mo (ACV_MAX_UPLOAD_MB).",
-                    {"max_bytes": limit})
+ReceivedFile = IncomingFile  # a temporary file under uploads/.incoming
 
 
 class _Receiver:
@@ -142,7 +121,7 @@ async def receive_file(request: Request, uploads_dir: Path, limit: int) -> Recei
                 raise too_large(limit)
             parser.write(chunk)
         parser.finalize()
-    except ApiError:
+    except AcvError:  # ApiError, or the size limit (FileTooLargeError)
         receiver.discard()
         raise
     except Exception as exc:  # malformed multipart body
@@ -154,51 +133,3 @@ async def receive_file(request: Request, uploads_dir: Path, limit: int) -> Recei
                        {"errors": [{"location": "body", "field": FIELD,
                                     "message": "valeur obligatoire manquante"}]})
     return ReceivedFile(receiver.path, receiver.client_name, receiver.size, receiver.hasher.hexdigest())
-
-
-def sniff_format(received: ReceivedFile) -> str:
-    """pdf, html, markdown or text from the bytes; the client's extension only separates Markdown from text."""
-    with open(received.path, "rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
-    if received.size == 0 or not head.strip():
-        raise ApiError(400, "fichier_vide", "Le fichier envoyé est vide.")
-    suffix = Path(_basename(received.client_name)).suffix.lower()
-    hint = Path("upload" + (suffix if suffix in SUPPORTED_SUFFIXES else ""))
-    try:
-        return detect_format(hint, head)
-    except UnsupportedFormatError as exc:
-        raise ApiError(415, "format_non_pris_en_charge",
-                       f"Type de fichier refusé ({exc.message}). Formats acceptés : PDF, HTML, Markdown, texte.",
-                       {"file_name": safe_stem(received.client_name)}) from exc
-    except (UnreadableFileError, AcvError) as exc:
-        raise ApiError(415, "fichier_illisible", f"Fichier illisible : {exc.message}.") from exc
-
-
-def _basename(name: str) -> str:
-    return name.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def safe_stem(client_name: str) -> str:
-    """An ASCII stem from the client's name: no directory part, no dots, no control or shell characters."""
-    base = _basename(client_name)
-    stem = base.rsplit(".", 1)[0] if "." in base.strip(".") else base
-    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_")[:80]
-    return stem or "document"
-
-
-def store_upload(received: ReceivedFile, fmt: str, uploads_dir: Path) -> Path:
-    """Move the upload to `uploads_dir` under a name no other file has (claimed with O_EXCL)."""
-    stem = safe_stem(received.client_name)
-    suffix = SUFFIX_BY_FORMAT[fmt]
-    for n in range(1, 10_000):
-        name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
-        target = uploads_dir / name
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        os.replace(received.path, target)
-        return target
-    raise ApiError(409, "nom_indisponible", "Impossible de trouver un nom libre pour ce fichier.")

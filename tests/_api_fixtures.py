@@ -1,13 +1,14 @@
-"""Fixtures shared by the API tests: a knowledge base over tests/data/api (plus one PDF) and its app."""
+"""Helpers shared by the API tests: test data paths, settings, knowledge bases over tests/data/api.
+
+The fixtures themselves (`read_kb`, `client`, `shared_extractor`) are in `tests/conftest.py`; this module
+only holds plain functions and constants, so test modules import what they call, never a fixture.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
-
-import pytest
-from fastapi.testclient import TestClient
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -29,43 +30,35 @@ def make_settings(data_dir: Path, **overrides) -> Settings:
     return Settings(**values)
 
 
-def ingested_kb(settings: Settings, files: tuple[Path, ...] = (AGEN, QUIMPER, ABBEVILLE, PDF)):
-    from acv.knowledge_base import KnowledgeBase
+@lru_cache(maxsize=1)
+def cached_extractor():
+    """The gazetteer and taxonomy, loaded once per test process: each KnowledgeBase would otherwise spend
+    over a second re-reading them, and these tests are about the HTTP edge."""
+    from ingest.extract import Extractor
 
-    kb = KnowledgeBase(settings)
+    defaults = Settings(_env_file=None)
+    return Extractor.from_paths(defaults.gazetteer_path, defaults.themes_path)
+
+
+def make_kb(settings: Settings):
+    """A KnowledgeBase sharing the cached extractor (passed in, not patched)."""
+    from service import KnowledgeBase
+
+    return KnowledgeBase(settings, extractor=cached_extractor())
+
+
+def make_app(settings: Settings):
+    """The API over `settings`, opening its KnowledgeBase with `make_kb`."""
+    from search_api.app import create_app
+
+    return create_app(settings, kb_factory=make_kb)
+
+
+def ingested_kb(settings: Settings, files: tuple[Path, ...] = (AGEN, QUIMPER, ABBEVILLE, PDF)):
+    kb = make_kb(settings)
     report = kb.ingest(list(files))
     assert [o.status for o in report.outcomes] == ["added"] * len(files), [o.message for o in report.outcomes]
     return kb
-
-
-@pytest.fixture(scope="module", autouse=True)
-def shared_extractor():
-    """Load the gazetteer and taxonomy once per module: these tests are about the HTTP edge, and each
-    KnowledgeBase would otherwise spend over a second re-reading them."""
-    from functools import lru_cache
-
-    from ingest.extract import Extractor
-
-    cached = lru_cache(maxsize=4)(Extractor.from_paths)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("acv.knowledge_base.Extractor.from_paths", cached)
-        yield
-
-
-@pytest.fixture(scope="module")
-def read_kb(tmp_path_factory, shared_extractor):
-    """One ingested base shared by the read-only tests of a module."""
-    kb = ingested_kb(make_settings(tmp_path_factory.mktemp("api") / "var"))
-    yield kb
-    kb.close()
-
-
-@pytest.fixture(scope="module")
-def client(read_kb) -> Iterator[TestClient]:
-    from search_api.app import create_app
-
-    with TestClient(create_app(read_kb.settings, kb=read_kb)) as c:
-        yield c
 
 
 def error_of(response) -> dict:

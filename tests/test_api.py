@@ -7,7 +7,7 @@ import io
 import json
 
 from ingest.pipeline import document_id, source_name
-from tests._api_fixtures import ABBEVILLE, AGEN, PDF, QUIMPER, client, error_of, read_kb, shared_extractor  # noqa: F401
+from tests._api_fixtures import ABBEVILLE, AGEN, PDF, QUIMPER, error_of
 
 AGEN_ID = document_id(source_name(AGEN))
 QUIMPER_ID = document_id(source_name(QUIMPER))
@@ -167,13 +167,16 @@ def test_export_csv_for_excel(client):
     assert res.headers["content-disposition"] == 'attachment; filename="acv-recherche.csv"'
     assert res.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(res.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["rank", "score", "title", "doc_type", "date", "cities", "page", "section", "snippet", "source"]
+    assert rows[0] == ["rank", "score", "title", "doc_type", "date", "cities", "axes", "themes", "page", "section",
+                       "snippet", "doc_id", "chunk_id", "source"]
     search = client.get("/search", params={"q": "vacance commerciale", "k": 3}).json()["results"]
     assert len(rows) == 4
     assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
     assert [r[2] for r in rows[1:]] == [s["title"] for s in search]
-    assert [r[9] for r in rows[1:]] == [s["source"] for s in search]
+    assert [r[13] for r in rows[1:]] == [s["source"] for s in search]
+    assert [r[12] for r in rows[1:]] == [str(s["chunk_id"]) for s in search]
     assert rows[1][5] == ", ".join(c["name"] for c in search[0]["cities"])
+    assert rows[1][7] == ", ".join(search[0]["themes"])
 
 
 def test_export_json_is_the_search_answer(client):
@@ -186,12 +189,14 @@ def test_export_json_is_the_search_answer(client):
 
 
 def test_csv_cells_cannot_be_spreadsheet_formulas():
-    from search_api.routes.search import to_csv
+    from service.exports import to_csv
 
     text = to_csv([{"rank": 1, "score": 0.5, "title": "=HYPERLINK(\"x\")", "doc_type": "autre", "date": None,
-                    "cities": [], "page": None, "section": "@SUM(A1)", "snippet": "-2+3", "source": "a.md"}])
+                    "cities": [], "axes": [2], "themes": ["+t"], "page": None, "section": "@SUM(A1)",
+                    "snippet": "-2+3", "doc_id": "d1", "chunk_id": 7, "source": "a.md"}])
     row = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
-    assert row == ["1", "0.5", "'=HYPERLINK(\"x\")", "autre", "", "", "", "'@SUM(A1)", "'-2+3", "a.md"]
+    assert row == ["1", "0.5", "'=HYPERLINK(\"x\")", "autre", "", "", "2", "'+t", "", "'@SUM(A1)", "'-2+3", "d1", "7",
+                   "a.md"]
 
 
 def test_openapi_lists_every_endpoint_with_examples_in_french(client):

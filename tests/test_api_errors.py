@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from acv.errors import EmbedderUnavailableError, IndexMismatchError, StoreError
 from search_api.app import create_app
 from search_api.ratelimit import TokenBucket
-from tests._api_fixtures import API_KEY, client, error_of, make_settings, read_kb, shared_extractor  # noqa: F401
+from tests._api_fixtures import API_KEY, error_of, make_app, make_settings
 
 
 def test_400_unknown_filter_value(client):
@@ -67,7 +67,7 @@ def test_401_wrong_or_missing_key(client):
 
 
 def test_403_when_no_key_is_configured(tmp_path):
-    app = create_app(make_settings(tmp_path / "var", api_key=None))
+    app = make_app(make_settings(tmp_path / "var", api_key=None))
     with TestClient(app) as c:
         res = c.delete("/documents/d0000000000000000", headers={"X-API-Key": "n-importe-quoi"})
     assert res.status_code == 403
@@ -133,7 +133,7 @@ def test_422_validation_errors_in_french(client):
 
 
 def test_429_rate_limit_per_client_and_health_exempt(tmp_path):
-    app = create_app(make_settings(tmp_path / "var", rate_limit_per_minute=3))
+    app = make_app(make_settings(tmp_path / "var", rate_limit_per_minute=3))
     with TestClient(app) as c:
         assert [c.get("/facets").status_code for _ in range(3)] == [200, 200, 200]
         res = c.get("/facets")

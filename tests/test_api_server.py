@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests._api_fixtures import ABBEVILLE, AGEN, API_KEY, QUIMPER, ingested_kb, make_settings, shared_extractor  # noqa: F401
+from tests._api_fixtures import ABBEVILLE, AGEN, API_KEY, QUIMPER, ingested_kb, make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

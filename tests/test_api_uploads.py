@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from search_api.app import create_app
-from search_api.uploads import safe_stem
-from tests._api_fixtures import AGEN, API_KEY, QUIMPER, error_of, make_settings, shared_extractor  # noqa: F401
+from service.uploads import safe_stem
+from tests._api_fixtures import AGEN, API_KEY, QUIMPER, error_of, make_app, make_settings
 
 KEY = {"X-API-Key": API_KEY}
 NOTE = ("---\ntitle: \"Note sur le marché couvert de Cahors\"\ndate: 2022-05-10\n---\n\n"
@@ -27,7 +26,7 @@ def app_settings(tmp_path):
 
 @pytest.fixture
 def api(app_settings):
-    with TestClient(create_app(app_settings)) as c:
+    with TestClient(make_app(app_settings)) as c:
         yield c
 
 
@@ -148,14 +147,14 @@ def test_size_limit_is_exact(tmp_path):
     settings = make_settings(tmp_path / "var", max_upload_mb=1)
     text = ("Le centre-ville de Vienne accueille une nouvelle maison de santé. " * 20).encode()
     at_limit = text + b" " * (1_048_576 - len(text))  # blank padding keeps the ingest quick
-    with TestClient(create_app(settings)) as c:
+    with TestClient(make_app(settings)) as c:
         assert post(c, "limite.txt", at_limit).status_code == 201
         assert post(c, "trop.txt", at_limit + b" ").status_code == 413
 
 
 def test_writes_refused_without_configured_key(tmp_path):
     settings = make_settings(tmp_path / "var", api_key=None)
-    with TestClient(create_app(settings)) as c:
+    with TestClient(make_app(settings)) as c:
         res = post(c, "note.md", NOTE, headers={"X-API-Key": "quelconque"})
     assert res.status_code == 403
     assert error_of(res)["code"] == "ecriture_desactivee"

@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from acv.knowledge_base import KnowledgeBase
+from service import KnowledgeBase
 from acv.settings import Settings
-from tests._api_fixtures import API_KEY, error_of, make_settings, shared_extractor  # noqa: F401
+from tests._api_fixtures import API_KEY, error_of, make_settings
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 GOOD = Path(__file__).resolve().parent / "data" / "files" / "convention-sens.pdf"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from acv.knowledge_base import KnowledgeBase
+from service import KnowledgeBase
 from acv.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +63,7 @@ def _state(data_dir: Path) -> dict[str, object]:
 
 
 def _ingest_cmd(folder: Path) -> list[str]:
-    return [sys.executable, "-m", "acv.cli", "ingest", str(folder), "-q"]
+    return [sys.executable, "-m", "cli", "ingest", str(folder), "-q"]
 
 
 def _env(data_dir: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acv.errors import AcvError, InvalidQueryError
-from acv.knowledge_base import FILTER_KEYS
+from acv.filters import FILTER_KEYS
 from ingest.extract.amounts import find_amounts
 from ingest.extract.dates import document_date, find_dates, parse_date
 from ingest.readers import detect_format
@@ -27,7 +27,7 @@ from ingest.readers import html as html_reader
 from ingest.readers import markdown as md_reader
 from ingest.readers import pdf as pdf_reader
 from ingest.readers import text as text_reader
-from tests._api_fixtures import ABBEVILLE, AGEN, QUIMPER, ingested_kb, make_settings, shared_extractor  # noqa: F401
+from tests._api_fixtures import ABBEVILLE, AGEN, QUIMPER, ingested_kb, make_settings
 
 # the recursive HTML strategy has a huge repr, which hypothesis warns about when it prints it
 pytestmark = [pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning"),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from acv.errors import IndexMismatchError
-from acv.knowledge_base import KnowledgeBase
+from service import KnowledgeBase
 from acv.settings import Settings
 from tests.conftest import SEED
 

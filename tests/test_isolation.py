@@ -135,7 +135,7 @@ def test_domain_errors_keep_their_class_message_and_details():
 
 
 def test_pipeline_reports_a_timeout_and_goes_on(settings, tmp_path, monkeypatch):
-    from acv.knowledge_base import KnowledgeBase
+    from service import KnowledgeBase
 
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -162,7 +162,7 @@ def test_pipeline_reports_a_timeout_and_goes_on(settings, tmp_path, monkeypatch)
 
 
 def test_in_process_path_when_isolation_is_off(settings, tmp_path, monkeypatch):
-    from acv.knowledge_base import KnowledgeBase
+    from service import KnowledgeBase
 
     calls = []
 

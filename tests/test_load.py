@@ -25,8 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests._api_fixtures import (  # noqa: F401 - shared_extractor is an autouse fixture
-    ABBEVILLE, AGEN, API_KEY, PDF, QUIMPER, ingested_kb, make_settings, shared_extractor)
+from tests._api_fixtures import ABBEVILLE, AGEN, API_KEY, PDF, QUIMPER, ingested_kb, make_settings
 from tests.test_api_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,7 +170,7 @@ def test_concurrent_clients_while_ingesting(loaded_server, clients, duration_s, 
     uploaded: list[str] = []
     start = time.monotonic()
     stop = start + duration_s
-    cli = subprocess.Popen([sys.executable, "-m", "acv.cli", "ingest", str(folder), "-q"], cwd=ROOT, env=env,
+    cli = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(folder), "-q"], cwd=ROOT, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     threads = [threading.Thread(target=_reader, args=(base, doc_ids, stop, rec, i)) for i in range(clients)]
     threads.append(threading.Thread(target=_uploader, args=(base, stop, rec, uploaded)))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from acv.cli import main as cli_main
+from cli.main import main as cli_main
 from acv.errors import InvalidQueryError
 from tests.conftest import SEED
 
@@ -183,7 +183,7 @@ def test_cli_json_shapes(folder, tmp_path, monkeypatch, capsys):
 
 
 def test_health_counts_vectors_written_by_another_writer(kb, folder, settings):
-    from acv.knowledge_base import KnowledgeBase
+    from service import KnowledgeBase
 
     assert kb.health()["indexed_vectors"] == 0
     other = KnowledgeBase(settings)  # as an `acv ingest` running beside the server

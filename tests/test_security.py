@@ -14,9 +14,9 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from acv.knowledge_base import FILTER_KEYS
+from acv.filters import FILTER_KEYS
 from search_api.app import create_app
-from tests._api_fixtures import API_KEY, client, error_of, make_settings, read_kb, shared_extractor  # noqa: F401
+from tests._api_fixtures import API_KEY, error_of, make_settings
 
 FTS_QUERIES = ["body:secret", '"', '""', "a OR", "OR", "NEAR(a b)", "NEAR(", "*", "commerce*", "-commerce",
                "^commerce", "commerce:", ":", "(", ")", "a AND NOT b", "{body}: commerce", "rowid:1", "chunks_fts",

@@ -26,7 +26,7 @@ ALL_TITLES = {AGEN, QUIMPER, EPINAL, SENS}
 
 def ingest_fixtures(data_dir: Path) -> dict[str, str]:
     """Ingest the UI fixtures; title → doc_id."""
-    from acv.knowledge_base import KnowledgeBase
+    from service import KnowledgeBase
 
     kb = KnowledgeBase(Settings(data_dir=data_dir, embedder="fake", embedder_model="64", _env_file=None))
     report = kb.ingest(FIXTURES)
@@ -252,7 +252,7 @@ def test_document_page_shows_metadata_text_and_download(app, ingested) -> None:
 
 
 def test_document_page_highlights_the_matched_passage_on_its_page(app, ingested) -> None:
-    from acv.knowledge_base import KnowledgeBase
+    from service import KnowledgeBase
 
     doc_id = ingested[1][SENS]
     kb = KnowledgeBase(get_settings())
@@ -363,20 +363,29 @@ def test_document_text_is_escaped_never_html() -> None:
 
 
 def test_export_formats() -> None:
+    """The UI exports with the service's one writer: the API's CSV columns, with a BOM, and the search JSON."""
+    import csv
     import json
 
-    from ui.components import export_rows, to_csv, to_json
+    from service.exports import CSV_COLUMNS, csv_bytes, json_bytes
+    from service.types import CityRef, SearchHit, SearchResponse
 
-    result = {"rank": 1, "title": AGEN, "cities": [{"name": "Agen"}], "date": "2019-03-12",
-              "doc_type": "communique", "axes": [2], "themes": ["vacance-commerciale", "marche-couvert"],
-              "page": None, "score": 0.5, "snippet": "La vacance", "doc_id": "d1", "chunk_id": 7, "source": "a.md"}
-    rows = export_rows([result])
-    assert to_csv(rows).splitlines() == [
-        "rank;title;cities;date;doc_type;axes;themes;page;score;snippet;doc_id;chunk_id;source",
-        f"1;{AGEN};Agen;2019-03-12;communique;2;vacance-commerciale|marche-couvert;;0.5;La vacance;d1;7;a.md",
+    hit = SearchHit(rank=1, score=0.5, chunk_id=7, doc_id="d1", source="a.md", title=AGEN, doc_type="communique",
+                    date="2019-03-12", format="markdown",
+                    cities=[CityRef("47001", "Agen", "Lot-et-Garonne", "47", "Nouvelle-Aquitaine")],
+                    departements=["Lot-et-Garonne"], regions=["Nouvelle-Aquitaine"], axes=[2],
+                    themes=["vacance-commerciale", "marche-couvert"], page=None, section=None, text="La vacance",
+                    snippet="La vacance", highlights=[], amounts=[], funders=[])
+    data = csv_bytes([hit])
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == [
+        ";".join(CSV_COLUMNS),
+        f"1;0.5;{AGEN};communique;2019-03-12;Agen;2;vacance-commerciale, marche-couvert;;;La vacance;d1;7;a.md",
     ]
-    assert json.loads(to_json(rows))[0]["cities"] == ["Agen"]
-    import csv
-
-    hostile = to_csv(export_rows([{**result, "snippet": "=HYPERLINK(\"http://x\")"}]))
+    res = SearchResponse(query="vacance", filters={}, total=1, no_relevant_result=False, results=[hit], took_ms=1.0)
+    body = json.loads(json_bytes(res))
+    assert body["results"][0]["cities"][0]["name"] == "Agen"
+    assert body == res.to_dict()
+    hit.snippet = "=HYPERLINK(\"http://x\")"
+    hostile = csv_bytes([hit]).decode("utf-8-sig")
     assert list(csv.DictReader(hostile.splitlines(), delimiter=";"))[0]["snippet"] == "'=HYPERLINK(\"http://x\")"

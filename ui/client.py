@@ -1,24 +1,34 @@
 """What the UI may ask of acv-kb, in-process or over the search API.
 
-The pages only call a `Client`; `LocalClient` wraps the `KnowledgeBase` (the
-default) and `HttpClient` calls the API when `ACV_API_URL` is set. Both return
-the same plain data and raise `AcvError` with a French message, so each page
-catches one exception type.
+The pages only call a `Client`; `LocalClient` wraps the service layer's
+`KnowledgeBase` (the default) and `HttpClient` calls the API when `ACV_API_URL`
+is set. Both return the service's typed results (`service.types`) and raise
+`AcvError` with a French message, so each page catches one exception type.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import re
-import secrets
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from acv.errors import AcvError, InvalidQueryError
+from acv.errors import AcvError
 from acv.settings import Settings
+from service.auth import InvalidApiKeyError, WritesDisabledError, check_api_key as check_key
+from service.types import (
+    CityCard,
+    CityDetail,
+    DocumentDetail,
+    DocumentPage,
+    FacetValue,
+    Facets,
+    SearchResponse,
+    SimilarResponse,
+    UploadResult,
+)
 
 
 class ClientError(AcvError):
@@ -45,54 +55,46 @@ class FileData:
 class Client(Protocol):
     """The read and write operations the pages use (a subset of the API)."""
 
-    def search(self, query: str, filters: Mapping[str, Any], k: int = 20) -> dict[str, Any]: ...
+    def search(self, query: str, filters: Mapping[str, Any], k: int = 20) -> SearchResponse: ...
 
-    def similar(self, chunk_id: int, k: int = 5) -> dict[str, Any]: ...
+    def similar(self, chunk_id: int, k: int = 5) -> SimilarResponse: ...
 
-    def documents(self, filters: Mapping[str, Any] | None = None, limit: int | None = None) -> dict[str, Any]: ...
+    def documents(self, filters: Mapping[str, Any] | None = None, limit: int | None = None) -> DocumentPage: ...
 
-    def document(self, doc_id: str) -> dict[str, Any]: ...
+    def document(self, doc_id: str) -> DocumentDetail: ...
 
     def document_file(self, doc_id: str) -> FileData: ...
 
     def file_url(self, doc_id: str, page: int | None = None) -> str | None: ...
 
-    def cities(self) -> list[dict[str, Any]]: ...
+    def cities(self) -> list[CityCard]: ...
 
-    def city(self, insee: str) -> dict[str, Any]: ...
+    def city(self, insee: str) -> CityDetail: ...
 
-    def facets(self) -> dict[str, list[dict[str, Any]]]: ...
+    def facets(self) -> Facets: ...
 
-    def upload(self, name: str, data: bytes, api_key: str) -> dict[str, Any]: ...
-
-
-def safe_filename(name: str) -> str:
-    """A plain file name: no folders, no odd characters, never empty."""
-    base = Path(name.replace("\\", "/")).name
-    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip(".-")
-    return base[:120] or "document"
+    def upload(self, name: str, data: bytes, api_key: str) -> UploadResult: ...
 
 
 class LocalClient:
     """In-process access to one `KnowledgeBase` (opened once per server process)."""
 
     def __init__(self, settings: Settings) -> None:
-        from acv.knowledge_base import KnowledgeBase
+        from service import KnowledgeBase
 
         self.settings = settings
         self.kb = KnowledgeBase(settings)
 
-    def search(self, query: str, filters: Mapping[str, Any], k: int = 20) -> dict[str, Any]:
+    def search(self, query: str, filters: Mapping[str, Any], k: int = 20) -> SearchResponse:
         return self.kb.search(query, dict(filters), k=k, group_by_document=True, with_facets=True)
 
-    def similar(self, chunk_id: int, k: int = 5) -> dict[str, Any]:
+    def similar(self, chunk_id: int, k: int = 5) -> SimilarResponse:
         return self.kb.similar(chunk_id, k=k)
 
-    def documents(self, filters: Mapping[str, Any] | None = None, limit: int | None = None) -> dict[str, Any]:
+    def documents(self, filters: Mapping[str, Any] | None = None, limit: int | None = None) -> DocumentPage:
         return self.kb.documents(dict(filters or {}), limit=limit)
 
-    def document(self, doc_id: str) -> dict[str, Any]:
+    def document(self, doc_id: str) -> DocumentDetail:
         return self.kb.document(doc_id)
 
     def document_file(self, doc_id: str) -> FileData:
@@ -103,48 +105,31 @@ class LocalClient:
     def file_url(self, doc_id: str, page: int | None = None) -> str | None:
         return None  # Streamlit cannot serve the file itself; the document page offers a download.
 
-    def cities(self) -> list[dict[str, Any]]:
+    def cities(self) -> list[CityCard]:
         return self.kb.cities()
 
-    def city(self, insee: str) -> dict[str, Any]:
+    def city(self, insee: str) -> CityDetail:
         return self.kb.city(insee)
 
-    def facets(self) -> dict[str, list[dict[str, Any]]]:
+    def facets(self) -> Facets:
         return self.kb.facets()
 
-    def upload(self, name: str, data: bytes, api_key: str) -> dict[str, Any]:
+    def upload(self, name: str, data: bytes, api_key: str) -> UploadResult:
+        """The service's one upload flow (size, type by content, duplicate check, safe name, ingest)."""
         check_api_key(self.settings, api_key)
-        limit = self.settings.max_upload_mb * 1024 * 1024
-        if len(data) > limit:
-            raise InvalidQueryError(
-                f"Le fichier dépasse la taille maximale autorisée ({self.settings.max_upload_mb} Mo).",
-                {"max_mb": self.settings.max_upload_mb},
-            )
-        folder = self.settings.uploads_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / safe_filename(name)
-        n = 1
-        while path.exists() and path.read_bytes() != data:
-            path = folder / f"{Path(safe_filename(name)).stem}-{n}{Path(safe_filename(name)).suffix}"
-            n += 1
-        path.write_bytes(data)
-        report = self.kb.ingest([path])
-        outcome = report.outcomes[0] if report.outcomes else None
-        if outcome is None or outcome.status == "error" or not outcome.doc_id:
-            path.unlink(missing_ok=True)
-            message = outcome.message if outcome and outcome.message else "Le fichier n'a pas pu être ingéré."
-            raise AcvError(message, {"file": name})
-        return {"status": outcome.status, "chunks": outcome.chunks, "document": self.kb.document(outcome.doc_id)}
+        return self.kb.uploads.add_bytes(name, data)
 
 
 def check_api_key(settings: Settings, given: str) -> None:
-    """Refuse writes when no key is configured or the given one differs (constant-time comparison)."""
-    if settings.api_key is None or not settings.api_key.get_secret_value():
+    """The service's key check (constant-time), with the upload page's wording."""
+    try:
+        check_key(settings, given)
+    except WritesDisabledError:
         raise AccessDeniedError(
             "L'ajout de documents est désactivé : aucune clé d'API n'est configurée (variable ACV_API_KEY)."
-        )
-    if not given or not secrets.compare_digest(given.encode(), settings.api_key.get_secret_value().encode()):
-        raise AccessDeniedError("Clé d'API incorrecte : l'ajout de documents est refusé.")
+        ) from None
+    except InvalidApiKeyError:
+        raise AccessDeniedError("Clé d'API incorrecte : l'ajout de documents est refusé.") from None
 
 
 class HttpClient:
@@ -187,20 +172,20 @@ class HttpClient:
                     out.append((key, str(v)))
         return out
 
-    def search(self, query: str, filters: Mapping[str, Any], k: int = 20) -> dict[str, Any]:
+    def search(self, query: str, filters: Mapping[str, Any], k: int = 20) -> SearchResponse:
         params = [("q", query), ("k", str(k)), ("group", "document"), *self._params(filters)]
-        return self._get("/search", params)
+        return SearchResponse.from_dict(self._get("/search", params))
 
-    def similar(self, chunk_id: int, k: int = 5) -> dict[str, Any]:
-        return self._get(f"/chunks/{int(chunk_id)}/similar", {"k": k})
+    def similar(self, chunk_id: int, k: int = 5) -> SimilarResponse:
+        return SimilarResponse.from_dict(self._get(f"/chunks/{int(chunk_id)}/similar", {"k": k}))
 
-    def documents(self, filters: Mapping[str, Any] | None = None, limit: int | None = None) -> dict[str, Any]:
+    def documents(self, filters: Mapping[str, Any] | None = None, limit: int | None = None) -> DocumentPage:
         params = self._params(filters)
         params.append(("limit", str(limit or 500)))  # the API pages by 500 at most
-        return self._get("/documents", params)
+        return DocumentPage.from_dict(self._get("/documents", params))
 
-    def document(self, doc_id: str) -> dict[str, Any]:
-        return self._get(f"/documents/{doc_id}")
+    def document(self, doc_id: str) -> DocumentDetail:
+        return DocumentDetail.from_dict(self._get(f"/documents/{doc_id}"))
 
     def document_file(self, doc_id: str) -> FileData:
         resp = self._request("GET", f"/documents/{doc_id}/file")
@@ -211,25 +196,20 @@ class HttpClient:
     def file_url(self, doc_id: str, page: int | None = None) -> str | None:
         return f"{self.base_url}/documents/{doc_id}/file" + (f"#page={page}" if page else "")
 
-    def cities(self) -> list[dict[str, Any]]:
-        data = self._get("/cities")
-        return data["cities"] if isinstance(data, dict) else data
+    def cities(self) -> list[CityCard]:
+        return [CityCard.from_dict(c) for c in self._get("/cities")]
 
-    def city(self, insee: str) -> dict[str, Any]:
-        return self._get(f"/cities/{insee}")
+    def city(self, insee: str) -> CityDetail:
+        return CityDetail.from_dict(self._get(f"/cities/{insee}"))
 
-    def facets(self) -> dict[str, list[dict[str, Any]]]:
-        data = self._get("/facets")
-        return data.get("facets", data)
+    def facets(self) -> Facets:
+        return {name: [FacetValue.from_dict(v) for v in values] for name, values in self._get("/facets").items()}
 
-    def upload(self, name: str, data: bytes, api_key: str) -> dict[str, Any]:
-        resp = self._request("POST", "/documents", files={"file": (safe_filename(name), data)},
-                             headers={"X-API-Key": api_key})
-        body = resp.json()
-        doc = body.get("document") or body
-        if "chunks" not in doc or not isinstance(doc.get("chunks"), list):
-            doc = self.document(doc["doc_id"])
-        return {"status": body.get("status", "added"), "chunks": len(doc.get("chunks") or []), "document": doc}
+    def upload(self, name: str, data: bytes, api_key: str) -> UploadResult:
+        # The file name goes as the user gave it: the API makes it safe (service.uploads.safe_stem).
+        resp = self._request("POST", "/documents", files={"file": (name, data)}, headers={"X-API-Key": api_key})
+        doc = DocumentDetail.from_dict(resp.json())  # POST /documents answers with the new document
+        return UploadResult("added", len(doc.chunks), doc)
 
 
 def make_client(settings: Settings) -> Client:

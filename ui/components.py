@@ -7,9 +7,6 @@ Document text is never rendered as HTML: every piece of it goes through
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,30 +16,12 @@ from typing import Any
 import streamlit as st
 
 from acv.errors import AcvError
+from acv.labels import AXIS_SHORT_LABELS, doc_type_label
 from acv.settings import Settings, get_settings
+from service.types import DocumentSummary, SearchHit
 from ui.client import Client, make_client
 
-AXIS_LABELS = {
-    1: "Habitat",
-    2: "Commerce et économie",
-    3: "Mobilité et connexions",
-    4: "Espace public et patrimoine",
-    5: "Équipements et services",
-}
-AXIS_NAMES = {
-    1: "Réhabilitation-restructuration de l'habitat",
-    2: "Développement économique et commercial équilibré",
-    3: "Accessibilité, mobilité et connexions",
-    4: "Formes urbaines, espace public et patrimoine",
-    5: "Accès aux équipements et services publics",
-}
 AXIS_COLORS = {1: "blue", 2: "green", 3: "orange", 4: "violet", 5: "red"}
-DOC_TYPE_LABELS = {
-    "convention": "Convention",
-    "communique": "Communiqué",
-    "bonne_pratique": "Bonne pratique",
-    "autre": "Autre",
-}
 PAGES = {
     "search": "views/search.py",
     "map": "views/map.py",
@@ -74,7 +53,7 @@ def settings() -> Settings:
 
 def theme_labels() -> dict[str, str]:
     """Theme slug → French label, as the knowledge base names them."""
-    return {f["value"]: f["label"] for f in get_client().facets().get("theme", [])}
+    return {f.value: f.label for f in get_client().facets().get("theme", [])}
 
 
 @contextmanager
@@ -127,7 +106,7 @@ def axis_badges(axes: Sequence[int | str]) -> str:
     """Axis badges as Streamlit Markdown (empty when no axis)."""
     items = []
     for a in sorted({int(x) for x in axes or [] if str(x).isdigit()}):
-        label = AXIS_LABELS.get(a, "")
+        label = AXIS_SHORT_LABELS.get(a, "")
         items.append(f":{AXIS_COLORS.get(a, 'gray')}-badge[Axe {a} · {label}]")
     return " ".join(items)
 
@@ -136,51 +115,10 @@ def cities_text(cities: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(c["name"] for c in cities) or "Programme national"
 
 
-def meta_line(item: Mapping[str, Any]) -> str:
+def meta_line(item: SearchHit | DocumentSummary) -> str:
     """Town · date · type, escaped."""
-    parts = [cities_text(item.get("cities") or []), french_date(item.get("date")),
-             DOC_TYPE_LABELS.get(item.get("doc_type") or "", item.get("doc_type") or "")]
+    parts = [cities_text(item.cities), french_date(item.date), doc_type_label(item.doc_type or "")]
     return escape_md(" · ".join(p for p in parts if p))
-
-
-# -- export -------------------------------------------------------------------------------
-
-EXPORT_FIELDS = ("rank", "title", "cities", "date", "doc_type", "axes", "themes", "page", "score", "snippet",
-                 "doc_id", "chunk_id", "source")
-
-
-def export_rows(results: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    rows = []
-    for r in results:
-        row = {k: r.get(k) for k in EXPORT_FIELDS}
-        row["cities"] = [c["name"] for c in r.get("cities") or []]
-        rows.append(row)
-    return rows
-
-
-def _cell(value: Any) -> Any:
-    """A CSV cell; text that a spreadsheet would run as a formula is quoted (CSV injection)."""
-    if isinstance(value, list):
-        value = "|".join(map(str, value))
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Semicolon-separated (French spreadsheets), lists joined with '|'."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(EXPORT_FIELDS), delimiter=";")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
-    return buf.getvalue()
-
-
-def to_json(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
 # -- result widgets ---------------------------------------------------------------------------
@@ -197,54 +135,53 @@ def similar_ui(client: Client, chunk_id: int) -> None:
     """Passages from other towns close to this one."""
     with st.spinner("Recherche de projets comparables…"):
         data = client.similar(chunk_id, k=5)
-    results = data.get("results") or []
-    if not results:
+    if not data.results:
         st.info("Aucun projet comparable trouvé dans d'autres villes.")
         return
-    for r in results:
+    for r in data.results:
         with st.container(border=True):
-            st.markdown(f"**{escape_md(r['title'] or r['source'])}** — {meta_line(r)}")
-            st.markdown(escape_md(r["snippet"]))
-            passage_link(r["doc_id"], r["chunk_id"], r.get("page"))
+            st.markdown(f"**{escape_md(r.title or r.source)}** — {meta_line(r)}")
+            st.markdown(escape_md(r.snippet))
+            passage_link(r.doc_id, r.chunk_id, r.page)
 
 
-def result_card(client: Client, result: Mapping[str, Any]) -> None:
+def result_card(client: Client, result: SearchHit) -> None:
     """One document of the results: title, town, date, type, axes, highlighted snippet, page, comparables."""
     with st.container(border=True):
-        st.markdown(f"#### {result['rank']}. {escape_md(result['title'] or result['source'])}")
+        st.markdown(f"#### {result.rank}. {escape_md(result.title or result.source)}")
         st.markdown(meta_line(result))
-        badges = axis_badges(result.get("axes") or [])
+        badges = axis_badges(result.axes)
         if badges:
             st.markdown(badges)
-        st.markdown(highlighted(result["snippet"], result.get("highlights") or []))
-        key = f"similar-{result['chunk_id']}"
+        st.markdown(highlighted(result.snippet, result.highlights))
+        key = f"similar-{result.chunk_id}"
         with st.container(horizontal=True, vertical_alignment="center"):
-            passage_link(result["doc_id"], result["chunk_id"], result.get("page"))
-            url = client.file_url(result["doc_id"], result.get("page"))
+            passage_link(result.doc_id, result.chunk_id, result.page)
+            url = client.file_url(result.doc_id, result.page)
             if url:
-                st.link_button("Ouvrir le PDF" if result.get("page") else "Fichier original", url)
+                st.link_button("Ouvrir le PDF" if result.page else "Fichier original", url)
             if st.button("Projets comparables", key=f"btn-{key}", icon=":material/compare_arrows:"):
                 st.session_state[key] = not st.session_state.get(key, False)
         if st.session_state.get(key):
-            similar_ui(client, int(result["chunk_id"]))
-        others = result.get("passages") or []
+            similar_ui(client, result.chunk_id)
+        others = result.passages or []
         if others:
             with st.expander(f"{len(others)} autre(s) passage(s) de ce document"):
                 for p in others:
-                    st.markdown(highlighted(p["snippet"], p.get("highlights") or []))
-                    passage_link(p["doc_id"], p["chunk_id"], p.get("page"))
+                    st.markdown(highlighted(p.snippet, p.highlights))
+                    passage_link(p.doc_id, p.chunk_id, p.page)
 
 
-def document_card(doc: Mapping[str, Any]) -> None:
+def document_card(doc: DocumentSummary) -> None:
     """A document without a query: title, town, date, type, axes."""
     with st.container(border=True):
-        st.markdown(f"**{escape_md(doc['title'] or doc['source'])}**")
+        st.markdown(f"**{escape_md(doc.title or doc.source)}**")
         st.markdown(meta_line(doc))
-        badges = axis_badges(doc.get("axes") or [])
+        badges = axis_badges(doc.axes)
         if badges:
             st.markdown(badges)
         st.page_link(PAGES["document"], label="Ouvrir le document", icon=":material/description:",
-                     query_params={"doc": doc["doc_id"]})
+                     query_params={"doc": doc.doc_id})
 
 
 def current_search() -> dict[str, Any]:

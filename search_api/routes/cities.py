@@ -22,7 +22,7 @@ _CITY = {"insee": "47001", "name": "Agen", "departement": "Lot-et-Garonne", "dep
     responses={200: {"content": {"application/json": {"example": [{**_CITY, "documents": 3}]}}}},
 )
 def list_cities(kb: KB) -> list[dict[str, Any]]:
-    return kb.cities()
+    return [c.to_dict() for c in kb.cities()]
 
 
 @router.get(
@@ -47,5 +47,4 @@ def list_cities(kb: KB) -> list[dict[str, Any]]:
 def get_city(kb: KB, insee: Annotated[str, Path(description="Code INSEE (ou nom) de la commune.", max_length=100,
                                                 openapi_examples={"agen": {"value": "47001"}})]) -> dict[str, Any]:
     city = kb.city(insee)
-    city["documents"] = [with_link(d) for d in city["documents"]]
-    return city
+    return {**city.to_dict(), "documents": [with_link(d) for d in city.documents]}

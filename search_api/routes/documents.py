@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import mimetypes
 from pathlib import Path as FsPath
 from typing import Annotated, Any
@@ -12,13 +11,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from acv.errors import InvalidQueryError
-from acv.knowledge_base import KnowledgeBase
-from search_api.deps import KB, FilterParams, SettingsDep, WriteAccess, file_url
-from search_api.errors import ApiError
+from search_api.deps import KB, FilterParams, WriteAccess, file_url
 from search_api.models import DeleteResponse, DocumentDetail, DocumentList, ErrorResponse
-from search_api.uploads import receive_file, safe_stem, sniff_format, store_upload
+from search_api.uploads import receive_file
+from service.types import DocumentSummary
+from service.uploads import safe_stem
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/documents", tags=["documents"])
 
 MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html", "markdown": "text/markdown", "text": "text/plain"}
@@ -55,9 +53,9 @@ _CHUNK_EXAMPLE = {"chunk_id": 42, "ordinal": 0, "page": 1, "section": "Préambul
                   "text": "La présente convention-cadre…", "axes": [], "themes": [], "amounts": [], "funders": []}
 
 
-def with_link(doc: dict[str, Any]) -> dict[str, Any]:
-    doc["file_url"] = file_url(doc["doc_id"])
-    return doc
+def with_link(doc: DocumentSummary) -> dict[str, Any]:
+    """The document's JSON with the link to its original file."""
+    return {**doc.to_dict(), "file_url": file_url(doc.doc_id)}
 
 
 @router.get(
@@ -78,9 +76,8 @@ def list_documents(
         raise InvalidQueryError("La taille de page doit être entre 1 et 500.", {"limit": limit})
     if offset < 0:
         raise InvalidQueryError("Le décalage doit être positif ou nul.", {"offset": offset})
-    res = kb.documents(filters, limit=limit, offset=offset)
-    return {"total": res["total"], "offset": offset, "limit": limit,
-            "documents": [with_link(d) for d in res["documents"]]}
+    page = kb.documents(filters, limit=limit, offset=offset)
+    return {"total": page.total, "offset": offset, "limit": limit, "documents": [with_link(d) for d in page.documents]}
 
 
 @router.get(
@@ -103,7 +100,7 @@ def get_document(kb: KB, doc_id: DOC_ID) -> dict[str, Any]:
 )
 def get_document_file(kb: KB, doc_id: DOC_ID) -> FileResponse:
     path = kb.document_file(doc_id)
-    fmt = kb.document(doc_id)["format"]
+    fmt = kb.document(doc_id).format
     media_type = MEDIA_TYPES.get(fmt) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     name = safe_stem(path.name) + (path.suffix.lower() if path.suffix.isascii() else "")
     response = FileResponse(
@@ -150,41 +147,12 @@ def _with_charset(media_type: str, fmt: str, path: FsPath) -> str:
                            "Type de fichier refusé (format non pris en charge : contenu binaire (ni PDF, ni HTML, "
                            "ni texte)). Formats acceptés : PDF, HTML, Markdown, texte.", {"file_name": "photo"})},
 )
-async def upload_document(request: Request, kb: KB, settings: SettingsDep) -> dict[str, Any]:
-    uploads = settings.uploads_dir.resolve()
-    limit = min(settings.max_upload_mb, settings.max_file_mb) * 1024 * 1024
-    received = await receive_file(request, uploads, limit)
-    try:
-        fmt = sniff_format(received)
-        existing = kb.document_by_content(received.sha256)
-        if existing is not None:
-            raise ApiError(409, "document_deja_present", "Ce fichier est déjà dans la base.", {"doc_id": existing})
-        target = store_upload(received, fmt, uploads)
-    finally:
-        received.path.unlink(missing_ok=True)
-    doc = await run_in_threadpool(_ingest, request.app.state.write_lock, kb, target, received.sha256)
-    return with_link(doc)
-
-
-def _ingest(lock: Any, kb: KnowledgeBase, target: FsPath, sha256: str) -> dict[str, Any]:
-    """Ingest one stored upload; on failure remove the file so nothing half-added stays."""
-    try:
-        with lock:  # one write at a time; the same bytes sent twice at once are stored once
-            existing = kb.document_by_content(sha256)
-            if existing is not None:
-                raise ApiError(409, "document_deja_present", "Ce fichier est déjà dans la base.", {"doc_id": existing})
-            report = kb.ingest([target])
-        outcome = report.outcomes[0] if report.outcomes else None
-        if outcome is None or outcome.status == "error" or not outcome.doc_id:
-            reason = outcome.message if outcome and outcome.message else "aucun texte exploitable"
-            reason = reason.removeprefix("Fichier ignoré : ").rstrip(".")
-            raise ApiError(415, "fichier_illisible", f"Le fichier n'a pas pu être ingéré : {reason}.",
-                           {"file_name": target.name})
-        log.info("uploaded %s as %s", target.name, outcome.doc_id)
-        return kb.document(outcome.doc_id)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+async def upload_document(request: Request, kb: KB) -> dict[str, Any]:
+    uploads = kb.uploads  # the one upload flow (service/uploads.py), shared with the UI
+    received = await receive_file(request, uploads.folder, uploads.limit)
+    target = uploads.accept(received)
+    result = await run_in_threadpool(uploads.ingest, target, received.sha256)
+    return with_link(result.document)
 
 
 @router.delete(
@@ -195,11 +163,6 @@ def _ingest(lock: Any, kb: KnowledgeBase, target: FsPath, sha256: str) -> dict[s
     responses={200: {"content": {"application/json": {"example": {"doc_id": "d1a2b3c4d5e6f7a8", "deleted": True}}}},
                **WRITE_ERRORS, **NOT_FOUND},
 )
-def delete_document(request: Request, kb: KB, settings: SettingsDep, doc_id: DOC_ID) -> dict[str, Any]:
-    with request.app.state.write_lock:
-        source = FsPath(kb.document(doc_id)["source"]).resolve()
-        kb.delete_document(doc_id)
-    uploads = settings.uploads_dir.resolve()
-    if source.parent == uploads:
-        source.unlink(missing_ok=True)
+def delete_document(kb: KB, doc_id: DOC_ID) -> dict[str, Any]:
+    kb.uploads.delete(doc_id)
     return {"doc_id": doc_id, "deleted": True}

@@ -21,7 +21,7 @@ router = APIRouter(tags=["service"])
         "doc_type": [{"value": "convention", "label": "Convention", "count": 9}]}}}}},
 )
 def facets(kb: KB) -> dict[str, Any]:
-    return kb.facets()
+    return {name: [v.to_dict() for v in values] for name, values in kb.facets().items()}
 
 
 @router.get(
@@ -38,4 +38,4 @@ def facets(kb: KB) -> dict[str, Any]:
     },
 )
 def health(kb: KB) -> dict[str, Any]:
-    return kb.health()
+    return kb.health().to_dict()

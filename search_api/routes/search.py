@@ -1,10 +1,7 @@
-"""Search, export and comparable passages: thin calls to `KnowledgeBase.search` / `.similar`."""
+"""Search, export and comparable passages: thin calls to the search service and the export writer."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -12,8 +9,10 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from search_api.deps import KB, FilterParams, file_url
-from acv.errors import InvalidQueryError
 from search_api.models import ErrorResponse, SearchResponse, SimilarResponse
+from service import exports
+from service.search import check_k
+from service.types import SearchHit
 
 router = APIRouter(tags=["recherche"])
 
@@ -76,18 +75,18 @@ def search_params(
 Params = Annotated[SearchParams, Depends(search_params)]
 
 
-def _linked(result: dict[str, Any]) -> dict[str, Any]:
-    result["file_url"] = file_url(result["doc_id"], result.get("format"), result.get("page"))
-    for passage in result.get("passages") or []:
-        _linked(passage)
-    return result
+def _linked(hit: SearchHit) -> dict[str, Any]:
+    """The hit's JSON with links to its file (at its page for a PDF), its passages' too."""
+    out = {**hit.to_dict(), "file_url": file_url(hit.doc_id, hit.format, hit.page)}
+    if hit.passages is not None:
+        out["passages"] = [_linked(p) for p in hit.passages]
+    return out
 
 
 def run_search(kb: Any, p: SearchParams) -> dict[str, Any]:
     res = kb.search(p.q, p.filters, k=p.k, offset=p.offset, group_by_document=p.group == "document",
                     method=p.method, with_facets=True)
-    res["results"] = [_linked(r) for r in res["results"]]
-    return res
+    return {**res.to_dict(), "results": [_linked(r) for r in res.results]}
 
 
 @router.get(
@@ -104,37 +103,17 @@ def search(kb: KB, params: Params) -> dict[str, Any]:
     return run_search(kb, params)
 
 
-CSV_COLUMNS = ("rank", "score", "title", "doc_type", "date", "cities", "page", "section", "snippet", "source")
-CSV_DELIMITER = ";"  # the list separator of French spreadsheets; Excel opens it without an import dialog
-
-
-def _cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in document text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(results: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in results:
-        row = {**r, "cities": ", ".join(c["name"] for c in r.get("cities", []))}
-        writer.writerow([_cell(row.get(col)) if row.get(col) is not None else "" for col in CSV_COLUMNS])
-    return out.getvalue()
-
-
 @router.get(
     "/export", summary="Exporter les résultats d'une recherche",
     description="Mêmes paramètres que /search. CSV : séparateur « ; », UTF-8 avec BOM (s'ouvre directement dans "
-                "Excel), colonnes rank, score, title, doc_type, date, cities, page, section, snippet, source. "
+                f"Excel), colonnes {', '.join(exports.CSV_COLUMNS)} ; listes séparées par « , ». "
                 "JSON : la réponse de /search.",
     response_class=Response,
     responses={200: {"content": {
-        "text/csv": {"example": "\ufeffrank;score;title;doc_type;date;cities;page;section;snippet;source\r\n"
-                                "1;0.8123;Convention-cadre — Agen;convention;2018-07-05;Agen;7;Axe 2;…vacance "
-                                "commerciale…;corpus/documents/conventions/convention-agen.pdf\r\n"},
+        "text/csv": {"example": "\ufeff" + ";".join(exports.CSV_COLUMNS) + "\r\n"
+                                "1;0.8123;Convention-cadre — Agen;convention;2018-07-05;Agen;2;vacance-commerciale;7;"
+                                "Axe 2;…vacance commerciale…;d1a2b3c4d5e6f7a8;42;"
+                                "corpus/documents/conventions/convention-agen.pdf\r\n"},
         "application/json": {"example": {"query": "vacance commerciale", "total": 1, "results": [_RESULT_EXAMPLE]}}}},
         **_ERRORS},
 )
@@ -145,11 +124,9 @@ def export(
 ) -> Response:
     res = run_search(kb, params)
     if format == "json":
-        body = json.dumps(res, ensure_ascii=False, indent=2).encode("utf-8")
-        return Response(body, media_type="application/json",
+        return Response(exports.json_bytes(res), media_type="application/json",
                         headers={"Content-Disposition": 'attachment; filename="acv-recherche.json"'})
-    body = ("\ufeff" + to_csv(res["results"])).encode("utf-8")
-    return Response(body, media_type="text/csv; charset=utf-8",
+    return Response(exports.csv_bytes(res["results"]), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="acv-recherche.csv"'})
 
 
@@ -169,8 +146,6 @@ def similar(
     k: Annotated[int, Query(description="Nombre de passages, de 1 à 100.", openapi_examples={"dix": {"value": 10}})]
     = 10,
 ) -> dict[str, Any]:
-    if not 1 <= k <= kb.settings.max_k:
-        raise InvalidQueryError(f"Le nombre de résultats doit être entre 1 et {kb.settings.max_k}.", {"k": k})
+    check_k(kb.settings, k)
     res = kb.similar(chunk_id, k=k, filters=filters)
-    res["results"] = [_linked(r) for r in res["results"]]
-    return res
+    return {**res.to_dict(), "results": [_linked(r) for r in res.results]}

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from acv.labels import AXIS_LABELS, doc_type_label
+from service.types import CityDetail, DocumentBrief
 from ui.components import (
-    AXIS_NAMES,
-    DOC_TYPE_LABELS,
     PAGES,
     escape_md,
     french_date,
@@ -23,7 +21,7 @@ from ui.components import (
 def town_choice_ui() -> str | None:
     """The town asked for in the URL (`?insee=…`), or one chosen from the list."""
     cities = get_client().cities()
-    labels = {c["insee"]: f"{c['name']} ({c['departement']}) — {c['documents']} document(s)" for c in cities}
+    labels = {c.insee: f"{c.name} ({c.departement}) — {c.documents} document(s)" for c in cities}
     wanted = st.query_params.get("insee")
     fresh = "city_town" not in st.session_state
     if wanted in labels and (fresh or wanted != st.session_state.get("city_url")):
@@ -38,45 +36,45 @@ def town_choice_ui() -> str | None:
     return chosen
 
 
-def header_ui(city: dict[str, Any]) -> None:
-    st.title(city["name"])
+def header_ui(city: CityDetail) -> None:
+    st.title(city.name)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Population", f"{city['population']:,}".replace(",", "\u202f"))
-    c2.metric("Département", f"{city['departement']} ({city['departement_code']})")
-    c3.metric("Région", city["region"])
-    c4.metric("Documents", len(city["documents"]))
-    st.page_link(PAGES["search"], label=f"Rechercher dans les documents de {city['name']}", icon=":material/search:",
-                 query_params={"city": city["insee"]})
+    c1.metric("Population", f"{city.population:,}".replace(",", "\u202f"))
+    c2.metric("Département", f"{city.departement} ({city.departement_code})")
+    c3.metric("Région", city.region)
+    c4.metric("Documents", len(city.documents))
+    st.page_link(PAGES["search"], label=f"Rechercher dans les documents de {city.name}", icon=":material/search:",
+                 query_params={"city": city.insee})
 
 
-def doc_link(d: dict[str, Any]) -> None:
-    label = f"{escape_md(d['title'] or '')} — {french_date(d['date'])} · {DOC_TYPE_LABELS.get(d['doc_type'], d['doc_type'])}"
-    st.page_link(PAGES["document"], label=label, icon=":material/description:", query_params={"doc": d["doc_id"]})
+def doc_link(d: DocumentBrief) -> None:
+    label = f"{escape_md(d.title or '')} — {french_date(d.date)} · {doc_type_label(d.doc_type)}"
+    st.page_link(PAGES["document"], label=label, icon=":material/description:", query_params={"doc": d.doc_id})
 
 
-def by_axis_ui(city: dict[str, Any]) -> None:
+def by_axis_ui(city: CityDetail) -> None:
     st.subheader("Documents par axe")
-    if not city["documents"]:
+    if not city.documents:
         st.info("Aucun document de la base ne concerne cette ville pour l'instant.")
         return
-    by_axis = city["by_axis"]
+    by_axis = city.by_axis
     names = [f"Axe {a}" if a != "0" else "Sans axe" for a in by_axis]
     for tab, (axis, docs) in zip(st.tabs(names), by_axis.items()):
         with tab:
             if axis != "0":
-                st.caption(escape_md(AXIS_NAMES.get(int(axis), "")))
+                st.caption(escape_md(AXIS_LABELS.get(int(axis), "")))
             for d in docs:
                 doc_link(d)
 
 
-def timeline_ui(city: dict[str, Any]) -> None:
+def timeline_ui(city: CityDetail) -> None:
     st.subheader("Chronologie des annonces")
-    events = city["timeline"]
+    events = city.timeline
     if not events:
         st.info("Aucun document daté pour cette ville.")
         return
-    df = pd.DataFrame([{"date": e["date"], "titre": e["title"],
-                        "type": DOC_TYPE_LABELS.get(e["doc_type"], e["doc_type"])} for e in events])
+    df = pd.DataFrame([{"date": e.date, "titre": e.title,
+                        "type": doc_type_label(e.doc_type)} for e in events])
     chart = alt.Chart(df).mark_circle(size=160).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%m/%Y")),
         y=alt.Y("type:N", title=None),
@@ -85,20 +83,20 @@ def timeline_ui(city: dict[str, Any]) -> None:
     ).properties(height=60 + 40 * df["type"].nunique())
     st.altair_chart(chart)
     for e in events:
-        st.markdown(f"- **{french_date(e['date'])}** — {escape_md(e['title'])}")
+        st.markdown(f"- **{french_date(e.date)}** — {escape_md(e.title)}")
 
 
-def comparable_ui(city: dict[str, Any]) -> None:
+def comparable_ui(city: CityDetail) -> None:
     st.subheader("Villes comparables")
     st.caption("Population proche, même région, projets aux thèmes communs.")
     labels = theme_labels()
-    for c in city["comparable_cities"]:
-        themes = ", ".join(labels.get(t, t) for t in c.get("shared_themes") or [])
+    for c in city.comparable_cities:
+        themes = ", ".join(labels.get(t, t) for t in c.shared_themes)
         shared = f" — thèmes communs : {themes}" if themes else ""
-        population = f"{c['population']:,}".replace(",", "\u202f")
-        label = f"{c['name']} ({c['departement']}, {population} hab., {c['documents']} doc.){shared}"
+        population = f"{c.population:,}".replace(",", "\u202f")
+        label = f"{c.name} ({c.departement}, {population} hab., {c.documents} doc.){shared}"
         st.page_link(PAGES["city"], label=label, icon=":material/location_city:",
-                     query_params={"insee": c["insee"]})
+                     query_params={"insee": c.insee})
 
 
 def main() -> None:

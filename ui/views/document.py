@@ -7,13 +7,12 @@ links of the search results open the right page.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 import streamlit as st
 
+from acv.labels import AXIS_LABELS, doc_type_label
+from service.types import ChunkView, DocumentDetail
 from ui.components import (
-    AXIS_NAMES,
-    DOC_TYPE_LABELS,
     PAGES,
     axis_badges,
     escape_md,
@@ -29,11 +28,11 @@ def document_choice_ui() -> str | None:
     doc_id = st.query_params.get("doc")
     if doc_id:
         return doc_id
-    docs = get_client().documents()["documents"]
+    docs = get_client().documents().documents
     if not docs:
         st.info("La base ne contient encore aucun document.")
         return None
-    labels = {d["doc_id"]: f"{d['title'] or d['source']} ({french_date(d['date'])})" for d in docs}
+    labels = {d.doc_id: f"{d.title or d.source} ({french_date(d.date)})" for d in docs}
     chosen = st.selectbox("Choisir un document", list(labels), format_func=lambda i: labels[i], index=None,
                           placeholder="Titre du document…")
     if chosen:
@@ -48,35 +47,35 @@ def chosen_chunk() -> int | None:
         return None
 
 
-def metadata_ui(doc: dict[str, Any]) -> None:
-    st.title(escape_md(doc["title"] or doc["source"]))
+def metadata_ui(doc: DocumentDetail) -> None:
+    st.title(escape_md(doc.title or doc.source))
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Type", DOC_TYPE_LABELS.get(doc["doc_type"], doc["doc_type"]))
-    c2.metric("Date", french_date(doc["date"]))
-    c3.metric("Pages", doc["page_count"] or "—")
-    c4.metric("Passages", len(doc["chunks"]))
-    towns = ", ".join(c["name"] for c in doc["cities"]) or "Programme national"
+    c1.metric("Type", doc_type_label(doc.doc_type))
+    c2.metric("Date", french_date(doc.date))
+    c3.metric("Pages", doc.page_count or "—")
+    c4.metric("Passages", len(doc.chunks))
+    towns = ", ".join(c.name for c in doc.cities) or "Programme national"
     lines = [f"**Ville(s) :** {escape_md(towns)}"]
-    if doc["mentioned_cities"]:
-        lines.append("**Autres villes citées :** " + escape_md(", ".join(c["name"] for c in doc["mentioned_cities"])))
-    if doc["departements"] or doc["regions"]:
-        lines.append("**Territoire :** " + escape_md(", ".join([*doc["departements"], *doc["regions"]])))
-    if doc["axes"]:
-        lines.append("**Axes :** " + escape_md(" ; ".join(f"{a}. {AXIS_NAMES.get(int(a), '')}" for a in doc["axes"])))
-    if doc["themes"]:
-        lines.append("**Thèmes :** " + escape_md(", ".join(theme_labels().get(t, t) for t in doc["themes"])))
-    if doc["amounts"]:
-        lines.append("**Montants :** " + escape_md(", ".join(a["text"] for a in doc["amounts"][:8])))
-    if doc["funders"]:
-        lines.append("**Financeurs :** " + escape_md(", ".join(doc["funders"])))
-    lines.append(f"**Fichier :** {escape_md(doc['source'].rsplit('/', 1)[-1])} ({escape_md(doc['format'])})")
+    if doc.mentioned_cities:
+        lines.append("**Autres villes citées :** " + escape_md(", ".join(c.name for c in doc.mentioned_cities)))
+    if doc.departements or doc.regions:
+        lines.append("**Territoire :** " + escape_md(", ".join([*doc.departements, *doc.regions])))
+    if doc.axes:
+        lines.append("**Axes :** " + escape_md(" ; ".join(f"{a}. {AXIS_LABELS.get(int(a), '')}" for a in doc.axes)))
+    if doc.themes:
+        lines.append("**Thèmes :** " + escape_md(", ".join(theme_labels().get(t, t) for t in doc.themes)))
+    if doc.amounts:
+        lines.append("**Montants :** " + escape_md(", ".join(a.text for a in doc.amounts[:8])))
+    if doc.funders:
+        lines.append("**Financeurs :** " + escape_md(", ".join(doc.funders)))
+    lines.append(f"**Fichier :** {escape_md(doc.source.rsplit('/', 1)[-1])} ({escape_md(doc.format)})")
     st.markdown("  \n".join(lines))
-    badges = axis_badges(doc["axes"])
+    badges = axis_badges(doc.axes)
     if badges:
         st.markdown(badges)
-    for c in doc["cities"]:
-        st.page_link(PAGES["city"], label=f"Fiche de la ville : {c['name']}", icon=":material/location_city:",
-                     query_params={"insee": c["insee"]})
+    for c in doc.cities:
+        st.page_link(PAGES["city"], label=f"Fiche de la ville : {c.name}", icon=":material/location_city:",
+                     query_params={"insee": c.insee})
 
 
 def download_ui(doc_id: str) -> None:
@@ -95,33 +94,33 @@ def paragraphs(text: str, highlight: bool) -> str:
     return "\n\n".join(parts)
 
 
-def text_ui(doc: dict[str, Any], chunk_id: int | None) -> None:
+def text_ui(doc: DocumentDetail, chunk_id: int | None) -> None:
     """The text, one expander per page; the page of the matched passage is open."""
     st.subheader("Texte du document")
-    by_page: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
-    for c in doc["chunks"]:
-        by_page[c["page"]].append(c)
-    target = next((c["page"] for c in doc["chunks"] if c["chunk_id"] == chunk_id), None)
-    if chunk_id is not None and all(c["chunk_id"] != chunk_id for c in doc["chunks"]):
+    by_page: dict[int | None, list[ChunkView]] = defaultdict(list)
+    for c in doc.chunks:
+        by_page[c.page].append(c)
+    target = next((c.page for c in doc.chunks if c.chunk_id == chunk_id), None)
+    if chunk_id is not None and all(c.chunk_id != chunk_id for c in doc.chunks):
         st.warning("Le passage demandé ne fait pas partie de ce document.")
     for n, (page, chunks) in enumerate(sorted(by_page.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))):
         title = f"Page {page}" if page else "Texte intégral"
-        matched = any(c["chunk_id"] == chunk_id for c in chunks)
+        matched = any(c.chunk_id == chunk_id for c in chunks)
         with st.expander(title + (" — passage trouvé" if matched else ""),
                          expanded=matched or (target is None and n == 0)):
             section = None
             for c in chunks:
-                if c["section"] and c["section"] != section:
-                    section = c["section"]
+                if c.section and c.section != section:
+                    section = c.section
                     st.markdown(f"**{escape_md(section)}**")
-                if c["chunk_id"] == chunk_id:
+                if c.chunk_id == chunk_id:
                     st.caption("▼ Passage correspondant à la recherche")
-                st.markdown(paragraphs(c["text"], c["chunk_id"] == chunk_id))
+                st.markdown(paragraphs(c.text, c.chunk_id == chunk_id))
 
 
 def main() -> None:
     doc_id: str | None = None
-    doc: dict[str, Any] | None = None
+    doc: DocumentDetail | None = None
     with shown_errors():
         doc_id = document_choice_ui()
         if not doc_id:

@@ -34,15 +34,15 @@ def match_counts(search: dict[str, Any]) -> tuple[dict[str, int], str]:
     filters = {k: v for k, v in search.items() if k != "q" and v}
     if query:
         res = client.search(query, filters, k=100)
-        if res.get("no_relevant_result"):
+        if res.no_relevant_result:
             return {}, f"Aucun document pertinent pour « {query} »."
-        counts = {f["value"]: f["count"] for f in (res.get("facets") or {}).get("city", [])}
+        counts = {f.value: f.count for f in (res.facets or {}).get("city", [])}
         scope = " (avec filtres)." if filters else "."
         return counts, f"Documents correspondant à la recherche « {query} »{scope}"
     if filters:
-        docs = client.documents(filters)["documents"]
-        return dict(Counter(c["insee"] for d in docs for c in d["cities"])), "Documents correspondant aux filtres."
-    return {c["insee"]: c["documents"] for c in client.cities()}, "Tous les documents de la base."
+        docs = client.documents(filters).documents
+        return dict(Counter(c.insee for d in docs for c in d.cities)), "Documents correspondant aux filtres."
+    return {c.insee: c.documents for c in client.cities()}, "Tous les documents de la base."
 
 
 def map_chart(cities: pd.DataFrame) -> alt.LayerChart:
@@ -84,8 +84,9 @@ def main() -> None:
             counts, caption = match_counts(search)
             rows = get_client().cities()
         cities = pd.DataFrame(
-            [{**{k: c[k] for k in ("insee", "name", "departement", "region", "population", "longitude",
-                                   "latitude")}, "documents": counts.get(c["insee"], 0)} for c in rows]
+            [{"insee": c.insee, "name": c.name, "departement": c.departement, "region": c.region,
+              "population": c.population, "longitude": c.longitude, "latitude": c.latitude,
+              "documents": counts.get(c.insee, 0)} for c in rows]
         )
         st.caption(f"{len(cities)} communes. Couleur : {escape_md(caption)} Cliquez sur une ville pour la choisir.")
         event = st.altair_chart(map_chart(cities), on_select="rerun", key="map_chart", selection_mode="ville")

@@ -2,6 +2,8 @@
 
 The query and the filters live in the URL (`st.query_params`), so a search can
 be shared and reloaded; the last search is also kept in the session for the map.
+The filter widgets are generated from `acv.filters.FILTERS`, like the CLI flags
+and the API parameters.
 """
 
 from __future__ import annotations
@@ -11,28 +13,16 @@ from typing import Any
 
 import streamlit as st
 
-from ui.components import (
-    AXIS_NAMES,
-    DOC_TYPE_LABELS,
-    document_card,
-    export_rows,
-    get_client,
-    result_card,
-    shown_errors,
-    to_csv,
-    to_json,
-)
+from acv.filters import FILTERS, FilterDef
+from service import exports
+from service.types import Facets, SearchResponse
+from ui.components import document_card, get_client, result_card, shown_errors
 
-LIST_FILTERS = ("axis", "theme", "region", "departement", "city", "doc_type")
-DATE_FILTERS = ("date_from", "date_to")
-FILTER_TITLES = {
-    "axis": "Axes",
-    "theme": "Thèmes",
-    "region": "Région",
-    "departement": "Département",
-    "city": "Ville",
-    "doc_type": "Type de document",
-}
+WIDGETS: tuple[FilterDef, ...] = tuple(sorted(FILTERS, key=lambda f: f.ui_position))
+LIST_WIDGETS = tuple(f for f in WIDGETS if not f.is_date)
+DATE_WIDGETS = tuple(f for f in WIDGETS if f.is_date)
+LIST_FILTERS = tuple(f.name for f in LIST_WIDGETS)
+DATE_FILTERS = tuple(f.name for f in DATE_WIDGETS)
 RESULTS_PER_PAGE = 20
 
 
@@ -111,34 +101,32 @@ def query_ui() -> str:
     ).strip()
 
 
-def facet_options(facets: dict[str, list[dict[str, Any]]], key: str) -> dict[str, str]:
-    """value → 'label (count)' for one filter, keeping the values already chosen."""
-    items = {f["value"]: f"{f['label']} ({f['count']})" for f in facets.get(key, [])}
-    if key == "axis":
-        counts = {f["value"]: f["count"] for f in facets.get("axis", [])}
-        items = {str(a): f"Axe {a} — {label} ({counts.get(str(a), 0)})" for a, label in AXIS_NAMES.items()}
-    if key == "doc_type":
-        counts = {f["value"]: f["count"] for f in facets.get("doc_type", [])}
-        items = {t: f"{label} ({counts.get(t, 0)})" for t, label in DOC_TYPE_LABELS.items()}
-    for chosen in st.session_state.get(f"f_{key}") or []:
+def facet_options(facets: Facets, f: FilterDef) -> dict[str, str]:
+    """value → 'label (count)' for one filter: every value of a closed vocabulary (axes, types), else the values
+    present in the results; the values already chosen are kept."""
+    values = facets.get(f.name, [])
+    if f.choices and f.choice_label is not None:
+        counts = {v.value: v.count for v in values}
+        items = {c: f"{f.choice_label(c)} ({counts.get(c, 0)})" for c in f.choices}
+    else:
+        items = {v.value: f"{v.label} ({v.count})" for v in values}
+    for chosen in st.session_state.get(f"f_{f.name}") or []:
         items.setdefault(chosen, f"{chosen} (0)")
     return items
 
 
-def filters_ui(facets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def filters_ui(facets: Facets) -> dict[str, Any]:
     """The sidebar filters with their counts over the current results."""
     with st.sidebar:
         st.header("Filtres")
-        for key in LIST_FILTERS:
-            options = facet_options(facets, key)
-            st.multiselect(FILTER_TITLES[key], list(options), key=f"f_{key}", format_func=lambda v, o=options: o[v],
+        for f in LIST_WIDGETS:
+            options = facet_options(facets, f)
+            st.multiselect(f.label, list(options), key=f"f_{f.name}", format_func=lambda v, o=options: o[v],
                            placeholder="Tous")
         st.markdown("**Période**")
-        c1, c2 = st.columns(2)
-        c1.date_input("Du", key="f_date_from", format="DD/MM/YYYY", min_value=date(2017, 1, 1),
-                      max_value=date(2030, 12, 31))
-        c2.date_input("Au", key="f_date_to", format="DD/MM/YYYY", min_value=date(2017, 1, 1),
-                      max_value=date(2030, 12, 31))
+        for column, f in zip(st.columns(len(DATE_WIDGETS)), DATE_WIDGETS):
+            column.date_input(f.label, key=f"f_{f.name}", format="DD/MM/YYYY", min_value=date(2017, 1, 1),
+                              max_value=date(2030, 12, 31))
         if st.button("Effacer les filtres"):
             for key in LIST_FILTERS:
                 st.session_state[f"f_{key}"] = []
@@ -148,28 +136,27 @@ def filters_ui(facets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return current_filters()
 
 
-def export_ui(query: str, filters: dict[str, Any], results: list[dict[str, Any]]) -> None:
-    rows = export_rows(results)
+def export_ui(res: SearchResponse) -> None:
+    """The results as files, written by the one export writer of the service (the API's /export too)."""
     row = st.container(horizontal=True)
-    row.download_button("Exporter en CSV", to_csv(rows), file_name="acv-resultats.csv", mime="text/csv",
-                       icon=":material/download:", key="export_csv")
-    row.download_button("Exporter en JSON", to_json({"query": query, "filters": filters, "results": rows}),
-                       file_name="acv-resultats.json", mime="application/json", icon=":material/download:",
-                       key="export_json")
+    row.download_button("Exporter en CSV", exports.csv_bytes(res.results), file_name="acv-resultats.csv",
+                        mime="text/csv", icon=":material/download:", key="export_csv")
+    row.download_button("Exporter en JSON", exports.json_bytes(res), file_name="acv-resultats.json",
+                        mime="application/json", icon=":material/download:", key="export_json")
 
 
-def results_ui(query: str, filters: dict[str, Any], res: dict[str, Any]) -> None:
+def results_ui(res: SearchResponse) -> None:
     client = get_client()
-    if res.get("no_relevant_result") or not res.get("results"):
+    if res.no_relevant_result or not res.results:
         st.info("Aucun résultat pertinent pour cette recherche. Essayez d'autres mots ou retirez des filtres.",
                 icon=":material/search_off:")
         return
-    total = res["total"]
-    shown = f", les {len(res['results'])} premiers affichés" if total > len(res["results"]) else ""
+    total = res.total
+    shown = f", les {len(res.results)} premiers affichés" if total > len(res.results) else ""
     st.markdown(f"**{total} document{'s' if total > 1 else ''}** correspond{'ent' if total > 1 else ''} "
-                f"à la recherche ({res.get('took_ms', 0):.0f} ms{shown}).")
-    export_ui(query, filters, res["results"])
-    for result in res["results"]:
+                f"à la recherche ({res.took_ms:.0f} ms{shown}).")
+    export_ui(res)
+    for result in res.results:
         result_card(client, result)
 
 
@@ -177,9 +164,9 @@ def browse_ui(filters: dict[str, Any]) -> None:
     """Without a query: the documents that match the filters."""
     with st.spinner("Chargement des documents…"):
         data = get_client().documents(filters, limit=RESULTS_PER_PAGE)
-    st.markdown(f"**{data['total']} document{'s' if data['total'] > 1 else ''}** dans la base"
+    st.markdown(f"**{data.total} document{'s' if data.total > 1 else ''}** dans la base"
                 + (" pour ces filtres." if filters else "."))
-    for doc in data["documents"]:
+    for doc in data.documents:
         document_card(doc)
 
 
@@ -189,14 +176,14 @@ def main() -> None:
     query = query_ui()
     filters = current_filters()
     save_state(query, filters)
-    facets: dict[str, list[dict[str, Any]]] = {}
+    facets: Facets = {}
     with shown_errors():
         client = get_client()
         if query:
             with st.spinner("Recherche en cours…"):
                 res = client.search(query, filters, k=RESULTS_PER_PAGE)
-            facets = res.get("facets") or {}
-            results_ui(query, filters, res)
+            facets = res.facets or {}
+            results_ui(res)
         else:
             with st.spinner("Chargement des filtres…"):
                 facets = client.facets()

@@ -7,9 +7,9 @@ from typing import Any
 import streamlit as st
 
 from acv.errors import AcvError
+from acv.labels import AXIS_LABELS, doc_type_label
+from service.types import UploadResult
 from ui.components import (
-    AXIS_NAMES,
-    DOC_TYPE_LABELS,
     PAGES,
     escape_md,
     french_date,
@@ -32,26 +32,26 @@ def form_ui() -> tuple[Any, str, bool]:
     return file, key, sent
 
 
-def metadata_ui(result: dict[str, Any]) -> None:
-    doc = result["document"]
+def metadata_ui(result: UploadResult) -> None:
+    doc = result.document
     status = {"added": "ajouté", "updated": "mis à jour", "unchanged": "déjà présent, inchangé",
-              "moved": "déjà présent (fichier déplacé)"}.get(result["status"], result["status"])
-    st.success(f"Document {status} : {len(doc['chunks'])} passages indexés.")
+              "moved": "déjà présent (fichier déplacé)"}.get(result.status, result.status)
+    st.success(f"Document {status} : {len(doc.chunks)} passages indexés.")
     st.subheader("Métadonnées extraites")
     rows = {
-        "Titre": doc["title"] or "—",
-        "Type": DOC_TYPE_LABELS.get(doc["doc_type"], doc["doc_type"]),
-        "Date": french_date(doc["date"]),
-        "Ville(s)": ", ".join(c["name"] for c in doc["cities"]) or "—",
-        "Autres villes citées": ", ".join(c["name"] for c in doc["mentioned_cities"]) or "—",
-        "Axes": " ; ".join(f"{a}. {AXIS_NAMES.get(int(a), '')}" for a in doc["axes"]) or "—",
-        "Thèmes": ", ".join(theme_labels().get(t, t) for t in doc["themes"]) or "—",
-        "Montants": ", ".join(a["text"] for a in doc["amounts"][:8]) or "—",
-        "Financeurs": ", ".join(doc["funders"]) or "—",
+        "Titre": doc.title or "—",
+        "Type": doc_type_label(doc.doc_type),
+        "Date": french_date(doc.date),
+        "Ville(s)": ", ".join(c.name for c in doc.cities) or "—",
+        "Autres villes citées": ", ".join(c.name for c in doc.mentioned_cities) or "—",
+        "Axes": " ; ".join(f"{a}. {AXIS_LABELS.get(int(a), '')}" for a in doc.axes) or "—",
+        "Thèmes": ", ".join(theme_labels().get(t, t) for t in doc.themes) or "—",
+        "Montants": ", ".join(a.text for a in doc.amounts[:8]) or "—",
+        "Financeurs": ", ".join(doc.funders) or "—",
     }
     st.markdown("  \n".join(f"**{k} :** {escape_md(str(v))}" for k, v in rows.items()))
     st.page_link(PAGES["document"], label="Ouvrir le document", icon=":material/description:",
-                 query_params={"doc": doc["doc_id"]})
+                 query_params={"doc": doc.doc_id})
 
 
 def main() -> None:

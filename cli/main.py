@@ -1,4 +1,4 @@
-"""The `acv` command: a thin edge over `KnowledgeBase`.
+"""The `acv` command: a thin edge over the service layer (`service.KnowledgeBase`).
 
 Domain errors are turned into a one-line French message on stderr and exit
 code 1; no traceback reaches the user.
@@ -22,26 +22,34 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from acv.errors import AcvError  # noqa: E402
+from acv.filters import FILTERS  # noqa: E402
 from acv.settings import Settings, get_settings  # noqa: E402
 
 
-def _kb(settings: Settings):
-    from acv.knowledge_base import KnowledgeBase
+def _kb(settings: Settings):  # noqa: ANN202 - imported late: `acv --help` must not load the models' libraries
+    from service import KnowledgeBase
 
     return KnowledgeBase(settings)
 
 
+def add_filter_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per filter of `acv.filters.FILTERS` (`--type` for doc_type, `--since`/`--until` for dates)."""
+    for f in FILTERS:
+        kwargs: dict[str, Any] = {"dest": f.name}
+        if not f.is_date:
+            kwargs["action"] = "append"
+        if f.cli_choices:
+            kwargs["choices"] = list(f.choices)
+        else:
+            kwargs["metavar"] = f.cli_flag.lstrip("-").upper()
+        if f.cli_help:
+            kwargs["help"] = f.cli_help
+        parser.add_argument(f.cli_flag, **kwargs)
+
+
 def _filters(args: argparse.Namespace) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in ("axis", "theme", "city", "departement", "region", "doc_type"):
-        value = getattr(args, key, None)
-        if value:
-            out[key] = value
-    if args.since:
-        out["date_from"] = args.since
-    if args.until:
-        out["date_to"] = args.until
-    return out
+    """The filters given on the command line, by filter name."""
+    return {f.name: getattr(args, f.name) for f in FILTERS if getattr(args, f.name, None)}
 
 
 def _print_json(obj: Any) -> None:
@@ -96,40 +104,40 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
                     requests.append(json.loads(line))
                 except json.JSONDecodeError:
                     raise AcvError(f"Ligne {n} du fichier de requêtes : JSON invalide.") from None
-        for res in kb.search_batch(requests, k=args.k):
-            _print_json(res)
+        for answer in kb.search_batch(requests, k=args.k):
+            _print_json(answer.to_dict())
         return 0
     if not args.query:
         raise AcvError("Indiquez une requête, ou --batch FICHIER.jsonl.")
     res = kb.search(" ".join(args.query), _filters(args), k=args.k, group_by_document=args.group)
     if args.json:
-        _print_json(res)
+        _print_json(res.to_dict())
         return 0
-    if res["no_relevant_result"]:
+    if res.no_relevant_result:
         print("Aucun résultat pertinent.")
         return 0
-    for r in res["results"]:
-        cities = ", ".join(c["name"] for c in r["cities"]) or "—"
-        page = f" p. {r['page']}" if r["page"] else ""
-        print(f"{r['rank']:>2}. [{r['score']:.3f}] {r['title'] or r['source']} ({cities}, {r['date'] or 's.d.'}){page}")
-        print(f"    {r['snippet']}")
+    for r in res.results:
+        cities = ", ".join(c.name for c in r.cities) or "—"
+        page = f" p. {r.page}" if r.page else ""
+        print(f"{r.rank:>2}. [{r.score:.3f}] {r.title or r.source} ({cities}, {r.date or 's.d.'}){page}")
+        print(f"    {r.snippet}")
     return 0
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     kb = _kb(settings)
-    docs = kb.documents()["documents"]
+    docs = kb.documents().documents
     if args.json:
-        _print_json(docs)
+        _print_json([d.to_dict() for d in docs])
         return 0
     for d in docs:
-        cities = ", ".join(c["name"] for c in d["cities"]) or "—"
-        print(f"{d['doc_id']}  {d['doc_type']:<14} {d['date'] or '—':<10}  {cities:<20} {d['title']}")
+        cities = ", ".join(c.name for c in d.cities) or "—"
+        print(f"{d.doc_id}  {d.doc_type:<14} {d.date or '—':<10}  {cities:<20} {d.title}")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    stats = _kb(settings).stats()
+    stats = _kb(settings).stats().to_dict()
     if args.json:
         _print_json(stats)
     else:
@@ -186,15 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help="rechercher")
     s.add_argument("query", nargs="*")
     s.add_argument("-k", type=int, default=10)
-    s.add_argument("--axis", action="append")
-    s.add_argument("--theme", action="append")
-    s.add_argument("--city", action="append")
-    s.add_argument("--departement", action="append")
-    s.add_argument("--region", action="append")
-    s.add_argument("--type", dest="doc_type", action="append",
-                   choices=["convention", "communique", "bonne_pratique", "autre"])
-    s.add_argument("--since", help="AAAA-MM-JJ")
-    s.add_argument("--until", help="AAAA-MM-JJ")
+    add_filter_flags(s)
     s.add_argument("--group", action="store_true", help="regrouper par document")
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", help="fichier JSON lines {id, query, filters}")

@@ -1,0 +1,95 @@
+"""The parts one knowledge base is made of, opened once and shared by the services.
+
+The store, the analyzer and the extractor open at once; the embedding model, the dense index and the
+hybrid retriever open on first use (loading a model takes seconds). Each part can be passed in, so
+tests and benchmarks give their own (a fake embedder, a shared extractor) instead of patching modules.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from acv.settings import Settings
+from index.analysis import FrenchAnalyzer, get_analyzer
+from index.embedders import Embedder, make_embedder
+from index.expansion import ThemeExpander
+from index.search import HybridRetriever, RetrievalConfig
+from index.store import Store
+from index.vectors import DenseIndex, index_mismatch
+from ingest.extract import Extractor
+from ingest.pipeline import Ingestor
+from service.vocabulary import PlaceVocabulary
+
+
+class Components:
+    """Store, analyzer, extractor, vocabulary; embedder, dense index and retriever lazily."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, *, store: Store | None = None,
+                 extractor: Extractor | None = None, analyzer: FrenchAnalyzer | None = None) -> None:
+        self.settings = settings
+        self.analyzer = analyzer or get_analyzer()
+        self.store = store or Store(settings.store_path)
+        self.extractor = extractor or Extractor.from_paths(settings.gazetteer_path, settings.themes_path)
+        self.vocabulary = PlaceVocabulary(self.extractor)
+        self._embedder = embedder
+        self._dense: DenseIndex | None = None
+        self._retriever: HybridRetriever | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings)
+            return self._embedder
+
+    @property
+    def dense(self) -> DenseIndex:
+        """The FAISS index; refuses to open over vectors made by another model."""
+        with self._lock:
+            if self._dense is None:
+                emb = self.embedder
+                stored = self.store.get_meta("embedder")
+                if stored is None:
+                    self.store.set_meta("embedder", emb.id)
+                elif stored != emb.id:
+                    raise index_mismatch(stored, emb.id)
+                self._dense = DenseIndex(self.store, self.settings.vectors_dir, emb.id, emb.dimension)
+            return self._dense
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        with self._lock:
+            if self._retriever is None:
+                s = self.settings
+                self._retriever = HybridRetriever(
+                    self.store, self.analyzer, self.embedder, self.dense,
+                    RetrievalConfig(fusion=s.fusion, lexical_weight=s.bm25_weight, rrf_k=s.rrf_k,
+                                    candidates=s.candidates, correct_typos=s.correct_typos,
+                                    expand_themes=s.expand_themes, adaptive=s.adaptive_fusion,
+                                    min_coverage=s.relevance_min_coverage, min_dense=s.relevance_min_dense),
+                    city_names=self.vocabulary.city_names(),
+                    expander=ThemeExpander(self.extractor.taxonomy.themes, self.analyzer, self.embedder, self.store),
+                )
+            return self._retriever
+
+    def ingestor(self) -> Ingestor:
+        s = self.settings
+        return Ingestor(
+            self.store, self.analyzer, self.extractor, self.embedder, self.dense,
+            chunk_min_words=s.chunk_min_words, chunk_max_words=s.chunk_max_words,
+            max_bytes=s.max_file_mb * 1024 * 1024, batch_size=s.embed_batch_size,
+            parse_isolation=s.parse_isolation, parse_timeout_s=s.parse_timeout_s,
+            parse_memory_mb=s.parse_memory_mb or None,
+        )
+
+    def forget_dense(self) -> None:
+        """Drop the dense index and the retriever built on it (after re-embedding; reopened on next use)."""
+        with self._lock:
+            self._dense = None
+            self._retriever = None
+
+    def close(self) -> None:
+        if self._dense is not None:
+            self._dense.save()
+        self.store.close()

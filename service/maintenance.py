@@ -1,0 +1,85 @@
+"""Writing to the base: ingest files, delete a document, recompute metadata or vectors.
+
+Everything goes through the ingest pipeline and the store's own methods; nothing here writes SQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from acv.errors import NotFoundError
+from acv.records import Block, ParsedDocument
+from index.vectors import CONFIG_FILE, INDEX_FILE
+from ingest.pipeline import IngestReport, ProgressCallback, chunk_facets, document_metadata_json, embed_key
+from service.components import Components
+
+
+class Maintenance:
+    """Ingest, delete, reindex."""
+
+    def __init__(self, parts: Components) -> None:
+        self.parts = parts
+
+    def ingest(self, paths: Sequence[Path | str], prune: bool = False,
+               progress: ProgressCallback | None = None) -> IngestReport:
+        return self.parts.ingestor().ingest([Path(p) for p in paths], prune=prune, progress=progress)
+
+    def delete_document(self, doc_id: str) -> None:
+        if not self.parts.store.delete_document(doc_id):
+            raise NotFoundError(f"Document introuvable : « {doc_id} ».", {"doc_id": doc_id})
+        dense = self.parts.dense
+        dense.sync()
+        dense.save()
+
+    def reindex_metadata(self) -> int:
+        """Re-run document understanding on stored chunks; no re-embedding, no re-reading."""
+        store, extractor = self.parts.store, self.parts.extractor
+        count = 0
+        for doc in store.documents():
+            chunks = store.chunks_of(doc["id"])
+            reader = json.loads(doc["metadata"]).get("reader", {})
+            blocks = [Block(text=c["text"], page=c["page"]) for c in chunks]
+            parsed = ParsedDocument.build(doc["source"], doc["format"], blocks, title=doc["title"], meta=reader,
+                                          page_count=doc["page_count"])
+            chunk_metas = [extractor.chunk(c["text"], c["section"]) for c in chunks]
+            meta = extractor.document(parsed, chunk_metas)
+            updates = [(c["id"], asdict(cm), chunk_facets(cm, meta, extractor)) for c, cm in zip(chunks, chunk_metas)]
+            doc_json = document_metadata_json(meta, None)
+            doc_json["reader"] = reader
+            store.update_metadata(
+                doc["id"],
+                {"title": meta.title or doc["title"], "doc_type": meta.doc_type, "date": meta.date, "metadata": doc_json},
+                updates,
+            )
+            count += 1
+        return count
+
+    def reindex_vectors(self, progress: ProgressCallback | None = None) -> int:
+        """Re-embed every chunk with the configured embedder (after a model change); returns how many were embedded."""
+        parts = self.parts
+        emb, store = parts.embedder, parts.store
+        rows = store.chunk_texts()
+        done = 0
+        batch = parts.settings.embed_batch_size
+        for i in range(0, len(rows), batch):
+            part = rows[i : i + batch]
+            keys = [embed_key(emb.id, r["text"]) for r in part]
+            cached = store.existing_embeddings(keys)
+            need = [j for j, k in enumerate(keys) if k not in cached]
+            vecs = emb.embed_passages([part[j]["text"] for j in need]) if need else []
+            store.set_chunk_embeddings(
+                [(r["id"], k) for r, k in zip(part, keys)],
+                {keys[j]: np.asarray(v, dtype=np.float32).tobytes() for j, v in zip(need, vecs)},
+            )
+            done += len(need)
+        store.set_meta("embedder", emb.id)
+        for name in (INDEX_FILE, CONFIG_FILE):
+            (parts.settings.vectors_dir / name).unlink(missing_ok=True)
+        parts.forget_dense()
+        parts.dense.save()
+        return done

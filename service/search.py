@@ -1,0 +1,161 @@
+"""Searching: query checks, ranking through the hybrid retriever, and results shaped for people.
+
+The ranking itself lives in `index.search`; this service validates the query, resolves the filters
+(`acv.filters`), reads the ranked passages with their documents and turns them into `SearchHit`s.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from acv.errors import InvalidQueryError, NotFoundError
+from acv.settings import Settings
+from index.search import Ranking
+from index.snippets import make_snippet
+from service.catalog import Catalog
+from service.components import Components
+from service.types import AmountView, BatchAnswer, SearchHit, SearchResponse, SimilarResponse
+
+MAX_OFFSET = 10_000
+
+
+def validate_query(settings: Settings, query: str, k: int, offset: int = 0) -> str:
+    """The stripped query, or a French error for an empty or too long one, or `k`/`offset` out of range."""
+    query = (query or "").strip()
+    if not query:
+        raise InvalidQueryError("La requête est vide : saisissez quelques mots.", {"q": query})
+    if len(query) > settings.max_query_chars:
+        raise InvalidQueryError(
+            f"La requête est trop longue ({len(query)} caractères ; maximum {settings.max_query_chars}).",
+            {"max": settings.max_query_chars},
+        )
+    check_k(settings, k)
+    if offset < 0 or offset > MAX_OFFSET:
+        raise InvalidQueryError("Le décalage doit être entre 0 et 10 000.", {"offset": offset})
+    return query
+
+
+def check_k(settings: Settings, k: int) -> None:
+    if not 1 <= k <= settings.max_k:
+        raise InvalidQueryError(f"Le nombre de résultats doit être entre 1 et {settings.max_k}.", {"k": k})
+
+
+class SearchService:
+    """Ranked passages for a query, and passages comparable to one passage."""
+
+    def __init__(self, parts: Components, catalog: Catalog, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.parts = parts
+        self.catalog = catalog
+        self.clock = clock
+
+    def search(self, query: str, filters: Mapping[str, Any] | None = None, k: int = 10, offset: int = 0,
+               *, group_by_document: bool = False, method: str | None = None,
+               with_facets: bool = False) -> SearchResponse:
+        """Ranked passages (or documents, with `group_by_document`), in the shape of `acv search --json`."""
+        t0 = self.clock()
+        parts = self.parts
+        query = validate_query(parts.settings, query, k, offset)
+        resolved = parts.vocabulary.filters(dict(filters or {}))
+        ranking = parts.retriever.rank(query, resolved, limit=k + offset, method=method)
+        hits = [] if ranking.no_relevant_result else ranking.hits
+        wanted = hits if group_by_document else hits[offset : offset + k]
+        rows = parts.store.chunks_with_documents([h.chunk_id for h in wanted])
+        results: list[SearchHit] = []
+        if group_by_document:
+            seen: dict[str, SearchHit] = {}
+            for h in hits:
+                row = rows.get(h.chunk_id)
+                if row is None:
+                    continue
+                hit = self.hit(h.chunk_id, h.score, row, ranking, 0)
+                if row["doc_id"] in seen:
+                    seen[row["doc_id"]].passages.append(hit)  # type: ignore[union-attr]
+                    continue
+                hit.passages = []
+                seen[row["doc_id"]] = hit
+            grouped = list(seen.values())
+            total = len(grouped)
+            results = grouped[offset : offset + k]
+        else:
+            total = len(hits)
+            for rank, h in enumerate(hits[offset : offset + k], start=offset + 1):
+                row = rows.get(h.chunk_id)
+                if row is not None:
+                    results.append(self.hit(h.chunk_id, h.score, row, ranking, rank))
+        for i, r in enumerate(results, start=offset + 1):
+            r.rank = i
+        out = SearchResponse(query=query, filters=resolved.as_dict(), total=total,
+                             no_relevant_result=ranking.no_relevant_result, results=results)
+        if with_facets:
+            out.facets = self.catalog.named_facets(parts.store.facet_counts([h.chunk_id for h in hits]))
+        out.took_ms = round((self.clock() - t0) * 1000, 1)
+        return out
+
+    def search_batch(self, requests: Sequence[Mapping[str, Any]], k: int = 10) -> list[BatchAnswer]:
+        """One answer per request `{"id", "query", "filters", "k"}`; a refused query gives its error, not a stop."""
+        out = []
+        for req in requests:
+            try:
+                res = self.search(str(req.get("query", "")), req.get("filters") or {}, int(req.get("k", k)))
+                out.append(BatchAnswer(req.get("id"), response=res))
+            except InvalidQueryError as exc:
+                out.append(BatchAnswer(req.get("id"), query=req.get("query"),
+                                       error={"code": exc.code, "message": exc.message, "details": exc.details}))
+        return out
+
+    def similar(self, chunk_id: int, k: int = 10, filters: Mapping[str, Any] | None = None) -> SimilarResponse:
+        """Comparable passages from other towns ("projets comparables")."""
+        parts = self.parts
+        row = parts.store.chunk(chunk_id)
+        if row is None:
+            raise NotFoundError(f"Passage introuvable : {chunk_id}.", {"chunk_id": chunk_id})
+        doc = parts.store.document(row["doc_id"])
+        resolved = parts.vocabulary.filters(dict(filters or {}))
+        resolved.exclude_docs = [row["doc_id"]]
+        resolved.exclude_cities = list(json.loads(doc["metadata"]).get("cities", []) if doc else [])
+        ids, vecs = parts.store.vectors_for([chunk_id], parts.embedder.dimension)
+        if not len(ids):
+            raise NotFoundError("Ce passage n'a pas de vecteur ; relancez l'ingestion.", {"chunk_id": chunk_id})
+        allowed = parts.store.allowed_chunk_ids(resolved)
+        found, scores = parts.dense.search(vecs[0], k, allowed)
+        rows = parts.store.chunks_with_documents([int(i) for i in found])
+        ranking = Ranking([], parts.analyzer.terms(row["text"])[:30], 0.0, 0.0)
+        results = []
+        for rank, (cid, score) in enumerate(zip(found, scores), start=1):
+            r = rows.get(int(cid))
+            if r is not None:
+                results.append(self.hit(int(cid), float(score), r, ranking, rank))
+        return SimilarResponse(chunk_id=chunk_id, doc_id=row["doc_id"], results=results)
+
+    def hit(self, chunk_id: int, score: float, row: Any, ranking: Ranking, rank: int) -> SearchHit:
+        """A passage with its document's metadata, a snippet around the query terms and their positions."""
+        doc_meta = json.loads(row["doc_metadata"])
+        chunk_meta = json.loads(row["chunk_metadata"])
+        snippet, highlights = make_snippet(row["text"], ranking.terms, self.parts.analyzer)
+        cities = self.parts.vocabulary.city_refs(doc_meta.get("cities", []))
+        return SearchHit(
+            rank=rank,
+            score=round(float(score), 6),
+            chunk_id=chunk_id,
+            doc_id=row["doc_id"],
+            source=row["source"],
+            title=row["title"],
+            doc_type=row["doc_type"],
+            date=row["date"],
+            format=row["format"],
+            cities=cities,
+            departements=sorted({c.departement for c in cities} | set(doc_meta.get("departements", []))),
+            regions=sorted({c.region for c in cities} | set(doc_meta.get("regions", []))),
+            axes=chunk_meta.get("axes") or doc_meta.get("axes", []),
+            themes=chunk_meta.get("themes") or doc_meta.get("themes", []),
+            page=row["page"],
+            section=row["section"],
+            text=row["text"],
+            snippet=snippet,
+            highlights=highlights,
+            amounts=[AmountView(**a) for a in chunk_meta.get("amounts", [])],
+            funders=chunk_meta.get("funders", []),
+        )
