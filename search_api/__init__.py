@@ -1,1 +1,1 @@
-"""The HTTP search API (FastAPI): a thin edge over `acv.knowledge_base.KnowledgeBase`."""
+"""The HTTP search API (FastAPI): a thin edge over the service layer (`service.KnowledgeBase`)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.extract.gazetteer import Gazetteer, name_key
@@ -222,84 +223,222 @@ class CityMatcher:
         heading: bool = False,
     ) -> bool | None | object:
         """None to reject, True for a strong mention, False for an accepted weak one,
-        _NEED_CONTEXT for an ambiguous name that a neighbouring commune in a list may confirm."""
-        surface = text[s:e]
-        # Capitalised: every non-connector word starts with an upper-case letter.
-        for word in _WORD_SPLIT.split(surface):
-            if word and fold(word) not in CONNECTORS and not word[0].isupper():
-                return None
-        # Part of a longer hyphenated name ("Lens-Lestang", "Haute-Vienne"), unless the neighbour is a commune.
-        if s >= 2 and text[s - 1] in "-‐‑–" and text[s - 2].isalpha() and (s - 1) not in ends:
-            return None
-        if e + 1 < len(text) and text[e] in "-‐‑" and text[e + 1].isalpha() and (e + 1) not in starts:
-            return None
-        after = g[e : e + 60]
-        m = _CONNECTOR_AFTER.match(after)
-        if m:
-            nxt_start = e + m.start(1)
-            if nxt_start < len(text) and text[nxt_start].isupper():
-                rest = g[nxt_start : nxt_start + 40]
-                if not any(rest.startswith(d) for d in self._dept_names) and nxt_start not in starts:
-                    return None
-        before = g[max(0, s - 40) : s]
-        if _STREET_BEFORE.search(before):
-            return None
-        ambiguous = key in AMBIGUOUS or key in REUNION_ONLY
-        if not ambiguous:
-            return True
-        if _RIVER_BEFORE.search(before):
-            return None
-        if surface.isupper() and len(surface) >= 4 and key not in REUNION_ONLY:
-            return True
-        # A person ("Adolphe Thiers") or a named thing ("marché couvert Saint-Pierre", "lycée Saint-Joseph"):
-        # preceded by a capitalised word, or by a common noun rather than a preposition.
-        prev = _PREV_WORD.search(text[max(0, s - 30) : s])
-        if prev:
-            w = prev.group(1)
-            fw = fold(w)
-            named_thing = (
-                key in REUNION_ONLY and fw not in _FUNCTION_WORDS and not fold(surface).startswith(("du ", "au "))
-            )
-            if fw not in _PERSON_EXCEPT and not w.isupper() and (w[0].isupper() or named_thing):
-                return None
-        paren = _PAREN_AFTER.match(text[e : e + 45])
-        own = self._context.get(insee, [])
-        commune = self.gazetteer.get(insee)
-        if paren:
-            inside = _matching_form(paren.group(1)).strip()
-            if commune and (inside in own or inside == commune.departement_code.lower()):
-                return True
-            if key == "vienne" or _FOREIGN.match(after):
-                return None
-        if _FOREIGN.match(after):
-            return None
-        if key == "vienne":
-            if _VIENNE_DEPT_BEFORE.search(before) or (s > 0 and text[s - 1] == "("):
-                return None
-            if text[e : e + 6].lstrip().startswith("(86)"):
-                return None
-        if key in REUNION_ONLY:
-            window = text[max(0, s - 400) : e + 400]
-            if _REUNION.search(window) or _COMMUNE_BEFORE.search(before):
-                return True
-            if insee in doc_context and (heading or not self._sentence_start(text, s)):
-                return False
-            return _NEED_CONTEXT if not self._sentence_start(text, s) else None
-        if _PLACE_BEFORE.search(before):
-            return True
-        window = g[max(0, s - 250) : e + 250]
-        if any(w in window for w in own):
-            return True
-        if insee in doc_context and (heading or not self._sentence_start(text, s)):
-            return False
-        return _NEED_CONTEXT if not self._sentence_start(text, s) else None
+        _NEED_CONTEXT for an ambiguous name that a neighbouring commune in a list may confirm.
 
-    @staticmethod
-    def _sentence_start(text: str, s: int) -> bool:
-        i = s - 1
-        while i >= 0 and text[i] in " \t\u00a0\"«“'(":
-            i -= 1
-        return i < 0 or text[i] in _SENTENCE_END
+        The first of `RULES` that decides gives the verdict; `_undecided` always decides.
+        """
+        c = Candidate(self, text, g, s, e, insee, key, starts, ends, doc_context, heading)
+        for rule in RULES:
+            verdict = rule(c)
+            if verdict is not _NO_DECISION:
+                return verdict
+        raise AssertionError("the last rule always decides")  # pragma: no cover
+
+
+def _sentence_start(text: str, s: int) -> bool:
+    i = s - 1
+    while i >= 0 and text[i] in " \t\u00a0\"«“'(":
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END
+
+
+# -- the rules of `CityMatcher._judge`, in the order they are tried ------------------------------
+
+_NO_DECISION = object()  # a rule that does not apply lets the next one decide
+_REJECT = None
+_STRONG = True
+_WEAK = False
+
+
+class Candidate:
+    """One match of a commune name in a text, with what the rules look at around it."""
+
+    __slots__ = ("matcher", "text", "g", "s", "e", "insee", "key", "starts", "ends", "doc_context", "heading",
+                 "surface", "before", "after", "reunion_only", "ambiguous")
+
+    def __init__(self, matcher: CityMatcher, text: str, g: str, s: int, e: int, insee: str, key: str,
+                 starts: set[int], ends: set[int], doc_context: set[str] | frozenset[str], heading: bool) -> None:
+        self.matcher, self.text, self.g, self.s, self.e = matcher, text, g, s, e
+        self.insee, self.key, self.starts, self.ends = insee, key, starts, ends
+        self.doc_context, self.heading = doc_context, heading
+        self.surface = text[s:e]
+        self.before = g[max(0, s - 40) : s]
+        self.after = g[e : e + 60]
+        self.reunion_only = key in REUNION_ONLY
+        self.ambiguous = key in AMBIGUOUS or self.reunion_only
+
+    @property
+    def own_context(self) -> list[str]:
+        """The commune's département and region names (matching form)."""
+        return self.matcher._context.get(self.insee, [])
+
+    @property
+    def sentence_start(self) -> bool:
+        return _sentence_start(self.text, self.s)
+
+
+Rule = Callable[[Candidate], object]
+
+
+def _not_capitalised(c: Candidate) -> object:
+    """Every non-connector word of a name starts with a capital ("sens unique" is not Sens)."""
+    for word in _WORD_SPLIT.split(c.surface):
+        if word and fold(word) not in CONNECTORS and not word[0].isupper():
+            return _REJECT
+    return _NO_DECISION
+
+
+def _inside_hyphenated_name(c: Candidate) -> object:
+    """Part of a longer hyphenated name ("Lens-Lestang", "Haute-Vienne"), unless the neighbour is a commune."""
+    text, s, e = c.text, c.s, c.e
+    if s >= 2 and text[s - 1] in "-‐‑–" and text[s - 2].isalpha() and (s - 1) not in c.ends:
+        return _REJECT
+    if e + 1 < len(text) and text[e] in "-‐‑" and text[e + 1].isalpha() and (e + 1) not in c.starts:
+        return _REJECT
+    return _NO_DECISION
+
+
+def _longer_place_name(c: Candidate) -> object:
+    """Followed by a connector and a capitalised word that is neither a département nor a commune
+    ("Vienne en Arles", "Sens de Bretagne")."""
+    m = _CONNECTOR_AFTER.match(c.after)
+    if m:
+        nxt_start = c.e + m.start(1)
+        if nxt_start < len(c.text) and c.text[nxt_start].isupper():
+            rest = c.g[nxt_start : nxt_start + 40]
+            if not any(rest.startswith(d) for d in c.matcher._dept_names) and nxt_start not in c.starts:
+                return _REJECT
+    return _NO_DECISION
+
+
+def _street_or_building(c: Candidate) -> object:
+    """"rue Thiers", "église Saint-Pierre", "lycée de Sens"."""
+    return _REJECT if _STREET_BEFORE.search(c.before) else _NO_DECISION
+
+
+def _unambiguous_name(c: Candidate) -> object:
+    """A name that is nothing but a commune needs no more evidence."""
+    return _STRONG if not c.ambiguous else _NO_DECISION
+
+
+def _river(c: Candidate) -> object:
+    """"les bords de la Vienne", "la vallée du Lot"."""
+    return _REJECT if _RIVER_BEFORE.search(c.before) else _NO_DECISION
+
+
+def _upper_case_name(c: Candidate) -> object:
+    """A name written in capitals ("SENS", a heading or a signature block)."""
+    if c.surface.isupper() and len(c.surface) >= 4 and not c.reunion_only:
+        return _STRONG
+    return _NO_DECISION
+
+
+def _person_or_named_thing(c: Candidate) -> object:
+    """A person ("Adolphe Thiers") or a named thing ("marché couvert Saint-Pierre", "lycée Saint-Joseph"):
+    preceded by a capitalised word, or by a common noun rather than a preposition."""
+    prev = _PREV_WORD.search(c.text[max(0, c.s - 30) : c.s])
+    if prev:
+        w = prev.group(1)
+        fw = fold(w)
+        named_thing = (
+            c.reunion_only and fw not in _FUNCTION_WORDS and not fold(c.surface).startswith(("du ", "au "))
+        )
+        if fw not in _PERSON_EXCEPT and not w.isupper() and (w[0].isupper() or named_thing):
+            return _REJECT
+    return _NO_DECISION
+
+
+def _own_area_in_parentheses(c: Candidate) -> object:
+    """"Sens (Yonne)", "Valence (26)"."""
+    paren = _PAREN_AFTER.match(c.text[c.e : c.e + 45])
+    commune = c.matcher.gazetteer.get(c.insee)
+    if paren and commune:
+        inside = _matching_form(paren.group(1)).strip()
+        if inside in c.own_context or inside == commune.departement_code.lower():
+            return _STRONG
+    return _NO_DECISION
+
+
+def _vienne_before_parentheses(c: Candidate) -> object:
+    """"Vienne (…)" with anything but its own département is the département or the river."""
+    if c.key == "vienne" and _PAREN_AFTER.match(c.text[c.e : c.e + 45]):
+        return _REJECT
+    return _NO_DECISION
+
+
+def _foreign_country(c: Candidate) -> object:
+    """"Vienne (Autriche)", "Valence, Espagne"."""
+    return _REJECT if _FOREIGN.match(c.after) else _NO_DECISION
+
+
+def _vienne_departement(c: Candidate) -> object:
+    """"la Vienne", "en Vienne", "Haute Vienne", "(Vienne", "Vienne (86)": the département."""
+    if c.key != "vienne":
+        return _NO_DECISION
+    if _VIENNE_DEPT_BEFORE.search(c.before) or (c.s > 0 and c.text[c.s - 1] == "("):
+        return _REJECT
+    if c.text[c.e : c.e + 6].lstrip().startswith("(86)"):
+        return _REJECT
+    return _NO_DECISION
+
+
+def _reunion_context(c: Candidate) -> object:
+    """Saint-Pierre, Le Port…: La Réunion named nearby, or "commune de / ville de" just before."""
+    if not c.reunion_only:
+        return _NO_DECISION
+    window = c.text[max(0, c.s - 400) : c.e + 400]
+    if _REUNION.search(window) or _COMMUNE_BEFORE.search(c.before):
+        return _STRONG
+    return _NO_DECISION
+
+
+def _place_preposition(c: Candidate) -> object:
+    """"à Sens", "ville de Gap", "centre-ville de Dole" (not for the Réunion names, which are also saints)."""
+    if not c.reunion_only and _PLACE_BEFORE.search(c.before):
+        return _STRONG
+    return _NO_DECISION
+
+
+def _own_area_nearby(c: Candidate) -> object:
+    """The commune's département or region named within 250 characters."""
+    if c.reunion_only:
+        return _NO_DECISION
+    window = c.g[max(0, c.s - 250) : c.e + 250]
+    return _STRONG if any(w in window for w in c.own_context) else _NO_DECISION
+
+
+def _established_in_document(c: Candidate) -> object:
+    """The town is already established for the document, and this is not a sentence's first word."""
+    if c.insee in c.doc_context and (c.heading or not c.sentence_start):
+        return _WEAK
+    return _NO_DECISION
+
+
+def _undecided(c: Candidate) -> object:
+    """Left to a neighbouring commune in a list ("Lens, Valence ou Saint-Pierre"); a sentence's first word
+    is too often something else."""
+    return _NEED_CONTEXT if not c.sentence_start else _REJECT
+
+
+RULES: tuple[Rule, ...] = (
+    _not_capitalised,
+    _inside_hyphenated_name,
+    _longer_place_name,
+    _street_or_building,
+    _unambiguous_name,
+    _river,
+    _upper_case_name,
+    _person_or_named_thing,
+    _own_area_in_parentheses,
+    _vienne_before_parentheses,
+    _foreign_country,
+    _vienne_departement,
+    _reunion_context,
+    _place_preposition,
+    _own_area_nearby,
+    _established_in_document,
+    _undecided,
+)
 
 
 # -- regions and départements named in a text ------------------------------------------------
