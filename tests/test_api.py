@@ -7,7 +7,7 @@ import io
 import json
 
 from ingest.pipeline import document_id, source_name
-from tests._api_fixtures import ABBEVILLE, AGEN, PDF, QUIMPER, error_of
+from tests._api_fixtures import ABBEVILLE, AGEN, PDF, QUIMPER
 
 AGEN_ID = document_id(source_name(AGEN))
 QUIMPER_ID = document_id(source_name(QUIMPER))

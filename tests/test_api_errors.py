@@ -8,9 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from acv.errors import EmbedderUnavailableError, IndexMismatchError, StoreError
+from index.store import Store
 from search_api.app import create_app
 from search_api.ratelimit import TokenBucket
-from tests._api_fixtures import API_KEY, error_of, make_app, make_settings
+from service import KnowledgeBase
+from tests._api_fixtures import API_KEY, cached_extractor, error_of, make_app, make_settings
 
 
 def test_400_unknown_filter_value(client):
@@ -158,15 +160,43 @@ def test_token_bucket_refills_over_time():
     assert bucket.take("a") > 0
 
 
-def test_500_unexpected_error_is_generic_and_logged(tmp_path, caplog, read_kb, monkeypatch):
-    app = create_app(read_kb.settings, kb=read_kb)
+class _BrokenStore(Store):
+    """A store whose facet query fails unexpectedly (a bug, not a domain error)."""
 
-    def boom(*_a, **_k):
+    def all_facet_counts(self):
         raise RuntimeError("secret interne /chemin/vers/la/base")
 
-    monkeypatch.setattr(read_kb, "facets", boom)
-    with caplog.at_level(logging.ERROR), TestClient(app) as c:
+
+class _LockedStore(Store):
+    def __init__(self, path, exc):
+        super().__init__(path)
+        self.exc = exc
+
+    def count(self, table):
+        raise self.exc
+
+
+class _UnavailableEmbedder:
+    """An embedder that cannot be used: asking its identity raises the given domain error."""
+
+    def __init__(self, exc):
+        self.exc = exc
+
+    @property
+    def id(self):
+        raise self.exc
+
+    @property
+    def dimension(self):
+        raise self.exc
+
+
+def test_500_unexpected_error_is_generic_and_logged(tmp_path, caplog):
+    settings = make_settings(tmp_path / "var")
+    kb = KnowledgeBase(settings, store=_BrokenStore(settings.store_path), extractor=cached_extractor())
+    with caplog.at_level(logging.ERROR), TestClient(create_app(settings, kb=kb)) as c:
         res = c.get("/facets")
+    kb.close()
     assert res.status_code == 500
     assert error_of(res) == {
         "code": "erreur_interne",
@@ -182,14 +212,13 @@ def test_500_unexpected_error_is_generic_and_logged(tmp_path, caplog, read_kb, m
     IndexMismatchError("L'index a été construit avec un autre modèle.", {"index_embedder": "a"}),
     StoreError("La base de données est verrouillée."),
 ])
-def test_503_when_model_index_or_store_is_unavailable(read_kb, monkeypatch, exc):
-    app = create_app(read_kb.settings, kb=read_kb)
-
-    def unavailable():
-        raise exc
-
-    monkeypatch.setattr(read_kb, "health", unavailable)
-    with TestClient(app) as c:
+def test_503_when_model_index_or_store_is_unavailable(tmp_path, exc):
+    settings = make_settings(tmp_path / "var")
+    if isinstance(exc, StoreError):
+        kb = KnowledgeBase(settings, store=_LockedStore(settings.store_path, exc), extractor=cached_extractor())
+    else:
+        kb = KnowledgeBase(settings, embedder=_UnavailableEmbedder(exc), extractor=cached_extractor())
+    with TestClient(create_app(settings, kb=kb)) as c:
         res = c.get("/health")
     assert res.status_code == 503
     assert error_of(res) == {"code": exc.code, "message": exc.message, "details": exc.details}

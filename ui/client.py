@@ -12,7 +12,6 @@ import mimetypes
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from acv.errors import AcvError
