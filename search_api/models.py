@@ -1,7 +1,8 @@
 """Request and response models of the HTTP API, apart from the stored records (`acv.records`).
 
-They mirror the plain dicts `KnowledgeBase` returns, so the OpenAPI page
-documents exactly what a client receives.
+They mirror the typed results of the service layer (`service.types`), plus the
+links to original files the API adds, so the OpenAPI page documents exactly
+what a client receives; the routes build them from those results.
 """
 
 from __future__ import annotations
