@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -25,8 +25,12 @@ from acv.errors import AcvError  # noqa: E402
 from acv.filters import FILTERS  # noqa: E402
 from acv.settings import Settings, get_settings  # noqa: E402
 
+if TYPE_CHECKING:
+    from service import KnowledgeBase
 
-def _kb(settings: Settings):  # noqa: ANN202 - imported late: `acv --help` must not load the models' libraries
+
+def _kb(settings: Settings) -> KnowledgeBase:
+    """Imported here, not at the top: `acv --help` must not load the models' libraries."""
     from service import KnowledgeBase
 
     return KnowledgeBase(settings)
