@@ -350,6 +350,17 @@ def test_upload_refused_with_a_wrong_key_then_accepted_with_the_right_one(empty_
     assert meta.splitlines()[:3] == [f"**Titre :** {AGEN}  ", "**Type :** Communiqué  ", "**Date :** 12/03/2019  "]
 
 
+def test_upload_of_the_same_bytes_twice_is_refused_like_over_the_api(empty_kb) -> None:
+    """The page uses the service's one upload flow: the duplicate check by content applies here too."""
+    at = empty_kb("s3cret-key")
+    _upload(at, "s3cret-key")
+    assert at.success[0].value == "Document ajouté : 3 passages indexés."
+    _upload(at, "s3cret-key")
+    assert [e.value for e in at.error] == ["Ce fichier est déjà dans la base."]
+    uploads = sorted(p.name for p in (Path(get_settings().uploads_dir)).iterdir() if p.is_file())
+    assert uploads == ["communique-agen-2019.md"]
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 
