@@ -21,6 +21,7 @@ from typing import Any
 
 from acv import __version__
 from acv.errors import InvalidQueryError, NotFoundError
+from acv.paths import served_file
 from acv.records import DOC_TYPES
 from acv.settings import Settings
 from index.analysis import fold, get_analyzer
@@ -493,10 +494,7 @@ class KnowledgeBase:
         row = self.store.document(doc_id)
         if row is None:
             raise NotFoundError(f"Document introuvable : « {doc_id} ».", {"doc_id": doc_id})
-        path = Path(row["source"])
-        if not path.is_file():
-            raise NotFoundError("Le fichier original n'est plus disponible.", {"doc_id": doc_id})
-        return path
+        return served_file(row["source"], row["metadata"], self.settings.uploads_dir, doc_id)  # acv/paths.py
 
     def named_facets(self, counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[dict[str, Any]]]:
         """Facet counts with labels users can read."""

@@ -23,6 +23,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from acv.errors import AcvError, UnreadableFileError, UnsupportedFormatError
+from acv.paths import upload_target
 from ingest.readers import SUPPORTED_SUFFIXES, detect_format
 from search_api.errors import ApiError
 
@@ -130,7 +131,7 @@ async def receive_file(request: Request, uploads_dir: Path, limit: int) -> Recei
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise too_large(limit)  # refused before reading a byte of the body
-    incoming = uploads_dir / ".incoming"
+    incoming = upload_target(uploads_dir, ".incoming")
     incoming.mkdir(parents=True, exist_ok=True)
     receiver = _Receiver(incoming, limit)
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
@@ -193,9 +194,9 @@ def store_upload(received: ReceivedFile, fmt: str, uploads_dir: Path) -> Path:
     suffix = SUFFIX_BY_FORMAT[fmt]
     for n in range(1, 10_000):
         name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
-        target = uploads_dir / name
+        target = upload_target(uploads_dir, name)  # the path policy: a plain name, directly in uploads_dir
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         except FileExistsError:
             continue
         os.close(fd)

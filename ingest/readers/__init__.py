@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from acv import paths
 from acv.errors import (
     AcvError,
     FileTooLargeError,
+    PathRefusedError,
     UnreadableFileError,
     UnsupportedFormatError,
 )
+from acv.paths import check_entry
 from acv.records import ParsedDocument
 from ingest.readers import html, markdown, pdf, text
 
@@ -42,11 +46,21 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
-    """Read one document; `max_bytes` defaults to the configured `max_file_mb`."""
-    path = Path(path)
+    """Read one document; `max_bytes` defaults to the configured `max_file_mb`.
+
+    The path goes through the path policy first (`acv.paths.check_entry`), and
+    the file opened is the resolved one, so a link swapped after discovery
+    cannot lead the reader out of its folder.
+    """
     limit = max_bytes if max_bytes is not None else _default_limit()
     try:
-        info = path.stat()
+        real = check_entry(path)
+    except PathRefusedError as exc:
+        if exc.message == paths.MISSING:  # the readers' own wording for a missing file
+            raise UnreadableFileError("fichier introuvable") from exc
+        raise
+    try:
+        info = real.stat()
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFileError("ce n'est pas un fichier ordinaire (dossier, tube ou périphérique)")
         size = info.st_size
@@ -55,7 +69,7 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
                 f"fichier trop volumineux : {size / 1_048_576:.1f} Mo (maximum {limit / 1_048_576:.1f} Mo)",
                 {"size": size, "max_bytes": limit},
             )
-        with path.open("rb") as handle:
+        with open(os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as handle:
             data = handle.read(limit + 1)
     except AcvError:
         raise
@@ -69,9 +83,10 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
         raise UnreadableFileError(f"lecture du fichier impossible : {os_error_reason(exc)}") from exc
     if len(data) > limit:
         raise FileTooLargeError(f"fichier trop volumineux (maximum {limit / 1_048_576:.1f} Mo)")
+    path = Path(path)
     fmt = detect_format(path, data)
     try:
-        return READERS[fmt](path, data)
+        parsed = READERS[fmt](path, data)
     except AcvError:
         raise
     except RecursionError as exc:
@@ -81,6 +96,8 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
     except Exception as exc:
         log.exception("unexpected error while reading %s", path)
         raise UnreadableFileError(f"lecture impossible ({type(exc).__name__})") from exc
+    parsed.meta[paths.ORIGIN_KEY] = paths.origin(path, real)
+    return parsed
 
 
 def detect_format(path: Path, data: bytes) -> str:
