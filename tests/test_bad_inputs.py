@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import shutil
 import sys
 import time
@@ -131,10 +132,27 @@ def test_each_bad_file_gives_its_outcome_and_french_message(ingested):
             if exp["warning_contains"] not in json.loads(warnings)["reader"].get("warnings", [""])[0]:
                 problems.append(f"{key}: warning missing ({warnings[:200]})")
     assert problems == []
-    # each file reported once (the two link-loop files share a key), the timeout names its limit
-    assert seen == {k: (2 if k == "<lien en boucle>.txt" else 1) for k in EXPECTED}
+    # each file reported once (the two link-loop files share a key, so do the two chained links), the timeout
+    # names its limit, and the link from the folder to itself is neither followed nor reported
+    shared = Counter(runtime.values())
+    assert seen == {k: shared.get(k, 1) for k in EXPECTED}
+    assert not [o for o in report.outcomes if "boucle-dossier" in o.source]
     timeout = next(o for o in report.outcomes if o.source.endswith("pdf-bombe-temps.pdf"))
     assert timeout.message == f"Fichier ignoré : lecture trop longue (plus de {TIMEOUT_S:g} s)"
+
+
+def test_nothing_outside_the_folder_is_read(ingested):
+    """Links to /etc/passwd, /dev/zero, a sibling folder or its parent: refused, and their text is nowhere."""
+    kb, folder = ingested["kb"], ingested["folder"]
+    text = "\n".join(r[0] for r in kb.store.con.execute("SELECT text FROM chunks"))
+    for secret in (build_bad.SECRET, "zygomorphe", "root:x:0:0", "nologin", "/bin/bash"):
+        assert secret not in text
+    root = folder.resolve()
+    for (source,) in kb.store.con.execute("SELECT source FROM documents"):
+        real = Path(source).resolve()
+        assert real.is_relative_to(root) or real == GOOD.resolve() or real.parent.name == "good", source
+    assert kb.search("zygomorphe kiwi coffre mairie", k=5)["results"] == [] or all(
+        "zygomorphe" not in r["text"] for r in kb.search("zygomorphe kiwi coffre mairie", k=5)["results"])
 
 
 def test_messages_are_french_sentences(ingested):

@@ -43,6 +43,13 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])
 _HTML_TAGS = re.compile(rb"<(?:html|head|body)[\s>]", re.IGNORECASE)
 _HTML_SOME_TAGS = re.compile(rb"<(?:p|div|title|h[1-6]|article|main|section|meta|table|ul)[\s>/]", re.IGNORECASE)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# Archives named like documents: said by name in the refusal (offset, signature, French name)
+_ARCHIVES = (
+    (0, b"PK\x03\x04", "archive ZIP"), (0, b"PK\x05\x06", "archive ZIP"),
+    (0, b"\x1f\x8b", "archive gzip"), (257, b"ustar", "archive tar"), (0, b"7z\xbc\xaf\x27\x1c", "archive 7-Zip"),
+    (0, b"Rar!\x1a\x07", "archive RAR"), (0, b"\xfd7zXZ\x00", "archive xz"),
+    (0, b"\x28\xb5\x2f\xfd", "archive zstd"),
+)
 
 
 def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
@@ -107,8 +114,13 @@ def detect_format(path: Path, data: bytes) -> str:
     head = data[:8192]
     if b"%PDF-" in data[:1024]:
         return "pdf"
+    archive = next((name for offset, magic, name in _ARCHIVES if data[offset:offset + len(magic)] == magic), None)
+    if archive is not None:
+        raise UnsupportedFormatError(f"format non pris en charge : {archive} (ouvrez-la et ingérez ses fichiers)")
     if _looks_binary(head):
         raise UnsupportedFormatError("format non pris en charge : contenu binaire (ni PDF, ni HTML, ni texte)")
+    if not head.startswith(_BOMS[1:]) and b"\x00" in data:  # text followed by binary (an archive glued on)
+        raise UnsupportedFormatError("format non pris en charge : contenu binaire mêlé au texte (octets nuls)")
     if head.startswith(_BOMS[1:]):  # UTF-16: look for markup in the decoded text, not in the raw bytes
         head = head[:8190].decode("utf-16", errors="ignore").encode("utf-8")
     suffix = path.suffix.lower()
