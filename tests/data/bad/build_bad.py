@@ -486,6 +486,18 @@ def archive_files() -> dict[str, bytes]:
     }
 
 
+def huge_markdown(items: int = 1_000_000) -> bytes:
+    """One list of a million items (about 19 MB): built at test time, never committed."""
+    return ("# Inventaire des commerces de Cahors\n\n" + PARA_CAHORS + "\n\n"
+            + "".join(f"- cellule commerciale n° {i}\n" for i in range(items))).encode()
+
+
+def text_objects_pdf(count: int = 50_000) -> bytes:
+    """One page drawing 50,000 tiny text objects (BT … ET), one word each (about 2 MB): built at test time."""
+    ops = [b"BT /F1 6 Tf %d %d Td (mot%d) Tj ET" % (20 + i % 90 * 6, 20 + i // 90 % 130 * 6, i) for i in range(count)]
+    return one_page_pdf(b"\n".join(ops))
+
+
 def make_runtime_files(folder: Path, *, oversize_bytes: int) -> dict[str, str]:
     """Inputs git cannot store; returns {source file name: key in expected.json}."""
     names: dict[str, str] = {}
