@@ -112,6 +112,11 @@ def test_refused_entries_are_never_opened(tree):
             assert info.value.code == "chemin_refuse"
 
 
+def test_the_root_is_recorded_with_the_document(tree):
+    entry = next(p for p in discover([tree]) if p.name == "vers-sous-b.md")
+    assert read_file(entry).meta["origin"] == {"root": str(tree.resolve())}
+
+
 def test_a_file_swapped_for_a_link_after_discovery_is_refused(tree):
     entry = next(p for p in discover([tree]) if p.name == "a.md")
     (tree / "a.md").unlink()

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -178,6 +179,8 @@ def test_a_stored_file_swapped_for_a_link_out_is_not_served(tmp_path):
     with TestClient(create_app(kb.settings, kb=kb)) as api:
         doc_id = kb.ingest([corpus]).outcomes[0].doc_id
         assert api.get(f"/documents/{doc_id}/file").status_code == 200
+        stored = json.loads(kb.store.document(doc_id)["metadata"])
+        assert stored["reader"]["origin"] == {"root": str(corpus.resolve())}  # recorded at ingest
         page.unlink()
         os.symlink("/etc/passwd", page)
         res = api.get(f"/documents/{doc_id}/file")

@@ -90,6 +90,7 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
         raise UnreadableFileError(f"lecture du fichier impossible : {os_error_reason(exc)}") from exc
     if len(data) > limit:
         raise FileTooLargeError(f"fichier trop volumineux (maximum {limit / 1_048_576:.1f} Mo)")
+    recorded = paths.origin(path, real)  # before `Path()` drops the entry's root
     path = Path(path)
     fmt = detect_format(path, data)
     try:
@@ -103,7 +104,7 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
     except Exception as exc:
         log.exception("unexpected error while reading %s", path)
         raise UnreadableFileError(f"lecture impossible ({type(exc).__name__})") from exc
-    parsed.meta[paths.ORIGIN_KEY] = paths.origin(path, real)
+    parsed.meta[paths.ORIGIN_KEY] = recorded
     return parsed
 
 
