@@ -366,7 +366,8 @@ class Ingestor:
 def document_metadata_json(meta: DocumentMetadata, parsed: ParsedDocument | None) -> dict[str, Any]:
     out = asdict(meta)
     if parsed is not None:
-        out["reader"] = {k: v for k, v in parsed.meta.items() if k in ("pdf", "html", "front_matter", "warnings", "origin")}
+        kept = ("pdf", "html", "front_matter", "warnings", "origin")  # origin: the root checked when serving the file
+        out["reader"] = {k: v for k, v in parsed.meta.items() if k in kept}
     return out
 
 

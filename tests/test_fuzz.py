@@ -446,7 +446,8 @@ def test_budget_counts():
         test_amounts_are_finite_and_found_in_the_text, test_resolve_filters_accepts_or_refuses_in_french,
         test_validate_query, test_search_with_any_text_and_filters, test_utf8_bytes_survive_any_declared_charset,
         test_legacy_bytes_with_their_label_first, test_conflicting_declarations_never_garble_utf8,
-        test_archives_and_polyglots_are_read_as_one_format_or_refused, test_links_never_lead_the_ingest_out_of_its_folder,
+        test_archives_and_polyglots_are_read_as_one_format_or_refused,
+        test_links_never_lead_the_ingest_out_of_its_folder,
         test_long_markdown_lists, test_many_tiny_pdf_text_objects))
     print(f"\nfuzz budget: {total} generated cases ({'long' if LONG else 'short'} profile)", file=sys.stderr)
     assert total >= (4000 * FACTOR)

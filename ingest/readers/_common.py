@@ -68,15 +68,15 @@ def _utf8_counts(data: bytes) -> tuple[str, int, int]:
     return text, good, bad
 
 
-def _mostly_utf8(data: bytes) -> str | None:
+def _mostly_utf8(data: bytes, counts: tuple[str, int, int] | None = None) -> str | None:
     """UTF-8 text with a few stray bytes (a cut or a bad copy) is still UTF-8: decode it with U+FFFD."""
-    text, good, bad = _utf8_counts(data)
+    text, good, bad = counts or _utf8_counts(data)
     return text if good >= 1 and bad <= max(3, good // 50) else None
 
 
-def _dominant_utf8(data: bytes) -> str | None:
+def _dominant_utf8(data: bytes, counts: tuple[str, int, int] | None = None) -> str | None:
     """Stricter than `_mostly_utf8`, enough to overrule a declared charset: many UTF-8 characters, rare strays."""
-    text, good, bad = _utf8_counts(data)
+    text, good, bad = counts or _utf8_counts(data)
     return text if good >= 20 * max(1, bad) else None
 
 
@@ -112,7 +112,8 @@ def _decode(data: bytes, declared: str | Sequence[str] | None) -> str:
     except UnicodeDecodeError:
         pass
     sample = data[:2_000_000]
-    if _dominant_utf8(sample) is not None:
+    counts = _utf8_counts(sample)  # one pass, shared by the two UTF-8 tests below
+    if _dominant_utf8(sample, counts) is not None:
         return data.decode("utf-8", errors="replace")
     fitting = []
     for encoding in declared_codecs(declared):
@@ -127,7 +128,7 @@ def _decode(data: bytes, declared: str | Sequence[str] | None) -> str:
         best = from_bytes(sample, cp_isolation=[e for e, _ in fitting]).best()
         chosen = codecs.lookup(best.encoding).name if best is not None else fitting[0][0]
         return next((t for e, t in fitting if e == chosen), fitting[0][1])
-    mostly = _mostly_utf8(sample)
+    mostly = _mostly_utf8(sample, counts)
     if mostly is not None:
         return mostly if len(data) <= 2_000_000 else data.decode("utf-8", errors="replace")
     best = from_bytes(sample).best()
