@@ -110,6 +110,8 @@ class IngestPath(PosixPath):
     """
 
     __slots__ = ("base", "refusal")
+    base: Path | None  # the resolved root the file must stay in (its own resolved path when named explicitly)
+    refusal: PathRefusedError | None  # why it must not be opened, None when it may
 
     def __reduce__(self) -> tuple[Any, ...]:  # keep the policy across pickling (process pools)
         return (_ingest_path, (str(self), getattr(self, "base", None), getattr(self, "refusal", None)))

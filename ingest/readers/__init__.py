@@ -43,6 +43,9 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])
 _HTML_TAGS = re.compile(rb"<(?:html|head|body)[\s>]", re.IGNORECASE)
 _HTML_SOME_TAGS = re.compile(rb"<(?:p|div|title|h[1-6]|article|main|section|meta|table|ul)[\s>/]", re.IGNORECASE)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# A few NUL bytes in a long text are damage (they are dropped with the other control characters); more mean
+# binary content after the sniffed head, such as an archive glued to a page
+_MAX_STRAY_NULS = 8
 # Archives named like documents: said by name in the refusal (offset, signature, French name)
 _ARCHIVES = (
     (0, b"PK\x03\x04", "archive ZIP"), (0, b"PK\x05\x06", "archive ZIP"),
@@ -120,7 +123,7 @@ def detect_format(path: Path, data: bytes) -> str:
         raise UnsupportedFormatError(f"format non pris en charge : {archive} (ouvrez-la et ingérez ses fichiers)")
     if _looks_binary(head):
         raise UnsupportedFormatError("format non pris en charge : contenu binaire (ni PDF, ni HTML, ni texte)")
-    if not head.startswith(_BOMS[1:]) and b"\x00" in data:  # text followed by binary (an archive glued on)
+    if not head.startswith(_BOMS[1:]) and data.count(b"\x00") > _MAX_STRAY_NULS:  # text, then an archive glued on
         raise UnsupportedFormatError("format non pris en charge : contenu binaire mêlé au texte (octets nuls)")
     if head.startswith(_BOMS[1:]):  # UTF-16: look for markup in the decoded text, not in the raw bytes
         head = head[:8190].decode("utf-16", errors="ignore").encode("utf-8")

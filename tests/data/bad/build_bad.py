@@ -483,6 +483,9 @@ def archive_files() -> dict[str, bytes]:
         "polyglotte-pdf-html.pdf": pdf + page,
         # an HTML page longer than the sniffed head, then a ZIP archive glued on
         "polyglotte-html-zip.html": long_page + _zip({"note.md": note}),
+        # a long text with three stray NUL bytes past the sniffed head: damage, not binary; the NULs are dropped
+        "txt-octets-nuls-isoles.txt": ("Cahors et ses commerces\n\n" + "\n\n".join([PARA_CAHORS] * 50)).encode()
+        + b"\x00\x00\x00\n\n" + PARA_EPINAL.encode(),
     }
 
 
