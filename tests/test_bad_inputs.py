@@ -4,7 +4,9 @@ The whole folder is ingested, with the fake embedder, into a store that
 already holds a good document; every file's outcome is checked against
 tests/data/bad/expected.json. A few of the same files then go through
 `POST /documents`. Files git cannot hold (a name that is not UTF-8, a link
-loop, a named pipe, a file over the size limit) are made at test time.
+loop, a named pipe, a file over the size limit, links out of the folder) and
+the two huge files (a million Markdown list items, 50,000 PDF text objects)
+are made at test time.
 """
 
 from __future__ import annotations
