@@ -191,6 +191,15 @@ def upload_target(uploads_dir: Path, name: str) -> Path:
     raise PathRefusedError(UPLOAD_NAME.format(why=why), {"name": name.replace("\x00", "\\0")})
 
 
+def upload_folder(uploads_dir: Path, name: str) -> Path:
+    """A working folder directly in `uploads_dir` (created if needed), refused if something made it a link."""
+    folder = upload_target(uploads_dir, name)
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.path.islink(folder) or Path(os.path.realpath(folder)) != real_root(uploads_dir) / name:
+        raise PathRefusedError(f"Dossier des envois refusé : « {name} » est un lien symbolique.")
+    return folder
+
+
 # -- serving ---------------------------------------------------------------------------------------------------
 
 

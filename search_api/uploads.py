@@ -23,7 +23,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from acv.errors import AcvError, UnreadableFileError, UnsupportedFormatError
-from acv.paths import upload_target
+from acv.paths import upload_folder, upload_target
 from ingest.readers import SUPPORTED_SUFFIXES, detect_format
 from search_api.errors import ApiError
 
@@ -131,8 +131,7 @@ async def receive_file(request: Request, uploads_dir: Path, limit: int) -> Recei
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise too_large(limit)  # refused before reading a byte of the body
-    incoming = upload_target(uploads_dir, ".incoming")
-    incoming.mkdir(parents=True, exist_ok=True)
+    incoming = upload_folder(uploads_dir, ".incoming")
     receiver = _Receiver(incoming, limit)
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     read = 0

@@ -255,6 +255,18 @@ def test_upload_target_accepts_plain_names_even_through_a_linked_folder(tmp_path
     assert upload_target(tmp_path / "uploads", ".incoming") == tmp_path / "uploads" / ".incoming"
 
 
+def test_the_incoming_folder_must_not_be_a_link(tmp_path):
+    uploads = tmp_path / "uploads"
+    assert paths.upload_folder(uploads, ".incoming") == uploads / ".incoming"
+    assert (uploads / ".incoming").is_dir()
+    (uploads / ".incoming").rmdir()
+    (tmp_path / "ailleurs").mkdir()
+    os.symlink(tmp_path / "ailleurs", uploads / ".incoming")
+    with pytest.raises(PathRefusedError) as info:
+        paths.upload_folder(uploads, ".incoming")
+    assert info.value.message == "Dossier des envois refusé : « .incoming » est un lien symbolique."
+
+
 # -- serving -----------------------------------------------------------------------------------------------------
 
 
