@@ -62,3 +62,9 @@ class StoreError(AcvError):
     """The store on disk is unreadable or locked."""
 
     code = "stockage_indisponible"
+
+
+class PathRefusedError(UnreadableFileError):
+    """A path the path policy (acv/paths.py) will not read or serve: outside the allowed roots, not a regular file."""
+
+    code = "chemin_refuse"

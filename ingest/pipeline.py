@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from acv.errors import AcvError, FileTooLargeError, UnreadableFileError
+from acv.paths import check_entry, explicit_file, real_root, walked_dir_link, walked_file
 from acv.records import Chunk, ChunkMetadata, DocumentMetadata, ParsedDocument
 from index.analysis import FrenchAnalyzer
 from index.embedders.base import Embedder
@@ -119,28 +120,40 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """Files to ingest: explicit files always; in folders, supported suffixes only.
 
     Hidden entries and folders starting with « _ » are skipped, as are the
-    patterns of an `.acvignore` file in a given folder. Links are not
-    followed into folders, so a link loop cannot trap the walk.
+    patterns of an `.acvignore` file in a given folder. Every path goes
+    through the path policy (`acv.paths`): an explicit file is its own root;
+    a file found in a folder must resolve inside that folder. Refused entries
+    (a link out of the folder, a loop, a pipe or a device) are still yielded,
+    carrying their French reason, so that the report shows them. Links to
+    directories are never followed, so a link loop cannot trap the walk.
     """
     for path in paths:
         path = Path(path)
         if not path.is_dir():
-            yield path
+            yield explicit_file(path)
             continue
+        root = real_root(path)
         patterns = _ignore_patterns(path)
         for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
             rel_dir = os.path.relpath(dirpath, path)
-            dirnames[:] = sorted(
+            kept = sorted(
                 d for d in dirnames
                 if not d.startswith((".", "_"))
                 and not any(fnmatch.fnmatch(os.path.normpath(os.path.join(rel_dir, d)), p) for p in patterns)
             )
-            for name in sorted(filenames):
+            dirnames[:] = [d for d in kept if not os.path.islink(os.path.join(dirpath, d))]
+            entries = [(name, False) for name in filenames] + [(d, True) for d in kept if d not in dirnames]
+            for name, is_dir_link in sorted(entries):
                 rel = os.path.normpath(os.path.join(rel_dir, name))
+                if is_dir_link:
+                    refused = walked_dir_link(Path(dirpath) / name, root)
+                    if refused is not None:
+                        yield refused
+                    continue
                 if name.startswith(".") or any(fnmatch.fnmatch(rel, p) for p in patterns):
                     continue
                 if Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield Path(dirpath) / name
+                    yield walked_file(Path(dirpath) / name, root)
 
 
 def embed_key(embedder_id: str, text: str) -> str:
@@ -273,6 +286,7 @@ class Ingestor:
                              memory_mb=self.parse_memory_mb)
 
     def _read_bytes(self, path: Path) -> bytes:
+        check_entry(path)  # the path policy (acv/paths.py): refused links, pipes, devices are never opened
         try:
             if path.is_dir():
                 raise UnreadableFileError(f"« {source_name(path)} » est un dossier vide ou illisible.")
@@ -352,7 +366,8 @@ class Ingestor:
 def document_metadata_json(meta: DocumentMetadata, parsed: ParsedDocument | None) -> dict[str, Any]:
     out = asdict(meta)
     if parsed is not None:
-        out["reader"] = {k: v for k, v in parsed.meta.items() if k in ("pdf", "html", "front_matter", "warnings")}
+        kept = ("pdf", "html", "front_matter", "warnings", "origin")  # origin: the root checked when serving the file
+        out["reader"] = {k: v for k, v in parsed.meta.items() if k in kept}
     return out
 
 

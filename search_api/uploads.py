@@ -17,6 +17,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from acv.errors import AcvError
+from acv.paths import upload_folder
 from search_api.errors import ApiError
 from service.uploads import IncomingFile, too_large
 
@@ -109,8 +110,7 @@ async def receive_file(request: Request, uploads_dir: Path, limit: int) -> Recei
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise too_large(limit)  # refused before reading a byte of the body
-    incoming = uploads_dir / ".incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
+    incoming = upload_folder(uploads_dir, ".incoming")
     receiver = _Receiver(incoming, limit)
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     read = 0

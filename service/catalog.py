@@ -15,6 +15,7 @@ from typing import Any
 from acv import __version__
 from acv.errors import InvalidQueryError, NotFoundError
 from acv.labels import axis_label, doc_type_label
+from acv.paths import served_file
 from index.analysis import fold
 from index.store import FACET_NAMES, Store
 from service.components import Components
@@ -112,10 +113,7 @@ class Catalog:
         row = self.store.document(doc_id)
         if row is None:
             raise NotFoundError(f"Document introuvable : « {doc_id} ».", {"doc_id": doc_id})
-        path = Path(row["source"])
-        if not path.is_file():
-            raise NotFoundError("Le fichier original n'est plus disponible.", {"doc_id": doc_id})
-        return path
+        return served_file(row["source"], row["metadata"], self.parts.settings.uploads_dir, doc_id)  # acv/paths.py
 
     # -- facets ---------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acv.errors import AcvError, FileTooLargeError, InvalidQueryError, UnreadableFileError, UnsupportedFormatError
+from acv.paths import upload_folder, upload_target
 from acv.settings import Settings
 from ingest.readers import SUPPORTED_SUFFIXES, detect_format
 from service.catalog import Catalog
@@ -94,9 +95,7 @@ class UploadService:
         return self.settings.uploads_dir.resolve()
 
     def incoming_dir(self) -> Path:
-        incoming = self.folder / ".incoming"
-        incoming.mkdir(parents=True, exist_ok=True)
-        return incoming
+        return upload_folder(self.folder, ".incoming")  # refused if something made it a link
 
     def too_large(self) -> FileTooLargeError:
         return too_large(self.limit)
@@ -140,9 +139,9 @@ class UploadService:
         suffix = SUFFIX_BY_FORMAT[fmt]
         for n in range(1, 10_000):
             name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
-            target = self.folder / name
+            target = upload_target(self.folder, name)  # the path policy: a plain name, directly in the folder
             try:
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
             except FileExistsError:
                 continue
             os.close(fd)

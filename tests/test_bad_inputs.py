@@ -4,13 +4,16 @@ The whole folder is ingested, with the fake embedder, into a store that
 already holds a good document; every file's outcome is checked against
 tests/data/bad/expected.json. A few of the same files then go through
 `POST /documents`. Files git cannot hold (a name that is not UTF-8, a link
-loop, a named pipe, a file over the size limit) are made at test time.
+loop, a named pipe, a file over the size limit, links out of the folder) and
+the two huge files (a million Markdown list items, 50,000 PDF text objects)
+are made at test time.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import shutil
 import sys
 import time
@@ -131,10 +134,27 @@ def test_each_bad_file_gives_its_outcome_and_french_message(ingested):
             if exp["warning_contains"] not in json.loads(warnings)["reader"].get("warnings", [""])[0]:
                 problems.append(f"{key}: warning missing ({warnings[:200]})")
     assert problems == []
-    # each file reported once (the two link-loop files share a key), the timeout names its limit
-    assert seen == {k: (2 if k == "<lien en boucle>.txt" else 1) for k in EXPECTED}
+    # each file reported once (the two link-loop files share a key, so do the two chained links), the timeout
+    # names its limit, and the link from the folder to itself is neither followed nor reported
+    shared = Counter(runtime.values())
+    assert seen == {k: shared.get(k, 1) for k in EXPECTED}
+    assert not [o for o in report.outcomes if "boucle-dossier" in o.source]
     timeout = next(o for o in report.outcomes if o.source.endswith("pdf-bombe-temps.pdf"))
     assert timeout.message == f"Fichier ignoré : lecture trop longue (plus de {TIMEOUT_S:g} s)"
+
+
+def test_nothing_outside_the_folder_is_read(ingested):
+    """Links to /etc/passwd, /dev/zero, a sibling folder or its parent: refused, and their text is nowhere."""
+    kb, folder = ingested["kb"], ingested["folder"]
+    text = "\n".join(r[0] for r in kb.store.con.execute("SELECT text FROM chunks"))
+    for secret in (build_bad.SECRET, "zygomorphe", "root:x:0:0", "nologin", "/bin/bash"):
+        assert secret not in text
+    root = folder.resolve()
+    for (source,) in kb.store.con.execute("SELECT source FROM documents"):
+        real = Path(source).resolve()
+        assert real.is_relative_to(root) or real == GOOD.resolve() or real.parent.name == "good", source
+    hits = kb.search("zygomorphe kiwi coffre", k=5)["results"]
+    assert all("zygomorphe" not in h["text"] for h in hits)
 
 
 def test_messages_are_french_sentences(ingested):
@@ -228,3 +248,48 @@ def test_bad_uploads_get_the_common_error_shape_in_french(api, name, status, cod
 def test_committed_text_inputs_match_the_build_script():
     for name, data in build_bad.text_files().items():
         assert (BAD / name).read_bytes() == data, name
+
+
+# -- huge and degenerate files, built at test time -------------------------------------------------------------
+
+HUGE_BUDGET_S = 1.0
+
+
+@pytest.mark.parametrize("name, build, fragments", [
+    ("md-un-million-de-puces.md", build_bad.huge_markdown, ["cellule 999999", "Gambetta"]),
+    ("pdf-50000-objets-texte.pdf", build_bad.text_objects_pdf, ["mot0", "mot49999"]),
+])
+def test_huge_file_ends_within_its_budget_and_the_batch_goes_on(tmp_path, name, build, fragments):
+    """Stored whole, or refused with the French reason of the budget; the next file is stored all the same, and
+    the document already stored does not change."""
+    from ingest.isolation import MEMORY_MESSAGE, timeout_message
+
+    folder = tmp_path / "lot"
+    folder.mkdir()
+    (folder / name).write_bytes(build())
+    (folder / "zz-note.md").write_text("# Cahors\n\n" + build_bad.PARA_CAHORS + "\n", "utf-8")
+    good_dir = tmp_path / "good"
+    good_dir.mkdir()
+    shutil.copy(GOOD, good_dir / GOOD.name)
+    settings = Settings(data_dir=tmp_path / "var", embedder="fake", embedder_model="64", max_file_mb=64,
+                        parse_timeout_s=HUGE_BUDGET_S, parse_memory_mb=1024, _env_file=None)
+    kb = KnowledgeBase(settings)
+    try:
+        good_id = kb.ingest([good_dir]).outcomes[0].doc_id
+        before = _snapshot(kb, good_id)
+        report = kb.ingest([folder])
+        huge, note = report.outcomes
+        assert Path(huge.source).name == name
+        if huge.status == "error":
+            assert huge.message in (timeout_message(HUGE_BUDGET_S), MEMORY_MESSAGE), huge.message
+        else:
+            assert huge.status == "added"
+            text = "\n".join(c["text"] for c in kb.document(huge.doc_id)["chunks"])
+            assert all(f in text for f in fragments)
+        assert (Path(note.source).name, note.status) == ("zz-note.md", "added")
+        after = _snapshot(kb, good_id)
+        assert (after["document"], after["chunks"], after["vector_ids"]) == (
+            before["document"], before["chunks"], before["vector_ids"])
+        np.testing.assert_array_equal(after["vectors"], before["vectors"])
+    finally:
+        kb.close()

@@ -9,20 +9,24 @@ default run is short; `ACV_LONG_TESTS=1` multiplies every budget by 20
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import math
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from acv.errors import AcvError, InvalidQueryError
 from acv.filters import FILTER_KEYS
 from ingest.extract.amounts import find_amounts
 from ingest.extract.dates import document_date, find_dates, parse_date
-from ingest.readers import detect_format
+from ingest.pipeline import discover
+from ingest.readers import READERS, detect_format, read_file
+from ingest.readers._common import CONTROL_RE, _dominant_utf8, decode_bytes
 from ingest.readers import html as html_reader
 from ingest.readers import markdown as md_reader
 from ingest.readers import pdf as pdf_reader
@@ -47,6 +51,10 @@ def budget(n: int) -> settings:
 
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
+sys.path.insert(0, str(BAD))
+import build_bad  # noqa: E402
+
+sys.path.remove(str(BAD))
 SEED_PDFS = [(BAD / "pdf-javascript.pdf").read_bytes(), (BAD / "pdf-titre-script.pdf").read_bytes()]
 
 FRENCH = "àâäéèêëîïôöùûüçœæÀÂÉÈÊÎÔÙÛÇŒ’«»€  …–—"
@@ -288,6 +296,147 @@ def test_search_with_any_text_and_filters(fuzz_kb, query, raw, method, group):
     assert _store_fingerprint(fuzz_kb) == before
 
 
+# -- hostile files: charsets, archives and polyglots, links, huge shapes ---------------------------------------------
+
+LABELS = ["iso-8859-1", "ISO-8859-1", "latin1", "windows-1252", "cp1252", "iso-8859-15", "us-ascii", "utf-8",
+          "UTF-8", "utf-16", "utf-16le", "utf-32", "shift_jis", "gb2312", "koi8-r", "x-klingon", "", "utf8"]
+labels = st.lists(st.sampled_from(LABELS), max_size=4)
+CP1252_ALPHABET = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:'-()\n" + (
+    "àâäéèêëîïôöùûüçœæÀÂÉÈÊÎÔÙÛÇŒ’«»€…–—°")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@budget(300)
+@given(st.text(max_size=400).filter(lambda t: not t.startswith("\ufeff")), labels)
+def test_utf8_bytes_survive_any_declared_charset(text, declared):
+    """No mojibake: whatever the page says, bytes that are UTF-8 are read as UTF-8."""
+    assert decode_bytes(text.encode("utf-8"), declared) == CONTROL_RE.sub("", text)
+
+
+@budget(300)
+@given(st.text(alphabet=CP1252_ALPHABET, min_size=1, max_size=400),
+       st.sampled_from(["windows-1252", "iso-8859-1", "latin1", "cp1252", "us-ascii"]), labels)
+def test_legacy_bytes_with_their_label_first(text, label, others):
+    """windows-1252 bytes labelled so (other labels may follow) come back exactly, unless the bytes happen to be
+    (almost) valid UTF-8, the one case where UTF-8 is preferred over a declaration."""
+    data = text.encode("cp1252")
+    assume(not _is_utf8(data) and _dominant_utf8(data) is None)
+    others = [o for o in others if o.lower() not in ("iso-8859-15", "shift_jis", "gb2312", "koi8-r")]
+    assert decode_bytes(data, [label, *others]) == CONTROL_RE.sub("", text)
+
+
+DECLARATIONS = [
+    lambda c: f'<meta charset="{c}">', lambda c: f"<meta charset={c}>",
+    lambda c: f'<meta http-equiv="Content-Type" content="text/html; charset={c}">',
+    lambda c: f"<META HTTP-EQUIV='content-type' CONTENT='text/html;charset={c}'>",
+]
+
+
+@st.composite
+def declared_pages(draw) -> str:
+    heads = [draw(st.sampled_from(DECLARATIONS))(draw(st.sampled_from(LABELS))) for _ in range(draw(st.integers(0, 3)))]
+    prolog = draw(st.sampled_from(["", *[f'<?xml version="1.0" encoding="{c}"?>\n' for c in LABELS if c]]))
+    body = draw(st.lists(words, min_size=1, max_size=8))
+    return (prolog + "<html><head>" + "".join(heads) + "<title>t</title></head><body>"
+            + "".join(f"<p>{w}</p>" for w in body) + "</body></html>")
+
+
+@budget(200)
+@given(declared_pages())
+def test_conflicting_declarations_never_garble_utf8(page):
+    data = page.encode("utf-8")
+    assert decode_bytes(data, html_reader._declared_charset(data)) == page
+
+
+BLOBS = {
+    "zip": build_bad._zip({"note.md": ("# Cahors\n\n" + build_bad.PARA_CAHORS).encode()}),
+    "gzip": gzip.compress(b"<html><body><p>Cahors</p></body></html>", mtime=0),
+    "tar": build_bad._tar({"note.md": b"# Cahors"}),
+    "pdf": SEED_PDFS[0],
+    "html": build_bad.html_page("Cahors", [build_bad.PARA_CAHORS], "iso-8859-1").encode(),
+    "md": build_bad.markdown_note("Cahors", [build_bad.PARA_CAHORS]).encode(),
+    "nul": b"\x00" * 16,
+    "bom16": b"\xff\xfe",
+    "comment": b"<!--",
+}
+polyglots = st.lists(st.one_of(st.sampled_from(sorted(BLOBS)).map(BLOBS.get), st.binary(max_size=64)),
+                     min_size=1, max_size=4).map(b"".join)
+
+
+@budget(150)
+@given(polyglots, st.sampled_from([".pdf", ".html", ".md", ".txt"]))
+def test_archives_and_polyglots_are_read_as_one_format_or_refused(data, suffix):
+    path = Path("fichier" + suffix)
+    try:
+        fmt = detect_format(path, data)
+        doc = READERS[fmt](path, data)
+    except AcvError as exc:
+        assert exc.message
+        return
+    text = "".join(b.text for b in doc.blocks)
+    assert text and "\x00" not in text and not CONTROL_RE.search(text.replace("\x7f", ""))
+
+
+LINK_TARGETS = ["dedans.md", "sous/profond.md", "sous", ".", "..", "../dehors/secret.md", "../dehors", "/etc/passwd",
+                "/dev/zero", "absent.md", "../dehors/absent.md", "sous/../dedans.md", "sous/../../dehors/secret.md"]
+link_trees = st.dictionaries(st.sampled_from([f"lien-{i}.md" for i in range(6)] + ["sous/lien.md", "rep"]),
+                             st.one_of(st.sampled_from(LINK_TARGETS),
+                                       st.sampled_from([f"lien-{i}.md" for i in range(6)])),
+                             min_size=1, max_size=7)
+
+
+@budget(100)
+@given(link_trees)
+def test_links_never_lead_the_ingest_out_of_its_folder(links):
+    """Any mix of links (chains, loops, links to links, to folders, to devices): every path discovery accepts
+    resolves inside the folder, every one it refuses says why in French, the secret next door is never read."""
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, outside = Path(tmp) / "corpus", Path(tmp) / "dehors"
+        (corpus / "sous").mkdir(parents=True)
+        outside.mkdir()
+        (corpus / "dedans.md").write_text("# Dedans\n\nCahors rénove ses halles.\n", "utf-8")
+        (corpus / "sous" / "profond.md").write_text("# Profond\n\nÉpinal ravale ses façades.\n", "utf-8")
+        (outside / "secret.md").write_text("# Secret\n\nzygomorphe\n", "utf-8")
+        for name, target in links.items():
+            os.symlink(target, corpus / name)
+        root = corpus.resolve()
+        for entry in discover([corpus]):
+            if entry.refusal is not None:
+                assert entry.refusal.message.startswith(("Fichier ignoré : ", "Dossier ignoré : ",
+                                                         "Fichier introuvable"))
+                continue
+            real = Path(os.path.realpath(entry))
+            assert real.is_relative_to(root), (entry, real)
+            doc = read_file(entry)
+            assert "zygomorphe" not in " ".join(b.text for b in doc.blocks)
+
+
+@budget(10)
+@given(st.integers(1, 20_000), st.sampled_from(["- ", "* ", "1. ", "  - ", "> - "]))
+def test_long_markdown_lists(items, bullet):
+    data = ("# Liste\n\n" + "".join(f"{bullet}élément {i}\n" for i in range(items))).encode()
+    doc = md_reader.read(Path("liste.md"), data)
+    assert f"élément {items - 1}" in " ".join(b.text for b in doc.blocks)
+
+
+@budget(10)
+@given(st.integers(1, 3000))
+def test_many_tiny_pdf_text_objects(count):
+    try:
+        doc = pdf_reader.read(Path("objets.pdf"), build_bad.text_objects_pdf(count))
+    except AcvError as exc:  # a page of one-word fragments may be judged unusable; it must say so in French
+        assert exc.message
+        return
+    assert doc.blocks
+
+
 def test_budget_counts():
     """The default run generates thousands of cases in all (recorded in docs/BENCHMARKS.md)."""
     total = sum(getattr(f, "_hypothesis_internal_use_settings").max_examples for f in (
@@ -295,7 +444,11 @@ def test_budget_counts():
         test_markdown_reader_never_raises_unexpectedly, test_text_reader_and_format_detection,
         test_pdf_reader_on_mutated_pdfs, test_parse_date_gives_a_real_date_or_none, test_find_and_choose_dates,
         test_amounts_are_finite_and_found_in_the_text, test_resolve_filters_accepts_or_refuses_in_french,
-        test_validate_query, test_search_with_any_text_and_filters))
+        test_validate_query, test_search_with_any_text_and_filters, test_utf8_bytes_survive_any_declared_charset,
+        test_legacy_bytes_with_their_label_first, test_conflicting_declarations_never_garble_utf8,
+        test_archives_and_polyglots_are_read_as_one_format_or_refused,
+        test_links_never_lead_the_ingest_out_of_its_folder,
+        test_long_markdown_lists, test_many_tiny_pdf_text_objects))
     print(f"\nfuzz budget: {total} generated cases ({'long' if LONG else 'short'} profile)", file=sys.stderr)
     assert total >= (4000 * FACTOR)
 

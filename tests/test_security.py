@@ -9,12 +9,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from acv.filters import FILTER_KEYS
+from service.knowledge_base import KnowledgeBase
 from search_api.app import create_app
 from tests._api_fixtures import API_KEY, error_of, make_settings
 
@@ -122,3 +126,87 @@ def test_key_guessing_is_throttled(tmp_path):
         assert codes == [401] * 5 + [429] * 3
         res = api.post("/documents", files={"file": ("n.md", b"# x")}, headers={"X-API-Key": API_KEY})
         assert res.status_code == 429 and error_of(res)["code"] == "trop_de_requetes"
+
+
+# -- the path policy at the API edge (acv/paths.py) ------------------------------------------------------------
+
+HOSTILE_NAMES = ["../../etc/passwd.md", "/etc/passwd.md", "..", "../", "....//....//x.md", "..%2f..%2fx.md",
+                 "C:\\Windows\\system32\\x.md", "~/.bashrc.md", "a\x00b.md", "\x00", "note.md\x00.png",
+                 "./.incoming/../../x.md", "\u202e" + "dm.txt", ".."*200 + "/x.md"]
+
+
+def _files_under(folder) -> set:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.exists() else set()
+
+
+def test_hostile_upload_names_stay_in_the_upload_folder(tmp_path):
+    settings = make_settings(tmp_path / "var")
+    outside_before = _files_under(tmp_path)
+    with TestClient(create_app(settings)) as api:
+        for i, name in enumerate(HOSTILE_NAMES):
+            note = (f"# Note {i}\n\n" + f"La halle numéro {i} de Cahors rouvre ses portes aux producteurs. " * 5)
+            res = api.post("/documents", files={"file": (name, note.encode())}, headers={"X-API-Key": API_KEY})
+            assert res.status_code == 201, (name, res.text)
+            stored = Path(res.json()["source"])
+            assert stored.parent == settings.uploads_dir.resolve(), name
+            assert stored.suffix in (".md", ".txt") and "\x00" not in stored.name and ".." not in stored.name
+    uploads = settings.uploads_dir
+    assert len([p for p in uploads.iterdir() if p.is_file()]) == len(HOSTILE_NAMES)
+    # nothing appeared anywhere else than the data folder
+    created = _files_under(tmp_path) - outside_before
+    assert all(c.startswith("var") for c in created), created
+
+
+def test_a_link_planted_in_the_upload_folder_is_never_written_through(tmp_path):
+    settings = make_settings(tmp_path / "var")
+    victim = tmp_path / "victime.md"
+    victim.write_text("intact", "utf-8")
+    settings.uploads_dir.mkdir(parents=True)
+    os.symlink(victim, settings.uploads_dir / "note.md")
+    with TestClient(create_app(settings)) as api:
+        note = ("# Cahors\n\n" + "La halle de Cahors rouvre ses portes aux producteurs locaux. " * 5).encode()
+        res = api.post("/documents", files={"file": ("note.md", note)}, headers={"X-API-Key": API_KEY})
+        assert res.status_code == 201
+        assert Path(res.json()["source"]).name == "note-2.md"
+    assert victim.read_text("utf-8") == "intact"
+
+
+def test_a_stored_file_swapped_for_a_link_out_is_not_served(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    page = corpus / "note.md"
+    page.write_text("# Cahors\n\n" + "La halle de Cahors rouvre ses portes aux producteurs locaux. " * 5, "utf-8")
+    kb = KnowledgeBase(make_settings(tmp_path / "var"))
+    with TestClient(create_app(kb.settings, kb=kb)) as api:
+        doc_id = kb.ingest([corpus]).outcomes[0].doc_id
+        assert api.get(f"/documents/{doc_id}/file").status_code == 200
+        stored = json.loads(kb.store.document(doc_id)["metadata"])
+        assert stored["reader"]["origin"] == {"root": str(corpus.resolve())}  # recorded at ingest
+        page.unlink()
+        os.symlink("/etc/passwd", page)
+        res = api.get(f"/documents/{doc_id}/file")
+        assert res.status_code == 404
+        assert error_of(res) == {"code": "introuvable", "details": {"doc_id": doc_id},
+                                 "message": "Fichier original non servi : il se trouve hors du dossier d'où il a "
+                                            "été ingéré."}
+        assert "root:" not in res.text
+
+
+def test_ingesting_a_folder_with_links_out_changes_nothing_stored(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.md").write_text("# Cahors\n\n" + "La halle de Cahors rouvre ses portes. " * 5, "utf-8")
+    kb = KnowledgeBase(make_settings(tmp_path / "var"))
+    try:
+        kb.ingest([corpus])
+        before = _fingerprint(kb), [tuple(r) for r in kb.store.con.execute("SELECT * FROM documents")]
+        os.symlink("/etc/passwd", corpus / "passwd.md")
+        os.symlink("/etc", corpus / "etc")
+        report = kb.ingest([corpus])
+        assert sorted((Path(o.source).name, o.status, o.message) for o in report.outcomes) == [
+            ("etc", "error", "Dossier ignoré : lien symbolique qui mène hors du dossier ingéré."),
+            ("note.md", "unchanged", "Inchangé."),
+            ("passwd.md", "error", "Fichier ignoré : lien symbolique qui mène hors du dossier ingéré.")]
+        assert (_fingerprint(kb), [tuple(r) for r in kb.store.con.execute("SELECT * FROM documents")]) == before
+    finally:
+        kb.close()

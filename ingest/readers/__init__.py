@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from acv import paths
 from acv.errors import (
     AcvError,
     FileTooLargeError,
+    PathRefusedError,
     UnreadableFileError,
     UnsupportedFormatError,
 )
+from acv.paths import check_entry
 from acv.records import ParsedDocument
 from ingest.readers import html, markdown, pdf, text
 
@@ -39,14 +43,34 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])
 _HTML_TAGS = re.compile(rb"<(?:html|head|body)[\s>]", re.IGNORECASE)
 _HTML_SOME_TAGS = re.compile(rb"<(?:p|div|title|h[1-6]|article|main|section|meta|table|ul)[\s>/]", re.IGNORECASE)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# A few NUL bytes in a long text are damage (they are dropped with the other control characters); more mean
+# binary content after the sniffed head, such as an archive glued to a page
+_MAX_STRAY_NULS = 8
+# Archives named like documents: said by name in the refusal (offset, signature, French name)
+_ARCHIVES = (
+    (0, b"PK\x03\x04", "archive ZIP"), (0, b"PK\x05\x06", "archive ZIP"),
+    (0, b"\x1f\x8b", "archive gzip"), (257, b"ustar", "archive tar"), (0, b"7z\xbc\xaf\x27\x1c", "archive 7-Zip"),
+    (0, b"Rar!\x1a\x07", "archive RAR"), (0, b"\xfd7zXZ\x00", "archive xz"),
+    (0, b"\x28\xb5\x2f\xfd", "archive zstd"),
+)
 
 
 def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
-    """Read one document; `max_bytes` defaults to the configured `max_file_mb`."""
-    path = Path(path)
+    """Read one document; `max_bytes` defaults to the configured `max_file_mb`.
+
+    The path goes through the path policy first (`acv.paths.check_entry`), and
+    the file opened is the resolved one, so a link swapped after discovery
+    cannot lead the reader out of its folder.
+    """
     limit = max_bytes if max_bytes is not None else _default_limit()
     try:
-        info = path.stat()
+        real = check_entry(path)
+    except PathRefusedError as exc:
+        if exc.message == paths.MISSING:  # the readers' own wording for a missing file
+            raise UnreadableFileError("fichier introuvable") from exc
+        raise
+    try:
+        info = real.stat()
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFileError("ce n'est pas un fichier ordinaire (dossier, tube ou périphérique)")
         size = info.st_size
@@ -55,7 +79,7 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
                 f"fichier trop volumineux : {size / 1_048_576:.1f} Mo (maximum {limit / 1_048_576:.1f} Mo)",
                 {"size": size, "max_bytes": limit},
             )
-        with path.open("rb") as handle:
+        with open(os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as handle:
             data = handle.read(limit + 1)
     except AcvError:
         raise
@@ -69,9 +93,11 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
         raise UnreadableFileError(f"lecture du fichier impossible : {os_error_reason(exc)}") from exc
     if len(data) > limit:
         raise FileTooLargeError(f"fichier trop volumineux (maximum {limit / 1_048_576:.1f} Mo)")
+    recorded = paths.origin(path, real)  # before `Path()` drops the entry's root
+    path = Path(path)
     fmt = detect_format(path, data)
     try:
-        return READERS[fmt](path, data)
+        parsed = READERS[fmt](path, data)
     except AcvError:
         raise
     except RecursionError as exc:
@@ -81,6 +107,8 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> ParsedDocument:
     except Exception as exc:
         log.exception("unexpected error while reading %s", path)
         raise UnreadableFileError(f"lecture impossible ({type(exc).__name__})") from exc
+    parsed.meta[paths.ORIGIN_KEY] = recorded
+    return parsed
 
 
 def detect_format(path: Path, data: bytes) -> str:
@@ -90,8 +118,13 @@ def detect_format(path: Path, data: bytes) -> str:
     head = data[:8192]
     if b"%PDF-" in data[:1024]:
         return "pdf"
+    archive = next((name for offset, magic, name in _ARCHIVES if data[offset:offset + len(magic)] == magic), None)
+    if archive is not None:
+        raise UnsupportedFormatError(f"format non pris en charge : {archive} (ouvrez-la et ingérez ses fichiers)")
     if _looks_binary(head):
         raise UnsupportedFormatError("format non pris en charge : contenu binaire (ni PDF, ni HTML, ni texte)")
+    if not head.startswith(_BOMS[1:]) and data.count(b"\x00") > _MAX_STRAY_NULS:  # text, then an archive glued on
+        raise UnsupportedFormatError("format non pris en charge : contenu binaire mêlé au texte (octets nuls)")
     if head.startswith(_BOMS[1:]):  # UTF-16: look for markup in the decoded text, not in the raw bytes
         head = head[:8190].decode("utf-16", errors="ignore").encode("utf-8")
     suffix = path.suffix.lower()

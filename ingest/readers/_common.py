@@ -10,6 +10,7 @@ import codecs
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -47,41 +48,90 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _LINE_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x80-\x9f]")  # keeps \x7f: some PDF fonts draw bullets with it
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode text (BOM, declared charset, UTF-8, then detection) and drop control characters."""
+def decode_bytes(data: bytes, declared: str | Sequence[str] | None = None) -> str:
+    """Decode text and drop control characters.
+
+    Order: a BOM; then UTF-8 when the bytes are valid UTF-8 (or nearly so),
+    whatever the page declares, because legacy single-byte text is practically
+    never valid multi-byte UTF-8 while pages saved as UTF-8 often keep an old
+    « iso-8859-1 » label; then the declared charsets (several conflicting ones
+    are arbitrated by charset-normalizer); then detection.
+    """
     return CONTROL_RE.sub("", _decode(data, declared))
 
 
-def _mostly_utf8(data: bytes) -> str | None:
-    """UTF-8 text with a few stray bytes (a cut or a bad copy) is still UTF-8: decode it with U+FFFD."""
+def _utf8_counts(data: bytes) -> tuple[str, int, int]:
+    """The text decoded as UTF-8 with U+FFFD, its multi-byte characters and its invalid sequences."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     good = sum(1 for c in text if ord(c) > 127) - bad
+    return text, good, bad
+
+
+def _mostly_utf8(data: bytes, counts: tuple[str, int, int] | None = None) -> str | None:
+    """UTF-8 text with a few stray bytes (a cut or a bad copy) is still UTF-8: decode it with U+FFFD."""
+    text, good, bad = counts or _utf8_counts(data)
     return text if good >= 1 and bad <= max(3, good // 50) else None
 
 
-def _decode(data: bytes, declared: str | None) -> str:
+def _dominant_utf8(data: bytes, counts: tuple[str, int, int] | None = None) -> str | None:
+    """Stricter than `_mostly_utf8`, enough to overrule a declared charset: many UTF-8 characters, rare strays."""
+    text, good, bad = counts or _utf8_counts(data)
+    return text if good >= 20 * max(1, bad) else None
+
+
+def declared_codecs(declared: str | Sequence[str] | None) -> list[str]:
+    """Python codec names of the declared charsets, in order, without duplicates, unknown labels or Unicode ones.
+
+    UTF-8 is tried before any declaration anyway, and a UTF-16 or UTF-32 label
+    read in ASCII bytes without a BOM is wrong by construction (browsers
+    ignore it too).
+    """
+    names = [declared] if isinstance(declared, str) else list(declared or [])
+    out: list[str] = []
+    for label in names:
+        name = label.strip().lower()
+        name = _CHARSET_ALIASES.get(name, name)
+        try:
+            codec = codecs.lookup(name).name
+        except LookupError:
+            log.debug("unknown declared charset %r", label)
+            continue
+        if codec.startswith(("utf-8", "utf-16", "utf-32")) or codec in out:
+            continue
+        out.append(codec)
+    return out
+
+
+def _decode(data: bytes, declared: str | Sequence[str] | None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    candidates: list[str] = []
-    if declared:
-        name = declared.strip().lower()
-        name = _CHARSET_ALIASES.get(name, name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    sample = data[:2_000_000]
+    counts = _utf8_counts(sample)  # one pass, shared by the two UTF-8 tests below
+    if _dominant_utf8(sample, counts) is not None:
+        return data.decode("utf-8", errors="replace")
+    fitting = []
+    for encoding in declared_codecs(declared):
         try:
-            candidates.append(codecs.lookup(name).name)
-        except LookupError:
-            log.debug("unknown declared charset %r", declared)
-    candidates.append("utf-8")
-    for encoding in candidates:
-        try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    mostly = _mostly_utf8(data[:2_000_000])
+        fitting.append((encoding, text))
+    if len(fitting) == 1:
+        return fitting[0][1]
+    if fitting:  # conflicting declarations that all decode: let the statistics choose among them
+        best = from_bytes(sample, cp_isolation=[e for e, _ in fitting]).best()
+        chosen = codecs.lookup(best.encoding).name if best is not None else fitting[0][0]
+        return next((t for e, t in fitting if e == chosen), fitting[0][1])
+    mostly = _mostly_utf8(sample, counts)
     if mostly is not None:
         return mostly if len(data) <= 2_000_000 else data.decode("utf-8", errors="replace")
-    best = from_bytes(data[:2_000_000]).best()
+    best = from_bytes(sample).best()
     encoding = best.encoding if best is not None else "cp1252"
     encoding = _CHARSET_ALIASES.get(encoding.lower(), encoding)
     try:

@@ -74,10 +74,13 @@ def _depth(soup: BeautifulSoup) -> int:
     return deepest
 
 
-def _declared_charset(data: bytes) -> str | None:
+def _declared_charset(data: bytes) -> list[str]:
+    """Every charset the page declares: <meta charset>/http-equiv in page order, then the XML prolog."""
     head = data[:4096]
-    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
-    return match.group(1).decode("ascii", "ignore") if match else None
+    found = [m.group(1) for m in _META_CHARSET.finditer(head)]
+    xml = _XML_ENCODING.search(head)
+    found += [xml.group(1)] if xml else []
+    return [label.decode("ascii", "ignore") for label in found]
 
 
 def _gone(tag: Tag) -> bool:

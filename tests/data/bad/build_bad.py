@@ -11,9 +11,12 @@ time by `make_runtime_files`.
 from __future__ import annotations
 
 import codecs
+import gzip
 import io
 import os
 import random
+import tarfile
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -339,6 +342,8 @@ def text_files() -> dict[str, bytes]:
                                            + "".join("  " * i + "- niveau\n" for i in range(300))).encode()
     files["md-lien-geant.md"] = ("# Cahors\n\n" + PARA_CAHORS + "\n\n" + "[" * 50_000 + "x" + "](y)" * 50_000
                                  ).encode()
+    files.update(charset_files())
+    files.update(archive_files())
     return files
 
 
@@ -384,6 +389,118 @@ def pdf_files() -> dict[str, bytes]:
     return files
 
 
+PARA_FENETRES = (
+    "Rénovation des fenêtres du centre ancien : la ville de Châtellerault finance 40 % du remplacement des "
+    "menuiseries, à condition de respecter le cahier des prescriptions de l'architecte des bâtiments de France. "
+    "Les œuvres d'art de la façade de l'hôtel de ville seront restaurées l’été prochain (coût : 1,2 M€)."
+)
+
+
+def meta_page(title: str, paragraphs: list[str], head: str, prolog: str = "") -> str:
+    """A page with the charset declarations given verbatim in `head` (and an optional XML prolog)."""
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"{prolog}<!DOCTYPE html>\n<html lang=\"fr\"><head>{head}<title>{title}</title></head>\n"
+            f"<body><main><h1>{title}</h1>\n{body}\n</main></body></html>\n")
+
+
+def charset_files() -> dict[str, bytes]:
+    """Declarations that lie, conflict or are missing; the bytes must decide."""
+    fenetres = [PARA_FENETRES, PARA_CHATELLERAULT]
+    latin = [p.replace("œ", "oe").replace("’", "'").replace("€", "euros") for p in fenetres]
+    files = {
+        # UTF-8 bytes under a legacy label: the case of the issue (« RÃ©novation des fenÃªtres »)
+        "html-utf8-declare-iso-8859-1.html": meta_page(
+            "Rénovation des fenêtres", fenetres, '<meta charset="iso-8859-1">').encode("utf-8"),
+        "html-utf8-declare-windows-1252.html": meta_page(
+            "Rénovation des fenêtres", fenetres,
+            '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">').encode("utf-8"),
+        "html-utf8-declare-utf16-sans-bom.html": meta_page(
+            "Rénovation des fenêtres", fenetres, '<meta charset="utf-16">').encode("utf-8"),
+        "html-utf8-bom-declare-iso-8859-1.html": codecs.BOM_UTF8 + meta_page(
+            "Rénovation des fenêtres", fenetres, '<meta charset="iso-8859-1">').encode("utf-8"),
+        "html-utf16-be-bom.html": codecs.BOM_UTF16_BE + meta_page(
+            "Rénovation des fenêtres", fenetres, '<meta charset="iso-8859-1">').encode("utf-16-be"),
+        # three declarations that disagree, bytes in windows-1252 (« œ », « € », « ’ » exist only there)
+        "html-declarations-contradictoires.html": meta_page(
+            "Rénovation des fenêtres", fenetres,
+            '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-15"><meta charset="windows-1252">',
+            '<?xml version="1.0" encoding="utf-8"?>\n').encode("cp1252"),
+        # the XML prolog and <meta> disagree; the bytes are UTF-8, then ISO-8859-1
+        "html-xml-utf8-meta-latin1.xhtml": meta_page(
+            "Rénovation des fenêtres", fenetres, '<meta charset="iso-8859-1">',
+            '<?xml version="1.0" encoding="UTF-8"?>\n').encode("utf-8"),
+        "html-xml-latin1-meta-utf8.xhtml": meta_page(
+            "Rénovation des fenêtres", latin, '<meta charset="utf-8">',
+            '<?xml version="1.0" encoding="ISO-8859-1"?>\n').encode("latin-1"),
+        # UTF-8 with one stray byte, labelled latin-1: still UTF-8
+        "html-utf8-octet-errant-declare-latin1.html": meta_page(
+            "Rénovation des fenêtres", fenetres, '<meta charset="iso-8859-1">').encode("utf-8").replace(
+            b"</main>", b"\xff</main>"),
+        # nothing but ASCII, under an exotic label
+        "html-ascii-pur.html": meta_page(
+            "Renovation des fenetres", ["La ville de Cahors renove les fenetres du centre ancien et aide les "
+                                        "proprietaires a remplacer leurs menuiseries."] * 3,
+            '<meta charset="shift_jis">').encode("ascii"),
+    }
+    return files
+
+
+def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as zf:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            zf.writestr(info, data, compress_type=compression)
+    return buf.getvalue()
+
+
+def _tar(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 1_577_836_800
+            tf.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def archive_files() -> dict[str, bytes]:
+    """Archives named as documents, and polyglots (one file, two formats)."""
+    page = html_page("Cahors reconquiert ses commerces", [PARA_CAHORS] * 3, "utf-8").encode()
+    note = markdown_note("Cahors reconquiert ses commerces", [PARA_CAHORS] * 3).encode()
+    pdf = good_pdf()
+    long_page = html_page("Cahors reconquiert ses commerces", [PARA_CAHORS] * 60, "utf-8").encode()  # > 8 KB
+    return {
+        "zip-renomme.pdf": _zip({"note.md": note}),
+        "zip-renomme.html": _zip({"page.html": page}),
+        "gzip-renomme.html": gzip.compress(page, mtime=0),
+        "tar-renomme.pdf": _tar({"note.md": note}),
+        # a ZIP whose first member, stored uncompressed, is a PDF: the PDF signature comes first
+        "zip-pdf-polyglotte.pdf": _zip({"convention.pdf": pdf}, zipfile.ZIP_STORED),
+        # an HTML page that carries a whole PDF in a comment: read as the PDF it also is
+        "polyglotte-html-pdf.html": page.replace(b"</body>", b"<!--\n" + pdf + b"\n--></body>"),
+        # a PDF with an HTML page after %%EOF: read as a PDF, the page is not its text
+        "polyglotte-pdf-html.pdf": pdf + page,
+        # an HTML page longer than the sniffed head, then a ZIP archive glued on
+        "polyglotte-html-zip.html": long_page + _zip({"note.md": note}),
+        # a long text with three stray NUL bytes past the sniffed head: damage, not binary; the NULs are dropped
+        "txt-octets-nuls-isoles.txt": ("Cahors et ses commerces\n\n" + "\n\n".join([PARA_CAHORS] * 50)).encode()
+        + b"\x00\x00\x00\n\n" + PARA_EPINAL.encode(),
+    }
+
+
+def huge_markdown(items: int = 1_000_000) -> bytes:
+    """One list of a million items (about 19 MB): built at test time, never committed."""
+    return ("# Inventaire des commerces de Cahors\n\n" + PARA_CAHORS + "\n\n"
+            + "".join(f"- cellule {i}\n" for i in range(items))).encode()
+
+
+def text_objects_pdf(count: int = 50_000) -> bytes:
+    """One page drawing 50,000 tiny text objects (BT … ET), one word each (about 2 MB): built at test time."""
+    ops = [b"BT /F1 6 Tf %d %d Td (mot%d) Tj ET" % (20 + i % 90 * 6, 20 + i // 90 % 130 * 6, i) for i in range(count)]
+    return one_page_pdf(b"\n".join(ops))
+
+
 def make_runtime_files(folder: Path, *, oversize_bytes: int) -> dict[str, str]:
     """Inputs git cannot store; returns {source file name: key in expected.json}."""
     names: dict[str, str] = {}
@@ -401,7 +518,36 @@ def make_runtime_files(folder: Path, *, oversize_bytes: int) -> dict[str, str]:
     big = (PARA_CAHORS + "\n\n") * (oversize_bytes // len(PARA_CAHORS.encode()) + 1)
     (folder / "trop-gros.txt").write_text(big, "utf-8")
     names["trop-gros.txt"] = "<trop gros>.txt"
+    names.update(make_links(folder))
     return names
+
+
+SECRET = "Code du coffre de la mairie : zygomorphe-kiwi-4821."
+
+
+def make_links(folder: Path) -> dict[str, str]:
+    """Links that try to lead the ingest out of `folder` (to /etc/passwd, a device, a sibling folder), plus
+    links that stay inside; the sibling folder « hors-dossier » holds a secret that must never be indexed."""
+    outside = folder.parent / "hors-dossier"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.md").write_text("# Secret\n\n" + SECRET + "\n", "utf-8")
+    inner = folder / "_interne"
+    inner.mkdir()
+    (inner / "cible.md").write_text(markdown_note("Les façades d'Épinal", [PARA_EPINAL]), "utf-8")
+    links = {
+        "lien-passwd.txt": ("/etc/passwd", "<lien vers /etc/passwd>.txt"),
+        "lien-zero.txt": ("/dev/zero", "<lien vers un périphérique>.txt"),
+        "lien-hors-dossier.md": (str(outside / "secret.md"), "<lien vers un fichier hors du dossier>.md"),
+        "chaine-1.md": ("chaine-2.md", "<liens en chaîne vers l'extérieur>.md"),
+        "chaine-2.md": ("../hors-dossier/secret.md", "<liens en chaîne vers l'extérieur>.md"),
+        "lien-dossier-hors": (str(outside), "<lien vers un dossier hors du dossier>"),
+        "lien-dossier-parent": ("..", "<lien vers le dossier parent>"),
+        "lien-interne.md": ("_interne/cible.md", "<lien vers un fichier du dossier>.md"),
+        "boucle-dossier": (".", ""),  # a link to the folder itself: inside, never followed, never reported
+    }
+    for name, (target, _key) in links.items():
+        os.symlink(target, folder / name)
+    return {name: key for name, (_target, key) in links.items() if key}
 
 
 def main() -> None:
