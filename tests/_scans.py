@@ -47,6 +47,11 @@ PAGES: list[list[tuple[str, str]]] = [
 ]
 
 
+def for_city(pages: list[list[tuple[str, str]]], city: str) -> list[list[tuple[str, str]]]:
+    """The same pages about another commune (Cahors replaced), for benchmarks over several documents."""
+    return [[(kind, text.replace("Cahors", city)) for kind, text in page] for page in pages]
+
+
 def page_text(page: list[tuple[str, str]]) -> str:
     return "\n".join(text for _, text in page)
 
