@@ -23,10 +23,15 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, LimitReachedError
 
+try:  # pypdf's font model: character widths of embedded and standard fonts
+    from pypdf.generic._font import Font as _PdfFont
+except ImportError:  # pragma: no cover - another pypdf layout: widths are estimated
+    _PdfFont = None  # type: ignore[assignment,misc]
+
 from acv.errors import UnreadableFileError
 from acv.records import Block, ParsedDocument
 from ingest import boilerplate
-from ingest.readers import ocr
+from ingest.readers import columns, ocr
 from ingest.readers._common import (
     BULLET_RE,
     date_lines,
@@ -63,6 +68,7 @@ class _Line:
     y: float | None = None
     size: float = 0.0
     bold: bool = False
+    x1: float | None = None  # right edge, from the font's character widths
     top: bool = False
     bottom: bool = False
     cells: list[str] = field(default_factory=list)
@@ -79,6 +85,16 @@ class _Run:
     y: float
     size: float
     bold: bool
+    font: Any = None  # pypdf Font (widths in thousandths of an em), None when unknown
+    em: float = 0.0  # points per thousandth of an em, horizontally
+
+    def width(self, text: str) -> float:
+        if self.font is not None:
+            try:
+                return float(self.font.get_text_width(text)) * self.em
+            except Exception:  # noqa: BLE001 - odd width tables: estimate
+                pass
+        return len(text) * 0.5 * self.size  # about half an em per character in Latin text
 
 
 def read(path: Path, data: bytes, *, progress: ocr.Progress | None = None) -> ParsedDocument:
@@ -239,6 +255,19 @@ def _page_lines(page: Any, number: int) -> tuple[list[_Line], float | None, bool
     """Runs of text with their font and position, grouped into lines as pypdf wrote them."""
     runs: list[tuple[str, _Run | None]] = []
     budget = [MAX_PAGE_CHARS]
+    fonts: dict[int, tuple[Any, Any]] = {}  # id(font dict) -> (font dict kept alive, pypdf Font or None)
+
+    def font_model(font: Any) -> Any:
+        if font is None or _PdfFont is None:
+            return None
+        cached = fonts.get(id(font))
+        if cached is None:
+            try:
+                model = _PdfFont.from_font_resource(font)
+            except Exception:  # noqa: BLE001 - a broken font dictionary: widths are estimated
+                model = None
+            cached = fonts[id(font)] = (font, model)
+        return cached[1]
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
         if not text:
@@ -250,12 +279,15 @@ def _page_lines(page: Any, number: int) -> tuple[list[_Line], float | None, bool
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+            hscale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
             name = str(font.get("/BaseFont", "")) if font else ""
         except (TypeError, IndexError, AttributeError, ValueError):
             runs.append((text, None))
             return
         bold = bool(re.search(r"bold|black|heavy|semibold|demi", name, re.IGNORECASE))
-        runs.append((text, _Run(text, float(x), float(y), float(size or 0) * float(scale or 1), bold)))
+        run = _Run(text, float(x), float(y), float(size or 0) * float(scale or 1), bold, font_model(font),
+                   float(size or 0) * float(hscale or 1) / 1000.0)
+        runs.append((text, run))
 
     truncated = False
     try:
@@ -267,18 +299,31 @@ def _page_lines(page: Any, number: int) -> tuple[list[_Line], float | None, bool
         height = float(page.mediabox.height)
     except Exception:  # noqa: BLE001
         height = None
-    return _group_lines(runs, number), height, truncated
+    return _merge_rows(_reading_order(_group_lines(runs, number), height)), height, truncated
+
+
+def _reading_order(lines: list[_Line], height: float | None) -> list[_Line]:
+    """Lines of a multi-column page read column by column (ingest.readers.columns); others as drawn."""
+    if not lines or any(ln.x is None or ln.x1 is None or ln.y is None for ln in lines):
+        return lines
+    boxes = [columns.Box(ln.x, ln.x1, ln.y, ln.size, ln.text, ln.bold) for ln in lines]  # type: ignore[arg-type]
+    order = columns.reading_order(boxes, height)
+    return lines if order is None else [lines[i] for i in order]
 
 
 def _group_lines(runs: list[tuple[str, _Run | None]], number: int) -> list[_Line]:
     lines: list[_Line] = []
     pieces: list[tuple[str, _Run | None]] = []
 
+    ends: list[float | None] = []  # right edge of each piece (None after a line break inside a run)
+
     def close() -> None:
         text = normalize_space("".join(t for t, _ in pieces))
         if text:
             located = [r for t, r in pieces if r is not None and t.strip()]
             line = _Line(text=text, page=number)
+            known = [end for (t, _), end in zip(pieces, ends) if end is not None and t.strip()]
+            line.x1 = max(known) if known and len(known) == len(located) else None
             if located:
                 chars: Counter[float] = Counter()
                 bold_chars = 0
@@ -291,16 +336,29 @@ def _group_lines(runs: list[tuple[str, _Run | None]], number: int) -> list[_Line
                 line.bold = bold_chars * 2 > sum(chars.values())
             lines.append(line)
         pieces.clear()
+        ends.clear()
 
     for text, run in runs:
         parts = text.split("\n")
         for i, part in enumerate(parts):
             if part:
+                end = run.x + run.width(part) if run is not None and i == 0 else None
+                if run is not None and i == 0 and part.strip() and _far_right(pieces, ends, run):
+                    close()  # same baseline, far to the right: another column or cell, drawn in one go
                 pieces.append((part, run))
+                ends.append(end)
             if i < len(parts) - 1:
                 close()
     close()
-    return _merge_rows(lines)
+    return lines
+
+
+def _far_right(pieces: list[tuple[str, _Run | None]], ends: list[float | None], run: _Run) -> bool:
+    last = next(((r, e) for (t, r), e in zip(reversed(pieces), reversed(ends)) if t.strip()), None)
+    if last is None or last[0] is None or last[1] is None:
+        return False
+    prev, end = last
+    return abs(prev.y - run.y) < 1.0 and run.x > end + max(1.5 * max(run.size, prev.size), 8.0)
 
 
 def _merge_rows(lines: list[_Line]) -> list[_Line]:
