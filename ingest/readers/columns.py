@@ -195,11 +195,25 @@ def _spanning(boxes: list[Box], body: list[int], cuts: list[float]) -> set[int]:
         key = next((k for k in rows if abs(boxes[k].y - boxes[i].y) < _SAME_BASELINE), i)
         rows.setdefault(key, []).append(i)
     kept: set[int] = set()
+    short_rows: list[list[int]] = []
     for row in rows.values():
-        crossing = any(boxes[i].x0 < cut < boxes[i].x1 for i in row for cut in cuts)
-        long_cells = sum(word_count(boxes[i].text) >= _MIN_LINE_WORDS for i in row)
-        if crossing or (len(row) >= 2 and long_cells <= 1):
+        if any(boxes[i].x0 < cut < boxes[i].x1 for i in row for cut in cuts):
             kept.update(row)
+        elif len(row) >= 2 and sum(word_count(boxes[i].text) >= _MIN_LINE_WORDS for i in row) <= 1:
+            short_rows.append(row)
+    for row in short_rows:
+        # a table row has a neighbour row with cells starting at the same places
+        # (two paragraph endings side by side do not)
+        starts = [boxes[i].x0 for i in row]
+        y = boxes[row[0]].y
+        size = max(boxes[i].size for i in row) or 10.0
+        for other in short_rows:
+            if other is row or abs(boxes[other[0]].y - y) > 3 * size:
+                continue
+            aligned = sum(any(abs(boxes[j].x0 - x) < 3 for j in other) for x in starts)
+            if aligned >= 2:
+                kept.update(row)
+                break
     return kept
 
 
