@@ -20,6 +20,7 @@ from ingest.readers._common import word_count
 _NARROW = 0.62  # a line narrower than this share of the text area may belong to a column
 _MIN_COLUMN_LINES = 3
 _MIN_LINE_WORDS = 3
+_MAX_CELL_WORDS = 3  # a column's running text has more words per line than a table cell
 _MIN_COLUMN_WORDS = 4.0  # mean words per line of a text column (table cells hold fewer)
 _MIN_COLUMN_FILL = 0.5  # median line width / column width: column text fills its column
 _MARGIN = 0.08  # top and bottom share of the page: running headers and footers keep their place
@@ -144,12 +145,12 @@ def reading_order(boxes: list[Box], page_height: float | None = None) -> list[in
     band: list[int] = []
     for i in body:
         if i in spanning:
-            result.extend(_order_band(boxes, band, cuts))
+            result.extend(_order_band(boxes, band, cuts, closed=True))
             band = []
             result.append(i)
         else:
             band.append(i)
-    result.extend(_order_band(boxes, band, cuts))
+    result.extend(_order_band(boxes, band, cuts, closed=False))
     result.extend(foot)
     return result
 
@@ -159,32 +160,54 @@ def _column(box: Box, cuts: list[float]) -> int:
     return sum(centre >= cut for cut in cuts)
 
 
-def _order_band(boxes: list[Box], band: list[int], cuts: list[float]) -> list[int]:
+def _order_band(boxes: list[Box], band: list[int], cuts: list[float], *, closed: bool) -> list[int]:
     """A stretch between two full-width lines, read column by column.
 
-    A line with nothing beside it in the other columns ends the stretch when it is a heading
-    (bold or larger type) or when the other columns start again below it: a full-width title
-    that happens to be shorter than a column.
+    A line with nothing beside it in the other columns, below which the other columns start
+    again, ends the stretch: a full-width title that happens to be shorter than a column. When
+    a full-width line follows (`closed`), headings left alone at the foot of the stretch belong
+    to it and come after the columns (a table's title above the table).
     """
     if not band:
         return []
     column = {i: _column(boxes[i], cuts) for i in band}
     body_size = statistics.median(boxes[i].size or 10.0 for i in band)
-    result: list[int] = []
-    current: list[int] = []
-    for k, i in enumerate(band):
+
+    def alone(i: int) -> bool:
         box = boxes[i]
         others = [j for j in band if column[j] != column[i]]
-        alone = bool(others) and all(abs(boxes[j].y - box.y) > 1.5 * (box.size or body_size) for j in others)
-        above = any(boxes[j].y > box.y for j in current if column[j] != column[i])
+        return bool(others) and all(abs(boxes[j].y - box.y) > 1.5 * (box.size or body_size) for j in others)
+
+    def styled(i: int) -> bool:
+        return boxes[i].bold or boxes[i].size >= body_size * 1.15
+
+    segments: list[list[int]] = [[]]
+    openers: list[int | None] = [None]  # the full-width line that opens each segment
+    for k, i in enumerate(band):
+        current = segments[-1]
+        above = any(boxes[j].y > boxes[i].y for j in current if column[j] != column[i])
         below = any(column[j] != column[i] for j in band[k + 1:])
-        styled = box.bold or box.size >= body_size * 1.15
-        if current and alone and above and (styled or below):
-            result.extend(_by_column(boxes, current, column))
-            current = []
-        current.append(i)
-    result.extend(_by_column(boxes, current, column))
-    return result
+        if current and above and below and alone(i):
+            segments.append([])
+            openers.append(i)
+            continue
+        segments[-1].append(i)
+    trailing: list[int] = []
+    last = segments[-1]
+    if closed:
+        lowest_other = {c: min((boxes[j].y for j in last if column[j] != c), default=None) for c in set(column.values())}
+        while last and styled(last[-1]) and alone(last[-1]):
+            i = last[-1]
+            other = lowest_other[column[i]]
+            if other is None or other <= boxes[i].y:
+                break
+            trailing.insert(0, last.pop())
+    result: list[int] = []
+    for opener, segment in zip(openers, segments):
+        if opener is not None:
+            result.append(opener)
+        result.extend(_by_column(boxes, segment, column))
+    return result + trailing
 
 
 def _spanning(boxes: list[Box], body: list[int], cuts: list[float]) -> set[int]:
@@ -199,8 +222,9 @@ def _spanning(boxes: list[Box], body: list[int], cuts: list[float]) -> set[int]:
     for row in rows.values():
         if any(boxes[i].x0 < cut < boxes[i].x1 for i in row for cut in cuts):
             kept.update(row)
-        elif len(row) >= 2 and sum(word_count(boxes[i].text) >= _MIN_LINE_WORDS for i in row) <= 1:
-            short_rows.append(row)
+        elif (len({_column(boxes[i], cuts) for i in row}) >= 2
+              and all(word_count(boxes[i].text) <= _MAX_CELL_WORDS for i in row)):
+            short_rows.append(row)  # short texts side by side in several columns: perhaps a table row
     for row in short_rows:
         # a table row has a neighbour row with cells starting at the same places
         # (two paragraph endings side by side do not)
@@ -218,4 +242,6 @@ def _spanning(boxes: list[Box], body: list[int], cuts: list[float]) -> set[int]:
 
 
 def _by_column(boxes: list[Box], band: list[int], column: dict[int, int]) -> list[int]:
-    return sorted(band, key=lambda i: (column[i], -round(boxes[i].y, 1), boxes[i].x0))
+    """Column after column; within a column, the order the lines were drawn in (a wrapped table cell and
+    its neighbour keep their order, which sorting by height would break)."""
+    return sorted(band, key=lambda i: (column[i], i))
