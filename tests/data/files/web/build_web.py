@@ -346,17 +346,17 @@ def main_text(a: dict[str, Any]) -> list[str]:
     return parts
 
 
-def main() -> None:
+def main(out: Path = HERE) -> None:
     articles = yaml.safe_load((HERE / "articles.yaml").read_text(encoding="utf-8"))
     labels: dict[str, Any] = {}
     for k, a in enumerate(articles):
         a = {key: (value.isoformat() if isinstance(value, date) else value) for key, value in a.items()}
         page = STYLES[a["style"]](a, k)
         name = f"{a['slug']}.html"
-        (HERE / name).write_text(page + "\n", encoding="utf-8")
+        (out / name).write_text(page + "\n", encoding="utf-8")
         labels[name] = {"style": a["style"], "variant": a["variant"], "city": a["city"], "title": a["title"],
                         "date": a["date"], "main": main_text(a)}
-    (HERE / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
