@@ -77,7 +77,7 @@ def test_ocr_off_gives_a_french_reason(tmp_path, monkeypatch):
     path.write_bytes(_scans.scanned_pdf(_scans.PAGES[:1], dpi=100))
     with pytest.raises(UnreadableFileError) as err:
         read_file(path)
-    assert err.value.message == "aucun texte extractible (OCR désactivé (ACV_OCR=0))"
+    assert err.value.message == "aucun texte extractible (OCR désactivé par ACV_OCR=0)"
 
 
 def test_ocr_setting_from_the_environment(monkeypatch):
@@ -135,3 +135,17 @@ def test_vector_drawing_without_image_is_not_sent_to_ocr():
     with pytest.raises(UnreadableFileError) as err:
         read_file(files / "image-seule.pdf")  # a filled rectangle: nothing to recognise
     assert err.value.message == "aucun texte extractible (PDF image sans OCR)"
+
+
+@needs_tesseract
+def test_ocr_runs_inside_the_isolated_reading_child(tmp_path):
+    """The pipeline reads each file in a forked child with a memory ceiling: Tesseract must work there."""
+    from ingest.isolation import read_isolated
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_scans.scanned_pdf(_scans.PAGES[1:], dpi=300))
+    doc = read_isolated(read_file, path, max_bytes=None, timeout_s=120, memory_mb=2048)
+    assert doc.meta["ocr"]["pages"] == [1]
+    assert [b.ocr for b in doc.blocks] == [True] * len(doc.blocks)
+    read = "\n".join(b.text for b in doc.blocks)
+    assert _scans.word_accuracy(_scans.page_text(_scans.PAGES[1]), read) >= 0.95

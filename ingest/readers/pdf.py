@@ -199,7 +199,7 @@ def _ocr(path: Path, data: bytes, pages: list[list[_Line]], scanned: list[int], 
     """Replace the scanned pages' lines by OCR paragraphs; (OCR metadata, reason OCR did not run, timed out)."""
     cfg = ocr.config()
     listed = ", ".join(map(str, scanned))
-    reason = "OCR désactivé (ACV_OCR=0)" if not cfg.enabled else ocr.unavailable_reason(cfg.lang)
+    reason = "OCR désactivé par ACV_OCR=0" if not cfg.enabled else ocr.unavailable_reason(cfg.lang)
     if reason:
         log.warning("%s: %d scanned page(s) not read: %s", path, len(scanned), reason)
         warnings.append(f"page(s) scannée(s) {listed} non lue(s) : {reason}")
