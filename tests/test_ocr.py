@@ -149,3 +149,11 @@ def test_ocr_runs_inside_the_isolated_reading_child(tmp_path):
     assert [b.ocr for b in doc.blocks] == [True] * len(doc.blocks)
     read = "\n".join(b.text for b in doc.blocks)
     assert _scans.word_accuracy(_scans.page_text(_scans.PAGES[1]), read) >= 0.95
+
+
+@pytest.mark.parametrize("script", ["scripts/test.sh", "scripts/up.sh"])
+def test_scripts_install_tesseract_like_chromium(script):
+    """A fresh Debian machine gets Tesseract and its French data from the scripts, as it gets Chromium."""
+    text = (Path(__file__).resolve().parents[1] / script).read_text(encoding="utf-8")
+    assert "apt-get install -y -qq tesseract-ocr tesseract-ocr-fra" in text
+    assert "tesseract --list-langs 2>/dev/null | grep -qx fra" in text  # only when missing
