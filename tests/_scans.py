@@ -96,12 +96,26 @@ def _draw_scan(c: canvas.Canvas, image: Image.Image) -> None:
     c.drawImage(ImageReader(buffer), 0, 0, width=A4[0], height=A4[1])
 
 
-def scanned_pdf(pages: list[list[tuple[str, str]]], dpi: int = 300) -> bytes:
+def degrade(image: Image.Image, *, angle: float = 0.7, specks: float = 0.01, seed: int = 17) -> Image.Image:
+    """A worse scan: the page slightly rotated and sprinkled with black and white specks (deterministic)."""
+    import numpy as np
+
+    rotated = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    pixels = np.asarray(rotated).copy()
+    rng = np.random.default_rng(seed)
+    noise = rng.random(pixels.shape)
+    pixels[noise < specks / 2] = 0
+    pixels[noise > 1 - specks / 2] = 255
+    return Image.fromarray(pixels)
+
+
+def scanned_pdf(pages: list[list[tuple[str, str]]], dpi: int = 300, *, degraded: bool = False) -> bytes:
     """A PDF whose every page is one picture of the text, with no text layer."""
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
     for page in pages:
-        _draw_scan(c, render_page(page, dpi))
+        image = render_page(page, dpi)
+        _draw_scan(c, degrade(image) if degraded else image)
         c.showPage()
     c.save()
     return buffer.getvalue()
