@@ -157,3 +157,14 @@ def test_scripts_install_tesseract_like_chromium(script):
     text = (Path(__file__).resolve().parents[1] / script).read_text(encoding="utf-8")
     assert "apt-get install -y -qq tesseract-ocr tesseract-ocr-fra" in text
     assert "tesseract --list-langs 2>/dev/null | grep -qx fra" in text  # only when missing
+
+
+@needs_tesseract
+def test_giant_page_is_rendered_coarser_not_refused(monkeypatch):
+    monkeypatch.setattr(ocr, "MAX_PIXELS", 2_000_000)  # A4 at 300 dpi is 8.7 Mpx: rendered at ~143 dpi
+    data = _scans.scanned_pdf(_scans.PAGES[:1], dpi=300)
+    result = ocr.ocr_pages(data, [1], deadline=time.monotonic() + 120)
+    assert list(result.pages) == [1] and result.warnings == []
+    assert round(result.heights[1]) == 842  # positions stay in PDF points
+    read = "\n".join(p.text for p in result.pages[1])
+    assert _scans.word_accuracy(_scans.page_text(_scans.PAGES[0]), read) >= 0.9

@@ -32,6 +32,7 @@ UNAVAILABLE = "OCR indisponible : installez tesseract-ocr-fra"
 _MIN_CONFIDENCE = 0  # Tesseract marks non-words (layout boxes) with -1
 _MAX_IMAGE_DEPTH = 3  # form XObjects nested inside form XObjects
 _SENTENCE_END = (".", "!", "?", ":", ";", "»")
+MAX_PIXELS = 40_000_000  # one rendered page (A3 at 300 dpi is 17 Mpx): a giant page is rendered coarser
 
 Progress = Callable[[int, int, int], None]  # (pages done, pages to OCR, page number just done)
 
@@ -143,7 +144,11 @@ def ocr_pages(data: bytes, pages: list[int], *, deadline: float, cfg: OcrConfig 
                 image = _render(document, number - 1, cfg.dpi)
                 table = pytesseract.image_to_data(image, lang=cfg.lang, config="--psm 3",
                                                   output_type=pytesseract.Output.DICT, timeout=remaining)
-            except RuntimeError as exc:  # pytesseract's timeout
+            except pytesseract.TesseractError as exc:  # Tesseract ran and failed on this page
+                log.warning("OCR of page %d failed: %s", number, exc)
+                result.warnings.append(f"OCR de la page {number} impossible")
+                continue
+            except RuntimeError as exc:  # pytesseract's timeout (TesseractError is caught above)
                 log.warning("OCR of page %d stopped: %s", number, exc)
                 result.warnings.append(f"OCR de la page {number} interrompu (délai dépassé)")
                 break
@@ -151,8 +156,9 @@ def ocr_pages(data: bytes, pages: list[int], *, deadline: float, cfg: OcrConfig 
                 log.warning("OCR of page %d failed: %s", number, exc)
                 result.warnings.append(f"OCR de la page {number} impossible")
                 continue
-            height = image.height * 72.0 / cfg.dpi
-            result.pages[number] = paragraphs_from_data(table, scale=72.0 / cfg.dpi, page_height=height)
+            scale = 72.0 / image.info["dpi_used"]
+            height = image.height * scale
+            result.pages[number] = paragraphs_from_data(table, scale=scale, page_height=height)
             result.heights[number] = height
             log.info("OCR page %d (%d/%d) in %.1f s", number, done + 1, len(pages), time.monotonic() - page_started)
             if progress is not None:
@@ -164,10 +170,15 @@ def ocr_pages(data: bytes, pages: list[int], *, deadline: float, cfg: OcrConfig 
 
 
 def _render(document: Any, index: int, dpi: int) -> Any:
+    """The page as a greyscale picture at `dpi`, or less for a page so large it would pass MAX_PIXELS."""
     page = document[index]
     try:
-        bitmap = page.render(scale=dpi / 72.0, grayscale=True)
-        return bitmap.to_pil()
+        width, height = page.get_size()  # points
+        area = max(width * height, 1.0) / (72.0 * 72.0)  # square inches
+        dpi = min(float(dpi), (MAX_PIXELS / area) ** 0.5)
+        image = page.render(scale=dpi / 72.0, grayscale=True).to_pil()
+        image.info["dpi_used"] = dpi
+        return image
     finally:
         page.close()
 
