@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     port: int = 8000
     ui_port: int = 8501
 
+    # Scanned PDFs (issue 17): OCR of the pages without a text layer
+    ocr: bool = Field(True, description="OCR (Tesseract) the PDF pages that have no text layer (ACV_OCR=0: off).")
+    ocr_lang: str = Field("fra", description="Tesseract language(s), e.g. fra or fra+eng.")
+    ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution at which scanned pages are rendered for OCR.")
+
     @property
     def store_path(self) -> Path:
         return self.data_dir / "acv.sqlite3"

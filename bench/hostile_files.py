@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests" / "data" / "bad"))
 
 import build_bad  # noqa: E402
 
-from acv.knowledge_base import KnowledgeBase  # noqa: E402
+from service.knowledge_base import KnowledgeBase  # noqa: E402
 from acv.settings import Settings  # noqa: E402
 from ingest.readers import read_file  # noqa: E402
 

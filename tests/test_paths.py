@@ -201,7 +201,7 @@ def _store_content(kb) -> tuple:
 
 
 def test_ingest_reports_every_refusal_and_changes_nothing_stored(tree, tmp_path):
-    from acv.knowledge_base import KnowledgeBase
+    from service.knowledge_base import KnowledgeBase
     from acv.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "var", embedder="fake", embedder_model="32", parse_isolation=False,

@@ -150,6 +150,9 @@ def document_date(text: str, meta: dict[str, Any], doc_type: str | None = None) 
         iso = parse_date(line)
         if iso:
             return iso
+    iso = parse_date(html.get("date_published"))  # htmldate's reading of the page (issue 17)
+    if iso:
+        return iso
 
     f = fold(text)
     dates = find_dates(text)

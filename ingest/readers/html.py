@@ -38,6 +38,17 @@ _BLOCK_TAGS = frozenset(
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 MAX_DEPTH = 512
+# Headings of site furniture beyond « À lire aussi » (ingest.boilerplate): other news, most read, comments,
+# agenda, downloads, press contacts… The section they open is not the article.
+_FURNITURE_HEADING = re.compile(
+    r"^\W*(?:(?:les )?autres actualités|vous aimerez aussi|(?:les )?plus lus|(?:les )?dernières (?:infos|actualités)|"
+    r"à la une|actualités|agenda|infos? pratiques|liens utiles|en un clic|réactions|commentaires(?: \(\d+\))?|"
+    r"ressources associées|documents(?: à télécharger)?|télécharger|restez informée?s?|contact presse|"
+    r"contacts? presse|partager(?: la page| cet article)?|newsletter)\W*$",
+    re.IGNORECASE,
+)
+_LINK_LIST_MIN_CHARS = 30
+_TEASER_MAX_WORDS = 60
 _TITLE_SITE_HINT = re.compile(r"gouv|\.fr\b|www\.|préfecture|prefecture|ministère|mairie|ville de|agence", re.IGNORECASE)
 
 
@@ -50,15 +61,34 @@ def read(path: Path, data: bytes) -> ParsedDocument:
             raise UnreadableFileError(f"page HTML trop profondément imbriquée (plus de {MAX_DEPTH} niveaux)")
         meta = _page_meta(soup)
         _remove_chrome(soup)
+        _remove_teasers_and_link_lists(soup)
         container = _main_container(soup)
         meta["time"] = _times(container)
         blocks = _blocks(container) if container is not None else []
+        blocks = _with_title(soup, container, blocks)
     except RecursionError as exc:
         raise UnreadableFileError("page HTML trop profondément imbriquée") from exc
     if not blocks:
         raise UnreadableFileError("aucun texte extractible dans la page HTML")
+    meta["date_published"] = _htmldate(text)
     title = _title(meta, blocks)
     return ParsedDocument.build(source=str(path), format="html", blocks=blocks, title=title, meta={"html": meta})
+
+
+def _htmldate(page: str) -> str | None:
+    """The publication date htmldate reads from the page's markup (meta tags, JSON-LD, <time>, date
+    classes; no guessing from free text), or None.
+
+    It finds dates the reader's own sources miss (JSON-LD only, a bare date under the byline);
+    ingest.extract.dates uses it after the page's labelled dates.
+    """
+    try:
+        from htmldate import find_date
+
+        found = find_date(page, original_date=True, outputformat="%Y-%m-%d", extensive_search=False)
+    except Exception:  # noqa: BLE001 - htmldate missing or confused: no date from it
+        return None
+    return found if isinstance(found, str) else None
 
 
 def _depth(soup: BeautifulSoup) -> int:
@@ -153,13 +183,19 @@ def _remove_chrome(soup: BeautifulSoup) -> None:
         if chrome and tag.find(("h1", "main", "article")) is None:  # never drop the article itself
             tag.decompose()
     for heading in soup.find_all(_HEADINGS):
-        if _gone(heading) or not boilerplate.is_related_heading(heading.get_text(" ")):
+        if _gone(heading):
+            continue
+        text = heading.get_text(" ")
+        related = boilerplate.is_related_heading(text)
+        if not related and not _FURNITURE_HEADING.match(normalize_space(text)):
             continue
         parent = heading.parent
-        if isinstance(parent, Tag) and parent.name in ("section", "div") and parent.find("h1") is None \
+        if isinstance(parent, Tag) and parent.name in ("section", "div", "aside") and parent.find("h1") is None \
                 and parent.name not in _KEEP_ALWAYS and len(parent.find_all(_HEADINGS)) == 1:
             parent.decompose()
             continue
+        if not related:
+            continue  # « Infos pratiques » inside an article is content: only a box of its own is furniture
         # otherwise drop the heading and what follows it up to the next heading of the same rank
         level = int(heading.name[1])
         for sibling in list(heading.find_next_siblings()):
@@ -167,6 +203,44 @@ def _remove_chrome(soup: BeautifulSoup) -> None:
                 break
             sibling.decompose()
         heading.decompose()
+
+
+def _class_key(tag: Tag) -> tuple[str, str]:
+    classes = tag.get("class") or []
+    return tag.name, " ".join(classes) if isinstance(classes, list) else str(classes)
+
+
+def _remove_teasers_and_link_lists(soup: BeautifulSoup) -> None:
+    """Drop lists of teasers (repeated cards: a heading or link and a short text each) and blocks made
+    mostly of links (sidebars of other news), never the element that holds the page's <h1>."""
+    for tag in soup.find_all(("div", "section", "ul", "ol", "td", "aside")):
+        if _gone(tag) or tag.find("h1") is not None or tag.name in _KEEP_ALWAYS:
+            continue
+        children = [c for c in tag.find_all(True, recursive=False) if c.name not in _HEADINGS]
+        if len(children) >= 2 and len({_class_key(c) for c in children}) == 1 and children[0].get("class") \
+                and all(c.find(("a", *_HEADINGS)) is not None for c in children) \
+                and all(word_count(c.get_text(" ")) <= _TEASER_MAX_WORDS for c in children):
+            tag.decompose()
+            continue
+        text = normalize_space(tag.get_text(" "))
+        if len(text) < _LINK_LIST_MIN_CHARS:
+            continue
+        linked = sum(len(normalize_space(a.get_text(" "))) for a in tag.find_all("a"))
+        if linked >= 0.5 * len(text):
+            tag.decompose()
+
+
+def _with_title(soup: BeautifulSoup, container: Tag | None, blocks: list[Block]) -> list[Block]:
+    """The page's <h1> when the text container chosen does not hold it (title above the text block)."""
+    h1 = soup.find("h1")
+    if not isinstance(h1, Tag) or container is None or _gone(h1):
+        return blocks
+    if container is h1 or h1 in container.descendants:
+        return blocks
+    title = normalize_space(h1.get_text(" "))
+    if not title or any(b.text == title for b in blocks[:3]):
+        return blocks
+    return [Block(text=title, kind="heading", level=1), *blocks]
 
 
 def _text_len(tag: Tag) -> int:

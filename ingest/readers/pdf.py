@@ -23,9 +23,15 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, LimitReachedError
 
+try:  # pypdf's font model: character widths of embedded and standard fonts
+    from pypdf.generic._font import Font as _PdfFont
+except ImportError:  # pragma: no cover - another pypdf layout: widths are estimated
+    _PdfFont = None  # type: ignore[assignment,misc]
+
 from acv.errors import UnreadableFileError
 from acv.records import Block, ParsedDocument
 from ingest import boilerplate
+from ingest.readers import columns, ocr
 from ingest.readers._common import (
     BULLET_RE,
     date_lines,
@@ -44,6 +50,7 @@ MAX_DOC_CHARS = 20_000_000
 MAX_PAGE_CONTENT_BYTES = 2_000_000  # decoded content stream of one page (text pages: ~5–100 KB)
 _EDGE_LINES = 2  # lines at each end of a page that may be running header/footer
 _MARGIN = 0.08  # fraction of the page height considered top/bottom margin
+_SCAN_MAX_WORDS = 5  # a page with an image and fewer words than this is a scan (a stamp or page number aside)
 
 
 _LONE_BULLET = re.compile(r"^[•\x7f▪◦●■‣○□➢➤►✓✔·*–-]$")
@@ -61,10 +68,14 @@ class _Line:
     y: float | None = None
     size: float = 0.0
     bold: bool = False
+    x1: float | None = None  # right edge, from the font's character widths
     top: bool = False
     bottom: bool = False
     cells: list[str] = field(default_factory=list)
     cell_xs: list[float] = field(default_factory=list)
+    ocr: bool = False  # a paragraph recognised by OCR: already a whole block, with its kind
+    kind: str = "paragraph"
+    level: int = 0
 
 
 @dataclass
@@ -74,10 +85,23 @@ class _Run:
     y: float
     size: float
     bold: bool
+    font: Any = None  # pypdf Font (widths in thousandths of an em), None when unknown
+    em: float = 0.0  # points per thousandth of an em, horizontally
+
+    def width(self, text: str) -> float:
+        if self.font is not None:
+            try:
+                return float(self.font.get_text_width(text)) * self.em
+            except Exception:  # noqa: BLE001 - odd width tables: estimate
+                pass
+        return len(text) * 0.5 * self.size  # about half an em per character in Latin text
 
 
-def read(path: Path, data: bytes) -> ParsedDocument:
-    """Parse a PDF held in memory; raise UnreadableFileError with a French reason."""
+def read(path: Path, data: bytes, *, progress: ocr.Progress | None = None) -> ParsedDocument:
+    """Parse a PDF held in memory, OCR'ing its scanned pages; raise UnreadableFileError with a French reason.
+
+    `progress(done, total, page)` is called after each OCR'd page (pages are also logged).
+    """
     reader = _open(data)
     warnings: list[str] = []
     try:
@@ -93,6 +117,7 @@ def read(path: Path, data: bytes) -> ParsedDocument:
     total = 0
     failed = skipped = 0
     timed_out = False
+    scanned: list[int] = []  # 1-based numbers of the pages with an image and no text layer
     deadline = time.monotonic() + _time_budget()
     for index in range(min(n_pages, MAX_PAGES)):
         if time.monotonic() > deadline:
@@ -124,21 +149,34 @@ def read(path: Path, data: bytes) -> ParsedDocument:
             lines, height, truncated = [], None, False
         if truncated:
             warnings.append(f"texte de la page {index + 1} tronqué (page trop volumineuse)")
+        if sum(word_count(line.text) for line in lines) < _SCAN_MAX_WORDS and ocr.has_image(page):
+            scanned.append(index + 1)
         _mark_edges(lines, height)
         pages.append(lines)
         total += sum(len(line.text) for line in lines)
         if total > MAX_DOC_CHARS:
             warnings.append(f"lecture arrêtée à la page {index + 1} (texte trop volumineux)")
             break
+    ocr_meta: dict[str, Any] | None = None
+    no_ocr_reason: str | None = None
+    if scanned:
+        ocr_meta, no_ocr_reason, ocr_timed_out = _ocr(path, data, pages, scanned, deadline, warnings, progress)
+        timed_out = timed_out or ocr_timed_out
     pages = _strip_furniture(pages)
     blocks = _to_blocks(pages)
     if not blocks:
+        if no_ocr_reason == ocr.UNAVAILABLE:
+            raise UnreadableFileError("aucun texte extractible et " + ocr.UNAVAILABLE)
+        if no_ocr_reason:
+            raise UnreadableFileError(f"aucun texte extractible ({no_ocr_reason})")
         if timed_out:
             raise UnreadableFileError("PDF trop long à lire : délai dépassé")
         if skipped:
             raise UnreadableFileError("PDF trop volumineux une fois décompressé")
         if failed:
             raise UnreadableFileError("PDF endommagé ou tronqué : aucune page lisible")
+        if ocr_meta is not None:
+            raise UnreadableFileError("aucun texte extractible : l'OCR n'a reconnu aucun texte dans les pages scannées")
         raise UnreadableFileError("aucun texte extractible (PDF image sans OCR)")
     if failed:
         warnings.append(f"{failed} page(s) illisible(s) ignorée(s)")
@@ -146,12 +184,37 @@ def read(path: Path, data: bytes) -> ParsedDocument:
     info = _info(reader)
     all_lines = [line.text for page in pages for line in page]
     meta: dict[str, Any] = {"pdf": {**info, "dates_text": date_lines(all_lines)}}
+    if ocr_meta is not None:
+        meta["ocr"] = ocr_meta
     if warnings:
         meta["warnings"] = warnings
     title = _meaningful_title(info.get("title")) or _first_heading(blocks)
     return ParsedDocument.build(
         source=str(path), format="pdf", blocks=blocks, title=title, meta=meta, page_count=n_pages
     )
+
+
+def _ocr(path: Path, data: bytes, pages: list[list[_Line]], scanned: list[int], deadline: float,
+         warnings: list[str], progress: ocr.Progress | None) -> tuple[dict[str, Any] | None, str | None, bool]:
+    """Replace the scanned pages' lines by OCR paragraphs; (OCR metadata, reason OCR did not run, timed out)."""
+    cfg = ocr.config()
+    listed = ", ".join(map(str, scanned))
+    reason = "OCR désactivé par ACV_OCR=0" if not cfg.enabled else ocr.unavailable_reason(cfg.lang)
+    if reason:
+        log.warning("%s: %d scanned page(s) not read: %s", path, len(scanned), reason)
+        warnings.append(f"page(s) scannée(s) {listed} non lue(s) : {reason}")
+        return None, reason, False
+    log.info("%s: OCR of %d scanned page(s): %s", path, len(scanned), listed)
+    result = ocr.ocr_pages(data, scanned, deadline=deadline, cfg=cfg, progress=progress)
+    warnings.extend(result.warnings)
+    for number, paragraphs in result.pages.items():
+        lines = [_Line(text=p.text, page=number, y=p.top, size=p.height, ocr=True, kind=p.kind, level=p.level)
+                 for p in paragraphs]
+        _mark_edges(lines, result.heights.get(number))
+        pages[number - 1] = lines
+    timed_out = any("délai dépassé" in w for w in result.warnings)
+    meta = {"pages": sorted(result.pages), "lang": cfg.lang, "dpi": cfg.dpi, "seconds": round(result.seconds, 2)}
+    return meta, None, timed_out
 
 
 def _time_budget() -> float:
@@ -192,6 +255,19 @@ def _page_lines(page: Any, number: int) -> tuple[list[_Line], float | None, bool
     """Runs of text with their font and position, grouped into lines as pypdf wrote them."""
     runs: list[tuple[str, _Run | None]] = []
     budget = [MAX_PAGE_CHARS]
+    fonts: dict[int, tuple[Any, Any]] = {}  # id(font dict) -> (font dict kept alive, pypdf Font or None)
+
+    def font_model(font: Any) -> Any:
+        if font is None or _PdfFont is None:
+            return None
+        cached = fonts.get(id(font))
+        if cached is None:
+            try:
+                model = _PdfFont.from_font_resource(font)
+            except Exception:  # noqa: BLE001 - a broken font dictionary: widths are estimated
+                model = None
+            cached = fonts[id(font)] = (font, model)
+        return cached[1]
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
         if not text:
@@ -203,12 +279,15 @@ def _page_lines(page: Any, number: int) -> tuple[list[_Line], float | None, bool
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+            hscale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
             name = str(font.get("/BaseFont", "")) if font else ""
         except (TypeError, IndexError, AttributeError, ValueError):
             runs.append((text, None))
             return
         bold = bool(re.search(r"bold|black|heavy|semibold|demi", name, re.IGNORECASE))
-        runs.append((text, _Run(text, float(x), float(y), float(size or 0) * float(scale or 1), bold)))
+        run = _Run(text, float(x), float(y), float(size or 0) * float(scale or 1), bold, font_model(font),
+                   float(size or 0) * float(hscale or 1) / 1000.0)
+        runs.append((text, run))
 
     truncated = False
     try:
@@ -220,18 +299,31 @@ def _page_lines(page: Any, number: int) -> tuple[list[_Line], float | None, bool
         height = float(page.mediabox.height)
     except Exception:  # noqa: BLE001
         height = None
-    return _group_lines(runs, number), height, truncated
+    return _merge_rows(_reading_order(_group_lines(runs, number), height)), height, truncated
+
+
+def _reading_order(lines: list[_Line], height: float | None) -> list[_Line]:
+    """Lines of a multi-column page read column by column (ingest.readers.columns); others as drawn."""
+    if not lines or any(ln.x is None or ln.x1 is None or ln.y is None for ln in lines):
+        return lines
+    boxes = [columns.Box(ln.x, ln.x1, ln.y, ln.size, ln.text, ln.bold) for ln in lines]  # type: ignore[arg-type]
+    order = columns.reading_order(boxes, height)
+    return lines if order is None else [lines[i] for i in order]
 
 
 def _group_lines(runs: list[tuple[str, _Run | None]], number: int) -> list[_Line]:
     lines: list[_Line] = []
     pieces: list[tuple[str, _Run | None]] = []
 
+    ends: list[float | None] = []  # right edge of each piece (None after a line break inside a run)
+
     def close() -> None:
         text = normalize_space("".join(t for t, _ in pieces))
         if text:
             located = [r for t, r in pieces if r is not None and t.strip()]
             line = _Line(text=text, page=number)
+            known = [end for (t, _), end in zip(pieces, ends) if end is not None and t.strip()]
+            line.x1 = max(known) if known and len(known) == len(located) else None
             if located:
                 chars: Counter[float] = Counter()
                 bold_chars = 0
@@ -244,16 +336,29 @@ def _group_lines(runs: list[tuple[str, _Run | None]], number: int) -> list[_Line
                 line.bold = bold_chars * 2 > sum(chars.values())
             lines.append(line)
         pieces.clear()
+        ends.clear()
 
     for text, run in runs:
         parts = text.split("\n")
         for i, part in enumerate(parts):
             if part:
+                end = run.x + run.width(part) if run is not None and i == 0 else None
+                if run is not None and i == 0 and part.strip() and _far_right(pieces, ends, run):
+                    close()  # same baseline, far to the right: another column or cell, drawn in one go
                 pieces.append((part, run))
+                ends.append(end)
             if i < len(parts) - 1:
                 close()
     close()
-    return _merge_rows(lines)
+    return lines
+
+
+def _far_right(pieces: list[tuple[str, _Run | None]], ends: list[float | None], run: _Run) -> bool:
+    last = next(((r, e) for (t, r), e in zip(reversed(pieces), reversed(ends)) if t.strip()), None)
+    if last is None or last[0] is None or last[1] is None:
+        return False
+    prev, end = last
+    return abs(prev.y - run.y) < 1.0 and run.x > end + max(1.5 * max(run.size, prev.size), 8.0)
 
 
 def _merge_rows(lines: list[_Line]) -> list[_Line]:
@@ -322,7 +427,7 @@ def _body_size(pages: list[list[_Line]]) -> float:
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:
-            if line.size and not line.cells:
+            if line.size and not line.cells and not line.ocr:
                 sizes[line.size] += len(line.text)
     total = sum(sizes.values())
     if not total:
@@ -335,7 +440,7 @@ def _leading(pages: list[list[_Line]]) -> dict[float, float]:
     gaps: dict[float, list[float]] = {}
     for lines in pages:
         for a, b in itertools.pairwise(lines):
-            if a.y is None or b.y is None or not a.size or a.size != b.size:
+            if a.y is None or b.y is None or not a.size or a.size != b.size or a.ocr or b.ocr:
                 continue
             gap = a.y - b.y
             if 0 < gap < a.size * 3:
@@ -367,7 +472,8 @@ def _classify(line: _Line, body: float, size_rank: dict[float, int], page_width:
 def _to_blocks(pages: list[list[_Line]]) -> list[Block]:
     body = _body_size(pages)
     leading = _leading(pages)
-    bigger = sorted({ln.size for p in pages for ln in p if body and ln.size >= body * 1.15}, reverse=True)
+    bigger = sorted({ln.size for p in pages for ln in p if body and not ln.ocr and ln.size >= body * 1.15},
+                    reverse=True)
     size_rank = {size: i + 1 for i, size in enumerate(bigger[:5])}
     blocks: list[Block] = []
     for lines in pages:
@@ -380,6 +486,11 @@ def _to_blocks(pages: list[list[_Line]]) -> list[Block]:
         page_width = max((len(ln.text) for ln in lines), default=0)
 
         for line in lines:
+            if line.ocr:  # OCR paragraphs come whole, already classified
+                blocks.extend(_make_block(current, kind, level, line.page))
+                blocks.extend(_make_block([line.text], line.kind, line.level, line.page, ocr=True))
+                current, kind, level, prev = [], "paragraph", 0, None
+                continue
             line_kind, line_level = _classify(line, body, size_rank, page_width)
             gap = _is_gap(prev, line, leading)
             continues = False
@@ -430,7 +541,7 @@ def _to_blocks(pages: list[list[_Line]]) -> list[Block]:
     return blocks
 
 
-def _make_block(lines: list[str], kind: str, level: int, page: int) -> list[Block]:
+def _make_block(lines: list[str], kind: str, level: int, page: int, *, ocr: bool = False) -> list[Block]:
     """The block made of the current lines (none if they hold no text)."""
     if not lines:
         return []
@@ -440,7 +551,7 @@ def _make_block(lines: list[str], kind: str, level: int, page: int) -> list[Bloc
         text = join_lines(lines)
         if kind == "list_item":
             text = BULLET_RE.sub("", text, count=1)
-    return [Block(text=text, kind=kind, page=page, level=level)] if text else []  # type: ignore[arg-type]
+    return [Block(text=text, kind=kind, page=page, level=level, ocr=ocr)] if text else []  # type: ignore[arg-type]
 
 
 def _in_column(line: _Line, row_xs: list[float]) -> bool:

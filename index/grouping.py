@@ -1,0 +1,112 @@
+"""Group near-identical announcements: one news item published by the prefecture, the city and the press.
+
+A convention signing or a funding decision is republished by several sites, each with its own template,
+a reworded lead and a day or two of delay. Two documents belong to one group when their analysed texts
+are near-duplicates (MinHash estimate of the Jaccard similarity of their word shingles, over the terms
+of index.analysis), they name a common main city and their dates are at most `window_days` apart. Links
+are transitive (union-find). Pure function: no store, no API; the search layer decides how to show groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from datasketch import MinHash
+
+from index.analysis import get_analyzer
+
+SHINGLE = 3
+NUM_PERM = 128
+THRESHOLD = 0.25  # estimated Jaccard of 3-shingles; bench/grouping.py measures the choice
+WINDOW_DAYS = 10
+_SEED = 17  # fixed: signatures must not change between runs
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """What grouping needs of a document: its main text, main cities (INSEE codes) and ISO date."""
+
+    doc_id: str
+    text: str
+    cities: tuple[str, ...] = ()
+    date: str | None = None
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[str]:
+    """Runs of k consecutive analysed terms (stemmed, folded, stop words out)."""
+    terms = get_analyzer().terms(text)
+    if len(terms) <= k:
+        return {" ".join(terms)} if terms else set()
+    return {" ".join(terms[i:i + k]) for i in range(len(terms) - k + 1)}
+
+
+def signature(text: str, *, k: int = SHINGLE, num_perm: int = NUM_PERM) -> MinHash:
+    minhash = MinHash(num_perm=num_perm, seed=_SEED)
+    for shingle in sorted(shingles(text, k)):
+        minhash.update(shingle.encode("utf-8"))
+    return minhash
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def group_announcements(items: Sequence[Announcement], *, threshold: float = THRESHOLD,
+                        window_days: int = WINDOW_DAYS, k: int = SHINGLE,
+                        num_perm: int = NUM_PERM) -> list[list[str]]:
+    """Groups of doc_ids (every document in exactly one group), each ordered by date then input order;
+    groups in the order of their first document. Documents without a city are never grouped; a
+    missing date does not prevent grouping (the text and the city must still match), but the dated
+    members of a group always lie within `window_days` of each other."""
+    signatures = [signature(item.text, k=k, num_perm=num_perm) for item in items]
+    parent = list(range(len(items)))
+    days = [_day(item.date) for item in items]
+    span: dict[int, tuple[dt.date, dt.date] | None] = {i: (d, d) if d else None for i, d in enumerate(days)}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_city: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        for city in set(item.cities):
+            by_city[city].append(i)
+    for members in by_city.values():
+        for pos, i in enumerate(members):
+            for j in members[pos + 1:]:
+                a, b = find(i), find(j)
+                if a == b:
+                    continue
+                # every dated member of the merged group within the window (an undated one cannot bridge)
+                spans = [x for x in (span[a], span[b]) if x is not None]
+                merged = (min(x[0] for x in spans), max(x[1] for x in spans)) if spans else None
+                if merged is not None and (merged[1] - merged[0]).days > window_days:
+                    continue
+                if signatures[i].jaccard(signatures[j]) >= threshold:
+                    parent[b] = a
+                    span[a] = merged
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        groups[find(i)].append(i)
+    ordered = sorted(groups.values(), key=lambda g: min(g))
+    return [[items[i].doc_id for i in sorted(g, key=lambda i: (items[i].date or "9999", i))] for g in ordered]
+
+
+def pair_scores(predicted: Iterable[Sequence[str]], gold: Iterable[Sequence[str]]) -> tuple[float, float]:
+    """Precision and recall of the same-group pairs of `predicted` against `gold`."""
+
+    def pairs(groups: Iterable[Sequence[str]]) -> set[frozenset[str]]:
+        return {frozenset((a, b)) for g in groups for i, a in enumerate(g) for b in g[i + 1:]}
+
+    got, want = pairs(predicted), pairs(gold)
+    precision = len(got & want) / len(got) if got else 1.0
+    recall = len(got & want) / len(want) if want else 1.0
+    return precision, recall
