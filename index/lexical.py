@@ -55,6 +55,9 @@ class LexicalIndex:
     def doc_freqs(self, terms: Sequence[str]) -> dict[str, int]:
         return self.engine.doc_freqs(terms)
 
+    def ids(self) -> list[int]:
+        return self.engine.ids()
+
     def vocabulary(self) -> dict[str, int]:
         return self.engine.vocabulary()
 

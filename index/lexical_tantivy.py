@@ -261,6 +261,16 @@ class TantivyLexical:
         self.sync()
         return dict(self._searcher().terms_with_prefix("body", ""))
 
+    def ids(self) -> list[int]:
+        """Every chunk id the index holds, sorted (for consistency checks)."""
+        self.sync()
+        searcher = self._searcher()
+        if searcher.num_docs == 0:
+            return []
+        hits = searcher.search(tantivy.Query.all_query(), searcher.num_docs, count=False).hits
+        ids = searcher.fast_field_values("id", [addr for _score, addr in hits])
+        return sorted(int(i) for i in ids if i != _META_ID)
+
     @property
     def position(self) -> int:
         return self._seq
