@@ -139,6 +139,8 @@ class TantivyLexical:
             try:
                 return self.index.writer(_WRITER_HEAP, 1)
             except ValueError as exc:  # LockBusy: another process is applying the log
+                if "LockBusy" not in str(exc):
+                    raise
                 if time.monotonic() > deadline:
                     raise StoreError(
                         "L'index lexical est verrouillé par un autre processus depuis trop longtemps.",

@@ -7,6 +7,12 @@ because it measured better on the judged queries (docs/BENCHMARKS.md,
 lexical scores scaled by how much of the query a chunk really holds, a fusion
 weight that follows the query's kind, near-duplicate passages and
 one-document pages pushed down, and a "nothing relevant" bar.
+
+`HybridRetriever.rank` is a short pipeline of named steps (analyse and
+correct, expand, lexical retrieve, dense retrieve, coverage, fuse, diversify,
+relevance bar). Each retriever runs once per query, with the filters applied
+inside it; expansion terms, corrections and coverage are scored on that one
+lexical candidate set. The fusion is chosen once per query (`FusionPlan`).
 """
 
 from __future__ import annotations
