@@ -103,6 +103,7 @@ class Coverage:
     idf: dict[str, float]  # idf of each query term
     chunk: dict[int, float]  # lexical candidate → idf-weighted share of the query's terms it holds
     fusion_lexical: list[tuple[int, float]]  # the lexical ranking handed to the fusion
+    term_sets: dict[int, set[str]] = field(default_factory=dict)  # analysed terms of each lexical candidate
 
 
 def no_relevant_result(
@@ -235,7 +236,7 @@ class HybridRetriever:
         fused = plan.fuse(cov.fusion_lexical, dense)
         lex_map, den_map = dict(lexical), dict(dense)
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
-                               limit)
+                               limit, cov.term_sets)
 
         top_ids = [h.chunk_id for h in hits[:10]]
         coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)
@@ -306,7 +307,9 @@ class HybridRetriever:
         cfg = self.config
         idf = self._idf(terms)
         exp_idf = {t: v * cfg.expansion_weight for t, v in self._idf(expansion).items() if t not in idf}
-        matched = self.lexical.matched_terms([c for c, _ in lexical], list(idf) + list(exp_idf)) if lexical else {}
+        sets = {c: set(b) for c, b in self.lexical.bodies([c for c, _ in lexical]).items()} if lexical else {}
+        wanted = set(idf) | set(exp_idf)
+        matched = {cid: wanted & sets.get(cid, set()) for cid, _ in lexical}
         denom = sum(idf.values()) or 1.0
         chunk_cov = {cid: sum(idf.get(t, 0.0) for t in found) / denom for cid, found in matched.items()}
         fusion_lexical = lexical
@@ -319,7 +322,7 @@ class HybridRetriever:
             fusion_lexical = sorted(
                 ((cid, (s / top) * fusion_cov.get(cid, 0.0)) for cid, s in lexical), key=lambda kv: -kv[1]
             )
-        return Coverage(idf, chunk_cov, fusion_lexical)
+        return Coverage(idf, chunk_cov, fusion_lexical, sets)
 
     def _idf(self, terms: list[str]) -> dict[str, float]:
         unique = list(dict.fromkeys(terms))
@@ -337,20 +340,23 @@ class HybridRetriever:
         matched = self.lexical.matched_terms(chunk_ids, list(idf))
         return max((sum(idf[t] for t in found) / denom for found in matched.values()), default=0.0)
 
-    def _diversify(self, hits: list[RankedChunk], limit: int) -> list[RankedChunk]:
+    def _diversify(
+        self, hits: list[RankedChunk], limit: int, term_sets: dict[int, set[str]] | None = None
+    ) -> list[RankedChunk]:
         """Keep near-duplicates and a third passage of one document off the first page; drop nothing."""
         cfg = self.config
         page = max(limit, 10)
         if len(hits) <= 1 or (cfg.max_per_document <= 0 and cfg.dedup_threshold >= 1.0):
             return hits
         head = hits[: page * 3]
-        # The analysed bodies SQLite stores: no re-analysis of the passages at query time.
-        rows = self.store.con.execute(
-            f"SELECT c.id, c.doc_id, f.body FROM chunks c JOIN chunks_fts f ON f.rowid = c.id"
-            f" WHERE c.id IN ({','.join('?' * len(head))})",
-            [h.chunk_id for h in head],
-        ).fetchall()
-        info = {r[0]: (r[1], set(r[2].split())) for r in rows}
+        ids = [h.chunk_id for h in head]
+        docs = dict(self.store.con.execute(f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(ids))})",
+                                           ids).fetchall())
+        # The analysed bodies SQLite stores, already read for the lexical candidates' coverage.
+        known = term_sets or {}
+        missing = [c for c in ids if c not in known]
+        sets = {**known, **{c: set(b) for c, b in self.lexical.bodies(missing).items()}} if missing else known
+        info = {c: (docs.get(c, ""), sets.get(c, set())) for c in ids}
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
         per_doc: dict[str, int] = {}
