@@ -194,3 +194,46 @@ def test_kill_9_during_ingest_and_during_index_sync_leaves_a_consistent_index(tm
     assert lex.ids() == sorted(store.chunk_ids().tolist())
     assert _found(lex, "projet5x2") == _expected(store, "projet5x2") != []
     store.close()
+
+
+def test_rank_runs_each_retriever_once_with_filters_inside(store, tmp_path):
+    from index.embedders.fake import FakeEmbedder
+    from index.expansion import ThemeExpander
+    from index.search import HybridRetriever, RetrievalConfig
+    from index.vectors import DenseIndex
+
+    emb = FakeEmbedder(32)
+    texts = ["Un tiers-lieu ouvre dans l'ancienne poste", "Un espace de travail partagé pour les indépendants",
+             "Un espace de travail partagé hors du programme"]
+    rows = [ChunkRow(n, t, A.analyse(t), 1, None, 0, len(t), f"k9:{n}", {}, {"axis": ["3" if n < 2 else "4"]})
+            for n, t in enumerate(texts)]
+    vecs = emb.embed_passages(texts)
+    ids = store.replace_document(_doc(9), rows, {f"k9:{n}": v.tobytes() for n, v in enumerate(vecs)})
+    assert ids == [4, 5, 6]
+    dense = DenseIndex(store, tmp_path / "vectors", emb.id, emb.dimension)
+    themes = [{"id": "tiers-lieu", "label": "tiers-lieu", "synonyms": ["espace de travail partagé"]}]
+    retr = HybridRetriever(store, A, emb, dense, RetrievalConfig(), expander=ThemeExpander(themes, A, None, None))
+    calls: list[str] = []
+    search_weighted, dense_search = retr.lexical.search_weighted, dense.search
+
+    def counted_lexical(terms, limit, allowed=None, within=None):
+        calls.append("lexical restricted to candidates" if within is not None else "lexical")
+        return search_weighted(terms, limit, allowed, within)
+
+    def counted_dense(query, k, allowed=None):
+        calls.append("dense")
+        return dense_search(query, k, allowed)
+
+    retr.lexical.search_weighted = counted_lexical  # type: ignore[method-assign]
+    dense.search = counted_dense  # type: ignore[method-assign]
+    ranking = retr.rank("tiers-lieu", Filters(axis=["3"]), 10)
+    assert sorted(calls) == ["dense", "lexical", "lexical restricted to candidates"]
+    assert sorted(h.chunk_id for h in ranking.hits) == [4, 5]  # chunk 6 is axis 4: filtered out in both
+    assert ranking.hits[0].chunk_id == 4  # the words typed count more than the theme's synonyms
+    assert ranking.diagnostics["expansion_terms"] == 3.0
+    calls.clear()
+    retr.rank("tiers-lieu", Filters(), 10, method="lexical")
+    assert sorted(calls) == ["lexical", "lexical restricted to candidates"]
+    calls.clear()
+    retr.rank("tiers-lieu", Filters(), 10, method="dense")
+    assert calls == ["dense"]
