@@ -509,24 +509,28 @@ def ensure_lexical(data_dir: Path, backend: str) -> dict[str, Any]:
     from index.store import Store
 
     flag = data_dir / "built.json"
-    info = json.loads(flag.read_text())
-    if "lexical_build_s" in info and (data_dir / LEXICAL_DIR).exists():
-        return info
-    store = Store(data_dir / "acv.sqlite3")
-    t0 = time.perf_counter()
-    lex = LexicalIndex(store)
-    info["lexical_build_s"] = round(time.perf_counter() - t0, 1)
-    info["lexical_chunks"] = lex.count()
-    info["lexical_mib"] = round(sum(f.stat().st_size for f in (data_dir / LEXICAL_DIR).iterdir()) / 2**20, 1)
-    info["lexical_load"] = load_average()
-    store.close()
-    kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=backend, _env_file=None))
-    kb.retriever  # noqa: B018 — embeds and caches the theme vectors
-    kb.close()
-    flag.write_text(json.dumps(info, indent=2))
-    print(f"  lexical index: {info['lexical_chunks']:,} chunks in {info['lexical_build_s']} s "
-          f"({info['lexical_mib']} MiB)", flush=True)
-    return info
+    lex_flag = data_dir / "lexical_build.json"  # kept apart: the lexical side can be built before FAISS is done
+    info = json.loads(flag.read_text()) if flag.exists() else {}
+    lex_info: dict[str, Any] | None = None
+    if lex_flag.exists() and (data_dir / LEXICAL_DIR).exists():
+        lex_info = json.loads(lex_flag.read_text())
+    else:
+        store = Store(data_dir / "acv.sqlite3")
+        t0 = time.perf_counter()
+        lex = LexicalIndex(store)
+        lex_info = {"lexical_build_s": round(time.perf_counter() - t0, 1), "lexical_chunks": lex.count(),
+                    "lexical_mib": round(sum(f.stat().st_size for f in (data_dir / LEXICAL_DIR).iterdir()) / 2**20, 1),
+                    "lexical_load": load_average()}
+        store.close()
+        print(f"  lexical index: {lex_info['lexical_chunks']:,} chunks in {lex_info['lexical_build_s']} s "
+              f"({lex_info['lexical_mib']} MiB)", flush=True)
+    if flag.exists() and not lex_info.get("themes_cached"):
+        kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=backend, _env_file=None))
+        kb.retriever  # noqa: B018 — embeds and caches the theme vectors
+        kb.close()
+        lex_info["themes_cached"] = True
+    lex_flag.write_text(json.dumps(lex_info, indent=2))
+    return info | lex_info
 
 
 def run_child(mode: str, data_dir: Path, backend: str, threads: int, rounds: int) -> dict[str, Any]:
