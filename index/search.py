@@ -293,8 +293,9 @@ class HybridRetriever:
         ids = [cid for cid, _ in combined]
         primary = dict(self.lexical.search_weighted({t: 1.0 for t in terms}, len(ids), within=ids)) if terms else {}
         secondary = {cid: (s - primary.get(cid, 0.0)) / w for cid, s in combined}
+        noise = 1e-5 * combined[0][1]  # tantivy scores are 32-bit floats: a difference below this is rounding
         return _merge_scaled(sorted(primary.items(), key=lambda kv: -kv[1]),
-                             sorted(((c, s) for c, s in secondary.items() if s > 1e-9), key=lambda kv: -kv[1]), w)
+                             sorted(((c, s) for c, s in secondary.items() if s > noise), key=lambda kv: -kv[1]), w)
 
     def _retrieve_dense(self, qvec: np.ndarray | None, allowed: np.ndarray | None, n: int) -> list[tuple[int, float]]:
         if qvec is None or self.dense is None:
