@@ -35,7 +35,6 @@ from index.store import Store
 
 log = logging.getLogger(__name__)
 
-FORMAT = "acv-lexical-1"
 _META_ID = 0  # chunk ids start at 1 (AUTOINCREMENT), so 0 is free for the position document
 _WRITER_HEAP = 64 * 1024 * 1024
 _LOCK_WAIT_S = 60.0
