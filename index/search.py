@@ -7,6 +7,12 @@ because it measured better on the judged queries (docs/BENCHMARKS.md,
 lexical scores scaled by how much of the query a chunk really holds, a fusion
 weight that follows the query's kind, near-duplicate passages and
 one-document pages pushed down, and a "nothing relevant" bar.
+
+`HybridRetriever.rank` is a short pipeline of named steps (analyse and
+correct, expand, lexical retrieve, dense retrieve, coverage, fuse, diversify,
+relevance bar). Each retriever runs once per query, with the filters applied
+inside it; expansion terms, corrections and coverage are scored on that one
+lexical candidate set. The fusion is chosen once per query (`FusionPlan`).
 """
 
 from __future__ import annotations
@@ -75,6 +81,43 @@ class RetrievalConfig:
     query_cache_size: int = 256
 
 
+FUSIONS = ("weighted", "rrf", "lexical", "dense")
+
+
+@dataclass(frozen=True, slots=True)
+class FusionPlan:
+    """The retrievers a query runs and the one fusion applied to their rankings."""
+
+    name: str
+    lexical: bool
+    dense: bool
+    weight: float
+    rrf_k: int = 60
+
+    def fuse(self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        return fuse(self.name, lexical, dense, self.weight, self.rrf_k)
+
+
+@dataclass(slots=True)
+class Coverage:
+    idf: dict[str, float]  # idf of each query term
+    chunk: dict[int, float]  # lexical candidate → idf-weighted share of the query's terms it holds
+    fusion_lexical: list[tuple[int, float]]  # the lexical ranking handed to the fusion
+    term_sets: dict[int, set[str]] = field(default_factory=dict)  # analysed terms of each lexical candidate
+
+
+def no_relevant_result(
+    method: str, has_hits: bool, has_terms: bool, coverage: float, best_dense: float, cfg: "RetrievalConfig"
+) -> bool:
+    """The « nothing relevant » bar: flag a ranking whose best hits neither hold the query nor are close to it."""
+    if method == "lexical":
+        return not has_hits or coverage < cfg.min_coverage
+    if method == "dense" or not has_terms:
+        # The bar is calibrated on the fusion; a dense-only ranking is shown as it is.
+        return not has_hits
+    return not has_hits or (coverage < cfg.min_coverage and best_dense < cfg.min_dense)
+
+
 class HybridRetriever:
     def __init__(
         self,
@@ -85,12 +128,14 @@ class HybridRetriever:
         config: RetrievalConfig,
         city_names: set[str] | None = None,
         expander: "ThemeExpander | None" = None,
+        lexical: LexicalIndex | None = None,
     ) -> None:
         self.store = store
         self.analyzer = analyzer
         self.embedder = embedder
         self.dense = dense
-        self.lexical = LexicalIndex(store)
+        # The lexical read side lives beside the store (data_dir/lexical) unless one is passed in.
+        self.lexical = lexical if lexical is not None else LexicalIndex(store)
         self.config = config
         self.city_names = city_names or set()
         self.expander = expander
@@ -120,10 +165,11 @@ class HybridRetriever:
         return vec
 
     def vocabulary(self) -> dict[str, int]:
-        """Index terms and their chunk frequencies, reloaded when the store changes."""
-        seq = self.store.last_log_seq()
+        """Index terms and their chunk frequencies, reloaded when the lexical index moves on."""
+        self.lexical.sync()
+        seq = self.lexical.position
         if seq != self._vocab_seq:
-            vocab = {r[0]: int(r[1]) for r in self.store.con.execute("SELECT term, doc FROM chunks_vocab")}
+            vocab = self.lexical.vocabulary()
             by_initial: dict[str, list[str]] = {}
             for term in vocab:
                 by_initial.setdefault(term[:1], []).append(term)
@@ -175,42 +221,98 @@ class HybridRetriever:
     # -- ranking ---------------------------------------------------------------------------
 
     def rank(self, query: str, filters: Filters, limit: int, method: str | None = None) -> Ranking:
+        """One pass per retriever: analyse, expand, retrieve (lexical, dense), cover, fuse, diversify, bar."""
         cfg = self.config
-        method = method or cfg.fusion
-        raw_terms = self.analyzer.terms(query)
-        terms = self.correct(raw_terms) if cfg.correct_typos else raw_terms
+        plan = self.plan(query, method)
         n = max(cfg.candidates, limit)
-        allowed: np.ndarray | None = None
-        if not filters.is_empty():
-            allowed = self.store.allowed_chunk_ids(filters)
+        allowed = None if filters.is_empty() else self.store.allowed_chunk_ids(filters)
 
-        qvec: np.ndarray | None = None
-        if method != "lexical" and self.dense is not None and self.embedder is not None:
-            qvec = self.query_vector(query)
-        expansion: list[str] = []
-        if cfg.expand_themes and self.expander is not None and method != "dense":
-            expansion = self.expander.expand(terms, qvec).terms
+        raw_terms, terms = self._analyse(query)
+        qvec = self.query_vector(query) if plan.dense and self.dense is not None else None
+        expansion = self._expand(terms, qvec) if plan.lexical else []
+        lexical = self._retrieve_lexical(terms, expansion, allowed, n) if plan.lexical else []
+        dense = self._retrieve_dense(qvec, allowed, n)
+        cov = self._cover(terms, expansion, lexical)
+        fused = plan.fuse(cov.fusion_lexical, dense)
+        lex_map, den_map = dict(lexical), dict(dense)
+        hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
+                               limit, cov.term_sets)
 
-        lexical: list[tuple[int, float]] = []
-        if method != "dense":
-            lexical = self.lexical.search(terms, filters, n)
-            if expansion:
-                # Expansion terms are searched apart and count for less, so that a rare synonym never
-                # outweighs the words the user typed.
-                extra = self.lexical.search(expansion, filters, n)
-                lexical = _merge_scaled(lexical, extra, cfg.expansion_weight)
+        top_ids = [h.chunk_id for h in hits[:10]]
+        coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)
+        if top_ids and not cov.chunk:  # no lexical candidates (dense-only, or nothing matched): read the top hits
+            coverage = self._coverage(cov.idf, top_ids)
+        best_dense = max((s for _, s in dense), default=0.0)
+        no_relevant = no_relevant_result(plan.name, bool(hits), bool(terms), coverage, best_dense, cfg)
+        # Query terms the index has never seen (after spelling correction): strong evidence of no answer.
+        vocab = self.vocabulary()
+        unknown = sum(1 for t in cov.idf if t not in vocab and not t.isdigit())
+        return Ranking(hits, terms, coverage, best_dense, no_relevant,
+                       {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
+                        "expansion_terms": float(len(expansion)), "unknown_terms": float(unknown),
+                        "terms": float(len(cov.idf))})
 
-        dense: list[tuple[int, float]] = []
-        if qvec is not None and self.dense is not None:
-            ids, scores = self.dense.search(qvec, n, allowed)
-            dense = [(int(i), float(s)) for i, s in zip(ids, scores)]
+    def plan(self, query: str, method: str | None = None) -> "FusionPlan":
+        """Which retrievers run and how their rankings are fused, decided once per query."""
+        cfg = self.config
+        name = method or cfg.fusion
+        if name not in FUSIONS:
+            name = "weighted"
+        weight = self.lexical_weight_for(query) if name == "weighted" else cfg.lexical_weight
+        can_dense = self.dense is not None and self.embedder is not None
+        return FusionPlan(name, lexical=name != "dense", dense=name != "lexical" and can_dense, weight=weight,
+                          rrf_k=cfg.rrf_k)
 
+    def _analyse(self, query: str) -> tuple[list[str], list[str]]:
+        """(analysed terms, the same with misspellings corrected against the index vocabulary)."""
+        raw = self.analyzer.terms(query)
+        return raw, (self.correct(raw) if self.config.correct_typos else raw)
+
+    def _expand(self, terms: list[str], qvec: np.ndarray | None) -> list[str]:
+        """Synonyms of the themes the query matches (by words or by its embedding)."""
+        if not self.config.expand_themes or self.expander is None:
+            return []
+        return self.expander.expand(terms, qvec).terms
+
+    def _retrieve_lexical(
+        self, terms: list[str], expansion: list[str], allowed: np.ndarray | None, n: int
+    ) -> list[tuple[int, float]]:
+        """BM25 candidates of the query and its expansion, in one search of the index.
+
+        Expansion terms are boosted by `expansion_weight` in that search. The query's own BM25 is then read
+        on those candidates only, and the two parts are each scaled by their best, so a rare synonym never
+        outweighs the words the user typed.
+        """
+        w = self.config.expansion_weight
+        weights = {t: 1.0 for t in terms}
+        for t in expansion:
+            weights.setdefault(t, w)
+        combined = self.lexical.search_weighted(weights, n, allowed)
+        if not combined or len(weights) == len(set(terms)) or w <= 0:
+            return combined
+        ids = [cid for cid, _ in combined]
+        primary = dict(self.lexical.search_weighted({t: 1.0 for t in terms}, len(ids), within=ids)) if terms else {}
+        secondary = {cid: (s - primary.get(cid, 0.0)) / w for cid, s in combined}
+        noise = 1e-5 * combined[0][1]  # tantivy scores are 32-bit floats: a difference below this is rounding
+        return _merge_scaled(sorted(primary.items(), key=lambda kv: -kv[1]),
+                             sorted(((c, s) for c, s in secondary.items() if s > noise), key=lambda kv: -kv[1]), w)
+
+    def _retrieve_dense(self, qvec: np.ndarray | None, allowed: np.ndarray | None, n: int) -> list[tuple[int, float]]:
+        if qvec is None or self.dense is None:
+            return []
+        ids, scores = self.dense.search(qvec, n, allowed)
+        return [(int(i), float(s)) for i, s in zip(ids, scores)]
+
+    def _cover(self, terms: list[str], expansion: list[str], lexical: list[tuple[int, float]]) -> "Coverage":
+        """Idf-weighted share of the query each lexical candidate holds; BM25 scaled by it for the fusion."""
+        cfg = self.config
         idf = self._idf(terms)
         exp_idf = {t: v * cfg.expansion_weight for t, v in self._idf(expansion).items() if t not in idf}
-        matched = self.lexical.matched_terms([c for c, _ in lexical], list(idf) + list(exp_idf)) if lexical else {}
+        sets = {c: set(b) for c, b in self.lexical.bodies([c for c, _ in lexical]).items()} if lexical else {}
+        wanted = set(idf) | set(exp_idf)
+        matched = {cid: wanted & sets.get(cid, set()) for cid, _ in lexical}
         denom = sum(idf.values()) or 1.0
         chunk_cov = {cid: sum(idf.get(t, 0.0) for t in found) / denom for cid, found in matched.items()}
-
         fusion_lexical = lexical
         if cfg.coverage_scaling and lexical:
             top = lexical[0][1] or 1.0
@@ -221,36 +323,14 @@ class HybridRetriever:
             fusion_lexical = sorted(
                 ((cid, (s / top) * fusion_cov.get(cid, 0.0)) for cid, s in lexical), key=lambda kv: -kv[1]
             )
-        weight = self.lexical_weight_for(query) if method == "weighted" else cfg.lexical_weight
-        fused = fuse(method, fusion_lexical, dense, weight, cfg.rrf_k)
-        lex_map = dict(lexical)
-        den_map = dict(dense)
-        hits = [RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused]
-        hits = self._diversify(hits, limit)
-
-        top_ids = [h.chunk_id for h in hits[:10]]
-        coverage = max((chunk_cov.get(c, 0.0) for c in top_ids), default=0.0)
-        if top_ids and not matched:
-            coverage = self._coverage(idf, top_ids)
-        best_dense = max((s for _, s in dense), default=0.0)
-        # Query terms the index has never seen (after spelling correction): strong evidence of no answer.
-        unknown = sum(1 for t in idf if t not in self.vocabulary() and not t.isdigit())
-        if method == "lexical":
-            no_relevant = not hits or coverage < cfg.min_coverage
-        elif method == "dense" or not terms:
-            # The bar is calibrated on the fusion; a dense-only ranking is shown as it is.
-            no_relevant = not hits
-        else:
-            no_relevant = not hits or (coverage < cfg.min_coverage and best_dense < cfg.min_dense)
-        return Ranking(hits, terms, coverage, best_dense, no_relevant,
-                       {"lexical_weight": weight, "corrected": float(terms != raw_terms),
-                        "expansion_terms": float(len(expansion)), "unknown_terms": float(unknown),
-                        "terms": float(len(idf))})
+        return Coverage(idf, chunk_cov, fusion_lexical, sets)
 
     def _idf(self, terms: list[str]) -> dict[str, float]:
         unique = list(dict.fromkeys(terms))
-        total = max(self.store.count("chunks"), 1)
-        dfs = self.store.term_doc_freqs(unique)
+        if not unique:
+            return {}
+        total = max(self.lexical.count(), 1)
+        dfs = self.lexical.doc_freqs(unique)
         return {t: math.log(1 + (total - dfs.get(t, 0) + 0.5) / (dfs.get(t, 0) + 0.5)) for t in unique}
 
     def _coverage(self, idf: dict[str, float], chunk_ids: list[int]) -> float:
@@ -261,20 +341,23 @@ class HybridRetriever:
         matched = self.lexical.matched_terms(chunk_ids, list(idf))
         return max((sum(idf[t] for t in found) / denom for found in matched.values()), default=0.0)
 
-    def _diversify(self, hits: list[RankedChunk], limit: int) -> list[RankedChunk]:
+    def _diversify(
+        self, hits: list[RankedChunk], limit: int, term_sets: dict[int, set[str]] | None = None
+    ) -> list[RankedChunk]:
         """Keep near-duplicates and a third passage of one document off the first page; drop nothing."""
         cfg = self.config
         page = max(limit, 10)
         if len(hits) <= 1 or (cfg.max_per_document <= 0 and cfg.dedup_threshold >= 1.0):
             return hits
         head = hits[: page * 3]
-        # The analysed bodies FTS5 stores: no re-analysis of the passages at query time.
-        rows = self.store.con.execute(
-            f"SELECT c.id, c.doc_id, f.body FROM chunks c JOIN chunks_fts f ON f.rowid = c.id"
-            f" WHERE c.id IN ({','.join('?' * len(head))})",
-            [h.chunk_id for h in head],
-        ).fetchall()
-        info = {r[0]: (r[1], set(r[2].split())) for r in rows}
+        ids = [h.chunk_id for h in head]
+        docs = dict(self.store.con.execute(f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(ids))})",
+                                           ids).fetchall())
+        # The analysed bodies SQLite stores, already read for the lexical candidates' coverage.
+        known = term_sets or {}
+        missing = [c for c in ids if c not in known]
+        sets = {**known, **{c: set(b) for c, b in self.lexical.bodies(missing).items()}} if missing else known
+        info = {c: (docs.get(c, ""), sets.get(c, set())) for c in ids}
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
         per_doc: dict[str, int] = {}

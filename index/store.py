@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -165,6 +166,8 @@ class Store:
                 con.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
+                # Identifies this database to the indexes derived from it (a new file gets a new uid).
+                con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('store_uid', ?)", (uuid.uuid4().hex,))
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"La base de données « {self.path} » est illisible ou verrouillée ({exc}).",
@@ -200,6 +203,19 @@ class Store:
             else:
                 con.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the same committed state (WAL snapshot)."""
+        con = self.con
+        if con.in_transaction:  # already inside a transaction of this thread: that is the snapshot
+            yield con
+            return
+        con.execute("BEGIN")
+        try:
+            yield con
+        finally:
+            con.execute("COMMIT")
+
     def close(self) -> None:
         con = getattr(self._local, "con", None)
         if con is not None:
@@ -215,6 +231,13 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as con:
             con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def uid(self) -> str:
+        """This database's identity (kept in `meta`), so a derived index can tell it was built elsewhere."""
+        cached = getattr(self, "_uid", None)
+        if cached is None:
+            cached = self._uid = self.get_meta("store_uid") or ""
+        return cached
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap check before re-syncing vectors)."""
