@@ -1,5 +1,11 @@
 """Retrieval quality on the judged ACV queries (bench/queries.jsonl): nDCG@10, Recall@10, MRR@10,
-passage hit@10 and the "nothing relevant" flag, overall and per kind of query.
+passage hit@10 and the "nothing relevant" flag, overall and per kind of query, for the tuning and the
+test split apart.
+
+Every query carries a `split`: "tuning" (what weights, thresholds and techniques may be chosen on) or
+"test" (reported, never tuned on). The 98 original q* queries are split by kind with a fixed seed
+(`stratified_split`, 40 % test per kind, checked by `validate`); the n* queries were written and judged
+after that, before any tuning, and are all in the test split.
 
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
@@ -9,6 +15,7 @@ would answer it, over the bundled corpus ingested by the product's own pipeline.
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --method weighted,rrf,lexical,dense
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --sweep 0.2,0.3,0.4,0.5,0.6,0.7
     .venv/bin/python bench/quality.py --validate-only                     # check the judged passages only
+    .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --split tuning   # one split only
 
 Metrics (documented so that numbers can be compared across changes):
 - documents: a result's document is its source file; a document's gain counts once, at the rank of its
@@ -17,6 +24,8 @@ Metrics (documented so that numbers can be compared across changes):
   documents sorted by grade.
 - Recall@10: share of judged documents (any grade) present in the first ten results.
 - MRR@10: 1 / rank of the first result whose document is judged (any grade).
+- MRR@10 g2: 1 / rank of the first result whose document is judged grade 2 (grade-1 documents, long
+  conventions that mention everything, no longer count as "the answer").
 - passage hit@10: one of the first ten chunks belongs to a grade-2 document and contains that document's
   judged passage (whitespace-normalised).
 - flags: for no-answer queries, the share with `no_relevant_result: true`; for answerable ones, the share
@@ -30,6 +39,7 @@ import argparse
 import json
 import math
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -52,6 +62,9 @@ from ingest.readers import read_file  # noqa: E402
 
 DEFAULT_QUERIES = ROOT / "bench" / "queries.jsonl"
 KINDS = ("city_team", "programme", "journalist", "paraphrase", "deep", "filter", "typo", "no_answer")
+SPLITS = ("tuning", "test")
+SPLIT_SEED = 16
+TEST_SHARE = 0.4
 K = 10
 
 
@@ -74,9 +87,34 @@ def load_queries(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def stratified_split(queries: list[dict[str, Any]], seed: int = SPLIT_SEED, share: float = TEST_SHARE) -> set[str]:
+    """Ids drawn into the test split: per kind, ceil(share × n) of the ids, sorted then shuffled with `seed`."""
+    rng = random.Random(seed)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for q in queries:
+        by_kind[q["kind"]].append(q["id"])
+    test: set[str] = set()
+    for kind in sorted(by_kind):
+        ids = sorted(by_kind[kind])
+        rng.shuffle(ids)
+        test.update(ids[: math.ceil(share * len(ids))])
+    return test
+
+
+def select_split(queries: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
+    """The queries of one split ("tuning", "test"), or all of them ("both")."""
+    return queries if split == "both" else [q for q in queries if q.get("split") == split]
+
+
 def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
     """Every problem of the judged set: shape, kinds, filters, files, and each passage in the reader's text."""
     errors: list[str] = []
+    original = [q for q in queries if str(q.get("id", "")).startswith("q")]
+    drawn = stratified_split(original)
+    for q in queries:
+        want = ("test" if q["id"] in drawn else "tuning") if str(q.get("id", "")).startswith("q") else "test"
+        if q.get("split") != want:
+            errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
     seen: set[str] = set()
     for q in queries:
@@ -134,9 +172,11 @@ class QueryResult:
     query: str
     answerable: bool
     flagged: bool
+    split: str = "test"
     ndcg: float = 0.0
     recall: float = 0.0
     rr: float = 0.0
+    rr2: float = 0.0  # reciprocal rank of the first grade-2 document
     hit: float = 0.0
     ndcg_bar_off: float = 0.0
     ms: float = 0.0
@@ -175,6 +215,15 @@ def score(q: dict[str, Any], results: list[dict[str, Any]]) -> tuple[float, floa
     return dcg / idcg if idcg else 0.0, len(found) / len(grades), rr, hit
 
 
+def rr_grade2(q: dict[str, Any], results: list[dict[str, Any]]) -> float:
+    """1 / rank (≤ 10) of the first result whose document is judged grade 2."""
+    best = {r["file"] for r in q["relevant"] if r["grade"] == 2}
+    for rank, res in enumerate(results[:K], start=1):
+        if rel_file(res["source"]) in best:
+            return 1.0 / rank
+    return 0.0
+
+
 def run_queries(kb: KnowledgeBase, queries: list[dict[str, Any]], method: str | None) -> list[QueryResult]:
     cfg = kb.retriever.config
     out = []
@@ -183,7 +232,8 @@ def run_queries(kb: KnowledgeBase, queries: list[dict[str, Any]], method: str | 
         res = kb.search(q["query"], q.get("filters") or {}, k=K, method=method)
         ms = (time.perf_counter() - t0) * 1000
         answerable = bool(q["relevant"])
-        qr = QueryResult(q["id"], q["kind"], q["query"], answerable, bool(res["no_relevant_result"]), ms=ms)
+        qr = QueryResult(q["id"], q["kind"], q["query"], answerable, bool(res["no_relevant_result"]),
+                         split=q.get("split", "test"), ms=ms)
         ranking = kb.retriever.rank(q["query"], kb.resolve_filters(q.get("filters") or {}), K, method=method)
         qr.coverage, qr.best_dense = float(ranking.coverage), float(ranking.best_dense)
         results = res["results"]
@@ -203,6 +253,7 @@ def run_queries(kb: KnowledgeBase, queries: list[dict[str, Any]], method: str | 
             qr.ndcg_bar_off = ndcg
             if not qr.flagged:
                 qr.ndcg, qr.recall, qr.rr, qr.hit = ndcg, recall, rr, hit
+                qr.rr2 = rr_grade2(q, results)
         out.append(qr)
     return out
 
@@ -219,6 +270,7 @@ def summarise(rows: list[QueryResult]) -> dict[str, float | int]:
         "nDCG@10": mean([r.ndcg for r in ans]),
         "Recall@10": mean([r.recall for r in ans]),
         "MRR@10": mean([r.rr for r in ans]),
+        "MRR@10_g2": mean([r.rr2 for r in ans]),
         "passage_hit@10": mean([r.hit for r in ans]),
         "nDCG@10_bar_off": mean([r.ndcg_bar_off for r in ans]),
         "answerable_flagged": mean([float(r.flagged) for r in ans]),
@@ -288,25 +340,26 @@ def fmt(x: float | int) -> str:
 
 
 def kind_table(summary: dict[str, dict[str, float | int]]) -> str:
-    head = ("| kind | n | nDCG@10 | Recall@10 | MRR@10 | passage hit@10 | nDCG@10 bar off "
-            "| answerable flagged | no-answer flagged |\n|---|---|---|---|---|---|---|---|---|")
+    head = ("| kind | n | nDCG@10 | Recall@10 | MRR@10 | MRR@10 g2 | passage hit@10 | nDCG@10 bar off "
+            "| answerable flagged | no-answer flagged |\n|---|---|---|---|---|---|---|---|---|---|")
     lines = [head]
     for kind, m in summary.items():
         lines.append(f"| {kind} | {m['n']} | {fmt(m['nDCG@10'])} | {fmt(m['Recall@10'])} | {fmt(m['MRR@10'])} "
+                     f"| {fmt(m['MRR@10_g2'])} "
                      f"| {fmt(m['passage_hit@10'])} | {fmt(m['nDCG@10_bar_off'])} | {fmt(m['answerable_flagged'])} "
                      f"| {fmt(m['no_answer_flagged'])} |")
     return "\n".join(lines)
 
 
 def variants_table(all_summaries: dict[str, dict[str, dict[str, float | int]]]) -> str:
-    lines = ["| variant | nDCG@10 | paraphrase | typo | deep | Recall@10 | MRR@10 | passage hit@10 "
+    lines = ["| variant | nDCG@10 | paraphrase | typo | deep | Recall@10 | MRR@10 g2 | passage hit@10 "
              "| answerable flagged | no-answer flagged | ms/query |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, s in all_summaries.items():
         o = s["overall"]
         sub = {k: fmt(s[k]["nDCG@10"]) if k in s else "—" for k in ("paraphrase", "typo", "deep")}
         lines.append(f"| {name} | {fmt(o['nDCG@10'])} | {sub['paraphrase']} | {sub['typo']} | {sub['deep']} "
-                     f"| {fmt(o['Recall@10'])} | {fmt(o['MRR@10'])} | {fmt(o['passage_hit@10'])} "
+                     f"| {fmt(o['Recall@10'])} | {fmt(o['MRR@10_g2'])} | {fmt(o['passage_hit@10'])} "
                      f"| {fmt(o['answerable_flagged'])} | {fmt(o['no_answer_flagged'])} | {o['ms_per_query']:.0f} |")
     return "\n".join(lines)
 
@@ -356,6 +409,8 @@ def main() -> int:
     p.add_argument("--sweep", default="", help="comma list of lexical weights for the weighted fusion")
     p.add_argument("--ids", default="", help="comma list of query ids to evaluate (default: all)")
     p.add_argument("--kinds", default="", help="comma list of kinds to evaluate (default: all)")
+    p.add_argument("--split", default="both", choices=["both", *SPLITS],
+                   help="evaluate the tuning split, the test split, or both (reported apart)")
     p.add_argument("--worst", type=int, default=10, help="list the N worst queries of the first variant")
     p.add_argument("--json-out", type=Path)
     p.add_argument("--validate-only", action="store_true")
@@ -380,6 +435,7 @@ def main() -> int:
     if args.kinds:
         kinds = set(args.kinds.split(","))
         queries = [q for q in queries if q["kind"] in kinds]
+    queries = select_split(queries, args.split)
 
     os.chdir(ROOT)  # sources are stored as given: always ingest "corpus" relative, like the README does
     tmp = None
@@ -419,23 +475,33 @@ def main() -> int:
             kb.retriever.config.lexical_weight = default_w if weight is None else weight
             rows = run_queries(kb, queries, method)
             all_rows[name] = rows
-            all_summaries[name] = by_kind(rows)
+            all_summaries[name] = {split: by_kind([r for r in rows if r.split == split])
+                                   for split in SPLITS if any(r.split == split for r in rows)}
         kb.retriever.config.lexical_weight = default_w
     finally:
         kb.close()
         if tmp is not None:
             tmp.cleanup()
 
-    print(f"\nembedder {args.embedder}; {len(queries)} queries; k={K}; {time.strftime('%Y-%m-%d %H:%M')}")
-    for name, summary in all_summaries.items():
-        print(f"\n### {name}\n\n{kind_table(summary)}")
+    print(f"\nembedder {args.embedder}; {len(queries)} queries; k={K}; {time.strftime('%Y-%m-%d %H:%M')}; "
+          f"load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for name, per_split in all_summaries.items():
+        for split, summary in per_split.items():
+            print(f"\n### {name} — {split} split\n\n{kind_table(summary)}")
+    splits_seen = [s for s in SPLITS if any(s in v for v in all_summaries.values())]
     if len(all_summaries) > 1:
-        print(f"\n### Variants\n\n{variants_table(all_summaries)}")
+        for split in splits_seen:
+            print(f"\n### Variants — {split} split\n\n"
+                  f"{variants_table({n: v[split] for n, v in all_summaries.items() if split in v})}")
     first = next(iter(all_rows))
-    print(f"\n### Inputs of the « nothing relevant » bar ({first})\n\n{bar_diagnostics(all_rows[first])}")
+    for split in splits_seen:
+        rows = [r for r in all_rows[first] if r.split == split]
+        print(f"\n### Inputs of the « nothing relevant » bar ({first}, {split} split)\n\n{bar_diagnostics(rows)}")
     if args.worst:
-        print(f"\n### Worst queries ({first})\n")
-        print(worst_report(all_rows[first], {q["id"]: q for q in queries}, args.worst))
+        for split in splits_seen:
+            print(f"\n### Worst queries ({first}, {split} split)\n")
+            print(worst_report([r for r in all_rows[first] if r.split == split],
+                               {q["id"]: q for q in queries}, args.worst))
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(json.dumps({
