@@ -5,7 +5,9 @@ test split apart.
 Every query carries a `split`: "tuning" (what weights, thresholds and techniques may be chosen on) or
 "test" (reported, never tuned on). The 98 original q* queries are split by kind with a fixed seed
 (`stratified_split`, 40 % test per kind, checked by `validate`); the n* queries were written and judged
-after that, before any tuning, and are all in the test split.
+after that, before any tuning, and are all in the test split; the t* queries (more no-answer questions
+and paraphrases, so that the « nothing relevant » bar has something to be calibrated on) were written
+at the same time, before any run, and are all in the tuning split.
 
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
@@ -112,7 +114,8 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
     original = [q for q in queries if str(q.get("id", "")).startswith("q")]
     drawn = stratified_split(original)
     for q in queries:
-        want = ("test" if q["id"] in drawn else "tuning") if str(q.get("id", "")).startswith("q") else "test"
+        qid = str(q.get("id", ""))
+        want = ("test" if qid in drawn else "tuning") if qid.startswith("q") else "tuning" if qid.startswith("t") else "test"
         if q.get("split") != want:
             errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
