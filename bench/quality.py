@@ -185,6 +185,8 @@ class QueryResult:
     ms: float = 0.0
     coverage: float = 0.0  # the retriever's idf-weighted query-term coverage (input of the bar)
     best_dense: float = 0.0  # the retriever's best dense cosine (input of the bar)
+    dense_coverage: float = 0.0  # idf share of the query's words in the best of the 10 closest passages
+    unknown_share: float = 0.0  # idf share of the query's words absent from the index
     returned: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -228,7 +230,8 @@ def rr_grade2(q: dict[str, Any], results: list[dict[str, Any]]) -> float:
 
 
 def run_queries(kb: KnowledgeBase, queries: list[dict[str, Any]], method: str | None) -> list[QueryResult]:
-    cfg = kb.retriever.config
+    chunk_rows = {r[0]: {"source": r[2], "text": r[1], "score": 0.0, "page": r[3]} for r in kb.store.con.execute(
+        "SELECT c.id, c.text, d.source, c.page FROM chunks c JOIN documents d ON d.id = c.doc_id")}
     out = []
     for q in queries:
         t0 = time.perf_counter()
@@ -239,14 +242,11 @@ def run_queries(kb: KnowledgeBase, queries: list[dict[str, Any]], method: str | 
                          split=q.get("split", "test"), ms=ms)
         ranking = kb.retriever.rank(q["query"], kb.resolve_filters(q.get("filters") or {}), K, method=method)
         qr.coverage, qr.best_dense = float(ranking.coverage), float(ranking.best_dense)
+        qr.dense_coverage = float(ranking.diagnostics.get("dense_coverage", 0.0))
+        qr.unknown_share = float(ranking.diagnostics.get("unknown_share", 0.0))
         results = res["results"]
-        if qr.flagged:  # rank again with the bar off: what would have been shown
-            saved = cfg.min_coverage, cfg.min_dense
-            cfg.min_coverage, cfg.min_dense = -1.0, -1.0
-            try:
-                results = kb.search(q["query"], q.get("filters") or {}, k=K, method=method)["results"]
-            finally:
-                cfg.min_coverage, cfg.min_dense = saved
+        if qr.flagged:  # what would have been shown with the bar off: the ranking's own first ten passages
+            results = [chunk_rows[h.chunk_id] for h in ranking.hits[:K]]
         qr.returned = [
             {"file": rel_file(r["source"]), "score": r["score"], "page": r["page"], "text": r["text"][:160]}
             for r in results
@@ -302,20 +302,21 @@ def bar_diagnostics(rows: list[QueryResult]) -> str:
     lines = ["| signal | answerable min / median / max | no-answer min / median / max "
              "| best cut (no-answer flagged, answerable flagged) | cut with ≤ 3 % answerable flagged |",
              "|---|---|---|---|---|"]
-    for name in ("coverage", "best_dense"):
+    for name in ("coverage", "best_dense", "dense_coverage", "unknown_share"):
         a = sorted(getattr(r, name) for r in ans)
         b = sorted(getattr(r, name) for r in noans)
         cuts = sorted(set(a + b)) + [max(a + b) + 1e-6]
         best, strict = None, None
-        for c in cuts:  # flag when signal < c
-            tpr = sum(x < c for x in b) / len(b)
-            fpr = sum(x < c for x in a) / len(a)
+        above = name == "unknown_share"  # flagged when high, the others when low
+        for c in cuts:  # flag when signal < c (or ≥ c)
+            tpr = sum((x >= c) if above else (x < c) for x in b) / len(b)
+            fpr = sum((x >= c) if above else (x < c) for x in a) / len(a)
             if best is None or tpr - fpr > best[1] - best[2]:
                 best = (c, tpr, fpr)
             if fpr <= 0.03 and (strict is None or tpr > strict[1]):
                 strict = (c, tpr, fpr)
         spread = lambda v: f"{v[0]:.3f} / {statistics.median(v):.3f} / {v[-1]:.3f}"  # noqa: E731
-        show = lambda t: f"< {t[0]:.3f} → {t[1]:.0%}, {t[2]:.0%}" if t else "—"  # noqa: E731
+        show = lambda t: f"{'≥' if above else '<'} {t[0]:.3f} → {t[1]:.0%}, {t[2]:.0%}" if t else "—"  # noqa: E731
         lines.append(f"| {name} | {spread(a)} | {spread(b)} | {show(best)} | {show(strict)} |")
     # the product's rule shape: flag when coverage < c1 AND best_dense < c2
     covs = sorted({r.coverage for r in rows}) + [1.0 + 1e-6]

