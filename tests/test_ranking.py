@@ -127,3 +127,17 @@ def test_relevance_bar_rules() -> None:
     assert no_relevant_result(_signals(terms=0, coverage=0.0, unknown_share=0.0)) is False
     # dense-only rankings are shown as they are
     assert no_relevant_result(_signals(method="dense", coverage=0.0, unknown_share=1.0, best_dense=0.1)) is False
+
+
+def test_contextual_embedding_text_puts_title_and_section_before_the_passage() -> None:
+    from acv.records import Chunk
+    from ingest.embedding_text import contextual_embedding_text
+
+    chunk = Chunk(ordinal=0, text="Les résultats : 17 boutiques ouvertes.", start=0, end=38, section="Les résultats")
+    assert contextual_embedding_text(chunk, "Quimper : des boutiques à l'essai") == (
+        "Quimper : des boutiques à l'essai\nLes résultats : 17 boutiques ouvertes.")
+    other = Chunk(ordinal=1, text="Un jury sélectionne les candidats.", start=0, end=34, section="La démarche")
+    assert contextual_embedding_text(other, "Quimper") == "Quimper — La démarche\nUn jury sélectionne les candidats."
+    assert contextual_embedding_text(other, None) == "La démarche\nUn jury sélectionne les candidats."
+    bare = Chunk(ordinal=2, text="Texte.", start=0, end=6)
+    assert contextual_embedding_text(bare, None) == "Texte."
