@@ -418,6 +418,8 @@ def main() -> int:
     p.add_argument("--worst", type=int, default=10, help="list the N worst queries of the first variant")
     p.add_argument("--json-out", type=Path)
     p.add_argument("--validate-only", action="store_true")
+    p.add_argument("--bar-latency", action="store_true",
+                   help="with --data-dir: time rank() with the relevance decision against the old two-threshold one")
     args = p.parse_args()
 
     queries = load_queries(args.queries)
@@ -455,6 +457,9 @@ def main() -> int:
                 kb.resolve_filters(q.get("filters") or {})
             except AcvError as exc:
                 raise SystemExit(f"{q['id']}: filters rejected by the product: {exc.message}") from None
+        if args.bar_latency:
+            print(bar_latency(kb, queries))
+            return 0
         if not args.no_ingest:
             t0 = time.perf_counter()
             report = kb.ingest([Path("corpus")], prune=True)
@@ -513,6 +518,44 @@ def main() -> int:
             "per_query": {name: [r.__dict__ for r in rows] for name, rows in all_rows.items()},
         }, ensure_ascii=False, indent=1))
     return 0
+
+
+def bar_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int = 4) -> str:
+    """p50/p95 of `rank` with index/relevance.py's decision and with the old coverage-and-cosine one, in
+    alternating rounds over the same queries, query vectors cached (only retrieval and the decision timed)."""
+    import index.search as search
+    from index.relevance import RelevanceSignals
+
+    retr = kb.retriever
+    items = [(q["query"], kb.resolve_filters(q.get("filters") or {})) for q in queries]
+    for text, filters in items:
+        retr.rank(text, filters, K)
+    real = search.assess_relevance
+
+    def old(*, method: str, hits: int, raw_terms: Any, coverage: float, dense: Any, min_coverage: float,
+            min_dense: float, **_: Any) -> tuple[bool, RelevanceSignals]:
+        best = max((sc for _, sc in dense), default=0.0)
+        flag = hits == 0 or (coverage < min_coverage and best < min_dense)
+        return flag, RelevanceSignals(method, hits, len(raw_terms), coverage, best, 0.0, 1.0)
+
+    times: dict[str, list[float]] = {"index/relevance.py": [], "old bar": []}
+    try:
+        for n in range(rounds):
+            order = [("index/relevance.py", real), ("old bar", old)]
+            for name, fn in order if n % 2 == 0 else order[::-1]:
+                search.assess_relevance = fn  # type: ignore[assignment]
+                for text, filters in items:
+                    t0 = time.perf_counter()
+                    retr.rank(text, filters, K)
+                    times[name].append((time.perf_counter() - t0) * 1000)
+    finally:
+        search.assess_relevance = real
+    lines = [f"rank() over {len(items)} queries × {rounds} alternating rounds; load average "
+             f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}"]
+    for name, ms in times.items():
+        ms.sort()
+        lines.append(f"{name}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms")
+    return "\n".join(lines)
 
 
 def check_chunks(kb: KnowledgeBase, queries: list[dict[str, Any]]) -> None:
