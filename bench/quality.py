@@ -1,5 +1,13 @@
 """Retrieval quality on the judged ACV queries (bench/queries.jsonl): nDCG@10, Recall@10, MRR@10,
-passage hit@10 and the "nothing relevant" flag, overall and per kind of query.
+passage hit@10 and the "nothing relevant" flag, overall and per kind of query, for the tuning and the
+test split apart.
+
+Every query carries a `split`: "tuning" (what weights, thresholds and techniques may be chosen on) or
+"test" (reported, never tuned on). The 98 original q* queries are split by kind with a fixed seed
+(`stratified_split`, 40 % test per kind, checked by `validate`); the n* queries were written and judged
+after that, before any tuning, and are all in the test split; the t* queries (more no-answer questions
+and paraphrases, so that the « nothing relevant » bar has something to be calibrated on) were written
+at the same time, before any run, and are all in the tuning split.
 
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
@@ -9,6 +17,7 @@ would answer it, over the bundled corpus ingested by the product's own pipeline.
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --method weighted,rrf,lexical,dense
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --sweep 0.2,0.3,0.4,0.5,0.6,0.7
     .venv/bin/python bench/quality.py --validate-only                     # check the judged passages only
+    .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --split tuning   # one split only
 
 Metrics (documented so that numbers can be compared across changes):
 - documents: a result's document is its source file; a document's gain counts once, at the rank of its
@@ -17,6 +26,8 @@ Metrics (documented so that numbers can be compared across changes):
   documents sorted by grade.
 - Recall@10: share of judged documents (any grade) present in the first ten results.
 - MRR@10: 1 / rank of the first result whose document is judged (any grade).
+- MRR@10 g2: 1 / rank of the first result whose document is judged grade 2 (grade-1 documents, long
+  conventions that mention everything, no longer count as "the answer").
 - passage hit@10: one of the first ten chunks belongs to a grade-2 document and contains that document's
   judged passage (whitespace-normalised).
 - flags: for no-answer queries, the share with `no_relevant_result: true`; for answerable ones, the share
@@ -30,6 +41,7 @@ import argparse
 import json
 import math
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -53,6 +65,9 @@ from ingest.readers import read_file  # noqa: E402
 
 DEFAULT_QUERIES = ROOT / "bench" / "queries.jsonl"
 KINDS = ("city_team", "programme", "journalist", "paraphrase", "deep", "filter", "typo", "no_answer")
+SPLITS = ("tuning", "test")
+SPLIT_SEED = 16
+TEST_SHARE = 0.4
 K = 10
 
 
@@ -75,9 +90,35 @@ def load_queries(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def stratified_split(queries: list[dict[str, Any]], seed: int = SPLIT_SEED, share: float = TEST_SHARE) -> set[str]:
+    """Ids drawn into the test split: per kind, ceil(share × n) of the ids, sorted then shuffled with `seed`."""
+    rng = random.Random(seed)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for q in queries:
+        by_kind[q["kind"]].append(q["id"])
+    test: set[str] = set()
+    for kind in sorted(by_kind):
+        ids = sorted(by_kind[kind])
+        rng.shuffle(ids)
+        test.update(ids[: math.ceil(share * len(ids))])
+    return test
+
+
+def select_split(queries: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
+    """The queries of one split ("tuning", "test"), or all of them ("both")."""
+    return queries if split == "both" else [q for q in queries if q.get("split") == split]
+
+
 def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
     """Every problem of the judged set: shape, kinds, filters, files, and each passage in the reader's text."""
     errors: list[str] = []
+    original = [q for q in queries if str(q.get("id", "")).startswith("q")]
+    drawn = stratified_split(original)
+    for q in queries:
+        qid = str(q.get("id", ""))
+        want = ("test" if qid in drawn else "tuning") if qid.startswith("q") else "tuning" if qid.startswith("t") else "test"
+        if q.get("split") != want:
+            errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
     seen: set[str] = set()
     for q in queries:
@@ -135,14 +176,18 @@ class QueryResult:
     query: str
     answerable: bool
     flagged: bool
+    split: str = "test"
     ndcg: float = 0.0
     recall: float = 0.0
     rr: float = 0.0
+    rr2: float = 0.0  # reciprocal rank of the first grade-2 document
     hit: float = 0.0
     ndcg_bar_off: float = 0.0
     ms: float = 0.0
     coverage: float = 0.0  # the retriever's idf-weighted query-term coverage (input of the bar)
     best_dense: float = 0.0  # the retriever's best dense cosine (input of the bar)
+    dense_coverage: float = 0.0  # idf share of the query's words in the best of the 10 closest passages
+    unknown_share: float = 0.0  # idf share of the query's words absent from the index
     returned: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -176,25 +221,33 @@ def score(q: dict[str, Any], results: list[dict[str, Any]]) -> tuple[float, floa
     return dcg / idcg if idcg else 0.0, len(found) / len(grades), rr, hit
 
 
+def rr_grade2(q: dict[str, Any], results: list[dict[str, Any]]) -> float:
+    """1 / rank (≤ 10) of the first result whose document is judged grade 2."""
+    best = {r["file"] for r in q["relevant"] if r["grade"] == 2}
+    for rank, res in enumerate(results[:K], start=1):
+        if rel_file(res["source"]) in best:
+            return 1.0 / rank
+    return 0.0
+
+
 def run_queries(kb: KnowledgeBase, queries: list[dict[str, Any]], method: str | None) -> list[QueryResult]:
-    cfg = kb.retriever.config
+    chunk_rows = {r[0]: {"source": r[2], "text": r[1], "score": 0.0, "page": r[3]} for r in kb.store.con.execute(
+        "SELECT c.id, c.text, d.source, c.page FROM chunks c JOIN documents d ON d.id = c.doc_id")}
     out = []
     for q in queries:
         t0 = time.perf_counter()
         res = kb.search(q["query"], q.get("filters") or {}, k=K, method=method)
         ms = (time.perf_counter() - t0) * 1000
         answerable = bool(q["relevant"])
-        qr = QueryResult(q["id"], q["kind"], q["query"], answerable, bool(res["no_relevant_result"]), ms=ms)
+        qr = QueryResult(q["id"], q["kind"], q["query"], answerable, bool(res["no_relevant_result"]),
+                         split=q.get("split", "test"), ms=ms)
         ranking = kb.retriever.rank(q["query"], kb.resolve_filters(q.get("filters") or {}), K, method=method)
         qr.coverage, qr.best_dense = float(ranking.coverage), float(ranking.best_dense)
+        qr.dense_coverage = float(ranking.diagnostics.get("dense_coverage", 0.0))
+        qr.unknown_share = float(ranking.diagnostics.get("unknown_share", 0.0))
         results = res["results"]
-        if qr.flagged:  # rank again with the bar off: what would have been shown
-            saved = cfg.min_coverage, cfg.min_dense
-            cfg.min_coverage, cfg.min_dense = -1.0, -1.0
-            try:
-                results = kb.search(q["query"], q.get("filters") or {}, k=K, method=method)["results"]
-            finally:
-                cfg.min_coverage, cfg.min_dense = saved
+        if qr.flagged:  # what would have been shown with the bar off: the ranking's own first ten passages
+            results = [chunk_rows[h.chunk_id] for h in ranking.hits[:K]]
         qr.returned = [
             {"file": rel_file(r["source"]), "score": r["score"], "page": r["page"], "text": r["text"][:160]}
             for r in results
@@ -204,6 +257,7 @@ def run_queries(kb: KnowledgeBase, queries: list[dict[str, Any]], method: str | 
             qr.ndcg_bar_off = ndcg
             if not qr.flagged:
                 qr.ndcg, qr.recall, qr.rr, qr.hit = ndcg, recall, rr, hit
+                qr.rr2 = rr_grade2(q, results)
         out.append(qr)
     return out
 
@@ -220,6 +274,7 @@ def summarise(rows: list[QueryResult]) -> dict[str, float | int]:
         "nDCG@10": mean([r.ndcg for r in ans]),
         "Recall@10": mean([r.recall for r in ans]),
         "MRR@10": mean([r.rr for r in ans]),
+        "MRR@10_g2": mean([r.rr2 for r in ans]),
         "passage_hit@10": mean([r.hit for r in ans]),
         "nDCG@10_bar_off": mean([r.ndcg_bar_off for r in ans]),
         "answerable_flagged": mean([float(r.flagged) for r in ans]),
@@ -248,20 +303,21 @@ def bar_diagnostics(rows: list[QueryResult]) -> str:
     lines = ["| signal | answerable min / median / max | no-answer min / median / max "
              "| best cut (no-answer flagged, answerable flagged) | cut with ≤ 3 % answerable flagged |",
              "|---|---|---|---|---|"]
-    for name in ("coverage", "best_dense"):
+    for name in ("coverage", "best_dense", "dense_coverage", "unknown_share"):
         a = sorted(getattr(r, name) for r in ans)
         b = sorted(getattr(r, name) for r in noans)
         cuts = sorted(set(a + b)) + [max(a + b) + 1e-6]
         best, strict = None, None
-        for c in cuts:  # flag when signal < c
-            tpr = sum(x < c for x in b) / len(b)
-            fpr = sum(x < c for x in a) / len(a)
+        above = name == "unknown_share"  # flagged when high, the others when low
+        for c in cuts:  # flag when signal < c (or ≥ c)
+            tpr = sum((x >= c) if above else (x < c) for x in b) / len(b)
+            fpr = sum((x >= c) if above else (x < c) for x in a) / len(a)
             if best is None or tpr - fpr > best[1] - best[2]:
                 best = (c, tpr, fpr)
             if fpr <= 0.03 and (strict is None or tpr > strict[1]):
                 strict = (c, tpr, fpr)
         spread = lambda v: f"{v[0]:.3f} / {statistics.median(v):.3f} / {v[-1]:.3f}"  # noqa: E731
-        show = lambda t: f"< {t[0]:.3f} → {t[1]:.0%}, {t[2]:.0%}" if t else "—"  # noqa: E731
+        show = lambda t: f"{'≥' if above else '<'} {t[0]:.3f} → {t[1]:.0%}, {t[2]:.0%}" if t else "—"  # noqa: E731
         lines.append(f"| {name} | {spread(a)} | {spread(b)} | {show(best)} | {show(strict)} |")
     # the product's rule shape: flag when coverage < c1 AND best_dense < c2
     covs = sorted({r.coverage for r in rows}) + [1.0 + 1e-6]
@@ -289,25 +345,26 @@ def fmt(x: float | int) -> str:
 
 
 def kind_table(summary: dict[str, dict[str, float | int]]) -> str:
-    head = ("| kind | n | nDCG@10 | Recall@10 | MRR@10 | passage hit@10 | nDCG@10 bar off "
-            "| answerable flagged | no-answer flagged |\n|---|---|---|---|---|---|---|---|---|")
+    head = ("| kind | n | nDCG@10 | Recall@10 | MRR@10 | MRR@10 g2 | passage hit@10 | nDCG@10 bar off "
+            "| answerable flagged | no-answer flagged |\n|---|---|---|---|---|---|---|---|---|---|")
     lines = [head]
     for kind, m in summary.items():
         lines.append(f"| {kind} | {m['n']} | {fmt(m['nDCG@10'])} | {fmt(m['Recall@10'])} | {fmt(m['MRR@10'])} "
+                     f"| {fmt(m['MRR@10_g2'])} "
                      f"| {fmt(m['passage_hit@10'])} | {fmt(m['nDCG@10_bar_off'])} | {fmt(m['answerable_flagged'])} "
                      f"| {fmt(m['no_answer_flagged'])} |")
     return "\n".join(lines)
 
 
 def variants_table(all_summaries: dict[str, dict[str, dict[str, float | int]]]) -> str:
-    lines = ["| variant | nDCG@10 | paraphrase | typo | deep | Recall@10 | MRR@10 | passage hit@10 "
+    lines = ["| variant | nDCG@10 | paraphrase | typo | deep | Recall@10 | MRR@10 g2 | passage hit@10 "
              "| answerable flagged | no-answer flagged | ms/query |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, s in all_summaries.items():
         o = s["overall"]
         sub = {k: fmt(s[k]["nDCG@10"]) if k in s else "—" for k in ("paraphrase", "typo", "deep")}
         lines.append(f"| {name} | {fmt(o['nDCG@10'])} | {sub['paraphrase']} | {sub['typo']} | {sub['deep']} "
-                     f"| {fmt(o['Recall@10'])} | {fmt(o['MRR@10'])} | {fmt(o['passage_hit@10'])} "
+                     f"| {fmt(o['Recall@10'])} | {fmt(o['MRR@10_g2'])} | {fmt(o['passage_hit@10'])} "
                      f"| {fmt(o['answerable_flagged'])} | {fmt(o['no_answer_flagged'])} | {o['ms_per_query']:.0f} |")
     return "\n".join(lines)
 
@@ -357,9 +414,13 @@ def main() -> int:
     p.add_argument("--sweep", default="", help="comma list of lexical weights for the weighted fusion")
     p.add_argument("--ids", default="", help="comma list of query ids to evaluate (default: all)")
     p.add_argument("--kinds", default="", help="comma list of kinds to evaluate (default: all)")
+    p.add_argument("--split", default="both", choices=["both", *SPLITS],
+                   help="evaluate the tuning split, the test split, or both (reported apart)")
     p.add_argument("--worst", type=int, default=10, help="list the N worst queries of the first variant")
     p.add_argument("--json-out", type=Path)
     p.add_argument("--validate-only", action="store_true")
+    p.add_argument("--bar-latency", action="store_true",
+                   help="with --data-dir: time rank() with the relevance decision against the old two-threshold one")
     args = p.parse_args()
 
     queries = load_queries(args.queries)
@@ -381,6 +442,7 @@ def main() -> int:
     if args.kinds:
         kinds = set(args.kinds.split(","))
         queries = [q for q in queries if q["kind"] in kinds]
+    queries = select_split(queries, args.split)
 
     os.chdir(ROOT)  # sources are stored as given: always ingest "corpus" relative, like the README does
     tmp = None
@@ -396,6 +458,9 @@ def main() -> int:
                 kb.resolve_filters(q.get("filters") or {})
             except AcvError as exc:
                 raise SystemExit(f"{q['id']}: filters rejected by the product: {exc.message}") from None
+        if args.bar_latency:
+            print(bar_latency(kb, queries))
+            return 0
         if not args.no_ingest:
             t0 = time.perf_counter()
             report = kb.ingest([Path("corpus")], prune=True)
@@ -420,23 +485,33 @@ def main() -> int:
             kb.retriever.config.lexical_weight = default_w if weight is None else weight
             rows = run_queries(kb, queries, method)
             all_rows[name] = rows
-            all_summaries[name] = by_kind(rows)
+            all_summaries[name] = {split: by_kind([r for r in rows if r.split == split])
+                                   for split in SPLITS if any(r.split == split for r in rows)}
         kb.retriever.config.lexical_weight = default_w
     finally:
         kb.close()
         if tmp is not None:
             tmp.cleanup()
 
-    print(f"\nembedder {args.embedder}; {len(queries)} queries; k={K}; {time.strftime('%Y-%m-%d %H:%M')}")
-    for name, summary in all_summaries.items():
-        print(f"\n### {name}\n\n{kind_table(summary)}")
+    print(f"\nembedder {args.embedder}; {len(queries)} queries; k={K}; {time.strftime('%Y-%m-%d %H:%M')}; "
+          f"load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for name, per_split in all_summaries.items():
+        for split, summary in per_split.items():
+            print(f"\n### {name} — {split} split\n\n{kind_table(summary)}")
+    splits_seen = [s for s in SPLITS if any(s in v for v in all_summaries.values())]
     if len(all_summaries) > 1:
-        print(f"\n### Variants\n\n{variants_table(all_summaries)}")
+        for split in splits_seen:
+            print(f"\n### Variants — {split} split\n\n"
+                  f"{variants_table({n: v[split] for n, v in all_summaries.items() if split in v})}")
     first = next(iter(all_rows))
-    print(f"\n### Inputs of the « nothing relevant » bar ({first})\n\n{bar_diagnostics(all_rows[first])}")
+    for split in splits_seen:
+        rows = [r for r in all_rows[first] if r.split == split]
+        print(f"\n### Inputs of the « nothing relevant » bar ({first}, {split} split)\n\n{bar_diagnostics(rows)}")
     if args.worst:
-        print(f"\n### Worst queries ({first})\n")
-        print(worst_report(all_rows[first], {q["id"]: q for q in queries}, args.worst))
+        for split in splits_seen:
+            print(f"\n### Worst queries ({first}, {split} split)\n")
+            print(worst_report([r for r in all_rows[first] if r.split == split],
+                               {q["id"]: q for q in queries}, args.worst))
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(json.dumps({
@@ -444,6 +519,44 @@ def main() -> int:
             "per_query": {name: [r.__dict__ for r in rows] for name, rows in all_rows.items()},
         }, ensure_ascii=False, indent=1))
     return 0
+
+
+def bar_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int = 4) -> str:
+    """p50/p95 of `rank` with index/relevance.py's decision and with the old coverage-and-cosine one, in
+    alternating rounds over the same queries, query vectors cached (only retrieval and the decision timed)."""
+    import index.search as search
+    from index.relevance import RelevanceSignals
+
+    retr = kb.retriever
+    items = [(q["query"], kb.resolve_filters(q.get("filters") or {})) for q in queries]
+    for text, filters in items:
+        retr.rank(text, filters, K)
+    real = search.assess_relevance
+
+    def old(*, method: str, hits: int, raw_terms: Any, coverage: float, dense: Any, min_coverage: float,
+            min_dense: float, **_: Any) -> tuple[bool, RelevanceSignals]:
+        best = max((sc for _, sc in dense), default=0.0)
+        flag = hits == 0 or (coverage < min_coverage and best < min_dense)
+        return flag, RelevanceSignals(method, hits, len(raw_terms), coverage, best, 0.0, 1.0)
+
+    times: dict[str, list[float]] = {"index/relevance.py": [], "old bar": []}
+    try:
+        for n in range(rounds):
+            order = [("index/relevance.py", real), ("old bar", old)]
+            for name, fn in order if n % 2 == 0 else order[::-1]:
+                search.assess_relevance = fn  # type: ignore[assignment]
+                for text, filters in items:
+                    t0 = time.perf_counter()
+                    retr.rank(text, filters, K)
+                    times[name].append((time.perf_counter() - t0) * 1000)
+    finally:
+        search.assess_relevance = real
+    lines = [f"rank() over {len(items)} queries × {rounds} alternating rounds; load average "
+             f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}"]
+    for name, ms in times.items():
+        ms.sort()
+        lines.append(f"{name}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms")
+    return "\n".join(lines)
 
 
 def check_chunks(kb: KnowledgeBase, queries: list[dict[str, Any]]) -> None:

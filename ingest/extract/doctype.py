@@ -5,6 +5,11 @@ the legal structure of a convention ("entre les soussignés", "article 1", "fait
 press and news markers ("communiqué de presse", "Actualité", "Publié le"), and the wording of
 experience sheets ("retour d'expérience", "fiche projet"). A page that does not speak of the
 programme at all, or speaks mostly of another programme, is "autre".
+
+Experience sheets are also recognised from their structure alone: section headings such as
+« Le contexte », « Résultats », « Enseignements », « Ce qu'il faut retenir », whether the reader
+kept them as headings (HTML, Markdown) or they arrive glued to the start of a paragraph, as in text
+pulled out of a PDF (« Résultats La part des élèves… », « Le contexte : un site… »).
 """
 
 from __future__ import annotations
@@ -97,13 +102,18 @@ _PRESS = _rx(
 _PRACTICE_HEADINGS = re.compile(
     r"^(?:le |la |les |l')?(?:constats?|realisations?|(?:premiers )?resultats|probleme a resoudre|montage|contexte|"
     r"demarche|projet|objectifs|mode d'intervention|pour aller plus loin|chiffres|acteurs|bilan|etapes|"
-    r"ce qui a ete fait|comment ca marche|pourquoi|cout et financeurs|calendrier|porteurs? de projet|"
-    r"partenaires|moyens)\b"
+    r"ce qui a ete (?:fait|realise|mis en place)|comment ca marche|pourquoi|cout et financeurs|calendrier|"
+    r"porteurs? de projet|partenaires|moyens|point de depart|solution retenue|probleme|mise en oeuvre|"
+    r"deroulement|ce que la ville a fait|comment la ville a procede)\b"
 )
 _LESSON_HEADINGS = re.compile(
     r"^(?:le |la |les |l')?(?:enseignements|lecons|ce que nous retenons|ce qu'il faut retenir|points? de vigilance|"
-    r"cles de (?:la )?reussite|facteurs? (?:cles )?de (?:succes|reussite)|conseils|recommandations)\b"
+    r"cles de (?:la )?reussite|facteurs? (?:cles )?de (?:succes|reussite)|conseils|recommandations|"
+    r"a retenir|ce que nous (?:en )?retenons|ce que nous conseillons|ce qui a (?:moins bien )?marche|"
+    r"ce qui n'a pas marche|lecons tirees)\b"
 )
+# A heading glued to its paragraph (text from PDFs): the heading words, then a colon or a capital.
+_GLUED_END = re.compile(r"\s*(?::|[-–—]\s|\s(?=[A-ZÀÂÉÈÊÎÔÛÇ0-9]))")
 _PRACTICE_TITLE = _rx(r"bilan", r"retour sur", r"comment", r"lecons")
 _CONTACT_LINE = re.compile(r"(?:^|\n)contact ?:(?! ?presse)")
 _ACV = _rx(
@@ -129,6 +139,24 @@ _OTHER_PROGRAMMES = _rx(
 
 def _norm(text: str) -> str:
     return rules_form(text)
+
+
+def _glued_headings(text: str) -> list[str]:
+    """Section headings at the start of a paragraph or of one of its sentences (PDF text keeps no heading
+    blocks): « Résultats La part… », « Le contexte : un site… ». The heading must be followed by a colon,
+    a dash or a capitalised word, so that « Le projet a coûté… » is not taken for one."""
+    out = []
+    for part in re.split(r"(?<=[.;!?])\s+", text)[:12]:
+        head = _norm(part[:60])
+        m = _PRACTICE_HEADINGS.match(head) or _LESSON_HEADINGS.match(head)
+        if not m:
+            continue
+        words = len(head[: m.end()].split())
+        rest = part.split(maxsplit=words)
+        tail = " " + rest[words] if len(rest) > words else ""
+        if tail and _GLUED_END.match(tail if tail.lstrip()[:1] != ":" else tail.lstrip()):
+            out.append(head[: m.end()])
+    return out
 
 
 def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None = None) -> str:
@@ -166,9 +194,13 @@ def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None
             break
     rubric = " | ".join(rubrics)
     headings = [_norm(b.text).strip(" :.?!") for b in blocks if b.kind == "heading" and len(b.text) <= 80]
+    headings += [h for b in blocks if b.kind != "heading" for h in _glued_headings(b.text)]
     head = _norm(doc.text[:2500])
 
-    practice = 3 * bool(_PRACTICE_RUBRIC.search(rubric) or _PRACTICE_RUBRIC.search(t_title))
+    # A long heading opening with the rubric (« Bonne pratique : la friche… ») counts as a rubric too.
+    lead = [_norm(b.text[:40]) for b in blocks[:3] if b.kind == "heading"]
+    practice = 3 * bool(_PRACTICE_RUBRIC.search(rubric) or _PRACTICE_RUBRIC.search(t_title)
+                        or any(_PRACTICE_RUBRIC.match(x.strip()) for x in lead))
     practice += sum(1 for h in headings if _PRACTICE_HEADINGS.match(h))
     practice += 2 * sum(1 for h in headings if _LESSON_HEADINGS.match(h))
     practice += bool(_PRACTICE_TITLE.search(t_title)) + bool(_CONTACT_LINE.search(body))

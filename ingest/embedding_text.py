@@ -1,0 +1,27 @@
+"""What the dense model reads for a passage: the passage with its document title and section heading.
+
+A passage cut out of a long document often no longer says what it is about (« Les résultats : 17
+boutiques ouvertes… »); the title and the heading it sits under carry that context. Putting them in
+front of the text that is embedded (not of the text that is shown or indexed by BM25) lets a
+paraphrase that names the subject reach the passage. Changing this function changes every vector:
+the corpus must be re-embedded (the embedding cache is keyed on this text, so it happens on the next
+ingest).
+"""
+
+from __future__ import annotations
+
+from acv.records import Chunk
+
+_MAX_CONTEXT_CHARS = 200
+
+
+def contextual_embedding_text(chunk: Chunk, title: str | None) -> str:
+    """« title — section » on a first line when they add something, then the passage."""
+    parts: list[str] = []
+    for piece in (title, chunk.section):
+        piece = " ".join((piece or "").split())
+        if piece and piece not in parts and piece.casefold() not in chunk.text[:300].casefold():
+            parts.append(piece[:_MAX_CONTEXT_CHARS])
+    if not parts:
+        return chunk.text
+    return " — ".join(parts) + "\n" + chunk.text

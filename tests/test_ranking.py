@@ -1,0 +1,143 @@
+"""Ranking behaviour on a tiny fixed index (fake embedder), through the public `HybridRetriever.rank`
+and `KnowledgeBase.search`: typo correction, theme expansion, coverage scaling, near-duplicate
+push-down and the « nothing relevant » bar, each with the exact order it must produce.
+
+Each test also runs the same query with the technique turned off, so that it shows what the technique
+changes rather than an order the index would give anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from acv.records import Block, ParsedDocument
+from index.relevance import RelevanceSignals, no_relevant_result
+from index.search import Ranking
+from index.store import Filters
+
+DOCS = {
+    "habitat": "Réhabilitation de l'habitat ancien du centre : les propriétaires reçoivent des aides de l'Anah "
+               "pour rénover les logements dégradés.",
+    "neuf": "Construction d'un quartier d'habitat neuf en périphérie, avec des maisons individuelles et un parc.",
+    "cowork": "Une ancienne usine accueille un espace de travail partagé pour les indépendants et un fablab "
+              "ouvert aux habitants.",
+    "course": "Le semi-marathon part de la place centrale ; les inscriptions sont ouvertes jusqu'au 22 mai.",
+    "dup1": "Le comité de projet se réunit au moins deux fois par an pour valider les actions de la convention.",
+    "dup2": "Le comité de projet se réunit au moins deux fois par an pour valider les actions de la convention.",
+    "comite": "Le comité technique prépare les travaux du comité de projet et suit les actions.",
+    "fonc1": "Denormandie, Denormandie et encore Denormandie : le nom Denormandie revient dans cette brève note.",
+    "fonc2": "Le dispositif Denormandie offre une réduction d'impôt aux investisseurs qui rénovent un logement "
+             "ancien dans une commune du programme, sous conditions de travaux et de loyers plafonnés, pour une "
+             "durée de six, neuf ou douze ans.",
+}
+
+
+@pytest.fixture
+def tiny(kb) -> Iterator[Any]:
+    """The knowledge base over DOCS, one document each (source mem/<name>)."""
+    ing = kb.ingestor()
+    for name, text in DOCS.items():
+        ing.store_parsed(ParsedDocument.build(f"mem/{name}", "text", [Block(text)], title=None), name, len(text))
+    kb.dense.sync()
+    yield kb
+
+
+def _names(kb, ranking: Ranking) -> list[str]:
+    src = {r[0]: r[1] for r in kb.store.con.execute(
+        "SELECT c.id, d.source FROM chunks c JOIN documents d ON d.id = c.doc_id")}
+    return [src[h.chunk_id].removeprefix("mem/") for h in ranking.hits]
+
+
+def _rank(kb, query: str, method: str | None = None, **config: Any) -> Ranking:
+    retr = kb.retriever
+    saved = {k: getattr(retr.config, k) for k in config}
+    for k, v in config.items():
+        setattr(retr.config, k, v)
+    try:
+        return retr.rank(query, Filters(), 10, method=method)
+    finally:
+        for k, v in saved.items():
+            setattr(retr.config, k, v)
+
+
+def test_misspelt_term_is_corrected_against_the_index_vocabulary(tiny) -> None:
+    on = _rank(tiny, "rehabilitaton habitat")
+    assert on.terms == ["rehabilit", "habitat"]
+    assert _names(tiny, on)[:2] == ["habitat", "neuf"]
+    off = _rank(tiny, "rehabilitaton habitat", correct_typos=False)
+    assert off.terms == ["rehabilitaton", "habitat"]
+    assert _names(tiny, off)[:2] == ["neuf", "habitat"]
+
+
+def test_theme_expansion_finds_a_synonym_the_query_does_not_hold(tiny) -> None:
+    # « tiers-lieu » is in no document; its theme's synonyms (« espace de travail partagé », « fablab ») are.
+    assert _names(tiny, _rank(tiny, "tiers-lieu", method="lexical")) == ["cowork"]
+    assert _names(tiny, _rank(tiny, "tiers-lieu", method="lexical", expand_themes=False)) == []
+
+
+def test_coverage_scaling_prefers_the_passage_holding_the_whole_query(tiny) -> None:
+    # BM25 alone prefers the short note that repeats one rare word; scaled by the idf share of the query each
+    # passage holds, the passage with both words comes first.
+    scaled = _rank(tiny, "Denormandie logement", method="lexical", expand_themes=False)
+    assert _names(tiny, scaled) == ["fonc2", "fonc1", "habitat"]
+    raw = _rank(tiny, "Denormandie logement", method="lexical", expand_themes=False, coverage_scaling=False)
+    assert _names(tiny, raw) == ["fonc1", "fonc2", "habitat"]
+
+
+def test_near_duplicate_passage_is_pushed_below_the_first_page_not_dropped(tiny) -> None:
+    pushed = _names(tiny, _rank(tiny, "comité de projet réunit actions"))
+    assert pushed == ["dup1", "comite", "fonc2", "habitat", "neuf", "cowork", "course", "fonc1", "dup2"]
+    kept = _names(tiny, _rank(tiny, "comité de projet réunit actions", dedup_threshold=1.0))
+    assert kept[:3] == ["dup1", "dup2", "comite"]
+
+
+def test_off_corpus_query_is_flagged_and_on_topic_query_is_not(tiny) -> None:
+    off = tiny.search("patinoire olympique", {}, k=5)
+    assert off["no_relevant_result"] is True
+    assert off["results"] == []
+    on = tiny.search("comité de projet", {}, k=5)
+    assert on["no_relevant_result"] is False
+    # « comite » names the comité twice; its near-duplicate twins follow, the second one pushed down.
+    assert [r["source"] for r in on["results"]][:2] == ["mem/comite", "mem/dup1"]
+
+
+def _signals(**kw: Any) -> RelevanceSignals:
+    base = dict(method="weighted", hits=10, terms=3, coverage=0.9, best_dense=0.9, unknown_share=0.0,
+                dense_coverage=0.5)
+    return RelevanceSignals(**(base | kw))
+
+
+def test_relevance_bar_rules() -> None:
+    assert no_relevant_result(_signals()) is False
+    assert no_relevant_result(_signals(hits=0)) is True
+    # little of the query in the best passages, and a weak best cosine: nothing relevant
+    assert no_relevant_result(_signals(coverage=0.2, best_dense=0.85)) is True
+    assert no_relevant_result(_signals(coverage=0.2, best_dense=0.86)) is False
+    assert no_relevant_result(_signals(coverage=0.3, best_dense=0.80)) is False
+    # the ten passages closest in meaning share none of the query's words: nothing relevant
+    assert no_relevant_result(_signals(dense_coverage=0.0)) is True
+    assert no_relevant_result(_signals(dense_coverage=0.1)) is False
+    # a lexical-only ranking is judged on its coverage alone
+    assert no_relevant_result(_signals(method="lexical", coverage=0.2, dense_coverage=0.0, best_dense=0.0)) is True
+    assert no_relevant_result(_signals(method="lexical", coverage=0.3, dense_coverage=0.0, best_dense=0.0)) is False
+    # a query without indexable terms (stop words only) is never flagged on its terms
+    assert no_relevant_result(_signals(terms=0, coverage=0.0, unknown_share=0.0)) is False
+    # dense-only rankings are shown as they are
+    assert no_relevant_result(_signals(method="dense", coverage=0.0, unknown_share=1.0, best_dense=0.1)) is False
+
+
+def test_contextual_embedding_text_puts_title_and_section_before_the_passage() -> None:
+    from acv.records import Chunk
+    from ingest.embedding_text import contextual_embedding_text
+
+    chunk = Chunk(ordinal=0, text="Les résultats : 17 boutiques ouvertes.", start=0, end=38, section="Les résultats")
+    assert contextual_embedding_text(chunk, "Quimper : des boutiques à l'essai") == (
+        "Quimper : des boutiques à l'essai\nLes résultats : 17 boutiques ouvertes.")
+    other = Chunk(ordinal=1, text="Un jury sélectionne les candidats.", start=0, end=34, section="La démarche")
+    assert contextual_embedding_text(other, "Quimper") == "Quimper — La démarche\nUn jury sélectionne les candidats."
+    assert contextual_embedding_text(other, None) == "La démarche\nUn jury sélectionne les candidats."
+    bare = Chunk(ordinal=2, text="Texte.", start=0, end=6)
+    assert contextual_embedding_text(bare, None) == "Texte."
