@@ -1,0 +1,67 @@
+"""Which passages of a document are worth embedding, and how many of them a document may have.
+
+A passage made of punctuation runs, base64 or one enormous token carries no
+words: the model would spend seconds on it and nobody can find it by a
+query. A document that yields more passages than the cap (a 20 MB page of a
+repeated paragraph, a list of a million items) is cut at the cap, and says so.
+Every decision comes back as a French note that the ingest report shows.
+"""
+
+from __future__ import annotations
+
+from acv.errors import UnreadableFileError
+from acv.records import Chunk
+
+# A "word" here is a whitespace-separated token of reasonable length holding a letter or a digit: prose,
+# amounts and tables of figures pass; base64 lines, URLs glued together and a 5 MB token do not.
+MAX_WORD_CHARS = 40
+MIN_WORDS = 5
+MIN_WORD_SHARE = 0.5
+
+NO_WORDS_MESSAGE = (
+    "Fichier ignoré : aucun passage ne contient de mots (ponctuation, code, données encodées ou jeton géant)."
+)
+
+
+def carries_words(text: str) -> bool:
+    """True when most of the text's characters belong to word-like tokens, and there are at least a few."""
+    words = 0
+    word_chars = 0
+    total = 0
+    for token in text.split():
+        total += len(token)
+        if len(token) <= MAX_WORD_CHARS and any(ch.isalnum() for ch in token):
+            words += 1
+            word_chars += len(token)
+    return words >= MIN_WORDS and word_chars >= MIN_WORD_SHARE * total
+
+
+def select_passages(chunks: list[Chunk], max_passages: int | None) -> tuple[list[Chunk], list[str]]:
+    """The chunks to keep (renumbered 0..n-1) and the French notes on what was left out.
+
+    Raises UnreadableFileError when no chunk carries words.
+    """
+    notes: list[str] = []
+    kept = [c for c in chunks if carries_words(c.text)]
+    skipped = len(chunks) - len(kept)
+    if not kept:
+        raise UnreadableFileError(NO_WORDS_MESSAGE, {"passages": len(chunks)})
+    if skipped:
+        notes.append(f"{_n(skipped)} passage{'s' if skipped > 1 else ''} sans mots (ponctuation, code, données "
+                     f"encodées ou jeton géant) ignoré{'s' if skipped > 1 else ''}.")
+    if max_passages and len(kept) > max_passages:
+        notes.append(passage_cap_message(len(kept), max_passages))
+        kept = kept[:max_passages]
+    for ordinal, chunk in enumerate(kept):
+        chunk.ordinal = ordinal
+    return kept, notes
+
+
+def passage_cap_message(found: int, cap: int) -> str:
+    return (f"Document tronqué : {_n(found)} passages, seuls les {_n(cap)} premiers sont indexés "
+            f"(limite ACV_MAX_PASSAGES_PER_DOCUMENT).")
+
+
+def _n(value: int) -> str:
+    """A count written the French way (narrow no-break space between thousands)."""
+    return f"{value:,}".replace(",", "\u202f")
