@@ -9,6 +9,8 @@ Every decision comes back as a French note that the ingest report shows.
 
 from __future__ import annotations
 
+import re
+
 from acv.errors import UnreadableFileError
 from acv.records import Chunk
 
@@ -24,41 +26,60 @@ NO_WORDS_MESSAGE = (
 
 
 def carries_words(text: str) -> bool:
-    """True when most of the text's characters belong to word-like tokens, and there are at least a few."""
-    words = 0
-    word_chars = 0
-    total = 0
-    for token in text.split():
-        total += len(token)
-        if len(token) <= MAX_WORD_CHARS and any(ch.isalnum() for ch in token):
-            words += 1
-            word_chars += len(token)
+    """True when most of the text's characters belong to word-like tokens, and there are at least a few.
+
+    Regular expressions rather than a loop over tokens: a page of 16,000 passages is judged in well under a second.
+    """
+    tokens = len(text.split())
+    if tokens < MIN_WORDS:
+        return False
+    total = len(text) - len(_SPACE.findall(text))
+    long_tokens = _LONG_TOKEN.findall(text)
+    bare = _NO_ALNUM_TOKEN.findall(text)
+    words = tokens - len(long_tokens) - len(bare)
+    word_chars = total - sum(map(len, long_tokens)) - sum(map(len, bare))
     return words >= MIN_WORDS and word_chars >= MIN_WORD_SHARE * total
+
+
+_SPACE = re.compile(r"\s")
+_LONG_TOKEN = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+_NO_ALNUM_TOKEN = re.compile(r"(?<!\S)(?:[^\w\s]|_)+(?!\S)")
 
 
 def select_passages(chunks: list[Chunk], max_passages: int | None) -> tuple[list[Chunk], list[str]]:
     """The chunks to keep (renumbered 0..n-1) and the French notes on what was left out.
 
+    Passages past the cap are not even judged (a degenerate file costs the cap, not its size).
     Raises UnreadableFileError when no chunk carries words.
     """
     notes: list[str] = []
-    kept = [c for c in chunks if carries_words(c.text)]
-    skipped = len(chunks) - len(kept)
+    kept: list[Chunk] = []
+    judged: dict[str, bool] = {}  # a repeated passage is judged once
+    skipped = 0
+    for chunk in chunks:
+        if max_passages and len(kept) >= max_passages:
+            break
+        ok = judged.get(chunk.text)
+        if ok is None:
+            ok = judged[chunk.text] = carries_words(chunk.text)
+        if ok:
+            kept.append(chunk)
+        else:
+            skipped += 1
     if not kept:
         raise UnreadableFileError(NO_WORDS_MESSAGE, {"passages": len(chunks)})
     if skipped:
         notes.append(f"{_n(skipped)} passage{'s' if skipped > 1 else ''} sans mots (ponctuation, code, données "
                      f"encodées ou jeton géant) ignoré{'s' if skipped > 1 else ''}.")
-    if max_passages and len(kept) > max_passages:
-        notes.append(passage_cap_message(len(kept), max_passages))
-        kept = kept[:max_passages]
+    if max_passages and len(kept) + skipped < len(chunks):
+        notes.append(passage_cap_message(len(chunks), max_passages))
     for ordinal, chunk in enumerate(kept):
         chunk.ordinal = ordinal
     return kept, notes
 
 
 def passage_cap_message(found: int, cap: int) -> str:
-    return (f"Document tronqué : {_n(found)} passages, seuls les {_n(cap)} premiers sont indexés "
+    return (f"Document tronqué : seuls les {_n(cap)} premiers passages sur {_n(found)} sont indexés "
             f"(limite ACV_MAX_PASSAGES_PER_DOCUMENT).")
 
 

@@ -9,10 +9,10 @@ write happen afterwards, in the single writer.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from acv.records import ChunkMetadata, DocumentMetadata, ParsedDocument
+from acv.records import Block, ChunkMetadata, DocumentMetadata, ParsedDocument
 from index.analysis import FrenchAnalyzer
 from index.store import ChunkRow
 from ingest.chunking import chunk_document
@@ -74,6 +74,7 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
     chunks = chunk_document(parsed, config.chunk_min_words, config.chunk_max_words)
     if not chunks:
         raise UnreadableFileError("Aucun texte exploitable dans ce document.")
+    found = len(chunks)
     chunks, notes = select_passages(chunks, config.max_passages)
     metas: dict[tuple[str, str | None], ChunkMetadata] = {}
     for chunk in chunks:
@@ -81,9 +82,12 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
         if key not in metas:
             metas[key] = extractor.chunk(chunk.text, chunk.section)
         chunk.meta = metas[key]
-    meta = extractor.document(parsed, [c.meta for c in chunks])
+    # The document is understood from what is indexed: its distinct passages, and its text up to the cap.
+    seen = parsed if len(chunks) == found else _truncated(parsed, chunks[-1].end)
+    meta = extractor.document(seen, list(metas.values()))
     analysed: dict[tuple[str, str | None], str] = {}
     facets_by_meta: dict[int, dict[str, list[str]]] = {}
+    meta_json: dict[int, dict[str, Any]] = {}
     rows: list[ChunkRow] = []
     for c in chunks:
         key = (c.text, c.section)
@@ -91,10 +95,11 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
             analysed[key] = analyzer.analyse(" ".join(filter(None, [c.section or "", c.text])))
         if id(c.meta) not in facets_by_meta:
             facets_by_meta[id(c.meta)] = chunk_facets(c.meta, meta, extractor)
+            meta_json[id(c.meta)] = asdict(c.meta)
         rows.append(ChunkRow(
             ordinal=c.ordinal, text=c.text, analysed=analysed[key], page=c.page, section=c.section,
             start=c.start, end=c.end, embed_key=embed_key(config.embedder_id, embedding_text(c.text, meta.title)),
-            metadata=asdict(c.meta), facets=facets_by_meta[id(c.meta)],
+            metadata=meta_json[id(c.meta)], facets=facets_by_meta[id(c.meta)],
         ))
     warnings = list(notes)
     doc_meta = document_metadata_json(meta, parsed)
@@ -104,6 +109,24 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
         source=parsed.source, format=parsed.format, title=meta.title or parsed.title, doc_type=meta.doc_type,
         date=meta.date, page_count=parsed.page_count, metadata=doc_meta, chunks=rows, notes=warnings,
     )
+
+
+def _truncated(parsed: ParsedDocument, end: int) -> ParsedDocument:
+    """What a capped document is understood from: its distinct blocks up to its last kept passage.
+
+    A capped document is by definition outsized or degenerate (a page repeating one paragraph); reading it
+    whole, or each repeat of a block again, would make its metadata cost its size rather than the cap.
+    """
+    seen: set[tuple[str, str]] = set()
+    blocks: list[Block] = []
+    for block in parsed.blocks:
+        if block.start >= end:
+            break
+        if (block.kind, block.text) not in seen:
+            seen.add((block.kind, block.text))
+            blocks.append(replace(block))
+    return ParsedDocument.build(parsed.source, parsed.format, blocks, title=parsed.title, meta=parsed.meta,
+                                page_count=parsed.page_count)
 
 
 def document_metadata_json(meta: DocumentMetadata, parsed: ParsedDocument | None) -> dict[str, Any]:
