@@ -63,7 +63,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         bar.update(1)
         bar.set_postfix_str(f"{p.chunks} passages, {p.embed_rate:.1f} vect./s", refresh=False)
 
-    report = kb.ingest([Path(p) for p in args.paths], prune=args.prune, progress=progress)
+    if args.ray is not None:  # --ray [ADDRESS]: the same ingest, fanned out over a Ray cluster
+        from ingest.ray_ingest import ray_ingest
+
+        report = ray_ingest(kb.ingestor(), settings, [Path(p) for p in args.paths], address=args.ray or None,
+                            prune=args.prune, progress=progress)
+    else:
+        report = kb.ingest([Path(p) for p in args.paths], prune=args.prune, progress=progress)
     if bar is not None:
         bar.close()
     kb.close()
@@ -181,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--prune", action="store_true", help="retirer les documents dont le fichier a disparu")
     s.add_argument("--json", action="store_true")
     s.add_argument("-q", "--quiet", action="store_true")
+    s.add_argument("--ray", nargs="?", const="", metavar="ADRESSE",
+                   help="répartir la lecture et les vecteurs sur un cluster Ray (sans adresse : cluster local)")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("search", help="rechercher")
