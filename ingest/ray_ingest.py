@@ -139,8 +139,9 @@ class _RayRun:
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
         self.embedders = max(1, cpus // 2)
         self.preparers = max(1, cpus - self.embedders) * 2  # a little queue ahead of each CPU
-        self._prepare = ray.remote(num_cpus=1, max_retries=1)(prepare_bytes)
-        actor = ray.remote(num_cpus=1)(EmbedWorker)
+        share = 1.0 if cpus >= 2 else 0.5  # on one CPU the model and one preparing task take half each
+        self._prepare = ray.remote(num_cpus=share, max_retries=1)(prepare_bytes)
+        actor = ray.remote(num_cpus=share)(EmbedWorker)
         self.actors = [actor.remote(settings) for _ in range(self.embedders)]
         ids = set(ray.get([a.embedder_id.remote() for a in self.actors]))
         if ids != {ingestor.embedder.id}:
