@@ -135,7 +135,8 @@ class _RayRun:
     def __init__(self, ray: Any, ingestor: Ingestor, settings: Settings) -> None:
         self.ray = ray
         self.ingestor = ingestor
-        self.settings = settings
+        self.settings = settings.model_copy(update={"api_key": None})  # workers need no secret
+        settings = self.settings
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
         self.embedders = max(1, cpus // 2)
         self.preparers = max(1, cpus - self.embedders) * 2  # a little queue ahead of each CPU
