@@ -196,7 +196,8 @@ class Ingestor:
         self.parse_isolation = parse_isolation
         self.parse_timeout_s = parse_timeout_s
         self.parse_memory_mb = parse_memory_mb
-        self.workers = workers if workers > 0 else (os.cpu_count() or 1)
+        # by default one core is left to the model, which embeds while the workers prepare
+        self.workers = workers if workers > 0 else max(1, (os.cpu_count() or 1) - 1)
         self.max_passages = max_passages or None
 
     @property
