@@ -30,7 +30,7 @@ from index.store import DocumentRow, Store
 from index.vectors import DenseIndex
 from ingest.dedupe import EmbeddingQueue
 from ingest.extract import Extractor
-from ingest.isolation import IsolatedJob, read_isolated
+from ingest.isolation import IsolatedJob
 from ingest.prepare import (  # noqa: F401 - re-exported: the knowledge base and benchmarks import them from here
     PrepareConfig,
     PreparedDocument,
@@ -263,13 +263,6 @@ class Ingestor:
         parsed = read_file(path, max_bytes=self.max_bytes)
         return prepare_parsed(parsed, self.analyzer, self.extractor, self.prepare_config)
 
-    def _parse(self, path: Path) -> ParsedDocument:
-        """Read the file, in a time- and memory-bounded child process unless isolation is off."""
-        if not self.parse_isolation:
-            return read_file(path, max_bytes=self.max_bytes)
-        return read_isolated(read_file, path, max_bytes=self.max_bytes, timeout_s=self.parse_timeout_s,
-                             memory_mb=self.parse_memory_mb)
-
     def read_bytes(self, path: Path) -> bytes:
         try:
             if path.is_dir():
@@ -293,7 +286,6 @@ class Ingestor:
                 raise UnreadableFileError("Lien symbolique en boucle.") from exc
             raise UnreadableFileError(f"Fichier illisible ({os_error_reason(exc)}).") from exc
 
-    _read_bytes = read_bytes
 
     def store_parsed(self, parsed: ParsedDocument, content_hash: str, size: int, status: str = "added") -> FileOutcome:
         """Chunk, understand, embed and store one parsed document (one transaction)."""
