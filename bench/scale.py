@@ -503,7 +503,7 @@ def ensure_lexical(data_dir: Path, backend: str) -> dict[str, Any]:
     store's embedding cache, as they are in any store that has served a query before: the serving
     process's open time is then that of a restart, not of a first start.
     """
-    from acv.knowledge_base import KnowledgeBase
+    from service.knowledge_base import KnowledgeBase
     from acv.settings import Settings
     from index.lexical import LEXICAL_DIR, LexicalIndex
     from index.store import Store

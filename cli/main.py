@@ -75,7 +75,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         bar.update(1)
         bar.set_postfix_str(f"{p.chunks} passages, {p.embed_rate:.1f} vect./s", refresh=False)
 
-    report = kb.ingest([Path(p) for p in args.paths], prune=args.prune, progress=progress)
+    # --ray [ADDRESS]: the same ingest, fanned out over a Ray cluster (no address: a local one)
+    report = kb.ingest([Path(p) for p in args.paths], prune=args.prune, progress=progress, ray_address=args.ray)
     if bar is not None:
         bar.close()
     kb.close()
@@ -193,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--prune", action="store_true", help="retirer les documents dont le fichier a disparu")
     s.add_argument("--json", action="store_true")
     s.add_argument("-q", "--quiet", action="store_true")
+    s.add_argument("--ray", nargs="?", const="", metavar="ADRESSE",
+                   help="répartir la lecture et les vecteurs sur un cluster Ray (sans adresse : cluster local)")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("search", help="rechercher")

@@ -8,6 +8,7 @@ holds 100–250 words, never mixes two pages of a PDF once it has enough text
 from __future__ import annotations
 
 import math
+from itertools import islice
 import re
 from dataclasses import dataclass, field
 
@@ -80,7 +81,7 @@ def chunk_document(doc: ParsedDocument, min_words: int = 100, max_words: int = 2
     for draft in drafts:
         start, end = draft.units[0].start, draft.units[-1].end
         text = doc.text[start:end].replace("\n\n", "\n")
-        if len(WORD_RE.findall(text)) < 5:
+        if sum(1 for _ in islice(WORD_RE.finditer(text), 5)) < 5:
             continue  # page numbers, a lone heading, a figure: nothing to retrieve
         chunks.append(Chunk(ordinal=len(chunks), text=text, start=start, end=end, page=draft.page,
                             section=draft.section))

@@ -55,24 +55,80 @@ def read_isolated(
     `memory_mb` is the extra address space the child may map beyond what it
     inherits at fork time (a server process already maps a model and an index).
     """
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(sender, reader, path, max_bytes, memory_mb, os.getpid()),
-                        name="acv-lecture")
-    child.start()
-    sender.close()  # the parent keeps only the reading end: EOF when the child dies
-    try:
-        message = _receive(receiver, child, timeout_s)
-    finally:
-        receiver.close()
-        _reap(child)
+    job = IsolatedJob(reader, (path,), {"max_bytes": max_bytes}, timeout_s=timeout_s, memory_mb=memory_mb,
+                      label=str(path))
+    return job.wait()
+
+
+class IsolatedJob:
+    """`fn(*args, **kwargs)` running in a forked child, bounded in time and memory; never blocks on start.
+
+    The ingest keeps several of these running while it embeds: `ready()` says
+    whether `result()` can answer without waiting, `connection` can be given to
+    `multiprocessing.connection.wait` to sleep until one of them has answered.
+    """
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None,
+                 *, timeout_s: float, memory_mb: int | None, label: str = "") -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
+        self.label = label
+        self.deadline = time.monotonic() + timeout_s
+        self.connection, sender = ctx.Pipe(duplex=False)
+        self._child = ctx.Process(target=_child, args=(sender, fn, args, kwargs or {}, memory_mb, os.getpid()),
+                                  name="acv-lecture")
+        self._child.start()
+        sender.close()  # the parent keeps only the reading end: EOF when the child dies
+        self._message: tuple[Any, ...] | None = None
+
+    def ready(self) -> bool:
+        """True when the child has answered, died or overrun its time (the answer is then collected)."""
+        if self._message is not None:
+            return True
+        if self.connection.poll(0) or not self._child.is_alive() or time.monotonic() >= self.deadline:
+            self._collect(0.0)
+            return True
+        return False
+
+    def wait(self) -> Any:
+        """Block until the child answers (or its time is up), then return its result."""
+        if self._message is None:
+            self._collect(max(0.0, self.deadline - time.monotonic()))
+        return self.result()
+
+    def kill(self) -> None:
+        """Stop the child now (the batch is being abandoned)."""
+        if self._message is None:
+            self._message = ("timeout",)
+            _kill(self._child)
+            self._close()
+
+    def _collect(self, timeout_s: float) -> None:
+        try:
+            self._message = _receive(self.connection, self._child, timeout_s)
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        self.connection.close()
+        _reap(self._child)
+
+    def result(self) -> Any:
+        """The child's return value; AcvError for every way a child can fail (French message)."""
+        message = self._message
+        assert message is not None, "result() before ready()"
+        return _outcome(message, self.label, self.timeout_s, self.memory_mb)
+
+
+def _outcome(message: tuple[Any, ...], label: str, timeout_s: float, memory_mb: int | None) -> Any:
     kind = message[0]
     if kind == "ok":
         return message[1]
     if kind == "acv":
         cls, text, details = message[1], message[2], message[3]
         raise cls(text, details)
-    log.warning("reading %s in a child process: %s %s", path, kind, message[1:])
+    log.warning("reading %s in a child process: %s %s", label, kind, message[1:])
     if kind == "memory":
         raise UnreadableFileError(MEMORY_MESSAGE, {"memory_mb": memory_mb})
     if kind == "timeout":
@@ -91,11 +147,8 @@ def _receive(receiver: Connection, child: Any, timeout_s: float) -> tuple[Any, .
     deadline = time.monotonic() + timeout_s
     while True:
         remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            _kill(child)
-            return ("timeout",)
         # poll wakes up on data or on EOF (child exited and its end of the pipe closed)
-        if receiver.poll(min(remaining, 1.0)):
+        if receiver.poll(max(0.0, min(remaining, 1.0))):
             try:
                 return receiver.recv()
             except (EOFError, OSError):
@@ -103,6 +156,9 @@ def _receive(receiver: Connection, child: Any, timeout_s: float) -> tuple[Any, .
                 return ("died", child.exitcode)
         if not child.is_alive() and not receiver.poll(0):
             return ("died", child.exitcode)
+        if time.monotonic() >= deadline:
+            _kill(child)
+            return ("timeout",)
 
 
 def _kill(child: Any) -> None:
@@ -144,8 +200,8 @@ def _limit_memory(memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _child(sender: Connection, reader: Reader, path: Path, max_bytes: int | None, memory_mb: int | None,
-           parent: int) -> None:
+def _child(sender: Connection, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+           memory_mb: int | None, parent: int) -> None:
     """Runs in the forked child: never raises, always answers one message (or dies trying)."""
     _die_with_parent(parent)
     try:
@@ -156,7 +212,7 @@ def _child(sender: Connection, reader: Reader, path: Path, max_bytes: int | None
         pass
     try:
         _limit_memory(memory_mb)
-        message: tuple[Any, ...] = ("ok", reader(path, max_bytes=max_bytes))
+        message: tuple[Any, ...] = ("ok", fn(*args, **kwargs))
     except MemoryError:
         message = ("memory",)
     except AcvError as exc:

@@ -14,24 +14,35 @@ import logging
 import os
 import stat
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from multiprocessing import connection as mp_connection
 from typing import Any
 
-import numpy as np
-
-from acv.errors import AcvError, FileTooLargeError, UnreadableFileError
+from acv.errors import AcvError, FileTooLargeError, PathRefusedError, UnreadableFileError
 from acv.paths import check_entry, explicit_file, real_root, walked_dir_link, walked_file
-from acv.records import Chunk, ChunkMetadata, DocumentMetadata, ParsedDocument
+from acv.records import ParsedDocument
 from index.analysis import FrenchAnalyzer
 from index.embedders.base import Embedder
-from index.store import ChunkRow, DocumentRow, Store
+from index.store import DocumentRow, Store
 from index.vectors import DenseIndex
-from ingest.chunking import chunk_document
+from ingest.dedupe import EmbeddingQueue
 from ingest.extract import Extractor
-from ingest.isolation import read_isolated
+from ingest.isolation import IsolatedJob
+from ingest.prepare import (  # noqa: F401 - re-exported: the knowledge base and benchmarks import them from here
+    PrepareConfig,
+    PreparedDocument,
+    chunk_facets,
+    departement_code,
+    document_metadata_json,
+    embed_key,
+    embedding_text,
+    prepare_parsed,
+)
+from ingest.progress import ProgressPublisher
 from ingest.readers import SUPPORTED_SUFFIXES, os_error_reason, read_file
 
 log = logging.getLogger(__name__)
@@ -156,16 +167,16 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
                     yield walked_file(Path(dirpath) / name, root)
 
 
-def embed_key(embedder_id: str, text: str) -> str:
-    return hashlib.sha256(f"{embedder_id}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def embedding_text(chunk: Chunk, title: str | None) -> str:
-    """What the dense model sees for a chunk."""
-    return chunk.text
-
-
 class Ingestor:
+    """Files in, documents out: workers prepare, the model embeds across documents, one writer stores.
+
+    Up to `workers` files are prepared at once (read, chunked, understood,
+    analysed) in forked children bounded by `parse_timeout_s` and
+    `parse_memory_mb`; meanwhile this process embeds the distinct texts
+    that are ready, in batches that span documents. Documents are written in
+    the order of the files, one transaction each.
+    """
+
     def __init__(
         self,
         store: Store,
@@ -182,6 +193,8 @@ class Ingestor:
         parse_isolation: bool = True,
         parse_timeout_s: float = 60.0,
         parse_memory_mb: int | None = 2048,
+        workers: int = 0,
+        max_passages: int | None = 3000,
     ) -> None:
         self.store = store
         self.analyzer = analyzer
@@ -196,40 +209,45 @@ class Ingestor:
         self.parse_isolation = parse_isolation
         self.parse_timeout_s = parse_timeout_s
         self.parse_memory_mb = parse_memory_mb
+        # by default one core is left to the model, which embeds while the workers prepare
+        self.workers = workers if workers > 0 else max(1, (os.cpu_count() or 1) - 1)
+        self.max_passages = max_passages or None
+
+    @property
+    def prepare_config(self) -> PrepareConfig:
+        return PrepareConfig(embedder_id=self.embedder.id, chunk_min_words=self.chunk_min_words,
+                             chunk_max_words=self.chunk_max_words, max_bytes=self.max_bytes,
+                             max_passages=self.max_passages)
 
     # -- the batch -----------------------------------------------------------------
 
     def ingest(
         self, paths: Sequence[Path], *, prune: bool = False, progress: ProgressCallback | None = None
     ) -> IngestReport:
-        start = time.perf_counter()
-        report = IngestReport()
-        files = list(discover(paths))
-        known = self.store.sources()
-        by_hash: dict[str, str] = {}
-        for src, (_doc_id, h) in known.items():
-            by_hash.setdefault(h, src)
-        chunks_total = 0
-        embedded_total = 0
-        last_save = time.perf_counter()
-        for i, path in enumerate(files, start=1):
-            outcome = self._ingest_file(path, known, by_hash)
-            report.outcomes.append(outcome)
-            chunks_total += outcome.chunks
-            embedded_total += outcome.embedded
-            if outcome.status in ("added", "updated", "moved"):
-                self.dense.sync()
-                if time.perf_counter() - last_save > self.save_every_s:
-                    self.dense.save()
-                    last_save = time.perf_counter()
-            if progress is not None:
-                progress(Progress(i, len(files), outcome.source, chunks_total, embedded_total,
-                                  time.perf_counter() - start))
+        batch = self.start_batch(paths, progress)
+        queue = batch.queue
+        while not batch.finished:
+            batch.admit(self._start_local)
+            batch.collect()
+            batch.write_ready()
+            if queue.pending:
+                queue.run_batch(self.embedder.embed_passages)
+            else:
+                batch.wait_for_workers()
+        return self.finish_batch(batch, paths, prune)
+
+    def start_batch(self, paths: Sequence[Path], progress: ProgressCallback | None = None) -> "Batch":
+        """The state of one ingest run; `ingest` drives it with local workers, `ingest.ray_ingest` on Ray."""
+        return Batch(self, list(discover(paths)), progress)
+
+    def finish_batch(self, batch: "Batch", paths: Sequence[Path], prune: bool) -> IngestReport:
+        report = batch.report
         if prune:
             report.outcomes.extend(self.prune(paths))
         self.dense.sync()
         self.dense.save()
-        report.elapsed_s = time.perf_counter() - start
+        report.elapsed_s = time.perf_counter() - batch.started
+        batch.publisher.finish(report)
         return report
 
     def prune(self, roots: Sequence[Path]) -> list[FileOutcome]:
@@ -245,47 +263,20 @@ class Ingestor:
 
     # -- one file ------------------------------------------------------------------
 
-    def _ingest_file(self, path: Path, known: dict[str, tuple[str, str]], by_hash: dict[str, str]) -> FileOutcome:
-        source = source_name(path)
-        try:
-            source.encode("utf-8")
-        except UnicodeEncodeError:  # bytes that are not UTF-8 cannot be stored, shown or found again
-            shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            return FileOutcome(shown, "error", "Fichier ignoré : son nom n'est pas en UTF-8 valide ; renommez-le.")
-        try:
-            data = self._read_bytes(path)
-            content_hash = hashlib.sha256(data).hexdigest()
-            previous = known.get(source)
-            if previous and previous[1] == content_hash:
-                return FileOutcome(source, "unchanged", "Inchangé.", previous[0])
-            parsed = self._parse(path)
-            # Same bytes under a new name: « moved » when the old file is gone, a plain copy otherwise
-            # (either way the cached vectors are reused, nothing is embedded again).
-            twin = by_hash.get(content_hash)
-            status = "updated" if previous else ("moved" if twin and not os.path.lexists(twin) else "added")
-            outcome = self.store_parsed(parsed, content_hash, len(data), status)
-            known[source] = (outcome.doc_id or "", content_hash)
-            by_hash.setdefault(content_hash, source)
-            return outcome
-        except AcvError as exc:
-            log.warning("skipped %s: %s", source, exc.message)
-            return FileOutcome(source, "error", exc.message)
-        except MemoryError:
-            return FileOutcome(source, "error", "Fichier ignoré : sa lecture demandait trop de mémoire.")
-        except RecursionError:
-            return FileOutcome(source, "error", "Fichier ignoré : structure trop profondément imbriquée.")
-        except Exception as exc:  # a reader bug must not stop the batch
-            log.exception("unexpected error on %s", source)
-            return FileOutcome(source, "error", f"Fichier ignoré : erreur inattendue ({type(exc).__name__}).")
-
-    def _parse(self, path: Path) -> ParsedDocument:
-        """Read the file, in a time- and memory-bounded child process unless isolation is off."""
+    def _start_local(self, slot: "Slot") -> None:
+        """Prepare the slot's file in a bounded child (or right here when isolation is off)."""
         if not self.parse_isolation:
-            return read_file(path, max_bytes=self.max_bytes)
-        return read_isolated(read_file, path, max_bytes=self.max_bytes, timeout_s=self.parse_timeout_s,
-                             memory_mb=self.parse_memory_mb)
+            slot.prepared = self.prepare_file(slot.path)
+            return
+        slot.job = IsolatedJob(self.prepare_file, (slot.path,), timeout_s=self.parse_timeout_s,
+                               memory_mb=self.parse_memory_mb, label=slot.source)
 
-    def _read_bytes(self, path: Path) -> bytes:
+    def prepare_file(self, path: Path) -> PreparedDocument:
+        """Read and prepare one file (runs in a worker)."""
+        parsed = read_file(path, max_bytes=self.max_bytes)
+        return prepare_parsed(parsed, self.analyzer, self.extractor, self.prepare_config)
+
+    def read_bytes(self, path: Path) -> bytes:
         check_entry(path)  # the path policy (acv/paths.py): refused links, pipes, devices are never opened
         try:
             if path.is_dir():
@@ -309,96 +300,219 @@ class Ingestor:
                 raise UnreadableFileError("Lien symbolique en boucle.") from exc
             raise UnreadableFileError(f"Fichier illisible ({os_error_reason(exc)}).") from exc
 
+
     def store_parsed(self, parsed: ParsedDocument, content_hash: str, size: int, status: str = "added") -> FileOutcome:
         """Chunk, understand, embed and store one parsed document (one transaction)."""
-        chunks = chunk_document(parsed, self.chunk_min_words, self.chunk_max_words)
-        if not chunks:
-            raise UnreadableFileError("Aucun texte exploitable dans ce document.")
-        chunk_metas = [self.extractor.chunk(c.text, c.section) for c in chunks]
-        for chunk, meta in zip(chunks, chunk_metas):
-            chunk.meta = meta
-        meta = self.extractor.document(parsed, chunk_metas)
-        doc_id = document_id(parsed.source)
+        prepared = prepare_parsed(parsed, self.analyzer, self.extractor, self.prepare_config)
+        queue = EmbeddingQueue(self.store, self.batch_size)
+        waiting = queue.need(prepared.embed_texts())
+        while queue.pending:
+            queue.run_batch(self.embedder.embed_passages)
+        failure = queue.failure(waiting)
+        if failure:
+            raise UnreadableFileError(failure)
+        return self.write(prepared, content_hash, size, status, queue.take(waiting))
 
-        texts = [embedding_text(c, meta.title) for c in chunks]
-        keys = [embed_key(self.embedder.id, t) for t in texts]
-        cached = self.store.existing_embeddings(keys)
-        missing = [i for i, k in enumerate(keys) if k not in cached]
-        fresh: dict[str, bytes] = {}
-        for b in range(0, len(missing), self.batch_size):
-            part = missing[b : b + self.batch_size]
-            vecs = self.embedder.embed_passages([texts[i] for i in part])
-            for i, vec in zip(part, vecs):
-                fresh[keys[i]] = np.asarray(vec, dtype=np.float32).tobytes()
-
-        rows = [
-            ChunkRow(
-                ordinal=c.ordinal,
-                text=c.text,
-                analysed=self.analyzer.analyse(" ".join(filter(None, [c.section or "", c.text]))),
-                page=c.page,
-                section=c.section,
-                start=c.start,
-                end=c.end,
-                embed_key=k,
-                metadata=asdict(c.meta),
-                facets=chunk_facets(c.meta, meta, self.extractor),
-            )
-            for c, k in zip(chunks, keys)
-        ]
+    def write(self, prepared: PreparedDocument, content_hash: str, size: int, status: str,
+              vectors: dict[str, bytes]) -> FileOutcome:
+        """The single writer: one document, its chunks and its new vectors in one transaction."""
+        doc_id = document_id(prepared.source)
         doc_row = DocumentRow(
-            id=doc_id,
-            source=parsed.source,
-            content_hash=content_hash,
-            format=parsed.format,
-            title=meta.title or parsed.title,
-            doc_type=meta.doc_type,
-            date=meta.date,
-            page_count=parsed.page_count,
-            size=size,
-            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            metadata=document_metadata_json(meta, parsed),
+            id=doc_id, source=prepared.source, content_hash=content_hash, format=prepared.format,
+            title=prepared.title, doc_type=prepared.doc_type, date=prepared.date, page_count=prepared.page_count,
+            size=size, ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            metadata=prepared.metadata,
         )
-        self.store.replace_document(doc_row, rows, fresh)
-        return FileOutcome(parsed.source, status, "", doc_id, len(rows), len(fresh))
+        self.store.replace_document(doc_row, prepared.chunks, vectors)
+        return FileOutcome(prepared.source, status, " ".join(prepared.notes), doc_id, len(prepared.chunks),
+                           len(vectors))
 
 
-def document_metadata_json(meta: DocumentMetadata, parsed: ParsedDocument | None) -> dict[str, Any]:
-    out = asdict(meta)
-    if parsed is not None:
-        kept = ("pdf", "html", "front_matter", "warnings", "origin")  # origin: the root checked when serving the file
-        out["reader"] = {k: v for k, v in parsed.meta.items() if k in kept}
-    return out
+@dataclass(slots=True)
+class Slot:
+    """One file of a batch, from admission to its outcome."""
+
+    index: int
+    path: Path
+    source: str
+    size: int = 0
+    content_hash: str = ""
+    status: str = ""
+    job: Any = None  # an IsolatedJob, a Ray object ref…: whatever prepares the file
+    prepared: PreparedDocument | None = None
+    waiting: set[str] = field(default_factory=set)
+    outcome: FileOutcome | None = None
 
 
-def chunk_facets(chunk: ChunkMetadata, doc: DocumentMetadata, extractor: Extractor) -> dict[str, list[str]]:
-    """Facet values of a chunk: its own axes and themes (or the document's when it has none), the document's places."""
-    gaz = extractor.gazetteer
-    dep_codes: list[str] = []
-    regions: list[str] = list(doc.regions)
-    for insee in doc.cities:
-        commune = gaz.get(insee)
-        if commune is not None:
-            dep_codes.append(commune.departement_code)
-            regions.append(commune.region)
-    dep_codes.extend(departement_code(gaz, name) for name in doc.departements)
-    return {
-        "axis": [str(a) for a in (chunk.axes or doc.axes)],
-        "theme": list(chunk.themes or doc.themes),
-        "city": list(doc.cities),
-        "mentioned_city": list(doc.mentioned_cities),
-        "departement": sorted(set(filter(None, dep_codes))),
-        "region": sorted(set(filter(None, regions))),
-        "doc_type": [doc.doc_type],
-    }
+class Batch:
+    """One ingest run: files admitted in order, prepared by workers, embedded once per text, written in order."""
+
+    def __init__(self, ingestor: Ingestor, files: list[Path], progress: ProgressCallback | None) -> None:
+        self.ingestor = ingestor
+        self.files = files
+        self.progress = progress
+        self.started = time.perf_counter()
+        self.report = IngestReport()
+        self.queue = EmbeddingQueue(ingestor.store, ingestor.batch_size)
+        self.slots: deque[Slot] = deque()
+        self.next_index = 0
+        self.known = ingestor.store.sources()
+        self.by_hash: dict[str, str] = {}
+        for src, (_doc_id, h) in self.known.items():
+            self.by_hash.setdefault(h, src)
+        self.chunks_total = 0
+        self.last_save = time.perf_counter()
+        self.lookahead = max(8, ingestor.workers * 4)
+        self.publisher = ProgressPublisher(ingestor.store, files)
+
+    @property
+    def finished(self) -> bool:
+        return self.next_index >= len(self.files) and not self.slots
+
+    def running(self) -> list[Slot]:
+        return [s for s in self.slots if s.job is not None and s.prepared is None and s.outcome is None]
+
+    # -- admission: the cheap checks happen here, the preparation in a worker --------------
+
+    def admit(self, start: Callable[[Slot], None], limit: int | None = None) -> None:
+        """Admit files in order while fewer than `limit` (default: the ingestor's workers) are being prepared."""
+        limit = limit or self.ingestor.workers
+        running = len(self.running())
+        while self.next_index < len(self.files) and len(self.slots) < self.lookahead and running < limit:
+            path = self.files[self.next_index]
+            slot = Slot(self.next_index, path, source_name(path))
+            self.next_index += 1
+            self.slots.append(slot)
+            self._guard(slot, lambda slot=slot: self._admit(slot, start))
+            if slot.job is not None and slot.outcome is None:
+                running += 1
+
+    def _admit(self, slot: Slot, start: Callable[[Slot], None]) -> None:
+        source = slot.source
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 cannot be stored, shown or found again
+            shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            slot.outcome = FileOutcome(shown, "error", "Fichier ignoré : son nom n'est pas en UTF-8 valide ; renommez-le.")
+            return
+        try:
+            data = self.ingestor.read_bytes(slot.path)
+        except PathRefusedError as exc:
+            # A document stored from this path before the path policy refused it (e.g. a file since swapped
+            # for a link out of the folder) must not stay searchable.
+            previous = self.known.pop(source, None)
+            if previous is not None and self.ingestor.store.delete_document(previous[0]):
+                raise PathRefusedError(f"{exc.message} Le document indexé auparavant sous ce chemin a été retiré.",
+                                       exc.details) from exc
+            raise
+        slot.size = len(data)
+        slot.content_hash = hashlib.sha256(data).hexdigest()
+        del data
+        previous = self.known.get(source)
+        if previous and previous[1] == slot.content_hash:
+            slot.outcome = FileOutcome(source, "unchanged", "Inchangé.", previous[0])
+            return
+        # Same bytes under a new name: « moved » when the old file is gone, a plain copy otherwise
+        # (either way the cached vectors are reused, nothing is embedded again).
+        twin = self.by_hash.get(slot.content_hash)
+        slot.status = "updated" if previous else ("moved" if twin and not os.path.lexists(twin) else "added")
+        self.known[source] = (document_id(source), slot.content_hash)
+        self.by_hash.setdefault(slot.content_hash, source)
+        start(slot)
+        if slot.prepared is not None:
+            self.prepared(slot, slot.prepared)
+
+    # -- workers answer ------------------------------------------------------------------------
+
+    def collect(self) -> None:
+        """Take the answers of the local workers that have finished."""
+        for slot in self.running():
+            if isinstance(slot.job, IsolatedJob) and slot.job.ready():
+                job, slot.job = slot.job, None
+                self._guard(slot, lambda slot=slot, job=job: self.prepared(slot, job.result()))
+
+    def prepared(self, slot: Slot, prepared: PreparedDocument) -> None:
+        """A worker has prepared the slot's file: queue its distinct texts for the model."""
+        slot.job = None
+        slot.prepared = prepared
+        slot.waiting = self.queue.need(prepared.embed_texts())
+
+    def fail(self, slot: Slot, exc: BaseException) -> None:
+        slot.job = None
+        slot.outcome = _error_outcome(slot.source, exc)
+
+    def wait_for_workers(self) -> None:
+        jobs = [s.job for s in self.running() if isinstance(s.job, IsolatedJob)]
+        if jobs:
+            timeout = max(0.0, min(1.0, min(j.deadline for j in jobs) - time.monotonic()))
+            mp_connection.wait([j.connection for j in jobs], timeout)
+
+    def abandon(self) -> None:
+        for slot in self.running():
+            if isinstance(slot.job, IsolatedJob):
+                slot.job.kill()
+
+    # -- the single writer -----------------------------------------------------------------------
+
+    def write_ready(self) -> None:
+        """Write, in file order, every document at the head whose vectors are all there."""
+        while self.slots:
+            slot = self.slots[0]
+            if slot.outcome is None:
+                if slot.prepared is None or not self.queue.ready(slot.waiting):
+                    return
+                self._guard(slot, lambda slot=slot: self._write(slot))
+            self.slots.popleft()
+            self._done(slot)
+
+    def _write(self, slot: Slot) -> None:
+        assert slot.prepared is not None
+        failure = self.queue.failure(slot.waiting)
+        if failure:
+            raise UnreadableFileError(failure)
+        vectors = self.queue.take(slot.waiting)
+        try:
+            slot.outcome = self.ingestor.write(slot.prepared, slot.content_hash, slot.size, slot.status, vectors)
+        except BaseException:
+            self.queue.give_back(vectors)
+            raise
+        finally:
+            slot.prepared = None  # free the rows
+
+    def _done(self, slot: Slot) -> None:
+        outcome = slot.outcome
+        assert outcome is not None
+        self.report.outcomes.append(outcome)
+        self.chunks_total += outcome.chunks
+        ing = self.ingestor
+        if outcome.status in ("added", "updated", "moved"):
+            ing.dense.sync()
+            if time.perf_counter() - self.last_save > ing.save_every_s:
+                ing.dense.save()
+                self.last_save = time.perf_counter()
+        elapsed = time.perf_counter() - self.started
+        self.publisher.file_done(slot.index, outcome, self.chunks_total, self.report.embedded, elapsed)
+        if self.progress is not None:
+            self.progress(Progress(len(self.report.outcomes), len(self.files), outcome.source, self.chunks_total,
+                                   self.report.embedded, elapsed))
+
+    def _guard(self, slot: Slot, step: Callable[[], None]) -> None:
+        """Run one step for one file; whatever goes wrong becomes that file's French error, never the batch's."""
+        try:
+            step()
+        except (AcvError, MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001
+            if not isinstance(exc, (AcvError, MemoryError, RecursionError)):
+                log.exception("unexpected error on %s", slot.source)
+            else:
+                log.warning("skipped %s: %s", slot.source, getattr(exc, "message", exc))
+            self.fail(slot, exc)
 
 
-def departement_code(gazetteer: Any, name_or_code: str) -> str:
-    """The code of a département given by name or code (unknown names are kept as given)."""
-    from index.analysis import fold
-
-    key = fold(name_or_code).replace("-", " ").strip()
-    for commune in gazetteer.all():
-        if key in (fold(commune.departement).replace("-", " "), commune.departement_code.lower()):
-            return commune.departement_code
-    return name_or_code
+def _error_outcome(source: str, exc: BaseException) -> FileOutcome:
+    if isinstance(exc, AcvError):
+        return FileOutcome(source, "error", exc.message)
+    if isinstance(exc, MemoryError):
+        return FileOutcome(source, "error", "Fichier ignoré : sa lecture demandait trop de mémoire.")
+    if isinstance(exc, RecursionError):
+        return FileOutcome(source, "error", "Fichier ignoré : structure trop profondément imbriquée.")
+    return FileOutcome(source, "error", f"Fichier ignoré : erreur inattendue ({type(exc).__name__}).")

@@ -10,4 +10,4 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # The CPU build of torch must come first: any other torch spec pulls a multi-GB CUDA build.
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[dev]"
+.venv/bin/python -m pip install --quiet -e ".[dev,ray]"

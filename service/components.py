@@ -81,6 +81,7 @@ class Components:
             max_bytes=s.max_file_mb * 1024 * 1024, batch_size=s.embed_batch_size,
             parse_isolation=s.parse_isolation, parse_timeout_s=s.parse_timeout_s,
             parse_memory_mb=s.parse_memory_mb or None,
+            workers=s.ingest_workers, max_passages=s.max_passages_per_document,
         )
 
     def forget_dense(self) -> None:

@@ -118,8 +118,8 @@ class KnowledgeBase(Components):
     # -- maintenance ------------------------------------------------------------------------------
 
     def ingest(self, paths: Sequence[Path | str], prune: bool = False,
-               progress: ProgressCallback | None = None) -> IngestReport:
-        return self.maintenance.ingest(paths, prune, progress)
+               progress: ProgressCallback | None = None, ray_address: str | None = None) -> IngestReport:
+        return self.maintenance.ingest(paths, prune, progress, ray_address)
 
     def delete_document(self, doc_id: str) -> None:
         self.maintenance.delete_document(doc_id)

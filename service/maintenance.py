@@ -14,7 +14,9 @@ import numpy as np
 
 from acv.errors import NotFoundError
 from acv.records import Block, ParsedDocument
+from acv.settings import Settings
 from index.vectors import CONFIG_FILE, INDEX_FILE
+from ingest.progress import IngestProgress, read_progress
 from ingest.pipeline import IngestReport, ProgressCallback, chunk_facets, document_metadata_json, embed_key
 from service.components import Components
 
@@ -26,8 +28,16 @@ class Maintenance:
         self.parts = parts
 
     def ingest(self, paths: Sequence[Path | str], prune: bool = False,
-               progress: ProgressCallback | None = None) -> IngestReport:
-        return self.parts.ingestor().ingest([Path(p) for p in paths], prune=prune, progress=progress)
+               progress: ProgressCallback | None = None, ray_address: str | None = None) -> IngestReport:
+        """Ingest files or folders; with `ray_address` ("" = a local cluster for this run) the reading,
+        chunking and embedding fan out over Ray while the writes stay here (one writer)."""
+        paths = [Path(p) for p in paths]
+        if ray_address is not None:
+            from ingest.ray_ingest import ray_ingest
+
+            return ray_ingest(self.parts.ingestor(), self.parts.settings, paths, address=ray_address or None,
+                              prune=prune, progress=progress)
+        return self.parts.ingestor().ingest(paths, prune=prune, progress=progress)
 
     def delete_document(self, doc_id: str) -> None:
         if not self.parts.store.delete_document(doc_id):
@@ -83,3 +93,8 @@ class Maintenance:
         parts.forget_dense()
         parts.dense.save()
         return done
+
+
+def ingest_progress(settings: Settings) -> IngestProgress | None:
+    """What a running (or the last) ingest published in the store, maybe from another process; None if none ran."""
+    return read_progress(settings.store_path)

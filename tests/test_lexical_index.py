@@ -163,7 +163,7 @@ def test_kill_9_during_ingest_and_during_index_sync_leaves_a_consistent_index(tm
     db = data_dir / "acv.sqlite3"
     kills = 0
     for _attempt in range(12):
-        ingest = subprocess.Popen([sys.executable, "-m", "acv.cli", "ingest", str(folder), "-q"], env=env, cwd=ROOT,
+        ingest = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(folder), "-q"], env=env, cwd=ROOT,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         syncer = None
         time.sleep(rng.uniform(0.3, 1.5))
@@ -190,7 +190,7 @@ def test_kill_9_during_ingest_and_during_index_sync_leaves_a_consistent_index(tm
     store = Store(db)
     lex = LexicalIndex(store)
     (folder / "doc-new.md").write_text("---\ntitle: Nouveau\n---\n\n# Nouveau\n\nUne verrière toute neuve.\n", "utf-8")
-    subprocess.run([sys.executable, "-m", "acv.cli", "ingest", str(folder), "-q"], env=env, cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "cli", "ingest", str(folder), "-q"], env=env, cwd=ROOT, check=True,
                    timeout=300, stdout=subprocess.DEVNULL)
     assert len(store.documents()) == 25
     assert lex.ids() == sorted(store.chunk_ids().tolist())

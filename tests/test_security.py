@@ -192,6 +192,28 @@ def test_a_stored_file_swapped_for_a_link_out_is_not_served(tmp_path):
         assert "root:" not in res.text
 
 
+def test_reingesting_a_stored_file_swapped_for_a_link_out_removes_it(tmp_path):
+    """A document stored from a path that the policy now refuses leaves the index at the next ingest."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    page = corpus / "note.md"
+    page.write_text("# Cahors\n\n" + "La halle de Cahors rouvre ses portes aux producteurs locaux. " * 5, "utf-8")
+    kb = KnowledgeBase(make_settings(tmp_path / "var"))
+    try:
+        doc_id = kb.ingest([corpus]).outcomes[0].doc_id
+        assert kb.store.document(doc_id) is not None
+        page.unlink()
+        os.symlink("/etc/passwd", page)
+        report = kb.ingest([corpus])
+        assert [(o.status, o.message) for o in report.outcomes] == [
+            ("error", "Fichier ignoré : lien symbolique qui mène hors du dossier ingéré. "
+                      "Le document indexé auparavant sous ce chemin a été retiré.")]
+        assert kb.store.document(doc_id) is None
+        assert kb.search("halle producteurs", k=5)["results"] == []
+    finally:
+        kb.close()
+
+
 def test_ingesting_a_folder_with_links_out_changes_nothing_stored(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

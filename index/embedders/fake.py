@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.analysis import get_analyzer
-from index.embedders.base import Embedder
+from index.embedders.base import Embedder, model_input
 
 
 class FakeEmbedder(Embedder):
@@ -37,7 +37,7 @@ class FakeEmbedder(Embedder):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return self.normalise(np.stack([self._vector(t) for t in texts]))
+        return self.normalise(np.stack([self._vector(model_input(t)) for t in texts]))
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.normalise(self._vector(text)[None, :])[0]

