@@ -27,11 +27,16 @@ class Maintenance:
 
     def ingest(self, paths: Sequence[Path | str], prune: bool = False,
                progress: ProgressCallback | None = None) -> IngestReport:
-        return self.parts.ingestor().ingest([Path(p) for p in paths], prune=prune, progress=progress)
+        report = self.parts.ingestor().ingest([Path(p) for p in paths], prune=prune, progress=progress)
+        changed = [o.doc_id for o in report.outcomes if o.doc_id and o.status in ("added", "updated", "moved", "removed")]
+        if changed:
+            self.parts.groups.refresh(changed)  # the same announcement from other sites: one result
+        return report
 
     def delete_document(self, doc_id: str) -> None:
         if not self.parts.store.delete_document(doc_id):
             raise NotFoundError(f"Document introuvable : « {doc_id} ».", {"doc_id": doc_id})
+        self.parts.groups.refresh([doc_id])
         dense = self.parts.dense
         dense.sync()
         dense.save()
@@ -48,7 +53,8 @@ class Maintenance:
                                           page_count=doc["page_count"])
             chunk_metas = [extractor.chunk(c["text"], c["section"]) for c in chunks]
             meta = extractor.document(parsed, chunk_metas)
-            updates = [(c["id"], asdict(cm), chunk_facets(cm, meta, extractor)) for c, cm in zip(chunks, chunk_metas)]
+            updates = [(c["id"], {**asdict(cm), "ocr": bool(json.loads(c["metadata"]).get("ocr", False))},
+                        chunk_facets(cm, meta, extractor)) for c, cm in zip(chunks, chunk_metas)]
             doc_json = document_metadata_json(meta, None)
             doc_json["reader"] = reader
             store.update_metadata(
@@ -57,6 +63,7 @@ class Maintenance:
                 updates,
             )
             count += 1
+        self.parts.groups.refresh()  # dates and cities may have changed
         return count
 
     def reindex_vectors(self, progress: ProgressCallback | None = None) -> int:
