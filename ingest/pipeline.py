@@ -341,7 +341,7 @@ class Ingestor:
                 start=c.start,
                 end=c.end,
                 embed_key=k,
-                metadata=asdict(c.meta),
+                metadata={**asdict(c.meta), "ocr": c.ocr},
                 facets=chunk_facets(c.meta, meta, self.extractor),
             )
             for c, k in zip(chunks, keys)

@@ -37,6 +37,15 @@ class AmountOut(BaseModel):
     value: float
 
 
+class DuplicateOut(BaseModel):
+    """Another publication of the same announcement (same text, same town, a few days apart)."""
+
+    doc_id: str
+    source: str
+    title: str | None = None
+    file_url: str = Field(description="Lien vers le fichier de cette autre publication.")
+
+
 class SearchResult(BaseModel):
     rank: int
     score: float
@@ -62,6 +71,11 @@ class SearchResult(BaseModel):
     file_url: str = Field(description="Lien vers le fichier original (avec #page=N pour un PDF).")
     passages: list[SearchResult] | None = Field(
         default=None, description="Autres passages du même document (seulement avec group=document).")
+    ocr: bool = Field(default=False, description="Vrai quand le texte du passage a été reconnu par OCR sur une "
+                                                 "page numérisée (il peut contenir des erreurs de lecture).")
+    duplicates: list[DuplicateOut] = Field(
+        default=[], description="« Aussi publié par … » : la même annonce publiée par d'autres sources "
+                                "(préfecture, ville, presse) ; ce résultat les représente toutes. Liste vide sinon.")
 
 
 class FacetValue(BaseModel):
