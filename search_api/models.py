@@ -207,3 +207,45 @@ class Health(BaseModel):
     chunks: int
     indexed_vectors: int
     model: str
+
+
+class SavedSearchIn(BaseModel):
+    """A search to follow: a name, the query and its filters (same names and values as /search)."""
+
+    name: str = Field(description="Nom de la recherche suivie (200 caractères au plus).",
+                      examples=["Vacance commerciale en Occitanie"])
+    query: str = Field(description="Texte de la recherche.", examples=["vacance commerciale"])
+    filters: dict[str, Any] = Field(default_factory=dict, description="Filtres, comme les paramètres de /search "
+                                    "(ex. {\"region\": [\"Occitanie\"], \"date_from\": \"2023-01-01\"}).")
+
+
+class SavedSearchOut(BaseModel):
+    id: str
+    name: str
+    query: str
+    filters: dict[str, Any] = Field(description="Filtres sous forme canonique (codes INSEE, numéros d'axe…).")
+    created_at: str
+    feed_url: str = Field(description="Adresse du flux Atom de cette recherche.")
+
+
+class WatchEntryOut(BaseModel):
+    doc_id: str
+    title: str | None = None
+    source: str
+    date: str | None = None
+    ingested_at: str = Field(description="Entrée du document dans la base (UTC).")
+    chunk_id: int
+    page: int | None = None
+    format: str | None = None
+    snippet: str
+    ocr: bool = False
+    file_url: str = Field(description="Lien vers le fichier, à la page du meilleur passage pour un PDF.")
+
+
+class WatchResponse(BaseModel):
+    query: str
+    filters: dict[str, Any]
+    since: str | None = Field(description="Date de départ (UTC), ou null pour tout.")
+    results: list[WatchEntryOut] = Field(description="Documents entrés dans la base depuis cette date, les plus "
+                                                     "récents d'abord.")
+    saved_search: SavedSearchOut | None = None
