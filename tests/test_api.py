@@ -203,7 +203,9 @@ def test_openapi_lists_every_endpoint_with_examples_in_french(client):
     spec = client.get("/openapi.json").json()
     assert spec["info"]["title"] == "API de recherche Action cœur de ville"
     assert {"/search", "/export", "/chunks/{chunk_id}/similar", "/documents", "/documents/{doc_id}",
-            "/documents/{doc_id}/file", "/cities", "/cities/{insee}", "/facets", "/health"} == set(spec["paths"])
+            "/documents/{doc_id}/file", "/cities", "/cities/{insee}", "/facets", "/health", "/saved-searches",
+            "/saved-searches/{search_id}", "/saved-searches/{search_id}/new", "/feeds/{search_id}.atom"
+            } == set(spec["paths"])
     assert set(spec["paths"]["/documents"]) == {"get", "post"}
     assert set(spec["paths"]["/documents/{doc_id}"]) == {"get", "delete"}
     for path, ops in spec["paths"].items():
