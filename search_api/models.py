@@ -137,6 +137,7 @@ class ChunkOut(BaseModel):
     themes: list[str] = []
     amounts: list[AmountOut] = []
     funders: list[str] = []
+    ocr: bool = Field(default=False, description="Texte reconnu par OCR sur une page numérisée.")
 
 
 class DocumentDetail(DocumentSummary):

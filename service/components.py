@@ -10,8 +10,8 @@ from __future__ import annotations
 import threading
 
 from acv.settings import Settings
-from index.announcement_groups import AnnouncementGroups
 from index.analysis import FrenchAnalyzer, get_analyzer
+from index.announcement_groups import AnnouncementGroups
 from index.embedders import Embedder, make_embedder
 from index.expansion import ThemeExpander
 from index.saved_searches import SavedSearches

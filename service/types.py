@@ -285,6 +285,7 @@ class ChunkView(Result):
     themes: list[str] = field(default_factory=list)
     amounts: list[AmountView] = field(default_factory=list)
     funders: list[str] = field(default_factory=list)
+    ocr: bool = False  # text recognised by OCR on a scanned page
 
 
 @dataclass(slots=True, eq=False)

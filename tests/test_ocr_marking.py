@@ -59,3 +59,14 @@ def test_metadata_reindex_keeps_the_mark(mixed_kb):
     mixed_kb.reindex_metadata()
     _, chunks = _chunks(mixed_kb)
     assert {(c["page"], json.loads(c["metadata"])["ocr"]) for c in chunks} == {(1, False), (2, True)}
+
+
+def test_document_page_data_marks_the_scanned_passages(mixed_kb):
+    from fastapi.testclient import TestClient
+
+    doc_id, _ = _chunks(mixed_kb)
+    detail = mixed_kb.document(doc_id)
+    assert {(c.page, c.ocr) for c in detail.chunks} == {(1, False), (2, True)}
+    with TestClient(make_app(mixed_kb.settings)) as client:
+        chunks = client.get(f"/documents/{doc_id}").json()["chunks"]
+    assert {(c["page"], c["ocr"]) for c in chunks} == {(1, False), (2, True)}

@@ -88,3 +88,17 @@ def test_follow_this_search_saves_it_and_shows_the_feed_address(page) -> None:
     settings = get_settings()
     assert feed.startswith(f"http://{settings.host}:{settings.port}/feeds/") and feed.endswith(".atom")
     assert "Halle de Vienne — « halle des producteurs »" in [plain(m.value) for m in at.markdown]
+
+
+@pytest.mark.skipif(not HAS_OCR, reason="Tesseract (tesseract-ocr-fra) absent")
+def test_document_page_names_the_scanned_page(page) -> None:
+    from service import KnowledgeBase
+    from tests._api_fixtures import cached_extractor
+
+    kb = KnowledgeBase(get_settings(), extractor=cached_extractor())
+    doc_id = next(d.doc_id for d in kb.documents().documents if d.format == "pdf")
+    kb.close()
+    page.query_params.update({"doc": doc_id})
+    at = page.switch_page("views/document.py").run()
+    assert_clean(at)
+    assert [e.label for e in at.expander] == ["Page 1", "Page 2 (texte reconnu par OCR)"]
