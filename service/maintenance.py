@@ -28,7 +28,8 @@ class Maintenance:
     def ingest(self, paths: Sequence[Path | str], prune: bool = False,
                progress: ProgressCallback | None = None) -> IngestReport:
         report = self.parts.ingestor().ingest([Path(p) for p in paths], prune=prune, progress=progress)
-        changed = [o.doc_id for o in report.outcomes if o.doc_id and o.status in ("added", "updated", "moved", "removed")]
+        changed = [o.doc_id for o in report.outcomes
+                   if o.doc_id and o.status in ("added", "updated", "moved", "removed")]
         if changed:
             self.parts.groups.refresh(changed)  # the same announcement from other sites: one result
         return report

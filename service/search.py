@@ -17,7 +17,7 @@ from index.search import Ranking
 from index.snippets import make_snippet
 from service.catalog import Catalog
 from service.components import Components
-from service.types import AmountView, DuplicateRef, BatchAnswer, SearchHit, SearchResponse, SimilarResponse
+from service.types import AmountView, BatchAnswer, DuplicateRef, SearchHit, SearchResponse, SimilarResponse
 
 MAX_OFFSET = 10_000
 
@@ -96,7 +96,8 @@ class SearchService:
         out.took_ms = round((self.clock() - t0) * 1000, 1)
         return out
 
-    def collapse_republished(self, hits: list[Any], rows: Mapping[int, Any]) -> tuple[list[Any], dict[str, list[str]]]:
+    def collapse_republished(self, hits: list[Any],
+                             rows: Mapping[int, Any]) -> tuple[list[Any], dict[str, list[str]]]:
         """Keep one document per group of republished announcements: the best ranked one stands for its
         group, the others' passages are dropped (they are listed under « aussi publié par »)."""
         doc_ids = list(dict.fromkeys(rows[h.chunk_id]["doc_id"] for h in hits if h.chunk_id in rows))

@@ -122,7 +122,8 @@ def test_api_creates_lists_and_deletes_with_the_key(api):
     gone = api.delete(f"/saved-searches/{saved['id']}", headers={"X-API-Key": API_KEY})
     assert gone.json() == {"id": saved["id"], "deleted": True}
     again = api.delete(f"/saved-searches/{saved['id']}", headers={"X-API-Key": API_KEY})
-    assert again.status_code == 404 and error_of(again)["message"] == f"Recherche suivie introuvable : « {saved['id']} »."
+    assert again.status_code == 404
+    assert error_of(again)["message"] == f"Recherche suivie introuvable : « {saved['id']} »."
 
 
 def test_api_refuses_bad_saved_searches_in_the_error_shape(api):
