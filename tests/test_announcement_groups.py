@@ -86,3 +86,26 @@ def test_deleting_a_publication_shrinks_its_group(variants_kb):
     variants_kb.delete_document(doc.doc_id)
     after = {tuple(_names(variants_kb, g)) for g in variants_kb.groups.all_groups()}
     assert sens[1:] in after and sens not in after
+
+
+def test_api_results_list_the_other_sources_with_links(variants_kb):
+    from fastapi.testclient import TestClient
+
+    from search_api.app import create_app
+
+    with TestClient(create_app(variants_kb.settings, kb=variants_kb)) as client:
+        body = client.get("/search", params={"q": "Cahors convention signature centre ancien", "k": 20}).json()
+    cahors = [r for r in body["results"] if "cahors-convention" in r["source"]]
+    assert len(cahors) == 1
+    dups = cahors[0]["duplicates"]
+    assert len(dups) == 2 and {d["doc_id"] for d in dups}.isdisjoint({cahors[0]["doc_id"]})
+    assert all(d["file_url"] == f"/documents/{d['doc_id']}/file" for d in dups)
+    assert all("cahors-convention-" in d["source"] for d in dups)
+    # the avenant five years later, in nearly the same words, is its own announcement
+    avenants = [r for r in body["results"] if "cahors-avenant" in r["source"]]
+    assert len(avenants) <= 1 and all("cahors-convention" not in d["source"]
+                                      for r in avenants for d in r["duplicates"])
+    # facets count each announcement once: as many as the (collapsed) results naming Cahors
+    in_cahors = [r for r in body["results"] if "46042" in {c["insee"] for c in r["cities"]}]
+    assert len(in_cahors) < sum(1 + len(r["duplicates"]) for r in in_cahors)  # fewer than the publications
+    assert {f["value"]: f["count"] for f in body["facets"]["city"]}["46042"] == len(in_cahors)
