@@ -101,7 +101,7 @@ def test_document_detail_has_metadata_and_chunks(client, read_kb):
     assert [c["insee"] for c in body["cities"]] == ["47001"]
     assert body["chunks"] == [
         {k: c[k] for k in ("chunk_id", "ordinal", "page", "section", "start", "end", "text", "axes", "themes",
-                           "amounts", "funders")} for c in read_kb.document(AGEN_ID)["chunks"]]
+                           "amounts", "funders", "ocr")} for c in read_kb.document(AGEN_ID)["chunks"]]
     assert [c["ordinal"] for c in body["chunks"]] == list(range(len(body["chunks"])))
 
 
