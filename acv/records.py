@@ -125,3 +125,4 @@ class Chunk:
     page: int | None = None
     section: str | None = None
     meta: ChunkMetadata = field(default_factory=ChunkMetadata)
+    ocr: bool = False  # some of its text was recognised by OCR (stored as `ocr` in the chunk metadata)

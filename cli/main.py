@@ -36,9 +36,12 @@ def _kb(settings: Settings) -> KnowledgeBase:
     return KnowledgeBase(settings)
 
 
-def add_filter_flags(parser: argparse.ArgumentParser) -> None:
-    """One flag per filter of `acv.filters.FILTERS` (`--type` for doc_type, `--since`/`--until` for dates)."""
+def add_filter_flags(parser: argparse.ArgumentParser, dates: bool = True) -> None:
+    """One flag per filter of `acv.filters.FILTERS` (`--type` for doc_type, `--since`/`--until` for dates;
+    without `dates`, for `acv watch`, whose `--since` is the date documents entered the base)."""
     for f in FILTERS:
+        if f.is_date and not dates:
+            continue
         kwargs: dict[str, Any] = {"dest": f.name}
         if not f.is_date:
             kwargs["action"] = "append"
@@ -129,6 +132,58 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _print_watch(res: Any) -> None:
+    since = f" depuis le {res.since[:10]}" if res.since else ""
+    if not res.results:
+        print(f"Rien de nouveau{since}.")
+        return
+    print(f"{len(res.results)} document(s) nouveau(x){since} :")
+    for e in res.results:
+        page = f" p. {e.page}" if e.page else ""
+        print(f"  {e.ingested_at[:10]}  {e.title or e.source} ({e.date or 's.d.'}){page}  [{e.doc_id}]")
+
+
+def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    kb = _kb(settings)
+    if args.saved:
+        if args.query or _filters(args):
+            raise AcvError("Avec --saved, ne donnez ni requête ni filtre : ceux de la recherche suivie s'appliquent.")
+        res = kb.feeds.watch_saved(args.saved, args.since)
+    elif args.query:
+        res = kb.feeds.watch(" ".join(args.query), _filters(args), args.since)
+    else:
+        raise AcvError("Indiquez une requête, ou --saved IDENTIFIANT d'une recherche suivie (acv saved list).")
+    if args.json:
+        _print_json(res.to_dict())
+    else:
+        _print_watch(res)
+    return 0
+
+
+def cmd_saved(args: argparse.Namespace, settings: Settings) -> int:
+    kb = _kb(settings)
+    if args.action == "add":
+        saved = kb.feeds.create(args.name, " ".join(args.query), _filters(args))
+        if args.json:
+            _print_json(saved.to_dict())
+        else:
+            print(f"Recherche suivie « {saved.name} » enregistrée : {saved.id} (flux : /feeds/{saved.id}.atom).")
+        return 0
+    if args.action == "delete":
+        kb.feeds.delete(args.id)
+        print(f"Recherche suivie {args.id} supprimée.")
+        return 0
+    searches = kb.feeds.all()
+    if args.json:
+        _print_json([s.to_dict() for s in searches])
+    elif not searches:
+        print("Aucune recherche suivie.")
+    for s in [] if args.json else searches:
+        filters = json.dumps(s.filters, ensure_ascii=False) if s.filters else "sans filtre"
+        print(f"{s.id}  {s.name} — « {s.query} » ({filters})")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     kb = _kb(settings)
     docs = kb.documents().documents
@@ -206,6 +261,27 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", help="fichier JSON lines {id, query, filters}")
     s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("watch", help="nouveaux documents d'une recherche (ou d'une recherche suivie) depuis une date")
+    s.add_argument("query", nargs="*")
+    s.add_argument("--saved", metavar="ID", help="identifiant d'une recherche suivie (acv saved list)")
+    s.add_argument("--since", metavar="DATE", help="date (AAAA-MM-JJ) d'entrée dans la base ; tout sans elle")
+    add_filter_flags(s, dates=False)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_watch)
+
+    s = sub.add_parser("saved", help="recherches suivies : add, list, delete")
+    saved = s.add_subparsers(dest="action", required=True)
+    a = saved.add_parser("add", help="suivre une recherche")
+    a.add_argument("name", help="nom de la recherche suivie")
+    a.add_argument("query", nargs="+")
+    add_filter_flags(a)
+    a.add_argument("--json", action="store_true")
+    a = saved.add_parser("list", help="lister les recherches suivies")
+    a.add_argument("--json", action="store_true")
+    a = saved.add_parser("delete", help="ne plus suivre une recherche")
+    a.add_argument("id")
+    s.set_defaults(func=cmd_saved)
 
     s = sub.add_parser("docs", help="lister les documents")
     s.add_argument("--json", action="store_true")

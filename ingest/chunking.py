@@ -28,6 +28,7 @@ class _Unit:
     words: int
     page: int | None
     heading: str | None = None  # set for heading units
+    ocr: bool = False  # from a block recognised by OCR
 
 
 @dataclass(slots=True)
@@ -84,7 +85,7 @@ def chunk_document(doc: ParsedDocument, min_words: int = 100, max_words: int = 2
         if sum(1 for _ in islice(WORD_RE.finditer(text), 5)) < 5:
             continue  # page numbers, a lone heading, a figure: nothing to retrieve
         chunks.append(Chunk(ordinal=len(chunks), text=text, start=start, end=end, page=draft.page,
-                            section=draft.section))
+                            section=draft.section, ocr=any(u.ocr for u in draft.units)))
     return chunks
 
 
@@ -108,9 +109,9 @@ def _units(doc: ParsedDocument, max_words: int) -> list[_Unit]:
     for block in doc.blocks:
         words = len(block.text.split())
         if block.kind == "heading":
-            units.append(_Unit(block.start, block.end, words, block.page, heading=block.text))
+            units.append(_Unit(block.start, block.end, words, block.page, heading=block.text, ocr=block.ocr))
         elif words <= max_words:
-            units.append(_Unit(block.start, block.end, words, block.page))
+            units.append(_Unit(block.start, block.end, words, block.page, ocr=block.ocr))
         else:
             units.extend(_split_block(block, max_words))
     return units
@@ -135,14 +136,14 @@ def _split_block(block: Block, max_words: int) -> list[_Unit]:
     for start, end in pieces:
         words = len(block.text[start:end].split())
         if cur_start is not None and (cur_words + words > max_words or cur_words >= target):
-            units.append(_Unit(block.start + cur_start, block.start + cur_end, cur_words, block.page))
+            units.append(_Unit(block.start + cur_start, block.start + cur_end, cur_words, block.page, ocr=block.ocr))
             cur_start, cur_words = None, 0
         if cur_start is None:
             cur_start = start
         cur_end = end
         cur_words += words
     if cur_start is not None:
-        units.append(_Unit(block.start + cur_start, block.start + cur_end, cur_words, block.page))
+        units.append(_Unit(block.start + cur_start, block.start + cur_end, cur_words, block.page, ocr=block.ocr))
     return units
 
 

@@ -99,7 +99,7 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
         rows.append(ChunkRow(
             ordinal=c.ordinal, text=c.text, analysed=analysed[key], page=c.page, section=c.section,
             start=c.start, end=c.end, embed_key=embed_key(config.embedder_id, embedding_text(c.text, meta.title)),
-            metadata=meta_json[id(c.meta)], facets=facets_by_meta[id(c.meta)],
+            metadata={**meta_json[id(c.meta)], "ocr": c.ocr}, facets=facets_by_meta[id(c.meta)],
         ))
     warnings = list(notes)
     doc_meta = document_metadata_json(meta, parsed)

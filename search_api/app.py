@@ -25,7 +25,7 @@ from acv.settings import Settings, get_settings  # noqa: E402
 from search_api.deps import KnowledgeBaseHolder  # noqa: E402
 from search_api.errors import install_error_handlers  # noqa: E402
 from search_api.ratelimit import RateLimitMiddleware  # noqa: E402
-from search_api.routes import cities, documents, meta, search  # noqa: E402
+from search_api.routes import cities, documents, feeds, meta, search  # noqa: E402
 from service import KnowledgeBase  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,8 @@ Recherche dans la base de connaissances du programme **Action cœur de ville** (
 bonnes pratiques) : recherche hybride lexicale et sémantique en français, filtres par axe, thème, commune,
 département, région, type et date, fiches des 244 communes, export CSV ou JSON.
 
-* Les lectures sont libres ; les écritures (`POST` et `DELETE /documents`) demandent la clé d'API dans l'en-tête
-  `X-API-Key` (variable `ACV_API_KEY`) et sont refusées si aucune clé n'est configurée.
+* Les lectures sont libres ; les écritures (`POST` et `DELETE` sur `/documents` et `/saved-searches`) demandent
+  la clé d'API dans l'en-tête `X-API-Key` (variable `ACV_API_KEY`) et sont refusées si aucune clé n'est configurée.
 * Toute erreur a la forme `{"error": {"code", "message", "details"}}`, avec un message en français.
 * Nombre de requêtes limité par adresse IP (`ACV_RATE_LIMIT_PER_MINUTE`).
 """
@@ -45,6 +45,7 @@ TAGS = [
     {"name": "recherche", "description": "Recherche, export et projets comparables."},
     {"name": "documents", "description": "Consulter, télécharger, ajouter ou supprimer des documents."},
     {"name": "communes", "description": "Les communes du programme et leurs documents."},
+    {"name": "suivi", "description": "Recherches suivies, leurs nouveautés et leurs flux Atom."},
     {"name": "service", "description": "Valeurs des filtres et état du service."},
 ]
 
@@ -76,6 +77,6 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     app.state.kb_holder = holder
     app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     install_error_handlers(app)  # adds the catch-all middleware last, i.e. outermost
-    for module in (search, documents, cities, meta):
+    for module in (search, documents, cities, feeds, meta):
         app.include_router(module.router)
     return app

@@ -37,6 +37,15 @@ class AmountOut(BaseModel):
     value: float
 
 
+class DuplicateOut(BaseModel):
+    """Another publication of the same announcement (same text, same town, a few days apart)."""
+
+    doc_id: str
+    source: str
+    title: str | None = None
+    file_url: str = Field(description="Lien vers le fichier de cette autre publication.")
+
+
 class SearchResult(BaseModel):
     rank: int
     score: float
@@ -62,6 +71,11 @@ class SearchResult(BaseModel):
     file_url: str = Field(description="Lien vers le fichier original (avec #page=N pour un PDF).")
     passages: list[SearchResult] | None = Field(
         default=None, description="Autres passages du même document (seulement avec group=document).")
+    ocr: bool = Field(default=False, description="Vrai quand le texte du passage a été reconnu par OCR sur une "
+                                                 "page numérisée (il peut contenir des erreurs de lecture).")
+    duplicates: list[DuplicateOut] = Field(
+        default=[], description="« Aussi publié par … » : la même annonce publiée par d'autres sources "
+                                "(préfecture, ville, presse) ; ce résultat les représente toutes. Liste vide sinon.")
 
 
 class FacetValue(BaseModel):
@@ -123,6 +137,7 @@ class ChunkOut(BaseModel):
     themes: list[str] = []
     amounts: list[AmountOut] = []
     funders: list[str] = []
+    ocr: bool = Field(default=False, description="Texte reconnu par OCR sur une page numérisée.")
 
 
 class DocumentDetail(DocumentSummary):
@@ -193,3 +208,45 @@ class Health(BaseModel):
     chunks: int
     indexed_vectors: int
     model: str
+
+
+class SavedSearchIn(BaseModel):
+    """A search to follow: a name, the query and its filters (same names and values as /search)."""
+
+    name: str = Field(description="Nom de la recherche suivie (200 caractères au plus).",
+                      examples=["Vacance commerciale en Occitanie"])
+    query: str = Field(description="Texte de la recherche.", examples=["vacance commerciale"])
+    filters: dict[str, Any] = Field(default_factory=dict, description="Filtres, comme les paramètres de /search "
+                                    "(ex. {\"region\": [\"Occitanie\"], \"date_from\": \"2023-01-01\"}).")
+
+
+class SavedSearchOut(BaseModel):
+    id: str
+    name: str
+    query: str
+    filters: dict[str, Any] = Field(description="Filtres sous forme canonique (codes INSEE, numéros d'axe…).")
+    created_at: str
+    feed_url: str = Field(description="Adresse du flux Atom de cette recherche.")
+
+
+class WatchEntryOut(BaseModel):
+    doc_id: str
+    title: str | None = None
+    source: str
+    date: str | None = None
+    ingested_at: str = Field(description="Entrée du document dans la base (UTC).")
+    chunk_id: int
+    page: int | None = None
+    format: str | None = None
+    snippet: str
+    ocr: bool = False
+    file_url: str = Field(description="Lien vers le fichier, à la page du meilleur passage pour un PDF.")
+
+
+class WatchResponse(BaseModel):
+    query: str
+    filters: dict[str, Any]
+    since: str | None = Field(description="Date de départ (UTC), ou null pour tout.")
+    results: list[WatchEntryOut] = Field(description="Documents entrés dans la base depuis cette date, les plus "
+                                                     "récents d'abord.")
+    saved_search: SavedSearchOut | None = None

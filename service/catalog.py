@@ -35,7 +35,7 @@ from service.types import (
     Stats,
 )
 
-_CHUNK_META_KEYS = ("axes", "themes", "amounts", "funders")
+_CHUNK_META_KEYS = ("axes", "themes", "amounts", "funders", "ocr")
 
 
 class Catalog:

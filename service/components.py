@@ -11,8 +11,10 @@ import threading
 
 from acv.settings import Settings
 from index.analysis import FrenchAnalyzer, get_analyzer
+from index.announcement_groups import AnnouncementGroups
 from index.embedders import Embedder, make_embedder
 from index.expansion import ThemeExpander
+from index.saved_searches import SavedSearches
 from index.search import HybridRetriever, RetrievalConfig
 from index.store import Store
 from index.vectors import DenseIndex, index_mismatch
@@ -31,6 +33,8 @@ class Components:
         self.store = store or Store(settings.store_path)
         self.extractor = extractor or Extractor.from_paths(settings.gazetteer_path, settings.themes_path)
         self.vocabulary = PlaceVocabulary(self.extractor)
+        self.groups = AnnouncementGroups(self.store)  # republished announcements, refreshed after each write
+        self.saved_searches = SavedSearches(self.store)
         self._embedder = embedder
         self._dense: DenseIndex | None = None
         self._retriever: HybridRetriever | None = None

@@ -23,6 +23,7 @@ from ingest.extract import Extractor
 from ingest.pipeline import IngestReport, ProgressCallback
 from service.catalog import Catalog
 from service.components import Components
+from service.feeds import FeedService
 from service.maintenance import Maintenance
 from service.search import SearchService, validate_query
 from service.types import (
@@ -54,6 +55,7 @@ class KnowledgeBase(Components):
         self.searcher = SearchService(self, self.catalog, clock)
         self.maintenance = Maintenance(self)
         self.uploads = UploadService(settings, self.catalog, self.maintenance, self.write_lock)
+        self.feeds = FeedService(self, self.searcher)  # saved searches, `acv watch`, Atom feeds
 
     # -- search -------------------------------------------------------------------------------
 

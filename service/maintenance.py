@@ -35,13 +35,20 @@ class Maintenance:
         if ray_address is not None:
             from ingest.ray_ingest import ray_ingest
 
-            return ray_ingest(self.parts.ingestor(), self.parts.settings, paths, address=ray_address or None,
-                              prune=prune, progress=progress)
-        return self.parts.ingestor().ingest(paths, prune=prune, progress=progress)
+            report = ray_ingest(self.parts.ingestor(), self.parts.settings, paths, address=ray_address or None,
+                                prune=prune, progress=progress)
+        else:
+            report = self.parts.ingestor().ingest(paths, prune=prune, progress=progress)
+        changed = [o.doc_id for o in report.outcomes
+                   if o.doc_id and o.status in ("added", "updated", "moved", "removed")]
+        if changed:
+            self.parts.groups.refresh(changed)  # the same announcement from other sites: one result
+        return report
 
     def delete_document(self, doc_id: str) -> None:
         if not self.parts.store.delete_document(doc_id):
             raise NotFoundError(f"Document introuvable : « {doc_id} ».", {"doc_id": doc_id})
+        self.parts.groups.refresh([doc_id])
         dense = self.parts.dense
         dense.sync()
         dense.save()
@@ -58,7 +65,8 @@ class Maintenance:
                                           page_count=doc["page_count"])
             chunk_metas = [extractor.chunk(c["text"], c["section"]) for c in chunks]
             meta = extractor.document(parsed, chunk_metas)
-            updates = [(c["id"], asdict(cm), chunk_facets(cm, meta, extractor)) for c, cm in zip(chunks, chunk_metas)]
+            updates = [(c["id"], {**asdict(cm), "ocr": bool(json.loads(c["metadata"]).get("ocr", False))},
+                        chunk_facets(cm, meta, extractor)) for c, cm in zip(chunks, chunk_metas)]
             doc_json = document_metadata_json(meta, None)
             doc_json["reader"] = reader
             store.update_metadata(
@@ -67,6 +75,7 @@ class Maintenance:
                 updates,
             )
             count += 1
+        self.parts.groups.refresh()  # dates and cities may have changed
         return count
 
     def reindex_vectors(self, progress: ProgressCallback | None = None) -> int:

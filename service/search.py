@@ -17,7 +17,7 @@ from index.search import Ranking
 from index.snippets import make_snippet
 from service.catalog import Catalog
 from service.components import Components
-from service.types import AmountView, BatchAnswer, SearchHit, SearchResponse, SimilarResponse
+from service.types import AmountView, BatchAnswer, DuplicateRef, SearchHit, SearchResponse, SimilarResponse
 
 MAX_OFFSET = 10_000
 
@@ -61,8 +61,9 @@ class SearchService:
         resolved = parts.vocabulary.filters(dict(filters or {}))
         ranking = parts.retriever.rank(query, resolved, limit=k + offset, method=method)
         hits = [] if ranking.no_relevant_result else ranking.hits
-        wanted = hits if group_by_document else hits[offset : offset + k]
-        rows = parts.store.chunks_with_documents([h.chunk_id for h in wanted])
+        rows = parts.store.chunks_with_documents([h.chunk_id for h in hits])
+        matched = [h.chunk_id for h in hits]  # facets: every matching passage, a group counted once
+        hits, groups = self.collapse_republished(hits, rows)
         results: list[SearchHit] = []
         if group_by_document:
             seen: dict[str, SearchHit] = {}
@@ -85,14 +86,50 @@ class SearchService:
                 row = rows.get(h.chunk_id)
                 if row is not None:
                     results.append(self.hit(h.chunk_id, h.score, row, ranking, rank))
+        self.add_duplicates(results, groups)
         for i, r in enumerate(results, start=offset + 1):
             r.rank = i
         out = SearchResponse(query=query, filters=resolved.as_dict(), total=total,
                              no_relevant_result=ranking.no_relevant_result, results=results)
         if with_facets:
-            out.facets = self.catalog.named_facets(parts.store.facet_counts([h.chunk_id for h in hits]))
+            out.facets = self.catalog.named_facets(parts.groups.facet_counts(matched))
         out.took_ms = round((self.clock() - t0) * 1000, 1)
         return out
+
+    def collapse_republished(self, hits: list[Any],
+                             rows: Mapping[int, Any]) -> tuple[list[Any], dict[str, list[str]]]:
+        """Keep one document per group of republished announcements: the best ranked one stands for its
+        group, the others' passages are dropped (they are listed under « aussi publié par »)."""
+        doc_ids = list(dict.fromkeys(rows[h.chunk_id]["doc_id"] for h in hits if h.chunk_id in rows))
+        groups = self.parts.groups.groups_of(doc_ids)
+        if not groups:
+            return hits, groups
+        leader: dict[str, str] = {}  # first member of the group seen in the ranking → stands for it
+        kept = []
+        for h in hits:
+            row = rows.get(h.chunk_id)
+            if row is None:
+                continue
+            doc = row["doc_id"]
+            members = groups.get(doc)
+            if members:
+                key = members[0]
+                if leader.setdefault(key, doc) != doc:
+                    continue
+            kept.append(h)
+        return kept, groups
+
+    def add_duplicates(self, results: Sequence[SearchHit], groups: Mapping[str, list[str]]) -> None:
+        """Name the other publications of each result's announcement, first publication first."""
+        others = {d for r in results for d in groups.get(r.doc_id, []) if d != r.doc_id}
+        if not others:
+            return
+        docs = {d["id"]: d for d in self.parts.store.documents(sorted(others))}
+        for r in results:
+            r.duplicates = [DuplicateRef(doc_id=d, source=docs[d]["source"], title=docs[d]["title"])
+                            for d in groups.get(r.doc_id, []) if d != r.doc_id and d in docs]
+            for p in r.passages or []:
+                p.duplicates = r.duplicates
 
     def search_batch(self, requests: Sequence[Mapping[str, Any]], k: int = 10) -> list[BatchAnswer]:
         """One answer per request `{"id", "query", "filters", "k"}`; a refused query gives its error, not a stop."""
@@ -158,4 +195,5 @@ class SearchService:
             highlights=highlights,
             amounts=[AmountView(**a) for a in chunk_meta.get("amounts", [])],
             funders=chunk_meta.get("funders", []),
+            ocr=bool(chunk_meta.get("ocr", False)),
         )

@@ -116,6 +116,15 @@ class AmountView(Result):
 
 
 @dataclass(slots=True, eq=False)
+class DuplicateRef(Result):
+    """Another publication of the same announcement (« aussi publié par … »)."""
+
+    doc_id: str
+    source: str
+    title: str | None
+
+
+@dataclass(slots=True, eq=False)
 class SearchHit(Result):
     """One ranked passage with its document's metadata; `passages` holds the document's other hits when
     results are grouped by document."""
@@ -144,6 +153,8 @@ class SearchHit(Result):
     amounts: list[AmountView]
     funders: list[str]
     passages: list[SearchHit] | None = None
+    ocr: bool = False  # the passage's text was recognised by OCR on a scanned page
+    duplicates: list[DuplicateRef] = field(default_factory=list)  # the same announcement published elsewhere
 
 
 @dataclass(slots=True, eq=False)
@@ -193,6 +204,47 @@ class SimilarResponse(Result):
     results: list[SearchHit]
 
 
+# -- followed searches ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class SavedSearch(Result):
+    """A followed search: its name, its query and its canonical filters; its feed is `/feeds/{id}.atom`."""
+
+    id: str
+    name: str
+    query: str
+    filters: dict[str, Any]
+    created_at: str
+
+
+@dataclass(slots=True, eq=False)
+class WatchEntry(Result):
+    """A document that matches a followed search and entered the base after a date."""
+
+    doc_id: str
+    title: str | None
+    source: str
+    date: str | None
+    ingested_at: str
+    chunk_id: int
+    page: int | None
+    format: str | None
+    snippet: str
+    ocr: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class WatchResponse(Result):
+    """What is new for a query (or a saved search) since a date, newest first."""
+
+    query: str
+    filters: dict[str, Any]
+    since: str | None
+    results: list[WatchEntry]
+    saved_search: SavedSearch | None = None
+
+
 # -- documents ---------------------------------------------------------------------------------
 
 
@@ -233,6 +285,7 @@ class ChunkView(Result):
     themes: list[str] = field(default_factory=list)
     amounts: list[AmountView] = field(default_factory=list)
     funders: list[str] = field(default_factory=list)
+    ocr: bool = False  # text recognised by OCR on a scanned page
 
 
 @dataclass(slots=True, eq=False)

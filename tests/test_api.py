@@ -101,7 +101,7 @@ def test_document_detail_has_metadata_and_chunks(client, read_kb):
     assert [c["insee"] for c in body["cities"]] == ["47001"]
     assert body["chunks"] == [
         {k: c[k] for k in ("chunk_id", "ordinal", "page", "section", "start", "end", "text", "axes", "themes",
-                           "amounts", "funders")} for c in read_kb.document(AGEN_ID)["chunks"]]
+                           "amounts", "funders", "ocr")} for c in read_kb.document(AGEN_ID)["chunks"]]
     assert [c["ordinal"] for c in body["chunks"]] == list(range(len(body["chunks"])))
 
 
@@ -203,7 +203,9 @@ def test_openapi_lists_every_endpoint_with_examples_in_french(client):
     spec = client.get("/openapi.json").json()
     assert spec["info"]["title"] == "API de recherche Action cœur de ville"
     assert {"/search", "/export", "/chunks/{chunk_id}/similar", "/documents", "/documents/{doc_id}",
-            "/documents/{doc_id}/file", "/cities", "/cities/{insee}", "/facets", "/health"} == set(spec["paths"])
+            "/documents/{doc_id}/file", "/cities", "/cities/{insee}", "/facets", "/health", "/saved-searches",
+            "/saved-searches/{search_id}", "/saved-searches/{search_id}/new", "/feeds/{search_id}.atom"
+            } == set(spec["paths"])
     assert set(spec["paths"]["/documents"]) == {"get", "post"}
     assert set(spec["paths"]["/documents/{doc_id}"]) == {"get", "delete"}
     for path, ops in spec["paths"].items():

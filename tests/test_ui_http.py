@@ -126,3 +126,21 @@ def test_upload_over_the_api_needs_the_key(app) -> None:
     assert at.success[0].value.startswith("Document ajouté : ")
     assert plain(next(m.value for m in at.markdown if m.value.startswith("**Titre :**"))).startswith(
         f"**Titre :** {AGEN}")
+
+
+def test_follow_a_search_over_the_api_gives_a_working_feed(app, api) -> None:
+    import httpx
+
+    at = search(app(), "maison de santé")
+    at.text_input(key="follow_name").input("Maisons de santé")
+    at.text_input(key="follow_key").input("cle-de-test")
+    next(b for b in at.get("button") if getattr(b, "label", "") == "Enregistrer et obtenir le flux").click().run()
+    assert not at.error, [e.value for e in at.error]
+    feed_url = at.code[0].value
+    assert re.fullmatch(rf"{re.escape(api[0])}/feeds/[0-9a-f]{{16}}\.atom", feed_url)
+    import xml.etree.ElementTree as ET
+
+    feed = httpx.get(feed_url)
+    assert feed.status_code == 200
+    title = ET.fromstring(feed.content).findtext("{http://www.w3.org/2005/Atom}title")
+    assert title == "Action cœur de ville — Maisons de santé"

@@ -24,6 +24,7 @@ from service.types import (
     DocumentPage,
     FacetValue,
     Facets,
+    SavedSearch,
     SearchResponse,
     SimilarResponse,
     UploadResult,
@@ -74,6 +75,12 @@ class Client(Protocol):
 
     def upload(self, name: str, data: bytes, api_key: str) -> UploadResult: ...
 
+    def save_search(self, name: str, query: str, filters: Mapping[str, Any], api_key: str) -> SavedSearch: ...
+
+    def saved_searches(self) -> list[SavedSearch]: ...
+
+    def feed_url(self, search_id: str) -> str: ...
+
 
 class LocalClient:
     """In-process access to one `KnowledgeBase` (opened once per server process)."""
@@ -118,17 +125,28 @@ class LocalClient:
         check_api_key(self.settings, api_key)
         return self.kb.uploads.add_bytes(name, data)
 
+    def save_search(self, name: str, query: str, filters: Mapping[str, Any], api_key: str) -> SavedSearch:
+        check_api_key(self.settings, api_key, "le suivi de recherches")
+        return self.kb.feeds.create(name, query, dict(filters))
 
-def check_api_key(settings: Settings, given: str) -> None:
-    """The service's key check (constant-time), with the upload page's wording."""
+    def saved_searches(self) -> list[SavedSearch]:
+        return self.kb.feeds.all()
+
+    def feed_url(self, search_id: str) -> str:
+        """Served by the search API (`acv serve`) on the configured host and port."""
+        return f"http://{self.settings.host}:{self.settings.port}/feeds/{search_id}.atom"
+
+
+def check_api_key(settings: Settings, given: str, what: str = "l'ajout de documents") -> None:
+    """The service's key check (constant-time), worded for the UI action `what` (uploads by default)."""
     try:
         check_key(settings, given)
     except WritesDisabledError:
         raise AccessDeniedError(
-            "L'ajout de documents est désactivé : aucune clé d'API n'est configurée (variable ACV_API_KEY)."
+            f"{what[0].upper()}{what[1:]} est désactivé : aucune clé d'API n'est configurée (variable ACV_API_KEY)."
         ) from None
     except InvalidApiKeyError:
-        raise AccessDeniedError("Clé d'API incorrecte : l'ajout de documents est refusé.") from None
+        raise AccessDeniedError(f"Clé d'API incorrecte : {what} est refusé.") from None
 
 
 class HttpClient:
@@ -209,6 +227,17 @@ class HttpClient:
         resp = self._request("POST", "/documents", files={"file": (name, data)}, headers={"X-API-Key": api_key})
         doc = DocumentDetail.from_dict(resp.json())  # POST /documents answers with the new document
         return UploadResult("added", len(doc.chunks), doc)
+
+    def save_search(self, name: str, query: str, filters: Mapping[str, Any], api_key: str) -> SavedSearch:
+        resp = self._request("POST", "/saved-searches", json={"name": name, "query": query, "filters": dict(filters)},
+                             headers={"X-API-Key": api_key})
+        return SavedSearch.from_dict(resp.json())
+
+    def saved_searches(self) -> list[SavedSearch]:
+        return [SavedSearch.from_dict(s) for s in self._get("/saved-searches")]
+
+    def feed_url(self, search_id: str) -> str:
+        return f"{self.base_url}/feeds/{search_id}.atom"
 
 
 def make_client(settings: Settings) -> Client:

@@ -151,9 +151,13 @@ def result_card(client: Client, result: SearchHit) -> None:
         st.markdown(f"#### {result.rank}. {escape_md(result.title or result.source)}")
         st.markdown(meta_line(result))
         badges = axis_badges(result.axes)
+        if result.ocr:
+            badges = (badges + " " if badges else "") + OCR_BADGE
         if badges:
             st.markdown(badges)
         st.markdown(highlighted(result.snippet, result.highlights))
+        if result.duplicates:
+            also_published(result)
         key = f"similar-{result.chunk_id}"
         with st.container(horizontal=True, vertical_alignment="center"):
             passage_link(result.doc_id, result.chunk_id, result.page)
@@ -170,6 +174,24 @@ def result_card(client: Client, result: SearchHit) -> None:
                 for p in others:
                     st.markdown(highlighted(p.snippet, p.highlights))
                     passage_link(p.doc_id, p.chunk_id, p.page)
+
+
+OCR_BADGE = ":gray-badge[:material/document_scanner: texte reconnu par OCR]"
+
+
+def also_published(result: SearchHit) -> None:
+    """« Aussi publié par : … », one link per other publication of the same announcement."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown("Aussi publié par :")
+        for d in result.duplicates:
+            st.page_link(PAGES["document"], label=duplicate_label(d.title, d.source), icon=":material/link:",
+                         query_params={"doc": d.doc_id})
+
+
+def duplicate_label(title: str | None, source: str) -> str:
+    """The other publication's site, read from its file name, then its title."""
+    name = source.rsplit("/", 1)[-1]
+    return f"{title} ({name})" if title else name
 
 
 def document_card(doc: DocumentSummary) -> None:

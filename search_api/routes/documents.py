@@ -50,7 +50,8 @@ _SUMMARY_EXAMPLE = {
     "content_hash": "9f2c…", "ingested_at": "2024-05-02T09:30:00+00:00", "file_url": "/documents/d1a2b3c4d5e6f7a8/file",
 }
 _CHUNK_EXAMPLE = {"chunk_id": 42, "ordinal": 0, "page": 1, "section": "Préambule", "start": 0, "end": 812,
-                  "text": "La présente convention-cadre…", "axes": [], "themes": [], "amounts": [], "funders": []}
+                  "text": "La présente convention-cadre…", "axes": [], "themes": [], "amounts": [], "funders": [],
+                  "ocr": False}
 
 
 def with_link(doc: DocumentSummary) -> dict[str, Any]:

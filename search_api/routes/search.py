@@ -38,7 +38,10 @@ _RESULT_EXAMPLE = {
     "text": "La ville engage un plan de reconquête des cellules commerciales vacantes…",
     "snippet": "…plan de reconquête des cellules commerciales vacantes du centre…", "highlights": [[31, 52]],
     "amounts": [{"text": "1,2 M€", "value": 1200000.0}], "funders": ["Banque des Territoires"],
-    "file_url": "/documents/d1a2b3c4d5e6f7a8/file#page=7", "passages": None,
+    "file_url": "/documents/d1a2b3c4d5e6f7a8/file#page=7", "passages": None, "ocr": False,
+    "duplicates": [{"doc_id": "0f9e8d7c6b5a4f3e", "source": "uploads/signature-convention-agen-presse.html",
+                    "title": "Agen signe pour cinq ans de travaux en centre-ville",
+                    "file_url": "/documents/0f9e8d7c6b5a4f3e/file"}],
 }
 
 
@@ -78,6 +81,7 @@ Params = Annotated[SearchParams, Depends(search_params)]
 def _linked(hit: SearchHit) -> dict[str, Any]:
     """The hit's JSON with links to its file (at its page for a PDF), its passages' too."""
     out = {**hit.to_dict(), "file_url": file_url(hit.doc_id, hit.format, hit.page)}
+    out["duplicates"] = [{**d.to_dict(), "file_url": file_url(d.doc_id)} for d in hit.duplicates]
     if hit.passages is not None:
         out["passages"] = [_linked(p) for p in hit.passages]
     return out

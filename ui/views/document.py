@@ -105,6 +105,8 @@ def text_ui(doc: DocumentDetail, chunk_id: int | None) -> None:
         st.warning("Le passage demandé ne fait pas partie de ce document.")
     for n, (page, chunks) in enumerate(sorted(by_page.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))):
         title = f"Page {page}" if page else "Texte intégral"
+        if any(c.ocr for c in chunks):
+            title += " (texte reconnu par OCR)"
         matched = any(c.chunk_id == chunk_id for c in chunks)
         with st.expander(title + (" — passage trouvé" if matched else ""),
                          expanded=matched or (target is None and n == 0)):

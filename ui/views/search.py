@@ -16,7 +16,7 @@ import streamlit as st
 from acv.filters import FILTERS, FilterDef
 from service import exports
 from service.types import Facets, SearchResponse
-from ui.components import document_card, get_client, result_card, shown_errors
+from ui.components import document_card, escape_md, get_client, result_card, shown_errors
 
 WIDGETS: tuple[FilterDef, ...] = tuple(sorted(FILTERS, key=lambda f: f.ui_position))
 LIST_WIDGETS = tuple(f for f in WIDGETS if not f.is_date)
@@ -160,6 +160,30 @@ def results_ui(res: SearchResponse) -> None:
         result_card(client, result)
 
 
+def follow_ui(query: str, filters: dict[str, Any]) -> None:
+    """« Suivre cette recherche »: save the query and its filters, then show the address of its Atom feed."""
+    client = get_client()
+    with st.expander("Suivre cette recherche", icon=":material/rss_feed:"):
+        st.caption("Enregistrez la recherche et ses filtres : son flux Atom signale les nouveaux documents "
+                   "(aussi en ligne de commande : acv watch).")
+        with st.form("follow_form", clear_on_submit=False, border=False):
+            name = st.text_input("Nom de la recherche suivie", value=query[:200], key="follow_name")
+            key = st.text_input("Clé d'API", type="password", key="follow_key")
+            submitted = st.form_submit_button("Enregistrer et obtenir le flux", icon=":material/bookmark_add:")
+        if submitted:
+            with shown_errors():
+                saved = client.save_search(name, query, filters, key)
+                st.session_state["followed"] = saved.id
+                st.success(f"Recherche « {saved.name} » enregistrée. Adresse de son flux Atom :")
+                st.code(client.feed_url(saved.id), language=None)
+        searches = client.saved_searches()
+        if searches:
+            st.markdown("**Recherches suivies**")
+            for item in searches:
+                st.markdown(f"{escape_md(item.name)} — « {escape_md(item.query)} »")
+                st.code(client.feed_url(item.id), language=None)
+
+
 def browse_ui(filters: dict[str, Any]) -> None:
     """Without a query: the documents that match the filters."""
     with st.spinner("Chargement des documents…"):
@@ -184,6 +208,7 @@ def main() -> None:
                 res = client.search(query, filters, k=RESULTS_PER_PAGE)
             facets = res.facets or {}
             results_ui(res)
+            follow_ui(query, filters)
         else:
             with st.spinner("Chargement des filtres…"):
                 facets = client.facets()
