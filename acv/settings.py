@@ -54,12 +54,6 @@ class Settings(BaseSettings):
     parse_memory_mb: int = Field(2048, ge=0, description="Extra memory one file's reading may use (0 = no limit).")
     parse_isolation: bool = Field(True, description="Read each file in a forked child process (time/memory bounds).")
 
-    # Ingest speed and distribution (issue 15)
-    ingest_workers: int = Field(0, ge=0, description="Files prepared at once in worker processes (0 = one per core but one, at least 1).")
-    max_passages_per_document: int = Field(
-        3000, ge=0, description="Passages kept per document; the rest is left out with a note (0 = no limit).")
-    ray_num_cpus: int = Field(0, ge=0, description="CPUs of the local Ray cluster started by --ray (0 = all).")
-
     # Reference data
     gazetteer_path: Path = CORPUS_DIR / "acv_communes.csv"
     themes_path: Path = CORPUS_DIR / "themes.yaml"
@@ -70,6 +64,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     ui_port: int = 8501
+
+    # Ingest speed and distribution (issue 15)
+    ingest_workers: int = Field(
+        0, ge=0, description="Files prepared at once in worker processes (0 = cores − 1, at least 1).")
+    max_passages_per_document: int = Field(
+        3000, ge=0, description="Passages kept per document; the rest is left out with a note (0 = no limit).")
+    ray_num_cpus: int = Field(0, ge=0, description="CPUs of the local Ray cluster started by --ray (0 = all).")
 
     @property
     def store_path(self) -> Path:
