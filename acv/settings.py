@@ -54,12 +54,6 @@ class Settings(BaseSettings):
     parse_memory_mb: int = Field(2048, ge=0, description="Extra memory one file's reading may use (0 = no limit).")
     parse_isolation: bool = Field(True, description="Read each file in a forked child process (time/memory bounds).")
 
-    # Ingest speed and distribution (issue 15)
-    ingest_workers: int = Field(0, ge=0, description="Files prepared at once in worker processes (0 = one per core but one, at least 1).")
-    max_passages_per_document: int = Field(
-        3000, ge=0, description="Passages kept per document; the rest is left out with a note (0 = no limit).")
-    ray_num_cpus: int = Field(0, ge=0, description="CPUs of the local Ray cluster started by --ray (0 = all).")
-
     # Reference data
     gazetteer_path: Path = CORPUS_DIR / "acv_communes.csv"
     themes_path: Path = CORPUS_DIR / "themes.yaml"
@@ -75,6 +69,13 @@ class Settings(BaseSettings):
     ocr: bool = Field(True, description="OCR (Tesseract) the PDF pages that have no text layer (ACV_OCR=0: off).")
     ocr_lang: str = Field("fra", description="Tesseract language(s), e.g. fra or fra+eng.")
     ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution at which scanned pages are rendered for OCR.")
+
+    # Ingest speed and distribution (issue 15)
+    ingest_workers: int = Field(
+        0, ge=0, description="Files prepared at once in worker processes (0 = cores − 1, at least 1).")
+    max_passages_per_document: int = Field(
+        3000, ge=0, description="Passages kept per document; the rest is left out with a note (0 = no limit).")
+    ray_num_cpus: int = Field(0, ge=0, description="CPUs of the local Ray cluster started by --ray (0 = all).")
 
     @property
     def store_path(self) -> Path:

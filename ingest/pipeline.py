@@ -230,7 +230,9 @@ class Ingestor:
             batch.admit(self._start_local)
             batch.collect()
             batch.write_ready()
-            if queue.pending:
+            # Full batches while workers can still add texts (a multi-threaded model works across the
+            # batch); whatever is queued once no worker is busy, so the model never waits for nothing.
+            if queue.pending >= self.batch_size or (queue.pending and not batch.running()):
                 queue.run_batch(self.embedder.embed_passages)
             else:
                 batch.wait_for_workers()
