@@ -5,7 +5,7 @@ one real chunk, adds a sentence of another, and swaps town names and numbers; it
 chunks' vectors mixed plus Gaussian noise, normalised (cosine ≈ 0.8 to its sources), so nothing but the
 real chunks and the queries is ever embedded. Rows are written straight into the SQLite store in bulk
 (100 chunks per fake document, one city per document, one axis and one theme per chunk), then the product
-builds its own dense index (flat below 200k vectors, IVF-SQ8 above: index/ann/factory.py) and its lexical
+builds its own dense index (flat below 50k vectors, IVF-SQ8 above: index/ann/factory.py) and its lexical
 read side (tantivy, index/lexical_tantivy.py), each timed.
 
 Latency and memory are measured in a fresh process that opens the KnowledgeBase and answers the queries
@@ -17,7 +17,9 @@ through KnowledgeBase.search (snippets and result rows included), so the RSS is 
     .venv/bin/python bench/scale.py --sizes 10000,100000 --txtai --lexical-engines   # issue 14's comparison
     .venv/bin/python bench/scale.py --sizes 1000000 --ann-only               # dense index at 1M: recall, memory
 
-Built stores are kept in --workdir (default /tmp/acv-scale) and reused; --rebuild forces a rebuild.
+Built stores are kept in --workdir (default /tmp/acv-scale) and reused; --rebuild forces a rebuild. A
+reused store whose saved dense index is not the kind index/ann/factory.py now chooses for its size (a flat
+index built before the threshold was lowered) gets its dense index rebuilt from the stored vectors, timed.
 """
 
 from __future__ import annotations
@@ -496,6 +498,43 @@ def lexical_engines(data_dir: Path, size: int) -> list[dict[str, Any]]:
     return rows
 
 
+def ensure_dense(data_dir: Path) -> None:
+    """Rebuild a reused store's dense index when the factory now chooses another kind for its size.
+
+    DenseIndex keeps a loaded index as it is and only switches flat to IVF when a write takes it past the
+    threshold, so a store built under an older threshold would otherwise be served with its old index.
+    """
+    from index.ann.factory import APPROXIMATE_FROM
+    from index.ann.faiss_flat import FaissFlat
+    from index.ann.faiss_ivf import FaissIVF
+    from index.store import Store
+    from index.vectors import CONFIG_FILE, INDEX_FILE, DenseIndex
+
+    flag = data_dir / "built.json"
+    if not flag.exists():
+        return
+    info = json.loads(flag.read_text())
+    vec_dir = data_dir / "vectors"
+    cfg = json.loads((vec_dir / CONFIG_FILE).read_text())
+    wanted = FaissIVF.kind if cfg["count"] >= APPROXIMATE_FROM else FaissFlat.kind
+    if cfg["kind"] == wanted:
+        return
+    print(f"  dense index is {cfg['kind']}, the factory now chooses {wanted}: rebuilding", flush=True)
+    (vec_dir / INDEX_FILE).unlink()
+    (vec_dir / CONFIG_FILE).unlink()
+    store = Store(data_dir / "acv.sqlite3")
+    t0 = time.perf_counter()
+    dense = DenseIndex(store, vec_dir, info["embedder_id"], int(cfg["dimension"]))
+    dense.save()
+    index_s = time.perf_counter() - t0
+    store.close()
+    info.update({"index_build_s": round(index_s, 1), "ann": dense.ann.config(),
+                 "index_mib": round((vec_dir / INDEX_FILE).stat().st_size / 2**20, 1),
+                 "index_rebuilt_at": time.strftime("%Y-%m-%d %H:%M:%S"), "index_load": load_average()})
+    flag.write_text(json.dumps(info, indent=2))
+    print(f"  dense index {dense.ann.kind} rebuilt in {index_s:.0f} s ({info['index_mib']} MiB)", flush=True)
+
+
 def ensure_lexical(data_dir: Path, backend: str) -> dict[str, Any]:
     """Build the product's lexical read side for a store written in bulk, timed once, as an upgrade would.
 
@@ -776,6 +815,7 @@ def main() -> int:
         print(f"\n## {size:,} chunks", flush=True)
         build(size, args.backend, args.base_chunks, args.workdir, args.rebuild)
         data_dir = args.workdir / f"{args.backend}-{size}"
+        ensure_dense(data_dir)
         built = ensure_lexical(data_dir, args.backend)
         res: dict[str, Any] = {"build": built}
         if args.lexical_engines:

@@ -1,8 +1,12 @@
 """Chooses and restores vector indexes by kind.
 
-Exact search (flat) up to `APPROXIMATE_FROM` vectors, where it is both fast
-enough and affordable in memory; IVF-SQ8 beyond, trained on the vectors at
-hand (see bench/scale.py for the recall and memory measured).
+Exact search (flat) below `APPROXIMATE_FROM` vectors; IVF-SQ8 from there on,
+trained on the vectors at hand. A flat scan is one thread over every vector
+(about 40 ms per query at 100k on this project's 2-core machine, most of the
+unfiltered hybrid query once the embedding is done); IVF-SQ8 with nprobe 256
+answers in 1–3 ms at 50k–100k with Recall@10 ≥ 0.95 against exact search
+(bench/scale.py --ann-only, docs/BENCHMARKS.md, issue 14). A store that grows
+past the threshold switches on that write (index/vectors.py).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from index.ann.base import ANN
 from index.ann.faiss_flat import FaissFlat
 from index.ann.faiss_ivf import FaissIVF
 
-APPROXIMATE_FROM = 200_000
+APPROXIMATE_FROM = 50_000
 _KINDS: dict[str, type[ANN]] = {FaissFlat.kind: FaissFlat, FaissIVF.kind: FaissIVF}
 
 
