@@ -53,7 +53,7 @@ class Catalog:
     def summary(self, row: Any, chunk_count: int | None = None) -> DocumentSummary:
         meta = json.loads(row["metadata"])
         vocab = self.parts.vocabulary
-        cities = vocab.city_refs(meta.get("cities", []))
+        cities, departements, regions = vocab.places(meta)
         return DocumentSummary(
             doc_id=row["id"],
             source=row["source"],
@@ -63,8 +63,8 @@ class Catalog:
             format=row["format"],
             cities=cities,
             mentioned_cities=vocab.city_refs(meta.get("mentioned_cities", [])),
-            departements=sorted({c.departement for c in cities} | set(meta.get("departements", []))),
-            regions=sorted({c.region for c in cities} | set(meta.get("regions", []))),
+            departements=departements,
+            regions=regions,
             axes=meta.get("axes", []),
             themes=meta.get("themes", []),
             amounts=[AmountView(**a) for a in meta.get("amounts", [])],

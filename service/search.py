@@ -172,7 +172,7 @@ class SearchService:
         doc_meta = json.loads(row["doc_metadata"])
         chunk_meta = json.loads(row["chunk_metadata"])
         snippet, highlights = make_snippet(row["text"], ranking.terms, self.parts.analyzer)
-        cities = self.parts.vocabulary.city_refs(doc_meta.get("cities", []))
+        cities, departements, regions = self.parts.vocabulary.places(doc_meta)
         return SearchHit(
             rank=rank,
             score=round(float(score), 6),
@@ -184,8 +184,8 @@ class SearchService:
             date=row["date"],
             format=row["format"],
             cities=cities,
-            departements=sorted({c.departement for c in cities} | set(doc_meta.get("departements", []))),
-            regions=sorted({c.region for c in cities} | set(doc_meta.get("regions", []))),
+            departements=departements,
+            regions=regions,
             axes=chunk_meta.get("axes") or doc_meta.get("axes", []),
             themes=chunk_meta.get("themes") or doc_meta.get("themes", []),
             page=row["page"],

@@ -85,6 +85,13 @@ class PlaceVocabulary:
     def city_refs(self, insees: list[str]) -> list[CityRef]:
         return [ref for ref in (self.city_ref(i) for i in insees) if ref is not None]
 
+    def places(self, doc_meta: Mapping[str, Any]) -> tuple[list[CityRef], list[str], list[str]]:
+        """A document's main communes, and its départements and regions: theirs plus those it names itself."""
+        cities = self.city_refs(doc_meta.get("cities", []))
+        departements = sorted({c.departement for c in cities} | set(doc_meta.get("departements", [])))
+        regions = sorted({c.region for c in cities} | set(doc_meta.get("regions", [])))
+        return cities, departements, regions
+
     def theme_labels(self) -> dict[str, str]:
         return {t["id"]: t.get("label", t["id"]) for t in self.themes}
 
