@@ -513,8 +513,11 @@ class Store:
         return {r[0] for r in self.con.execute(f"SELECT DISTINCT doc_id FROM chunks WHERE id IN ({sql})", params)}
 
     def chunk_texts(self) -> list[sqlite3.Row]:
-        """(id, text, doc_id) of every chunk, in id order (for re-embedding)."""
-        return self.con.execute("SELECT id, text, doc_id FROM chunks ORDER BY id").fetchall()
+        """(id, text, doc_id, section, title) of every chunk, in id order (for re-embedding)."""
+        return self.con.execute(
+            "SELECT c.id, c.text, c.doc_id, c.section, d.title FROM chunks c JOIN documents d ON d.id = c.doc_id"
+            " ORDER BY c.id"
+        ).fetchall()
 
     def set_chunk_embeddings(self, keys: Sequence[tuple[int, str]], vectors: dict[str, bytes]) -> None:
         """Point chunks at new embedding keys, store the vectors not cached yet, and log them for the dense

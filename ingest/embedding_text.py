@@ -10,18 +10,16 @@ ingest).
 
 from __future__ import annotations
 
-from acv.records import Chunk
-
 _MAX_CONTEXT_CHARS = 200
 
 
-def contextual_embedding_text(chunk: Chunk, title: str | None) -> str:
+def contextual_embedding_text(text: str, section: str | None, title: str | None) -> str:
     """« title — section » on a first line when they add something, then the passage."""
     parts: list[str] = []
-    for piece in (title, chunk.section):
+    for piece in (title, section):
         piece = " ".join((piece or "").split())
-        if piece and piece not in parts and piece.casefold() not in chunk.text[:300].casefold():
+        if piece and piece not in parts and piece.casefold() not in text[:300].casefold():
             parts.append(piece[:_MAX_CONTEXT_CHARS])
     if not parts:
-        return chunk.text
-    return " — ".join(parts) + "\n" + chunk.text
+        return text
+    return " — ".join(parts) + "\n" + text

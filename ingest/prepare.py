@@ -16,6 +16,7 @@ from acv.records import Block, ChunkMetadata, DocumentMetadata, ParsedDocument
 from index.analysis import FrenchAnalyzer
 from index.store import ChunkRow
 from ingest.chunking import chunk_document
+from ingest.embedding_text import contextual_embedding_text
 from ingest.extract import Extractor
 from ingest.passages import select_passages
 
@@ -44,22 +45,21 @@ class PreparedDocument:
     metadata: dict[str, Any]
     chunks: list[ChunkRow]
     notes: list[str] = field(default_factory=list)
+    # what the dense model reads, by embedding key (first occurrence order): see ingest/embedding_text.py
+    embed_inputs: dict[str, str] = field(default_factory=dict)
 
     def embed_texts(self) -> dict[str, str]:
         """Distinct texts to embed, by embedding key (first occurrence order)."""
-        out: dict[str, str] = {}
-        for row in self.chunks:
-            out.setdefault(row.embed_key, row.text)
-        return out
+        return dict(self.embed_inputs)
 
 
 def embed_key(embedder_id: str, text: str) -> str:
     return hashlib.sha256(f"{embedder_id}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def embedding_text(text: str, title: str | None) -> str:
-    """What the dense model sees for a chunk."""
-    return text
+def embedding_text(text: str, section: str | None, title: str | None) -> str:
+    """What the dense model sees for a chunk: the passage under its document title and section heading."""
+    return contextual_embedding_text(text, section, title)
 
 
 def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: Extractor,
@@ -89,6 +89,8 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
     facets_by_meta: dict[int, dict[str, list[str]]] = {}
     meta_json: dict[int, dict[str, Any]] = {}
     rows: list[ChunkRow] = []
+    embed_inputs: dict[str, str] = {}
+    title = meta.title or parsed.title
     for c in chunks:
         key = (c.text, c.section)
         if key not in analysed:
@@ -96,9 +98,12 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
         if id(c.meta) not in facets_by_meta:
             facets_by_meta[id(c.meta)] = chunk_facets(c.meta, meta, extractor)
             meta_json[id(c.meta)] = asdict(c.meta)
+        dense_text = embedding_text(c.text, c.section, title)
+        key_of_text = embed_key(config.embedder_id, dense_text)
+        embed_inputs.setdefault(key_of_text, dense_text)
         rows.append(ChunkRow(
             ordinal=c.ordinal, text=c.text, analysed=analysed[key], page=c.page, section=c.section,
-            start=c.start, end=c.end, embed_key=embed_key(config.embedder_id, embedding_text(c.text, meta.title)),
+            start=c.start, end=c.end, embed_key=key_of_text,
             metadata={**meta_json[id(c.meta)], "ocr": c.ocr}, facets=facets_by_meta[id(c.meta)],
         ))
     warnings = list(notes)
@@ -106,8 +111,9 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
     if warnings:
         doc_meta["ingest_notes"] = warnings
     return PreparedDocument(
-        source=parsed.source, format=parsed.format, title=meta.title or parsed.title, doc_type=meta.doc_type,
+        source=parsed.source, format=parsed.format, title=title, doc_type=meta.doc_type,
         date=meta.date, page_count=parsed.page_count, metadata=doc_meta, chunks=rows, notes=warnings,
+        embed_inputs=embed_inputs,
     )
 
 

@@ -17,7 +17,14 @@ from acv.records import Block, ParsedDocument
 from acv.settings import Settings
 from index.vectors import CONFIG_FILE, INDEX_FILE
 from ingest.progress import IngestProgress, read_progress
-from ingest.pipeline import IngestReport, ProgressCallback, chunk_facets, document_metadata_json, embed_key
+from ingest.pipeline import (
+    IngestReport,
+    ProgressCallback,
+    chunk_facets,
+    document_metadata_json,
+    embed_key,
+    embedding_text,
+)
 from service.components import Components
 
 
@@ -87,10 +94,11 @@ class Maintenance:
         batch = parts.settings.embed_batch_size
         for i in range(0, len(rows), batch):
             part = rows[i : i + batch]
-            keys = [embed_key(emb.id, r["text"]) for r in part]
+            texts = [embedding_text(r["text"], r["section"], r["title"]) for r in part]
+            keys = [embed_key(emb.id, t) for t in texts]
             cached = store.existing_embeddings(keys)
             need = [j for j, k in enumerate(keys) if k not in cached]
-            vecs = emb.embed_passages([part[j]["text"] for j in need]) if need else []
+            vecs = emb.embed_passages([texts[j] for j in need]) if need else []
             store.set_chunk_embeddings(
                 [(r["id"], k) for r, k in zip(part, keys)],
                 {keys[j]: np.asarray(v, dtype=np.float32).tobytes() for j, v in zip(need, vecs)},

@@ -62,13 +62,18 @@ def test_texts_shared_across_files_go_to_the_model_once_in_batches_spanning_docu
     kb, emb = counted
     folder = tmp_path / "docs"
     folder.mkdir()
-    for i in range(6):  # each file: one paragraph of its own and the common one
-        (folder / f"f{i}.md").write_text(f"# Fiche {i}\n\n{_para(i) * 4}\n\n# Commun\n\n{PARAGRAPH * 4}\n", "utf-8")
+    for i in range(6):  # each file, under one common title: one paragraph of its own and the common one
+        (folder / f"f{i}.md").write_text(
+            f"---\ntitle: Les halles d'Agen\n---\n# Fiche {i}\n\n{_para(i) * 4}\n\n# Commun\n\n{PARAGRAPH * 4}\n",
+            "utf-8")
     report = kb.ingest([folder])
     assert [o.status for o in report.outcomes] == ["added"] * 6
-    all_texts = [c["text"] for d in kb.store.documents() for c in kb.store.chunks_of(d["id"])]
-    assert sorted(emb.seen) == sorted(set(all_texts)) and len(emb.seen) == len(set(emb.seen))
-    assert report.embedded == len(set(all_texts)) < len(all_texts)
+    rows = [c for d in kb.store.documents() for c in kb.store.chunks_of(d["id"])]
+    assert len(rows) == 12 and len({c["text"] for c in rows}) == 7
+    # what the model read: each passage under its title and section, the common one once for all six files
+    assert len(emb.seen) == len(set(emb.seen)) == 7
+    assert sorted(emb.seen)[0].startswith("Les halles d'Agen\nCommun\nÀ Cahors")
+    assert report.embedded == 7
     # the same documents again under other names: nothing new reaches the model
     seen_before = len(emb.seen)
     copy = tmp_path / "copy"

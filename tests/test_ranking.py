@@ -130,14 +130,13 @@ def test_relevance_bar_rules() -> None:
 
 
 def test_contextual_embedding_text_puts_title_and_section_before_the_passage() -> None:
-    from acv.records import Chunk
     from ingest.embedding_text import contextual_embedding_text
 
-    chunk = Chunk(ordinal=0, text="Les résultats : 17 boutiques ouvertes.", start=0, end=38, section="Les résultats")
-    assert contextual_embedding_text(chunk, "Quimper : des boutiques à l'essai") == (
+    text = "Les résultats : 17 boutiques ouvertes."
+    assert contextual_embedding_text(text, "Les résultats", "Quimper : des boutiques à l'essai") == (
         "Quimper : des boutiques à l'essai\nLes résultats : 17 boutiques ouvertes.")
-    other = Chunk(ordinal=1, text="Un jury sélectionne les candidats.", start=0, end=34, section="La démarche")
-    assert contextual_embedding_text(other, "Quimper") == "Quimper — La démarche\nUn jury sélectionne les candidats."
-    assert contextual_embedding_text(other, None) == "La démarche\nUn jury sélectionne les candidats."
-    bare = Chunk(ordinal=2, text="Texte.", start=0, end=6)
-    assert contextual_embedding_text(bare, None) == "Texte."
+    other = "Un jury sélectionne les candidats."
+    assert contextual_embedding_text(other, "La démarche", "Quimper") == (
+        "Quimper — La démarche\nUn jury sélectionne les candidats.")
+    assert contextual_embedding_text(other, "La démarche", None) == "La démarche\nUn jury sélectionne les candidats."
+    assert contextual_embedding_text("Texte.", None, None) == "Texte."
