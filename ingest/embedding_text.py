@@ -4,13 +4,17 @@ A passage cut out of a long document often no longer says what it is about (« L
 boutiques ouvertes… »); the title and the heading it sits under carry that context. Putting them in
 front of the text that is embedded (not of the text that is shown or indexed by BM25) lets a
 paraphrase that names the subject reach the passage. Changing this function changes every vector:
-the corpus must be re-embedded (the embedding cache is keyed on this text, so it happens on the next
-ingest).
+the corpus must be re-embedded: bump `EMBEDDING_TEXT_SCHEME` and the next ingest re-embeds every
+passage first (`acv reindex --vectors` does it at once).
 """
 
 from __future__ import annotations
 
 _MAX_CONTEXT_CHARS = 200
+
+# Recorded in the store (meta « embedding_text »): a store whose vectors were made from another text is
+# re-embedded before its next ingest, so old and new vectors never mix in one index.
+EMBEDDING_TEXT_SCHEME = "title-section/1"
 
 
 def contextual_embedding_text(text: str, section: str | None, title: str | None) -> str:

@@ -16,6 +16,7 @@ from acv.errors import NotFoundError
 from acv.records import Block, ParsedDocument
 from acv.settings import Settings
 from index.vectors import CONFIG_FILE, INDEX_FILE
+from ingest.embedding_text import EMBEDDING_TEXT_SCHEME
 from ingest.progress import IngestProgress, read_progress
 from ingest.pipeline import (
     IngestReport,
@@ -39,6 +40,7 @@ class Maintenance:
         """Ingest files or folders; with `ray_address` ("" = a local cluster for this run) the reading,
         chunking and embedding fan out over Ray while the writes stay here (one writer)."""
         paths = [Path(p) for p in paths]
+        self.upgrade_embedding_text(progress)
         if ray_address is not None:
             from ingest.ray_ingest import ray_ingest
 
@@ -51,6 +53,19 @@ class Maintenance:
         if changed:
             self.parts.groups.refresh(changed)  # the same announcement from other sites: one result
         return report
+
+    def upgrade_embedding_text(self, progress: ProgressCallback | None = None) -> int:
+        """Re-embed a store built from another embedding text (an older version) before adding to it.
+
+        Unchanged files are skipped by ingest, so without this their old vectors would stay beside new ones.
+        Returns how many passages were embedded (0 when the store is already current or empty).
+        """
+        store = self.parts.store
+        if store.get_meta("embedding_text") == EMBEDDING_TEXT_SCHEME:
+            return 0
+        done = self.reindex_vectors(progress) if store.count("chunks") else 0
+        store.set_meta("embedding_text", EMBEDDING_TEXT_SCHEME)
+        return done
 
     def delete_document(self, doc_id: str) -> None:
         if not self.parts.store.delete_document(doc_id):
@@ -105,6 +120,7 @@ class Maintenance:
             )
             done += len(need)
         store.set_meta("embedder", emb.id)
+        store.set_meta("embedding_text", EMBEDDING_TEXT_SCHEME)
         for name in (INDEX_FILE, CONFIG_FILE):
             (parts.settings.vectors_dir / name).unlink(missing_ok=True)
         parts.forget_dense()

@@ -177,3 +177,33 @@ def test_the_model_reads_a_bounded_passage():
     assert len(model_input("mot " * 10_000)) == MAX_INPUT_CHARS
     emb = FakeEmbedder(16)
     assert np.array_equal(emb.embed_passages([giant]), emb.embed_passages(["Cahors " + "x" * MAX_TOKEN_CHARS]))
+
+
+def test_a_store_embedded_from_an_older_text_is_re_embedded_before_the_next_ingest(counted, tmp_path):
+    from ingest.embedding_text import EMBEDDING_TEXT_SCHEME
+
+    kb, emb = counted
+    first = tmp_path / "cahors.md"
+    first.write_text(f"---\ntitle: Façades de Cahors\n---\n# Le projet\n\n{PARAGRAPH * 3}\n", "utf-8")
+    kb.ingest([first])
+    assert kb.store.get_meta("embedding_text") == EMBEDDING_TEXT_SCHEME
+    # as a store built by an older version: the passage's vector made from its bare text
+    from ingest.prepare import embed_key
+
+    [row] = kb.store.chunk_texts()
+    old_key = embed_key(emb.id, row["text"])
+    kb.store.set_chunk_embeddings([(row["id"], old_key)], {old_key: emb.embed_passages([row["text"]])[0].tobytes()})
+    kb.store.set_meta("embedding_text", "passage-only/0")
+    emb.seen.clear()
+    second = tmp_path / "agen.md"
+    second.write_text(f"---\ntitle: Halles d'Agen\n---\n# La halle\n\n{_para(1) * 3}\n", "utf-8")
+    report = kb.ingest([first, second])
+    assert [o.status for o in report.outcomes] == ["unchanged", "added"]
+    # the old passage went back to the model under its title (its contextual vector was still cached, so the
+    # cache answered), then the new file's passage was embedded; no chunk points at the bare-text key any more
+    [again] = [r for r in kb.store.chunk_texts() if r["id"] == row["id"]]
+    keys = {c["id"]: c["embed_key"] for d in kb.store.documents() for c in kb.store.chunks_of(d["id"])}
+    assert keys[again["id"]] == embed_key(emb.id, "Façades de Cahors\n" + again["text"]) != old_key
+    assert [t.split("\n")[0] for t in emb.seen] == ["Halles d'Agen"]
+    assert kb.store.get_meta("embedding_text") == EMBEDDING_TEXT_SCHEME
+    assert kb.store.chunks_missing_vectors() == []
