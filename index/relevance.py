@@ -54,6 +54,7 @@ class RelevanceSignals:
     unknown_share: float  # idf share of the typed terms absent from the index vocabulary; reported, not used
     dense_coverage: float  # best idf share of the typed terms in one of the ten closest dense passages
     agreement: float = 0.0  # share of the ten best lexical candidates also among the ten closest dense ones
+    dense_side: bool = True  # the ranking had dense candidates
 
     @property
     def support(self) -> float:
@@ -72,7 +73,7 @@ def no_relevant_result(s: RelevanceSignals, min_coverage: float = 0.24, min_supp
         return True
     if s.terms == 0 or s.method == "dense":
         return False  # nothing to measure the words against; a dense-only ranking is shown as it is
-    if s.method == "lexical" or s.best_dense <= 0.0:  # no dense side to agree with
+    if s.method == "lexical" or not s.dense_side:  # no dense side to agree with
         return s.coverage < min_coverage
     if s.coverage == 0.0 and s.dense_coverage == 0.0:
         return True  # none of the query's words in any of the best passages, on either side
@@ -105,7 +106,8 @@ def assess(
     near = [cid for cid, _ in dense[:TOP]]
     dense_cov = _best_share(matched_terms(near, unique).values(), idf, weight) if near and unique else 0.0
     agreement = len(set(near) & {cid for cid, _ in lexical[:TOP]}) / TOP
-    signals = RelevanceSignals(method, hits, len(unique), coverage, best_dense, unknown, dense_cov, agreement)
+    signals = RelevanceSignals(method, hits, len(unique), coverage, best_dense, unknown, dense_cov, agreement,
+                               dense_side=bool(dense))
     return no_relevant_result(signals, min_coverage), signals
 
 
