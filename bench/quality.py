@@ -533,8 +533,8 @@ def bar_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int = 
         retr.rank(text, filters, K)
     real = search.assess_relevance
 
-    def old(*, method: str, hits: int, raw_terms: Any, coverage: float, dense: Any, min_coverage: float,
-            min_dense: float, **_: Any) -> tuple[bool, RelevanceSignals]:
+    def old(*, method: str, hits: int, raw_terms: Any, coverage: float, dense: Any, min_coverage: float = 0.24,
+            min_dense: float = 0.855, **_: Any) -> tuple[bool, RelevanceSignals]:
         best = max((sc for _, sc in dense), default=0.0)
         flag = hits == 0 or (coverage < min_coverage and best < min_dense)
         return flag, RelevanceSignals(method, hits, len(raw_terms), coverage, best, 0.0, 1.0)

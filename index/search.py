@@ -232,19 +232,20 @@ class HybridRetriever:
         coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)
         if top_ids and not cov.chunk:  # no lexical candidates (dense-only, or nothing matched): read the top hits
             coverage = self._coverage(cov.idf, top_ids)
-        no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense)
+        no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense, lexical)
         return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
                         "expansion_terms": float(len(expansion)), **signals.as_dict()})
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
-                       dense: list[tuple[int, float]]) -> tuple[bool, RelevanceSignals]:
-        """The « nothing relevant » decision (index/relevance.py), on the lexical index's statistics."""
-        cfg = self.config
+                       dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
+                       ) -> tuple[bool, RelevanceSignals]:
+        """The « nothing relevant » decision (index/relevance.py), on the lexical index's statistics and the
+        agreement of the two retrievers' candidates (`min_dense` is no longer part of it)."""
         return assess_relevance(
-            method=method, hits=len(hits), raw_terms=raw_terms, coverage=coverage, dense=dense,
+            method=method, hits=len(hits), raw_terms=raw_terms, coverage=coverage, dense=dense, lexical=lexical,
             doc_freqs=self.lexical.doc_freqs, total_chunks=max(self.lexical.count(), 1),
-            matched_terms=self.lexical.matched_terms, min_coverage=cfg.min_coverage, min_dense=cfg.min_dense)
+            matched_terms=self.lexical.matched_terms, min_coverage=self.config.min_coverage)
 
     def plan(self, query: str, method: str | None = None) -> "FusionPlan":
         """Which retrievers run and how their rankings are fused, decided once per query."""

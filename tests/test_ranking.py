@@ -106,23 +106,30 @@ def test_off_corpus_query_is_flagged_and_on_topic_query_is_not(tiny) -> None:
 
 def _signals(**kw: Any) -> RelevanceSignals:
     base = dict(method="weighted", hits=10, terms=3, coverage=0.9, best_dense=0.9, unknown_share=0.0,
-                dense_coverage=0.5)
+                dense_coverage=0.5, agreement=0.3)
     return RelevanceSignals(**(base | kw))
 
 
 def test_relevance_bar_rules() -> None:
-    assert no_relevant_result(_signals()) is False
+    # support = 3.72 × agreement + 2.23 × dense coverage + 0.50 × words, flagged below 2.69 (issue 16: the
+    # cosine threshold is gone, the two retrievers' agreement replaces it; see index/relevance.py)
+    assert no_relevant_result(_signals()) is False  # 1.116 + 1.115 + 1.5 = 3.731
     assert no_relevant_result(_signals(hits=0)) is True
-    # little of the query in the best passages, and a weak best cosine: nothing relevant
-    assert no_relevant_result(_signals(coverage=0.2, best_dense=0.85)) is True
-    assert no_relevant_result(_signals(coverage=0.2, best_dense=0.86)) is False
-    assert no_relevant_result(_signals(coverage=0.3, best_dense=0.80)) is False
-    # the ten passages closest in meaning share none of the query's words: nothing relevant
-    assert no_relevant_result(_signals(dense_coverage=0.0)) is True
-    assert no_relevant_result(_signals(dense_coverage=0.1)) is False
-    # a lexical-only ranking is judged on its coverage alone
+    # the two retrievers fetch different passages and the dense ones share little of the query: nothing relevant
+    assert no_relevant_result(_signals(agreement=0.1, dense_coverage=0.3)) is True  # 2.541
+    assert no_relevant_result(_signals(agreement=0.1, dense_coverage=0.4)) is False  # 2.764
+    assert no_relevant_result(_signals(agreement=0.0, dense_coverage=0.2)) is True  # 1.946
+    # the cosine plays no part any more
+    assert no_relevant_result(_signals(coverage=0.2, best_dense=0.5)) is False
+    # a long query (six words) is not flagged on support alone...
+    assert no_relevant_result(_signals(terms=6, agreement=0.0, dense_coverage=0.0, coverage=0.3)) is False
+    # ...but it is when none of its words is in any of the best passages, on either side
+    assert no_relevant_result(_signals(terms=8, agreement=0.0, dense_coverage=0.0, coverage=0.0)) is True
+    # a lexical-only ranking (or one without a dense side) is judged on its coverage alone
     assert no_relevant_result(_signals(method="lexical", coverage=0.2, dense_coverage=0.0, best_dense=0.0)) is True
     assert no_relevant_result(_signals(method="lexical", coverage=0.3, dense_coverage=0.0, best_dense=0.0)) is False
+    assert no_relevant_result(_signals(coverage=0.2, dense_side=False, agreement=0.0)) is True
+    assert no_relevant_result(_signals(coverage=0.3, dense_side=False, agreement=0.0)) is False
     # a query without indexable terms (stop words only) is never flagged on its terms
     assert no_relevant_result(_signals(terms=0, coverage=0.0, unknown_share=0.0)) is False
     # dense-only rankings are shown as they are

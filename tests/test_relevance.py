@@ -1,0 +1,100 @@
+"""The « nothing relevant » decision (index/relevance.py) on a tiny fixed index (fake embedder): the signals
+it measures — agreement of the two retrievers' top ten, dense coverage, words — and the exact flags."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from acv.records import Block, ParsedDocument
+from index.relevance import RelevanceSignals, assess, no_relevant_result
+from index.store import Filters
+from tests.test_ranking import DOCS
+
+
+@pytest.fixture
+def tiny(kb) -> Iterator[Any]:
+    ing = kb.ingestor()
+    for name, text in DOCS.items():
+        ing.store_parsed(ParsedDocument.build(f"mem/{name}", "text", [Block(text)], title=None), name, len(text))
+    kb.dense.sync()
+    yield kb
+
+
+def _diag(kb, query: str) -> tuple[bool, dict[str, float]]:
+    ranking = kb.retriever.rank(query, Filters(), 10)
+    return ranking.no_relevant_result, ranking.diagnostics
+
+
+@pytest.mark.parametrize(
+    ("query", "flagged", "agreement", "dense_coverage", "terms"),
+    [
+        # nothing of the query anywhere: the guard (and the support: 1.0, 1.5)
+        ("patinoire olympique", True, 0.0, 0.0, 2),
+        ("zorglub quantique xylophone", True, 0.0, 0.0, 3),
+        # one word the corpus knows (« centre », « habitants », « parc »), the thing asked for unknown:
+        # support 3.72 × 0.1 + 2.23 × dense coverage + 0.5 × words < 2.69
+        ("patinoire du centre", True, 0.1, 0.3877, 2),
+        ("piscine olympique pour les habitants", True, 0.1, 0.2405, 3),
+        ("golf et casino du parc", True, 0.1, 0.2405, 3),
+        # on-topic queries: their words are in the passages both retrievers fetch
+        ("comité de projet", False, 0.3, 1.0, 2),
+        ("dispositif Denormandie investisseurs", False, 0.4, 1.0, 3),
+        ("espace de travail partagé", False, 0.1, 1.0, 3),
+        ("réduction d'impôt pour rénover un logement ancien", False, 0.3, 0.7666, 5),
+    ],
+)
+def test_flags_on_the_tiny_index(tiny, query: str, flagged: bool, agreement: float, dense_coverage: float,
+                                 terms: int) -> None:
+    got, diag = _diag(tiny, query)
+    assert got is flagged
+    assert diag["agreement"] == pytest.approx(agreement)
+    assert diag["dense_coverage"] == pytest.approx(dense_coverage, abs=1e-4)
+    assert diag["terms"] == terms
+
+
+def test_lexical_only_ranking_keeps_the_coverage_rule(tiny) -> None:
+    ranking = tiny.retriever.rank("patinoire du centre", Filters(), 10, method="lexical")
+    assert ranking.no_relevant_result is False  # coverage 0.39 ≥ 0.24: no dense side to disagree with
+    assert tiny.retriever.rank("patinoire olympique", Filters(), 10, method="lexical").no_relevant_result is True
+
+
+def _stub_assess(dense: list[tuple[int, float]], lexical: list[tuple[int, float]], terms: list[str],
+                 bodies: dict[int, set[str]], dfs: dict[str, int]) -> tuple[bool, RelevanceSignals]:
+    return assess(
+        method="weighted", hits=10, raw_terms=terms, coverage=0.5, dense=dense, lexical=lexical,
+        doc_freqs=lambda ts: {t: dfs[t] for t in ts if t in dfs}, total_chunks=100,
+        matched_terms=lambda ids, ts: {i: bodies.get(i, set()) & set(ts) for i in ids}, min_coverage=0.24)
+
+
+def test_assess_measures_agreement_on_the_two_top_tens() -> None:
+    dense = [(i, 0.9 - i / 100) for i in range(1, 13)]  # 1..12; only 1..10 count
+    lexical = [(i, 20.0 - i) for i in (9, 10, 11, 12, 30, 31, 32, 33, 34, 35, 1)]  # 1 is 11th: not counted
+    flag, s = _stub_assess(dense, lexical, ["tramway", "lyon"], {}, {})
+    assert s.agreement == pytest.approx(0.2)  # 9 and 10
+    assert s.dense_coverage == 0.0 and s.unknown_share == 1.0
+    assert s.support == pytest.approx(3.72 * 0.2 + 0.5 * 2)
+    assert flag is True
+
+
+def test_assess_dense_coverage_is_the_best_passages_idf_share() -> None:
+    dfs = {"piscin": 1, "centr": 50}
+    idf = {t: math.log(1 + (100 - d + 0.5) / (d + 0.5)) for t, d in dfs.items()}
+    dense = [(1, 0.9), (2, 0.8)]
+    flag, s = _stub_assess(dense, [(1, 3.0)], ["piscin", "centr"], {1: {"centr"}, 2: {"piscin"}}, dfs)
+    assert s.dense_coverage == pytest.approx(idf["piscin"] / (idf["piscin"] + idf["centr"]))
+    assert s.agreement == pytest.approx(0.1)
+    # 3.72 × 0.1 + 2.23 × 0.859 + 1.0 = 3.29 ≥ 2.69
+    assert round(s.support, 2) == 3.29 and flag is False
+
+
+def test_support_threshold() -> None:
+    base = dict(method="weighted", hits=10, terms=4, coverage=0.5, best_dense=0.85, unknown_share=0.0)
+    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.3, agreement=0.0)) is True  # 2.669
+    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.31, agreement=0.0)) is False  # 2.691
+    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.18)) is True  # 2.670
+    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.2)) is False  # 2.744
+    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.0), min_support=1.9) is False
