@@ -30,6 +30,7 @@ from quality import DEFAULT_QUERIES, K, load_queries, score, select_split  # noq
 
 from service import KnowledgeBase  # noqa: E402
 from acv.settings import Settings  # noqa: E402
+from index.dense_feedback import FeedbackConfig  # noqa: E402
 
 
 def main() -> int:
@@ -39,6 +40,8 @@ def main() -> int:
     p.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     p.add_argument("--split", default="tuning", choices=["tuning", "test"])
     p.add_argument("--only", default="", help="comma list of variant names (default: all)")
+    p.add_argument("--feedback-grid", action="store_true",
+                   help="add dense pseudo-relevance feedback variants (k × β × source) to the default ones")
     args = p.parse_args()
     os.chdir(ROOT)
     kb = KnowledgeBase(Settings(data_dir=args.data_dir, embedder=args.embedder, _env_file=None))
@@ -47,6 +50,8 @@ def main() -> int:
     rows = {}
     for r in kb.store.con.execute("SELECT c.id, c.text, d.source FROM chunks c JOIN documents d ON d.id=c.doc_id"):
         rows[r[0]] = {"source": r[2], "text": r[1]}
+    if args.feedback_grid:
+        VARIANTS.update(feedback_grid())
     wanted = [v for v in args.only.split(",") if v] or list(VARIANTS)
 
     # per variant: per query (kind, nDCG@10, passage hit@10)
@@ -112,6 +117,18 @@ VARIANTS: dict[str, dict] = {
     "all on, no expansion": {"expand_themes": False},
     "all on, adaptive weight": {"adaptive": True},
 }
+
+
+
+def feedback_grid() -> dict[str, dict]:
+    """Dense PRF over the configured retriever: k first hits, weight β, taken from the fused or dense list."""
+    out: dict[str, dict] = {}
+    for source in ("fused", "dense"):
+        for k in (1, 2, 3, 5, 10):
+            for beta in (0.25, 0.5, 1.0, 2.0):
+                out[f"PRF {source} k={k} β={beta}"] = {"feedback": FeedbackConfig(k, beta, source)}
+    return out
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

