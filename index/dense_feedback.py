@@ -29,6 +29,8 @@ class FeedbackConfig:
     k: int = 0
     beta: float = 0.5
     source: str = "fused"
+    gamma: float = 0.0  # weight of the mean of the first `neighbourhood` dense hits, subtracted (0 = plain Rocchio)
+    neighbourhood: int = 50
 
     @property
     def enabled(self) -> bool:
@@ -46,12 +48,19 @@ def feedback_ids(ranking: Sequence[tuple[int, float]], k: int) -> list[int]:
     return out
 
 
-def rocchio(query: np.ndarray, vectors: np.ndarray, beta: float) -> np.ndarray:
-    """normalise(q + β · mean(vectors)); the query itself when there is nothing to feed back."""
+def rocchio(query: np.ndarray, vectors: np.ndarray, beta: float, negative: np.ndarray | None = None,
+            gamma: float = 0.0) -> np.ndarray:
+    """normalise(q + β · mean(vectors) − γ · mean(negative)); the query itself when there is nothing to feed back.
+
+    With γ > 0 and `negative` the query's wider neighbourhood, the query moves towards what sets its first hits
+    apart from the passages around them rather than towards what every passage of the corpus shares.
+    """
     q = np.asarray(query, dtype=np.float32)
     if vectors is None or len(vectors) == 0 or beta <= 0:
         return q
     moved = q + np.float32(beta) * np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    if gamma > 0 and negative is not None and len(negative):
+        moved = moved - np.float32(gamma) * np.asarray(negative, dtype=np.float32).mean(axis=0)
     norm = float(np.linalg.norm(moved))
     return (moved / norm).astype(np.float32) if norm > 0 else q
 
@@ -59,13 +68,15 @@ def rocchio(query: np.ndarray, vectors: np.ndarray, beta: float) -> np.ndarray:
 def refined_dense(
     query: np.ndarray,
     first: Sequence[tuple[int, float]],
+    dense: Sequence[tuple[int, float]],
     vectors_for: Callable[[list[int]], tuple[np.ndarray, np.ndarray]],
     search: Callable[[np.ndarray], list[tuple[int, float]]],
     config: FeedbackConfig,
 ) -> list[tuple[int, float]] | None:
     """The dense ranking of the moved query, or None when feedback is off or has nothing to feed back.
 
-    `first` is the ranking the feedback passages are taken from; `vectors_for(ids)` returns (ids, vectors)
+    `first` is the ranking the feedback passages are taken from, `dense` the first dense ranking (the
+    neighbourhood subtracted when γ > 0); `vectors_for(ids)` returns (ids, vectors)
     in any order (the mean does not depend on it); `search(vector)` is the dense search with the query's
     filters and candidate count.
     """
@@ -75,4 +86,7 @@ def refined_dense(
     _found, vectors = vectors_for(ids)
     if len(vectors) == 0:
         return None
-    return search(rocchio(query, vectors, config.beta))
+    negative = None
+    if config.gamma > 0 and dense:
+        _n, negative = vectors_for(feedback_ids(dense, config.neighbourhood))
+    return search(rocchio(query, vectors, config.beta, negative, config.gamma))
