@@ -270,8 +270,8 @@ PAGE_RULES: dict[str, dict] = {
 def page_experiment(kb, queries, rows, split: str) -> None:
     """Each page rule on the same fused list of every query (the retriever's own page rules turned off)."""
     retr = kb.retriever
-    saved = retr.config.max_per_document, retr.config.dedup_threshold
-    retr.config.max_per_document, retr.config.dedup_threshold = 0, 1.0
+    saved = retr.config.max_per_document, retr.config.dedup_threshold, retr.config.distinct_first
+    retr.config.max_per_document, retr.config.dedup_threshold, retr.config.distinct_first = 0, 1.0, 0
     doc_of = dict(kb.store.con.execute("SELECT id, doc_id FROM chunks").fetchall())
     lists = []
     try:
@@ -282,7 +282,7 @@ def page_experiment(kb, queries, rows, split: str) -> None:
             lists.append([(h.chunk_id, h.score, doc_of.get(h.chunk_id, ""), sets.get(h.chunk_id, set()))
                           for h in ranking.hits])
     finally:
-        retr.config.max_per_document, retr.config.dedup_threshold = saved
+        retr.config.max_per_document, retr.config.dedup_threshold, retr.config.distinct_first = saved
     kinds = sorted({q["kind"] for q in queries})
     m = statistics.fmean
     print(f"{split} split: {len(queries)} answerable queries; page rules on the same fused lists\n")
