@@ -125,7 +125,7 @@ def ranks_for(kb: KnowledgeBase, questions: list[tuple[str, str, int]], chunk_do
 
 
 def parse_feedback(spec: str) -> list[FeedbackConfig]:
-    """« off,dense:2:0.25,dense:3:1:1:20 » → feedback configurations (source:k:β[:γ:neighbourhood]; off = none)."""
+    """« off,dense:2:0.25,dense:3:1:1:20 » → feedback configurations (source:k:β[:γ:n]; off = none)."""
     out = []
     for item in filter(None, spec.split(",")):
         if item == "off":

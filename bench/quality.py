@@ -573,7 +573,8 @@ def feedback_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: i
     items = [(q["query"], kb.resolve_filters(q.get("filters") or {})) for q in queries]
     for text, filters in items:
         retr.rank(text, filters, K)
-    configs = {"no feedback": FeedbackConfig(0), "feedback k=3, β=γ=1, n=20": FeedbackConfig(3, 1.0, "dense", 1.0, 20)}
+    configs = {"no feedback": FeedbackConfig(0),
+               "feedback k=3, β=γ=1, n=20": FeedbackConfig(3, 1.0, "dense", 1.0, 20)}
     times: dict[str, list[float]] = {name: [] for name in configs}
     saved = retr.config.feedback
     try:

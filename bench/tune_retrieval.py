@@ -202,8 +202,8 @@ COMBOS: dict[str, dict] = {
     "combo all three, adaptive weight": PREVIOUS | _PRF | _LOW | {"distinct_first": 3, "adaptive": True},
     "combo all three, w_lex 0.4": PREVIOUS | _PRF | _LOW | {"distinct_first": 3, "lexical_weight": 0.4},
     "combo all three, w_lex 0.6": PREVIOUS | _PRF | _LOW | {"distinct_first": 3, "lexical_weight": 0.6},
-    "combo all three, fused feedback": PREVIOUS | {"feedback": FeedbackConfig(3, 1.0, "fused", gamma=1.0, neighbourhood=20)}
-                                        | _LOW | {"distinct_first": 3},
+    "combo all three, fused feedback": PREVIOUS | _LOW | {
+        "feedback": FeedbackConfig(3, 1.0, "fused", gamma=1.0, neighbourhood=20), "distinct_first": 3},
 }
 
 
@@ -212,7 +212,8 @@ def coverage_grid() -> dict[str, dict]:
     out: dict[str, dict] = {}
     for below in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
         for weight in (0.0, 0.1, 0.2, 0.3, 0.4):
-            out[f"low coverage < {below} → w_lex {weight}"] = PREVIOUS | {"low_coverage": CoverageWeight(below, weight)}
+            out[f"low coverage < {below} → w_lex {weight}"] = PREVIOUS | {
+                "low_coverage": CoverageWeight(below, weight)}
         out[f"low coverage < {below} → w_lex linear"] = PREVIOUS | {
             "low_coverage": CoverageWeight(below, 0.1, "linear")}
     return out

@@ -14,7 +14,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from datasketch import MinHash
 
@@ -118,8 +118,12 @@ def pair_scores(predicted: Iterable[Sequence[str]], gold: Iterable[Sequence[str]
 # -- the first places of a result page ------------------------------------------------------------------
 
 
+def _chunk_id(hit: Any) -> int:
+    return int(hit.chunk_id)
+
+
 def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int, str],
-                             chunk_id: Callable[[T], int] = lambda h: h.chunk_id) -> list[T]:  # type: ignore[attr-defined]
+                             chunk_id: Callable[[T], int] = _chunk_id) -> list[T]:
     """The first `places` hits from distinct documents, then every other hit in its order; nothing dropped.
 
     A document's second passage waits until `places` documents are shown (or until no other document is

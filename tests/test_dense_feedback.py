@@ -149,7 +149,7 @@ def test_settings_reach_the_retriever(kb) -> None:
 
 
 def test_dense_feedback_brings_up_what_the_first_hit_is_about(tiny) -> None:
-    # « parvis » shares no word with the query but shares « gare », « voyageurs », « parvis » with the first hit.
+    # « parvis » shares no word with the query, but « gare », « voyageurs », « parvis » with the first hit.
     off = _rank(tiny, "tramway centre", method="dense", distinct_first=0)
     assert _names(tiny, off) == ["tram", "long", "ecole", "musee", "long", "halle", "parvis"]
     plain = _rank(tiny, "tramway centre", method="dense", distinct_first=0, feedback=FeedbackConfig(1, 1.0, "dense"))
