@@ -127,7 +127,8 @@ def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int
     """The first `places` hits from distinct documents, then every other hit in its order; nothing dropped.
 
     A document's second passage waits until `places` documents are shown (or until no other document is
-    left in the list), then comes back at its rank among the rest. Unlike a cap per document on the whole
+    left in the list), then comes back at its rank among the rest. Only hits found in `doc_of` are
+    considered for the first places. Unlike a cap per document on the whole
     page, the right passage of a document that is not its best-scored one still reaches the first page.
     """
     if places <= 0 or len(hits) <= 1:
@@ -140,7 +141,10 @@ def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int
         if len(head) >= places:
             rest = waiting + list(hits[i:])
             break
-        doc = doc_of.get(chunk_id(h), "")
+        doc = doc_of.get(chunk_id(h))
+        if doc is None:  # beyond the hits whose documents were looked up: the rest keeps its order
+            rest = waiting + list(hits[i:])
+            break
         if doc in seen:
             waiting.append(h)
             continue

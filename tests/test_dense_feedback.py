@@ -93,6 +93,9 @@ def test_distinct_documents_first_holds_back_second_passages_then_lets_them_back
     # fewer documents than places: every passage still comes back, nothing dropped
     assert [h.chunk_id for h in distinct_documents_first(hits, 5, doc_of)] == [1, 3, 5, 2, 4, 6]
     assert [h.chunk_id for h in distinct_documents_first(hits, 0, doc_of)] == [1, 2, 3, 4, 5, 6]
+    # documents looked up for the first four hits only: the unknown rest keeps its order behind them
+    assert [h.chunk_id for h in distinct_documents_first(hits, 3, {1: "a", 2: "a", 3: "b", 4: "a"})] == \
+        [1, 3, 2, 4, 5, 6]
 
 
 # -- through rank, on a tiny index --------------------------------------------------------------------
