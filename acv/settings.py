@@ -41,6 +41,19 @@ class Settings(BaseSettings):
         0.24, description="Bar, lexical-only rankings: idf-weighted share of query terms in the best passage.")
     relevance_min_dense: float = Field(
         0.855, description="Unused since issue 16 (the bar reads no cosine any more); kept so old settings load.")
+    # Dense pseudo-relevance feedback, paraphrase weight, first places (issue 16, docs/BENCHMARKS.md: the first
+    # two won on the tuning split but not on the test split, hence off; k=3, β=γ=1, n=20 is the tuning choice)
+    dense_feedback_k: int = Field(0, ge=0, description="Dense hits fed back into the query vector (0 = off).")
+    dense_feedback_beta: float = Field(1.0, ge=0.0, description="Weight of the fed-back hits' mean vector.")
+    dense_feedback_gamma: float = Field(
+        1.0, ge=0.0, description="Weight of the query's neighbourhood mean vector, subtracted (0 = plain Rocchio).")
+    dense_feedback_neighbourhood: int = Field(20, ge=1, description="Dense hits that make the neighbourhood.")
+    low_coverage_below: float = Field(
+        0.0, ge=0.0, le=1.0, description="Best lexical coverage under which a query counts as a paraphrase "
+                                         "(0 = off; 0.3 was the tuning choice).")
+    low_coverage_bm25_weight: float = Field(0.2, ge=0.0, le=1.0, description="BM25 weight for such queries.")
+    distinct_documents_first: int = Field(
+        5, ge=0, description="First places of a result page taken from distinct documents (0 = off).")
 
     # Chunking
     chunk_min_words: int = 100

