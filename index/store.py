@@ -151,6 +151,9 @@ class Filters:
         return out
 
 
+MMAP_BYTES = 256 * 2**20  # the part of the database file a connection reads through a memory map
+
+
 class Store:
     """One SQLite database; safe to share between threads of one process (one connection per thread)."""
 
@@ -186,6 +189,9 @@ class Store:
             con.execute("PRAGMA synchronous=NORMAL")
             con.execute("PRAGMA foreign_keys=ON")
             con.execute("PRAGMA busy_timeout=30000")
+            # Reads through a memory map: a search touches a few hundred random pages (its candidates'
+            # rows and analysed bodies), each a read() system call otherwise (BENCHMARKS, issue 14).
+            con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self._local.con = con
         return con
 
@@ -359,6 +365,16 @@ class Store:
             list(chunk_ids),
         ).fetchall()
         return {int(r["chunk_id"]): r for r in rows}
+
+    def chunk_doc_ids(self, chunk_ids: Sequence[int]) -> dict[int, str]:
+        """The document of each chunk that exists (a search reads full rows for its page only)."""
+        out: dict[int, str] = {}
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            out.update((int(c), d) for c, d in self.con.execute(
+                f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(part))})", part))
+        return out
 
     def count(self, table: str) -> int:
         if table not in ("documents", "chunks", "embeddings"):
