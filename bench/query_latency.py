@@ -42,6 +42,8 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--profile", action="store_true")
     p.add_argument("--cold", action="store_true", help="clear the query-vector cache before each call")
+    p.add_argument("--concurrency-ab", action="store_true",
+                   help="query embedded in a worker thread or not, alternated query by query, embedding included")
     p.add_argument("--ids-out", type=Path)
     p.add_argument("--ids-check", type=Path)
     p.add_argument("--top", type=int, default=35, help="profile lines printed")
@@ -83,6 +85,21 @@ def main() -> int:
         cpu.sort()
         rows.append({"query": label, **latency_summary(ms), "cpu p50 ms": round(cpu[len(cpu) // 2], 2),
                      "load": load_average()})
+    if args.concurrency_ab:
+        for label, with_filters in cases:
+            ab: dict[bool, list[float]] = {True: [], False: []}
+            for r in range(args.rounds):
+                for q, f in zip(QUERIES, filters):
+                    for on in ((True, False) if r % 2 == 0 else (False, True)):
+                        retr.config.embed_concurrently = on
+                        retr._query_vectors.clear()
+                        t = time.perf_counter()
+                        kb.search(q, f if with_filters else {}, 10)
+                        ab[on].append((time.perf_counter() - t) * 1000)
+            for on in (False, True):
+                rows.append({"query": f"{label}, embedding included, {'in a worker thread' if on else 'inline'}",
+                             **latency_summary(ab[on]), "load": load_average()})
+        retr.config.embed_concurrently = False
     print(table(rows))
     if prof:
         for key in ("cumulative", "tottime"):

