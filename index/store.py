@@ -421,6 +421,33 @@ class Store:
             "SELECT seq, chunk_id, op FROM vector_log WHERE seq > ? ORDER BY seq", (seq,)
         )]  # type: ignore[misc]
 
+    def log_trimmed_to(self) -> int:
+        """Log entries up to this position were deleted (every derived index had saved them)."""
+        return int(self.get_meta("vector_log_trimmed_to") or 0)
+
+    def trim_vector_log(self, upto: int) -> int:
+        """Delete the log entries up to `upto`, which every index derived from the log has saved (the caller
+        knows: `DenseIndex.save`); returns how many were deleted. The last entry always stays, so
+        `last_log_seq` keeps its value. A reader whose position is below `log_trimmed_to` (an index another
+        process kept in memory, an index restored from a copy) cannot replay the log: it reloads its saved
+        file or rebuilds from the store (index/vectors.py, index/lexical_tantivy.py). Called from write paths
+        only: a search never writes to SQLite.
+        """
+        with self.transaction() as con:
+            last = int(con.execute("SELECT MAX(seq) FROM vector_log").fetchone()[0] or 0)
+            upto = min(int(upto), last - 1)
+            if upto <= self._trimmed_to(con):
+                return 0
+            deleted = con.execute("DELETE FROM vector_log WHERE seq <= ?", (upto,)).rowcount
+            con.execute("INSERT INTO meta(key, value) VALUES ('vector_log_trimmed_to', ?) ON CONFLICT(key) DO "
+                        "UPDATE SET value = excluded.value", (str(upto),))
+            return int(deleted)
+
+    @staticmethod
+    def _trimmed_to(con: sqlite3.Connection) -> int:
+        row = con.execute("SELECT value FROM meta WHERE key = 'vector_log_trimmed_to'").fetchone()
+        return int(row[0]) if row else 0
+
     def last_log_seq(self) -> int:
         row = self.con.execute("SELECT MAX(seq) FROM vector_log").fetchone()
         return int(row[0] or 0)
