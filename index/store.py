@@ -151,9 +151,6 @@ class Filters:
         return out
 
 
-MMAP_BYTES = 256 * 2**20  # the part of the database file a connection reads through a memory map
-
-
 class Store:
     """One SQLite database; safe to share between threads of one process (one connection per thread)."""
 
@@ -189,9 +186,6 @@ class Store:
             con.execute("PRAGMA synchronous=NORMAL")
             con.execute("PRAGMA foreign_keys=ON")
             con.execute("PRAGMA busy_timeout=30000")
-            # Reads through a memory map: a search touches a few hundred random pages (its candidates'
-            # rows and analysed bodies), each a read() system call otherwise (BENCHMARKS, issue 14).
-            con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self._local.con = con
         return con
 
