@@ -29,7 +29,6 @@ class LexicalIndex:
     def __init__(self, store: Store, directory: Path | None = None) -> None:
         self.store = store
         self.engine = TantivyLexical(store, Path(directory) if directory else store.path.parent / LEXICAL_DIR)
-        self._content_sql: str | None = None
 
     def search(
         self, terms: Sequence[str], filters: Filters, limit: int, allowed: np.ndarray | None = None
@@ -68,30 +67,17 @@ class LexicalIndex:
         return self.engine.position
 
     def bodies(self, chunk_ids: Sequence[int]) -> dict[int, list[str]]:
-        """The analysed terms of each chunk, read from SQLite in one query per 500 ids.
-
-        Read from the FTS5 table's content table (`chunks_fts_content`, the plain rowid table FTS5 keeps the
-        text in: same rows, same values), which answers an `IN` list several times faster than the virtual
-        table does (2.4 against 0.4 ms for 100 bodies at 100k chunks, BENCHMARKS issue 14).
-        """
+        """The analysed terms of each chunk, read from SQLite in one query per 500 ids."""
         out: dict[int, list[str]] = {}
         ids = list(dict.fromkeys(int(c) for c in chunk_ids))
-        sql = self._bodies_sql()
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
-            for rowid, body in self.store.con.execute(sql.format(marks=marks), part):
-                if body is not None:
-                    out[int(rowid)] = body.split()
+            for rowid, body in self.store.con.execute(
+                f"SELECT rowid, body FROM chunks_fts WHERE rowid IN ({marks})", part
+            ):
+                out[int(rowid)] = body.split()
         return out
-
-    def _bodies_sql(self) -> str:
-        if self._content_sql is None:
-            has_content = self.store.con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chunks_fts_content'").fetchone()
-            self._content_sql = ("SELECT id, c0 FROM chunks_fts_content WHERE id IN ({marks})" if has_content
-                                 else "SELECT rowid, body FROM chunks_fts WHERE rowid IN ({marks})")
-        return self._content_sql
 
     def matched_terms(self, chunk_ids: Sequence[int], terms: Sequence[str]) -> dict[int, set[str]]:
         """Which query terms each chunk holds (for coverage and highlighting), from its analysed body."""
