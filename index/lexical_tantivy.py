@@ -69,8 +69,8 @@ def _abandon(writer: tantivy.IndexWriter) -> None:
 
 def committed_position(directory: Path, store_uid: str) -> int | None:
     """The log position of the index committed in `directory` for the store `store_uid`, read without
-    opening it for writing; None when there is no usable index there (it will be built from SQLite, which
-    needs no log)."""
+    opening it for writing; None when there is no index there or one of another store (it will be built from
+    SQLite, which needs no log); -1 when it cannot be read now (a commit in progress elsewhere)."""
     directory = Path(directory)
     if not (directory / "meta.json").exists():
         return None
@@ -84,8 +84,8 @@ def committed_position(directory: Path, store_uid: str) -> int | None:
             return None
         doc = searcher.doc(hits[0][1]).to_dict()
         return int(doc["seq"][0]) if str(doc["uid"][0]) == store_uid else None
-    except Exception:  # unreadable: rebuilt from SQLite on open
-        return None
+    except Exception:  # unreadable at this moment: keep the log
+        return -1
 
 
 class TantivyLexical:

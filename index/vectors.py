@@ -43,8 +43,13 @@ def index_mismatch(stored: str, configured: str) -> IndexMismatchError:
     )
 
 
+def _private_name(path: Path, suffix: str) -> Path:
+    """A temporary name of this process and thread: the API and `acv ingest` may save at the same moment."""
+    return path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}{suffix}")
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = _private_name(path, ".tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -180,7 +185,7 @@ class DenseIndex:
             if not self._dirty and (self.directory / CONFIG_FILE).exists():
                 return
             idx_path = self.directory / INDEX_FILE
-            tmp = idx_path.with_name(idx_path.name + ".build")
+            tmp = _private_name(idx_path, ".build")
             self.ann.save(tmp)
             raw = tmp.read_bytes()
             tmp.unlink()
@@ -201,7 +206,7 @@ class DenseIndex:
         upto = self._seq
         lexical = committed_position(self.store.path.parent / LEXICAL_DIR, self.store.uid())
         if lexical is not None:
-            upto = min(upto, lexical)
+            upto = min(upto, lexical)  # -1 when its position could not be read: nothing is trimmed
         self.store.trim_vector_log(upto)
 
     @staticmethod
