@@ -13,12 +13,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from acv.records import Block, ParsedDocument
 from index.dense_feedback import FeedbackConfig, feedback_ids, refined_dense, rocchio
 from index.fusion import CoverageWeight, weight_for_coverage
 from index.grouping import distinct_documents_first
-from index.search import Ranking
-from index.store import Filters
+from tests._tiny_index import load_documents, names, rank_with
 
 # -- pure functions -------------------------------------------------------------------------------
 
@@ -117,30 +115,7 @@ LONG = [" ".join(["Le tramway relie la gare au centre-ville et dessert le quarti
 
 @pytest.fixture
 def tiny(kb) -> Iterator[Any]:
-    ing = kb.ingestor()
-    for name, text in DOCS.items():
-        ing.store_parsed(ParsedDocument.build(f"mem/{name}", "text", [Block(text)], title=None), name, len(text))
-    ing.store_parsed(ParsedDocument.build("mem/long", "text", [Block(t) for t in LONG], title=None), "long", 10)
-    kb.dense.sync()
-    yield kb
-
-
-def _names(kb, ranking: Ranking) -> list[str]:
-    src = {r[0]: r[1] for r in kb.store.con.execute(
-        "SELECT c.id, d.source FROM chunks c JOIN documents d ON d.id = c.doc_id")}
-    return [src[h.chunk_id].removeprefix("mem/") for h in ranking.hits]
-
-
-def _rank(kb, query: str, method: str | None = None, **config: Any) -> Ranking:
-    retr = kb.retriever
-    saved = {k: getattr(retr.config, k) for k in config}
-    for k, v in config.items():
-        setattr(retr.config, k, v)
-    try:
-        return retr.rank(query, Filters(), 10, method=method)
-    finally:
-        for k, v in saved.items():
-            setattr(retr.config, k, v)
+    yield load_documents(kb, DOCS, {"long": LONG})
 
 
 def test_settings_reach_the_retriever(kb) -> None:
@@ -153,42 +128,42 @@ def test_settings_reach_the_retriever(kb) -> None:
 
 def test_dense_feedback_brings_up_what_the_first_hit_is_about(tiny) -> None:
     # « parvis » shares no word with the query, but « gare », « voyageurs », « parvis » with the first hit.
-    off = _rank(tiny, "tramway centre", method="dense", distinct_first=0)
-    assert _names(tiny, off) == ["tram", "long", "ecole", "musee", "long", "halle", "parvis"]
-    plain = _rank(tiny, "tramway centre", method="dense", distinct_first=0, feedback=FeedbackConfig(1, 1.0, "dense"))
-    assert _names(tiny, plain) == ["tram", "long", "parvis", "ecole", "musee", "halle", "long"]
-    contrastive = _rank(tiny, "tramway centre", method="dense", distinct_first=0,
+    off = rank_with(tiny, "tramway centre", method="dense", distinct_first=0)
+    assert names(tiny, off) == ["tram", "long", "ecole", "musee", "long", "halle", "parvis"]
+    plain = rank_with(tiny, "tramway centre", method="dense", distinct_first=0, feedback=FeedbackConfig(1, 1.0, "dense"))
+    assert names(tiny, plain) == ["tram", "long", "parvis", "ecole", "musee", "halle", "long"]
+    contrastive = rank_with(tiny, "tramway centre", method="dense", distinct_first=0,
                         feedback=FeedbackConfig(1, 1.0, "dense", 1.0, 20))
-    assert _names(tiny, contrastive) == ["tram", "long", "musee", "parvis", "ecole", "halle", "long"]
+    assert names(tiny, contrastive) == ["tram", "long", "musee", "parvis", "ecole", "halle", "long"]
     # the « nothing relevant » bar still reads the first dense search
     assert contrastive.best_dense == pytest.approx(off.best_dense)
 
 
 def test_dense_feedback_in_the_weighted_fusion(tiny) -> None:
-    off = _rank(tiny, "tramway centre")
-    on = _rank(tiny, "tramway centre", feedback=FeedbackConfig(1, 1.0, "dense"))
-    assert _names(tiny, off) == ["long", "tram", "musee", "ecole", "parvis", "halle", "long"]
-    assert _names(tiny, on) == ["tram", "long", "parvis", "musee", "ecole", "halle", "long"]
+    off = rank_with(tiny, "tramway centre")
+    on = rank_with(tiny, "tramway centre", feedback=FeedbackConfig(1, 1.0, "dense"))
+    assert names(tiny, off) == ["long", "tram", "musee", "ecole", "parvis", "halle", "long"]
+    assert names(tiny, on) == ["tram", "long", "parvis", "musee", "ecole", "halle", "long"]
 
 
 def test_low_coverage_query_leans_on_the_dense_side(tiny) -> None:
     # the best passage holds 0.23 of the query's idf (« quais », « tram »…): under 0.3, BM25 weighs 0
-    base = _rank(tiny, "quais pour prendre le tram")
+    base = rank_with(tiny, "quais pour prendre le tram")
     assert base.coverage == pytest.approx(0.232, abs=1e-3)
-    assert _names(tiny, base) == ["parvis", "long", "tram", "halle", "musee", "ecole", "long"]
-    low = _rank(tiny, "quais pour prendre le tram", low_coverage=CoverageWeight(0.3, 0.0))
+    assert names(tiny, base) == ["parvis", "long", "tram", "halle", "musee", "ecole", "long"]
+    low = rank_with(tiny, "quais pour prendre le tram", low_coverage=CoverageWeight(0.3, 0.0))
     assert low.diagnostics["lexical_weight"] == 0.0
-    assert _names(tiny, low) == ["parvis", "tram", "musee", "halle", "ecole", "long", "long"]
-    above = _rank(tiny, "quais pour prendre le tram", low_coverage=CoverageWeight(0.2, 0.0))
+    assert names(tiny, low) == ["parvis", "tram", "musee", "halle", "ecole", "long", "long"]
+    above = rank_with(tiny, "quais pour prendre le tram", low_coverage=CoverageWeight(0.2, 0.0))
     assert above.diagnostics["lexical_weight"] == 0.5
-    assert _names(tiny, above) == _names(tiny, base)
+    assert names(tiny, above) == names(tiny, base)
 
 
 def test_first_places_come_from_distinct_documents(tiny) -> None:
     # « gare »: both passages of « long » lead the fused list; the second waits for five other documents
-    on = _rank(tiny, "gare")
-    assert _names(tiny, on) == ["long", "tram", "parvis", "musee", "halle", "long", "ecole"]
-    off = _rank(tiny, "gare", distinct_first=0)
-    assert _names(tiny, off) == ["long", "long", "tram", "parvis", "musee", "halle", "ecole"]
-    two = _rank(tiny, "gare", distinct_first=2)
-    assert _names(tiny, two) == ["long", "tram", "long", "parvis", "musee", "halle", "ecole"]
+    on = rank_with(tiny, "gare")
+    assert names(tiny, on) == ["long", "tram", "parvis", "musee", "halle", "long", "ecole"]
+    off = rank_with(tiny, "gare", distinct_first=0)
+    assert names(tiny, off) == ["long", "long", "tram", "parvis", "musee", "halle", "ecole"]
+    two = rank_with(tiny, "gare", distinct_first=2)
+    assert names(tiny, two) == ["long", "tram", "long", "parvis", "musee", "halle", "ecole"]

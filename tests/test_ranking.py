@@ -13,10 +13,8 @@ from typing import Any
 
 import pytest
 
-from acv.records import Block, ParsedDocument
 from index.relevance import RelevanceSignals, no_relevant_result
-from index.search import Ranking
-from index.store import Filters
+from tests._tiny_index import load_documents, names, rank_with
 
 DOCS = {
     "habitat": "Réhabilitation de l'habitat ancien du centre : les propriétaires reçoivent des aides de l'Anah "
@@ -38,59 +36,37 @@ DOCS = {
 @pytest.fixture
 def tiny(kb) -> Iterator[Any]:
     """The knowledge base over DOCS, one document each (source mem/<name>)."""
-    ing = kb.ingestor()
-    for name, text in DOCS.items():
-        ing.store_parsed(ParsedDocument.build(f"mem/{name}", "text", [Block(text)], title=None), name, len(text))
-    kb.dense.sync()
-    yield kb
-
-
-def _names(kb, ranking: Ranking) -> list[str]:
-    src = {r[0]: r[1] for r in kb.store.con.execute(
-        "SELECT c.id, d.source FROM chunks c JOIN documents d ON d.id = c.doc_id")}
-    return [src[h.chunk_id].removeprefix("mem/") for h in ranking.hits]
-
-
-def _rank(kb, query: str, method: str | None = None, **config: Any) -> Ranking:
-    retr = kb.retriever
-    saved = {k: getattr(retr.config, k) for k in config}
-    for k, v in config.items():
-        setattr(retr.config, k, v)
-    try:
-        return retr.rank(query, Filters(), 10, method=method)
-    finally:
-        for k, v in saved.items():
-            setattr(retr.config, k, v)
+    yield load_documents(kb, DOCS)
 
 
 def test_misspelt_term_is_corrected_against_the_index_vocabulary(tiny) -> None:
-    on = _rank(tiny, "rehabilitaton habitat")
+    on = rank_with(tiny, "rehabilitaton habitat")
     assert on.terms == ["rehabilit", "habitat"]
-    assert _names(tiny, on)[:2] == ["habitat", "neuf"]
-    off = _rank(tiny, "rehabilitaton habitat", correct_typos=False)
+    assert names(tiny, on)[:2] == ["habitat", "neuf"]
+    off = rank_with(tiny, "rehabilitaton habitat", correct_typos=False)
     assert off.terms == ["rehabilitaton", "habitat"]
-    assert _names(tiny, off)[:2] == ["neuf", "habitat"]
+    assert names(tiny, off)[:2] == ["neuf", "habitat"]
 
 
 def test_theme_expansion_finds_a_synonym_the_query_does_not_hold(tiny) -> None:
     # « tiers-lieu » is in no document; its theme's synonyms (« espace de travail partagé », « fablab ») are.
-    assert _names(tiny, _rank(tiny, "tiers-lieu", method="lexical")) == ["cowork"]
-    assert _names(tiny, _rank(tiny, "tiers-lieu", method="lexical", expand_themes=False)) == []
+    assert names(tiny, rank_with(tiny, "tiers-lieu", method="lexical")) == ["cowork"]
+    assert names(tiny, rank_with(tiny, "tiers-lieu", method="lexical", expand_themes=False)) == []
 
 
 def test_coverage_scaling_prefers_the_passage_holding_the_whole_query(tiny) -> None:
     # BM25 alone prefers the short note that repeats one rare word; scaled by the idf share of the query each
     # passage holds, the passage with both words comes first.
-    scaled = _rank(tiny, "Denormandie logement", method="lexical", expand_themes=False)
-    assert _names(tiny, scaled) == ["fonc2", "fonc1", "habitat"]
-    raw = _rank(tiny, "Denormandie logement", method="lexical", expand_themes=False, coverage_scaling=False)
-    assert _names(tiny, raw) == ["fonc1", "fonc2", "habitat"]
+    scaled = rank_with(tiny, "Denormandie logement", method="lexical", expand_themes=False)
+    assert names(tiny, scaled) == ["fonc2", "fonc1", "habitat"]
+    raw = rank_with(tiny, "Denormandie logement", method="lexical", expand_themes=False, coverage_scaling=False)
+    assert names(tiny, raw) == ["fonc1", "fonc2", "habitat"]
 
 
 def test_near_duplicate_passage_is_pushed_below_the_first_page_not_dropped(tiny) -> None:
-    pushed = _names(tiny, _rank(tiny, "comité de projet réunit actions"))
+    pushed = names(tiny, rank_with(tiny, "comité de projet réunit actions"))
     assert pushed == ["dup1", "comite", "fonc2", "habitat", "neuf", "cowork", "course", "fonc1", "dup2"]
-    kept = _names(tiny, _rank(tiny, "comité de projet réunit actions", dedup_threshold=1.0))
+    kept = names(tiny, rank_with(tiny, "comité de projet réunit actions", dedup_threshold=1.0))
     assert kept[:3] == ["dup1", "dup2", "comite"]
 
 

@@ -9,19 +9,15 @@ from typing import Any
 
 import pytest
 
-from acv.records import Block, ParsedDocument
 from index.relevance import RelevanceSignals, assess, no_relevant_result
 from index.store import Filters
+from tests._tiny_index import load_documents
 from tests.test_ranking import DOCS
 
 
 @pytest.fixture
 def tiny(kb) -> Iterator[Any]:
-    ing = kb.ingestor()
-    for name, text in DOCS.items():
-        ing.store_parsed(ParsedDocument.build(f"mem/{name}", "text", [Block(text)], title=None), name, len(text))
-    kb.dense.sync()
-    yield kb
+    yield load_documents(kb, DOCS)
 
 
 def _diag(kb, query: str) -> tuple[bool, dict[str, float]]:
