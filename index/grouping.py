@@ -10,7 +10,6 @@ are transitive (union-find). Pure function: no store, no API; the search layer d
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -155,10 +154,3 @@ def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int
     order = {id(h): n for n, h in enumerate(hits)}
     return head + sorted(rest, key=lambda h: order[id(h)])
 
-
-def chunk_documents(con: "sqlite3.Connection", chunk_ids: Sequence[int]) -> dict[int, str]:
-    """chunk id → document id, for the given chunks (one query on the store's connection)."""
-    ids = list(chunk_ids)
-    if not ids:
-        return {}
-    return dict(con.execute(f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(ids))})", ids))

