@@ -17,7 +17,12 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_WORD_CHAR = re.compile(r"\w", re.UNICODE)
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'"})
+
+
+def _is_word_char(ch: str) -> bool:
+    return _WORD_CHAR.match(ch) is not None
 
 
 def fold(text: str) -> str:
@@ -63,6 +68,34 @@ class FrenchAnalyzer:
             if word in _STOP or (len(word) == 1 and not word.isdigit()):
                 continue
             out.append((self._stem(word), match.start(), match.end()))
+        return out
+
+    def matching_spans(self, text: str, wanted: frozenset[str] | set[str]) -> list[tuple[int, int]]:
+        """The spans of the words of `text` whose term is in `wanted`, in text order.
+
+        The same spans as `term_spans` filtered on `wanted`, found faster: each distinct word is stemmed
+        once, and only the words that match are located (a match of the whole word, bounded by non-word
+        characters, is exactly one of `_WORD`'s maximal runs).
+        """
+        lowered = text.lower()
+        if len(lowered) != len(text):  # « İ » lower-cases to two characters: keep offsets those of `text`
+            lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+        distinct = list(set(_WORD.findall(lowered)).difference(_STOP))
+        hits = {w for w, term in zip(distinct, map(self._stem, distinct))
+                if term in wanted and (len(w) > 1 or w.isdigit())}
+        out: list[tuple[int, int]] = []
+        for word in hits:
+            n = len(word)
+            pos = lowered.find(word)
+            while pos >= 0:
+                end = pos + n
+                if not (pos > 0 and _is_word_char(lowered[pos - 1])) and not (
+                        end < len(lowered) and _is_word_char(lowered[end])):
+                    out.append((pos, end))
+                    pos = lowered.find(word, end)
+                else:
+                    pos = lowered.find(word, pos + 1)
+        out.sort()
         return out
 
     def analyse(self, text: str) -> str:

@@ -66,18 +66,20 @@ class LexicalIndex:
         """The store log position the index reflects."""
         return self.engine.position
 
-    def bodies(self, chunk_ids: Sequence[int]) -> dict[int, list[str]]:
-        """The analysed terms of each chunk, read from SQLite in one query per 500 ids."""
-        out: dict[int, list[str]] = {}
+    def body_texts(self, chunk_ids: Sequence[int]) -> dict[int, str]:
+        """The analysed body of each chunk (terms joined by single spaces), one query per 500 ids."""
+        out: dict[int, str] = {}
         ids = list(dict.fromkeys(int(c) for c in chunk_ids))
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
-            for rowid, body in self.store.con.execute(
-                f"SELECT rowid, body FROM chunks_fts WHERE rowid IN ({marks})", part
-            ):
-                out[int(rowid)] = body.split()
+            out.update((int(rowid), body) for rowid, body in self.store.con.execute(
+                f"SELECT rowid, body FROM chunks_fts WHERE rowid IN ({marks})", part))
         return out
+
+    def bodies(self, chunk_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The analysed terms of each chunk."""
+        return {c: body.split() for c, body in self.body_texts(chunk_ids).items()}
 
     def matched_terms(self, chunk_ids: Sequence[int], terms: Sequence[str]) -> dict[int, set[str]]:
         """Which query terms each chunk holds (for coverage and highlighting), from its analysed body."""

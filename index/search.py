@@ -37,6 +37,7 @@ from index.fusion import CoverageWeight, fuse, weight_for_coverage
 from index.grouping import distinct_documents_first
 from index.lexical import LexicalIndex
 from index.relevance import RelevanceSignals
+from index.query_bodies import QueryBodies
 from index.relevance import assess as assess_relevance
 from index.store import Filters, Store
 from index.vectors import DenseIndex
@@ -118,7 +119,6 @@ class Coverage:
     idf: dict[str, float]  # idf of each query term
     chunk: dict[int, float]  # lexical candidate → idf-weighted share of the query's terms it holds
     fusion_lexical: list[tuple[int, float]]  # the lexical ranking handed to the fusion
-    bodies: dict[int, list[str]] = field(default_factory=dict)  # analysed terms of the chunks read so far
 
 
 class HybridRetriever:
@@ -254,7 +254,7 @@ class HybridRetriever:
         expansion = self._expand(terms, qvec) if plan.lexical else []
         lexical = self._retrieve_lexical(terms, expansion, allowed, n) if plan.lexical else []
         dense = self._retrieve_dense(qvec, allowed, n)
-        bodies: dict[int, list[str]] = {}  # analysed chunk terms, read once per query and shared by the steps
+        bodies = self._query_bodies()  # analysed chunk bodies, read once per query and shared by the steps
         cov = self._cover(terms, expansion, lexical, bodies)
         if plan.name == "weighted" and cfg.low_coverage.enabled:  # few words in common: lean on the dense side
             plan = dataclasses.replace(plan, weight=weight_for_coverage(
@@ -282,38 +282,18 @@ class HybridRetriever:
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
                        dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
-                       bodies: dict[int, list[str]] | None = None) -> tuple[bool, RelevanceSignals]:
+                       bodies: QueryBodies | None = None) -> tuple[bool, RelevanceSignals]:
         """The « nothing relevant » decision (index/relevance.py), on the lexical index's statistics and the
         agreement of the two retrievers' candidates."""
-        cache = {} if bodies is None else bodies
+        cache = self._query_bodies() if bodies is None else bodies
         return assess_relevance(
             method=method, hits=len(hits), raw_terms=raw_terms, coverage=coverage, dense=dense, lexical=lexical,
             doc_freqs=self.lexical.doc_freqs, total_chunks=max(self.lexical.count(), 1),
-            matched_terms=lambda ids, terms: self._matched_terms(ids, terms, cache),
+            matched_terms=lambda ids, terms: cache.present([int(c) for c in ids], terms),
             min_coverage=self.config.min_coverage)
 
-    def _read_bodies(self, chunk_ids: Sequence[int], cache: dict[int, list[str]]) -> dict[int, list[str]]:
-        """The analysed terms of `chunk_ids`, reading from the store only those not in `cache` (which grows)."""
-        missing = [c for c in chunk_ids if c not in cache]
-        if missing:
-            found = self.lexical.bodies(missing)
-            for c in missing:  # a chunk deleted meanwhile is remembered as absent, not read again
-                cache[c] = found.get(c)  # type: ignore[assignment]
-        return cache
-
-    def _matched_terms(self, chunk_ids: Sequence[int], terms: Sequence[str],
-                       cache: dict[int, list[str]]) -> dict[int, set[str]]:
-        """Which of `terms` each chunk holds (as `LexicalIndex.matched_terms`), on the query's bodies cache."""
-        out: dict[int, set[str]] = {int(c): set() for c in chunk_ids}
-        wanted = set(t for t in terms if t)
-        if not out or not wanted:
-            return out
-        bodies = self._read_bodies(list(out), cache)
-        for cid in out:
-            body = bodies.get(cid)
-            if body is not None:
-                out[cid] = wanted.intersection(body)
-        return out
+    def _query_bodies(self) -> QueryBodies:
+        return QueryBodies(self.lexical.body_texts)
 
     def plan(self, query: str, method: str | None = None) -> "FusionPlan":
         """Which retrievers run and how their rankings are fused, decided once per query."""
@@ -367,16 +347,13 @@ class HybridRetriever:
         return [(int(i), float(s)) for i, s in zip(ids, scores)]
 
     def _cover(self, terms: list[str], expansion: list[str], lexical: list[tuple[int, float]],
-               bodies: dict[int, list[str]] | None = None) -> "Coverage":
+               bodies: QueryBodies | None = None) -> "Coverage":
         """Idf-weighted share of the query each lexical candidate holds; BM25 scaled by it for the fusion."""
         cfg = self.config
-        bodies = {} if bodies is None else bodies
+        bodies = self._query_bodies() if bodies is None else bodies
         idf = self._idf(terms)
         exp_idf = {t: v * cfg.expansion_weight for t, v in self._idf(expansion).items() if t not in idf}
-        if lexical:
-            self._read_bodies([c for c, _ in lexical], bodies)
-        wanted = set(idf) | set(exp_idf)
-        matched = {cid: wanted.intersection(bodies.get(cid) or ()) for cid, _ in lexical}
+        matched = bodies.present([cid for cid, _ in lexical], [*idf, *exp_idf])
         denom = sum(idf.values()) or 1.0
         chunk_cov = {cid: sum(idf.get(t, 0.0) for t in found) / denom for cid, found in matched.items()}
         fusion_lexical = lexical
@@ -389,7 +366,7 @@ class HybridRetriever:
             fusion_lexical = sorted(
                 ((cid, (s / top) * fusion_cov.get(cid, 0.0)) for cid, s in lexical), key=lambda kv: -kv[1]
             )
-        return Coverage(idf, chunk_cov, fusion_lexical, bodies)
+        return Coverage(idf, chunk_cov, fusion_lexical)
 
     def _idf(self, terms: list[str]) -> dict[str, float]:
         unique = list(dict.fromkeys(terms))
@@ -400,16 +377,16 @@ class HybridRetriever:
         return {t: math.log(1 + (total - dfs.get(t, 0) + 0.5) / (dfs.get(t, 0) + 0.5)) for t in unique}
 
     def _coverage(self, idf: dict[str, float], chunk_ids: list[int],
-                  bodies: dict[int, list[str]] | None = None) -> float:
+                  bodies: QueryBodies | None = None) -> float:
         """Best idf-weighted share of query terms present in one of the given chunks."""
         if not idf or not chunk_ids:
             return 0.0
         denom = sum(idf.values()) or 1.0
-        matched = self._matched_terms(chunk_ids, list(idf), {} if bodies is None else bodies)
+        matched = (self._query_bodies() if bodies is None else bodies).present(chunk_ids, list(idf))
         return max((sum(idf[t] for t in found) / denom for found in matched.values()), default=0.0)
 
     def _diversify(
-        self, hits: list[RankedChunk], limit: int, bodies: dict[int, list[str]] | None = None
+        self, hits: list[RankedChunk], limit: int, bodies: QueryBodies | None = None
     ) -> list[RankedChunk]:
         """Keep near-duplicates and a third passage of one document off the first page; drop nothing."""
         cfg = self.config
@@ -421,8 +398,9 @@ class HybridRetriever:
         docs = dict(self.store.con.execute(f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(ids))})",
                                            ids).fetchall())
         # The analysed bodies SQLite stores, most already read for the lexical candidates' coverage.
-        bodies = self._read_bodies(ids, {} if bodies is None else bodies)
-        info = {c: (docs.get(c, ""), set(bodies.get(c) or ())) for c in ids}
+        bodies = self._query_bodies() if bodies is None else bodies
+        bodies.load(ids)
+        info = {c: (docs.get(c, ""), bodies.term_set(c)) for c in ids}
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
         per_doc: dict[str, int] = {}
