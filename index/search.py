@@ -62,6 +62,7 @@ class Ranking:
     best_dense: float  # cosine of the best dense hit
     no_relevant_result: bool = False
     diagnostics: dict[str, float] = field(default_factory=dict)
+    documents: dict[int, str] = field(default_factory=dict)  # the document of each hit looked up while ranking
 
 
 @dataclass(slots=True)
@@ -265,11 +266,13 @@ class HybridRetriever:
                               lambda v: self._retrieve_dense(v, allowed, n), cfg.feedback) if dense else None
         fused = plan.fuse(cov.fusion_lexical, moved) if moved else fused
         lex_map, den_map = dict(lexical), dict(dense)
+        documents: dict[int, str] = {}  # chunk → document, read once per query
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
-                               limit, bodies)
+                               limit, bodies, documents)
         if cfg.distinct_first > 0:  # the first places from distinct documents, the rest in order
             head = [h.chunk_id for h in hits[: 3 * max(limit, 10)]]
-            hits = distinct_documents_first(hits, cfg.distinct_first, self.store.chunk_doc_ids(head))
+            self._read_documents(head, documents)
+            hits = distinct_documents_first(hits, cfg.distinct_first, {c: documents[c] for c in head if c in documents})
 
         top_ids = [h.chunk_id for h in hits[:10]]
         coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)
@@ -278,7 +281,7 @@ class HybridRetriever:
         no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense, lexical, bodies)
         return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
-                        "expansion_terms": float(len(expansion)), **signals.as_dict()})
+                        "expansion_terms": float(len(expansion)), **signals.as_dict()}, documents)
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
                        dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
@@ -294,6 +297,13 @@ class HybridRetriever:
 
     def _query_bodies(self) -> QueryBodies:
         return QueryBodies(self.lexical.body_texts)
+
+    def _read_documents(self, chunk_ids: Sequence[int], documents: dict[int, str]) -> dict[int, str]:
+        """The document of each chunk, reading only those not in `documents` (a deleted chunk has none)."""
+        missing = [c for c in chunk_ids if c not in documents]
+        if missing:
+            documents.update(self.store.chunk_doc_ids(missing))
+        return documents
 
     def plan(self, query: str, method: str | None = None) -> "FusionPlan":
         """Which retrievers run and how their rankings are fused, decided once per query."""
@@ -386,7 +396,8 @@ class HybridRetriever:
         return max((sum(idf[t] for t in found) / denom for found in matched.values()), default=0.0)
 
     def _diversify(
-        self, hits: list[RankedChunk], limit: int, bodies: QueryBodies | None = None
+        self, hits: list[RankedChunk], limit: int, bodies: QueryBodies | None = None,
+        documents: dict[int, str] | None = None,
     ) -> list[RankedChunk]:
         """Keep near-duplicates and a third passage of one document off the first page; drop nothing."""
         cfg = self.config
@@ -395,8 +406,7 @@ class HybridRetriever:
             return hits
         head = hits[: page * 3]
         ids = [h.chunk_id for h in head]
-        docs = dict(self.store.con.execute(f"SELECT id, doc_id FROM chunks WHERE id IN ({','.join('?' * len(ids))})",
-                                           ids).fetchall())
+        docs = self._read_documents(ids, {} if documents is None else documents)
         # The analysed bodies SQLite stores, most already read for the lexical candidates' coverage.
         bodies = self._query_bodies() if bodies is None else bodies
         bodies.load(ids)

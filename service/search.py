@@ -63,7 +63,8 @@ class SearchService:
         hits = [] if ranking.no_relevant_result else ranking.hits
         # Every ranked passage's document (for the republished groups, the total and the grouping); the full
         # rows (text, metadata) are read only for the passages shown on the page.
-        doc_of = parts.store.chunk_doc_ids([h.chunk_id for h in hits])
+        doc_of = dict(ranking.documents)  # those the ranking looked up; the others read here
+        doc_of.update(parts.store.chunk_doc_ids([h.chunk_id for h in hits if h.chunk_id not in doc_of]))
         matched = [h.chunk_id for h in hits]  # facets: every matching passage, a group counted once
         hits, groups = self.collapse_republished(hits, {c: {"doc_id": d} for c, d in doc_of.items()})
         results: list[SearchHit] = []
