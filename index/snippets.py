@@ -28,6 +28,7 @@ def make_snippet(
         words.pop()
     if words and not words[0]:  # leading whitespace
         del words[0], starts[0]
+    del starts[len(words):]
     if not words:
         return "", []
     wanted = frozenset(query_terms)

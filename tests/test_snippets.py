@@ -87,7 +87,7 @@ _WORDS = ["ville", "villes", "centre-ville", "marché", "Marchés", "couvert", "
           "œuvre", "2021", "1,5", "M€", "a", "de", "la", "ville_x", "réhabilitation", "rehabilitation"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     st.lists(st.one_of(st.sampled_from(_WORDS), st.text(string.ascii_letters + "éèà-'", min_size=1, max_size=8)),
              max_size=80),
