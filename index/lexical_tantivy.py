@@ -39,6 +39,7 @@ _META_ID = 0  # chunk ids start at 1 (AUTOINCREMENT), so 0 is free for the posit
 _WRITER_HEAP = 64 * 1024 * 1024
 _LOCK_WAIT_S = 60.0
 _READ_BATCH = 20_000
+UNION_UP_TO = 1_000  # restrictions to at most this many chunk ids are built as a union of term queries
 
 
 def _schema() -> tantivy.Schema:
@@ -264,8 +265,7 @@ class TantivyLexical:
             for ids in restrictions:
                 if len(ids) == 0:
                     return []
-                id_set = tantivy.Query.term_set_query(self.schema, "id", [int(i) for i in ids])
-                must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(id_set, 0.0)))
+                must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(self._id_restriction(ids), 0.0)))
             query = tantivy.Query.boolean_query(must)
         searcher = self._searcher()
         hits = searcher.search(query, limit, count=False).hits
@@ -273,6 +273,18 @@ class TantivyLexical:
             return []
         ids = searcher.fast_field_values("id", [addr for _score, addr in hits])
         return [(int(cid), float(score)) for (score, _addr), cid in zip(hits, ids)]
+
+    def _id_restriction(self, ids: Sequence[int] | np.ndarray) -> tantivy.Query:
+        """The chunks `ids`, as a query to intersect with.
+
+        A union of one term query per id for a few hundred ids (a search restricted to the ~100 candidates
+        of a query took 0.5 ms this way against 1.8 ms with a term-set query at 100k chunks), the term-set
+        query above `UNION_UP_TO` ids, where the union's cost grows faster (BENCHMARKS, issue 14).
+        """
+        if len(ids) <= UNION_UP_TO:
+            return tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "id", int(i))) for i in ids])
+        return tantivy.Query.term_set_query(self.schema, "id", [int(i) for i in ids])
 
     def doc_freqs(self, terms: Sequence[str]) -> dict[str, int]:
         self.sync()
