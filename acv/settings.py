@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(0.5, ge=0.0, le=1.0)
     rrf_k: int = 60
     candidates: int = Field(100, description="How many hits each retriever gives to the fusion.")
+    dense_exact_rescore: int = Field(
+        40, ge=0, description="Best hits of an approximate dense index (from 50k passages) re-scored on the "
+                              "stored vectors (0 = off).")
     correct_typos: bool = True
     expand_themes: bool = True
     adaptive_fusion: bool = False

@@ -60,7 +60,8 @@ class Components:
                     self.store.set_meta("embedder", emb.id)
                 elif stored != emb.id:
                     raise index_mismatch(stored, emb.id)
-                self._dense = DenseIndex(self.store, self.settings.vectors_dir, emb.id, emb.dimension)
+                self._dense = DenseIndex(self.store, self.settings.vectors_dir, emb.id, emb.dimension,
+                                         self.settings.dense_exact_rescore)
             return self._dense
 
     @property

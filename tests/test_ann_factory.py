@@ -87,3 +87,37 @@ def test_a_saved_flat_index_past_the_threshold_stays_flat_until_the_next_write(t
     reopened = DenseIndex(store, tmp_path / "vectors", E.id, E.dimension)
     assert reopened.ann.kind == FaissIVF.kind and reopened.count() == 201
     store.close()
+
+
+def test_an_approximate_index_rescores_its_best_hits_on_the_stored_vectors(tmp_path, low_threshold):
+    store = Store(tmp_path / "s.sqlite3")
+    vecs = np.array(_add_document(store, 1, 400), dtype=np.float32)
+    dense = DenseIndex(store, tmp_path / "vectors", E.id, E.dimension, exact_rescore=40)
+    assert dense.ann.kind == FaissIVF.kind
+    dense.ann.nprobe = 1  # one list of 80: the approximate top 10 misses some of the true ones
+    query = vecs[3] + vecs[250] + vecs[390]
+    query /= np.linalg.norm(query)
+    exact_order = np.argsort(-(vecs @ query))[:10] + 1  # chunk ids start at 1
+    approx_ids, approx_scores = dense.ann.search(query, 10)
+    ids, scores = dense.search(query, 10)
+    # Every returned score is the exact inner product, in order; the result is the best of the 40 candidates.
+    assert np.allclose(scores, vecs[ids - 1] @ query, atol=1e-6)
+    assert list(scores) == sorted(scores, reverse=True)
+    candidates, _ = dense.ann.search(query, 40)
+    best40 = candidates[np.argsort(-(vecs[candidates - 1] @ query), kind="stable")][:10]
+    assert ids.tolist() == best40.tolist()
+    assert not np.allclose(approx_scores, vecs[approx_ids - 1] @ query, atol=1e-6)  # 8-bit codes: not exact
+    assert len(set(ids.tolist()) & set(exact_order.tolist())) >= len(set(approx_ids.tolist()) & set(exact_order.tolist()))
+    # Off: the approximate index's own answer.
+    dense.exact_rescore = 0
+    off_ids, off_scores = dense.search(query, 10)
+    assert off_ids.tolist() == approx_ids.tolist() and np.array_equal(off_scores, approx_scores)
+
+
+def test_a_flat_index_is_not_rescored(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    vecs = np.array(_add_document(store, 1, 50), dtype=np.float32)
+    dense = DenseIndex(store, tmp_path / "vectors", E.id, E.dimension, exact_rescore=40)
+    ids, scores = dense.search(vecs[7], 5)
+    assert dense.ann.kind == FaissFlat.kind and ids[0] == 8 and len(ids) == 5
+    assert np.allclose(scores, vecs[ids - 1] @ vecs[7], atol=1e-6)
