@@ -185,22 +185,21 @@ class Store:
     def _open(self) -> None:
         """Create the schema, or bring an older one up to `SCHEMA_VERSION`, in one write transaction.
 
-        The version is read inside the transaction (BEGIN IMMEDIATE), so when several processes open the same
-        old store at once, the first migrates it and the others wait, then find it migrated. A crash before
-        the commit leaves the store as it was. A newer schema is refused before anything is written.
+        The version is read again inside the transaction (BEGIN IMMEDIATE), so when several processes open the
+        same old store at once, the first migrates it and the others wait (up to `_OPEN_WAIT_MS` when the
+        committed version is old, the usual 30 s otherwise), then find it migrated. A crash before the commit
+        leaves the store as it was. A newer schema is refused before anything is written.
         """
         con = self.con
-        con.execute(f"PRAGMA busy_timeout={_OPEN_WAIT_MS}")
+        committed = self._stored_version(con)  # read without a lock: the committed state
+        self._refuse_newer(committed)
+        migrating = committed is not None and committed < SCHEMA_VERSION
+        if migrating:  # this process or another one is about to migrate: wait for it rather than fail
+            con.execute(f"PRAGMA busy_timeout={_OPEN_WAIT_MS}")
         try:
             with self.transaction() as con:
                 version = self._stored_version(con)
-                if version is not None and version > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"La base de données « {self.path} » a été créée par une version plus récente d'acv-kb "
-                        f"(schéma {version} ; cette version connaît le schéma {SCHEMA_VERSION} au plus). "
-                        "Mettez acv-kb à jour pour l'ouvrir ; elle n'a pas été modifiée.",
-                        {"path": str(self.path), "schema_version": version, "supported": SCHEMA_VERSION},
-                    )
+                self._refuse_newer(version)
                 for stmt in _SCHEMA:
                     con.execute(stmt)
                 if version == 1:
@@ -212,7 +211,17 @@ class Store:
                 # Identifies this database to the indexes derived from it (a new file gets a new uid).
                 con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('store_uid', ?)", (uuid.uuid4().hex,))
         finally:
-            con.execute("PRAGMA busy_timeout=30000")
+            if migrating:
+                con.execute("PRAGMA busy_timeout=30000")
+
+    def _refuse_newer(self, version: int | None) -> None:
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(
+                f"La base de données « {self.path} » a été créée par une version plus récente d'acv-kb "
+                f"(schéma {version} ; cette version connaît le schéma {SCHEMA_VERSION} au plus). "
+                "Mettez acv-kb à jour pour l'ouvrir ; elle n'a pas été modifiée.",
+                {"path": str(self.path), "schema_version": version, "supported": SCHEMA_VERSION},
+            )
 
     def _stored_version(self, con: sqlite3.Connection) -> int | None:
         """The schema version of the file (None for a new, empty one)."""
@@ -234,16 +243,22 @@ class Store:
     def _migrate_from_1(con: sqlite3.Connection) -> None:
         """Schema 1 → 2: the analysed bodies move from the FTS5 table to `chunk_terms`; FTS5 is dropped.
 
-        Set-based (one INSERT … SELECT in rowid order), inside the caller's transaction. The file does not
-        shrink: the FTS5 pages go to SQLite's free list and are reused by later writes (`VACUUM` returns them
-        to the file system; it is never run automatically).
+        Set-based (INSERT … SELECT in rowid order), inside the caller's transaction. The bodies go through a
+        temporary table so that the FTS5 pages are freed before `chunk_terms` is written and it reuses them:
+        the file does not grow, and does not shrink either (the rest of the freed pages stay on SQLite's free
+        list for later writes; `VACUUM` would return them to the file system and is never run automatically).
         """
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "chunks_fts" in tables:
-            con.execute("INSERT OR REPLACE INTO chunk_terms(chunk_id, body)"
+            con.execute("CREATE TEMP TABLE _bodies_v1(chunk_id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+            con.execute("INSERT INTO temp._bodies_v1(chunk_id, body)"
                         " SELECT rowid, coalesce(body, '') FROM chunks_fts ORDER BY rowid")
         con.execute("DROP TABLE IF EXISTS chunks_vocab")
         con.execute("DROP TABLE IF EXISTS chunks_fts")
+        if "chunks_fts" in tables:
+            con.execute("INSERT OR REPLACE INTO chunk_terms(chunk_id, body)"
+                        " SELECT chunk_id, body FROM temp._bodies_v1 ORDER BY chunk_id")
+            con.execute("DROP TABLE temp._bodies_v1")
 
     # -- connections -------------------------------------------------------
 

@@ -87,6 +87,7 @@ def _downgrade_to_v1(data_dir: Path) -> None:
     con.execute("DROP TABLE chunk_terms")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.execute("COMMIT")
+    con.execute("VACUUM")  # no free page left by the dropped table: a compact schema-1 file
     con.close()
     shutil.rmtree(data_dir / "lexical", ignore_errors=True)
 
@@ -124,7 +125,16 @@ def test_the_downgraded_copy_has_exactly_the_tables_of_a_schema_1_store(referenc
     con.close()
 
 
+def _page_count(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("PRAGMA page_count").fetchone()[0])
+    finally:
+        con.close()
+
+
 def test_a_schema_1_store_is_migrated_when_opened_and_answers_the_same(reference, v1_dir):
+    pages = _page_count(v1_dir / "acv.sqlite3")
     kb = make_kb(make_settings(v1_dir))
     try:
         con = kb.store.con
@@ -143,6 +153,7 @@ def test_a_schema_1_store_is_migrated_when_opened_and_answers_the_same(reference
     assert again.get_meta("schema_version") == "2"
     assert _bodies(again.con, "chunk_terms", "chunk_id") == reference["bodies"]
     again.close()
+    assert _page_count(v1_dir / "acv.sqlite3") == pages + 1  # the root page of `chunk_terms`, nothing else
 
 
 class _FailsBeforeCommit(Store):
@@ -307,3 +318,34 @@ def test_the_bench_fts5_engine_builds_its_own_table_outside_the_store(reference)
     assert names.isdisjoint(FTS_NAMES) and "fts" not in names
     store.close()
 
+
+
+def test_an_unreadable_schema_version_is_refused_in_french(tmp_path):
+    path = tmp_path / "acv.sqlite3"
+    store = Store(path)
+    store.set_meta("schema_version", "deux")
+    store.close()
+    with pytest.raises(StoreError) as info:
+        Store(path)
+    assert info.value.message == f"La base de données « {path} » porte une version de schéma illisible (« deux »)."
+    assert info.value.details == {"path": str(path), "schema_version": "deux"}
+
+
+def test_the_migration_reuses_the_fts5_pages_so_the_file_does_not_grow(tmp_path):
+    """2,000 bodies (~150 pages): written after the FTS5 tables are dropped, they take the freed pages."""
+    path = tmp_path / "acv.sqlite3"
+    con = sqlite3.connect(path, isolation_level=None)
+    con.executescript(V1_SCHEMA)
+    bodies = [(i, " ".join(f"terme{(i * 7 + k) % 997} mot{k}" for k in range(20))) for i in range(1, 2001)]
+    con.execute("BEGIN")
+    con.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '1')")
+    con.executemany("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)", bodies)
+    con.execute("COMMIT")
+    con.execute("VACUUM")
+    con.close()
+    pages = _page_count(path)
+    assert pages > 150
+    store = Store(path)
+    assert _bodies(store.con, "chunk_terms", "chunk_id") == bodies
+    store.close()
+    assert _page_count(path) == pages + 1  # the root page of `chunk_terms` (created before the copy)
