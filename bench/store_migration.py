@@ -4,7 +4,7 @@
 
 The given file is never opened for writing: it is copied into --workdir (a temporary directory by default,
 removed afterwards) and the copy is opened with `Store`, which migrates it in one transaction. Printed: the
-open time, the WAL size right after the migration, the file size and free pages before and after, the time
+open time, the WAL size right after the open (truncated by the migration since 3fe9e52), the file size and free pages before and after, the time
 of a second open, and with --vacuum the time and size of a VACUUM (never run by the product).
 """
 

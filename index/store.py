@@ -191,6 +191,7 @@ class Store:
         leaves the store as it was. A newer schema is refused before anything is written.
         """
         con = self.con
+        migrated = False
         committed = self._stored_version(con)  # read without a lock: the committed state
         self._refuse_newer(committed)
         migrating = committed is not None and committed < SCHEMA_VERSION
@@ -202,7 +203,8 @@ class Store:
                 self._refuse_newer(version)
                 for stmt in _SCHEMA:
                     con.execute(stmt)
-                if version == 1:
+                migrated = version == 1
+                if migrated:
                     self._migrate_from_1(con)
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES ('schema_version', ?)"
@@ -213,6 +215,8 @@ class Store:
         finally:
             if migrating:
                 con.execute("PRAGMA busy_timeout=30000")
+        if migrated:  # the migration's WAL (~0.9 GiB at 1M chunks) would otherwise keep its size while open
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _refuse_newer(self, version: int | None) -> None:
         if version is not None and version > SCHEMA_VERSION:

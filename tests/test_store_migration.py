@@ -346,6 +346,7 @@ def test_the_migration_reuses_the_fts5_pages_so_the_file_does_not_grow(tmp_path)
     pages = _page_count(path)
     assert pages > 150
     store = Store(path)
+    assert Path(f"{path}-wal").stat().st_size == 0  # checkpointed and truncated right after the migration
     assert _bodies(store.con, "chunk_terms", "chunk_id") == bodies
     store.close()
     assert _page_count(path) == pages + 1  # the root page of `chunk_terms` (created before the copy)
