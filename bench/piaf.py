@@ -2,7 +2,7 @@
 
 Corpus = the paragraphs of ../shared/bench/piaf-dev.json, queries = the
 questions, the relevant item = the question's own paragraph. Every paragraph
-goes through the product's pipeline (chunking, French analysis, FTS5, embedder,
+goes through the product's pipeline (chunking, French analysis, tantivy BM25, embedder,
 FAISS), and every question through `HybridRetriever.rank` — typo correction,
 theme expansion, coverage scaling, fusion and de-duplication included — exactly
 as `acv search` ranks it. BM25 alone and dense alone are the same call with

@@ -99,7 +99,7 @@ class Synthesizer:
     """Varies real chunks: shuffled sentences, a borrowed sentence, other towns and numbers.
 
     Each sentence is cut once into text parts and placeholders, and each part is analysed once, so a
-    synthetic chunk's analysed text (what FTS5 indexes) is assembled without running the analyser on
+    synthetic chunk's analysed text (what the lexical index reads) is assembled without running the analyser on
     it: placeholders fall on word boundaries, so this gives the same terms as analysing the whole text.
     """
 
@@ -200,7 +200,7 @@ def build(size: int, backend: str, base_limit: int, workdir: Path, rebuild: bool
         n = min(batch, size - start)
         btexts, banalysed, bvecs = synth.batch(n)
         vec_file[start : start + n] = bvecs
-        docs, chunks, fts, facets, embs, log = [], [], [], [], [], []
+        docs, chunks, terms_rows, facets, embs, log = [], [], [], [], [], []
         for k, (text, terms, vec) in enumerate(zip(btexts, banalysed, bvecs)):
             g = start + k
             if g % DOCS_PER_CHUNKS == 0:
@@ -218,7 +218,7 @@ def build(size: int, backend: str, base_limit: int, workdir: Path, rebuild: bool
             key = embed_key(emb_id, text)
             cmeta = {"axes": [int(axis)], "themes": [theme], "amounts": [], "funders": []}
             chunks.append((chunk_id, doc_id, g % DOCS_PER_CHUNKS, text, 1, None, 0, len(text), key, json.dumps(cmeta)))
-            fts.append((chunk_id, terms))
+            terms_rows.append((chunk_id, terms))
             for name, value in (("axis", axis), ("theme", theme), ("city", town["code_insee"]),
                                 ("departement", town["code_departement"]), ("region", town["region"]),
                                 ("doc_type", doc_type)):
@@ -230,7 +230,7 @@ def build(size: int, backend: str, base_limit: int, workdir: Path, rebuild: bool
                           " size, ingested_at, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?)", docs)
             c.executemany("INSERT INTO chunks(id, doc_id, ordinal, text, page, section, start, end, embed_key,"
                           " metadata) VALUES (?,?,?,?,?,?,?,?,?,?)", chunks)
-            c.executemany("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)", fts)
+            c.executemany("INSERT INTO chunk_terms(chunk_id, body) VALUES (?, ?)", terms_rows)
             c.executemany("INSERT OR IGNORE INTO facets(name, value, chunk_id, doc_id) VALUES (?,?,?,?)", facets)
             c.executemany("INSERT OR IGNORE INTO embeddings(key, vector) VALUES (?, ?)", embs)
             c.executemany("INSERT INTO vector_log(chunk_id, op) VALUES (?, 'add')", log)
@@ -400,7 +400,7 @@ ENGINES = ("tantivy", "bm25s", "fts5", "fts5-bounded")
 
 
 def lexengine_child(data_dir: Path, engine: str) -> dict[str, Any]:
-    """One lexical engine over the store's analysed text (chunks_fts.body), in a process of its own.
+    """One lexical engine over the store's analysed text (chunk_terms.body), in a process of its own.
 
     Build time, memory, top-100 latency unfiltered and with the city + axis filter applied inside the search,
     and the cost of an update (a 100-chunk document added, then deleted) once SQLite has committed it.
@@ -429,7 +429,7 @@ def lexengine_child(data_dir: Path, engine: str) -> dict[str, Any]:
     elif engine == "bm25s":
         import bm25s
 
-        rows = store.con.execute("SELECT rowid, body FROM chunks_fts ORDER BY rowid").fetchall()
+        rows = list(store.all_analysed_bodies())
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         corpus = [r[1].split() for r in rows]
         del rows
@@ -452,7 +452,8 @@ def lexengine_child(data_dir: Path, engine: str) -> dict[str, Any]:
     else:
         fts = Fts5Lexical(store, bounded=engine == "fts5-bounded")
         search = lambda terms, allowed: fts.search({t: 1.0 for t in terms}, 100, allowed)  # noqa: E731
-    out["build_s"] = round(time.perf_counter() - t0, 1) if engine in ("tantivy", "bm25s") else "with SQLite"
+    # FTS5 builds its own table from the bodies (the store holds no FTS5 table since schema 2).
+    out["build_s"] = round(time.perf_counter() - t0, 1)
     out["rss_built_mib"] = round(rss_mib() - rss0, 1)
     out["peak_build_mib"] = round(peak_rss_since_reset_mib() - rss0, 1)
     for terms in queries[:3]:
@@ -469,7 +470,7 @@ def lexengine_child(data_dir: Path, engine: str) -> dict[str, Any]:
     out["top10"] = [[cid for cid, _ in search(terms, None)[:10]] for terms in queries]
     out["rss_end_mib"] = round(rss_mib() - rss0, 1)
     if engine == "tantivy":  # an update: one 100-chunk document written to SQLite, then deleted
-        texts = [r[0] for r in store.con.execute("SELECT body FROM chunks_fts LIMIT 100")]
+        texts = [r[0] for r in store.con.execute("SELECT body FROM chunk_terms ORDER BY chunk_id LIMIT 100")]
         doc = DocumentRow("bench-update", "bench/update.md", "x", "markdown", None, "autre", None, 1, 0, "now", {})
         chunks = [ChunkRow(i, t, t, 1, None, 0, len(t), f"bench-update-{i}", {}) for i, t in enumerate(texts)]
         store.replace_document(doc, chunks, {})
@@ -481,7 +482,8 @@ def lexengine_child(data_dir: Path, engine: str) -> dict[str, Any]:
     elif engine == "bm25s":
         out["update_ms"] = "full rebuild"
     else:
-        out["update_ms"] = "in the SQLite transaction"
+        out["update_ms"] = "a snapshot (inside the SQLite transaction before schema 2)"
+        fts.close()
     out["load_end"] = load_average()
     store.close()
     return out

@@ -99,7 +99,7 @@ class FrenchAnalyzer:
         return out
 
     def analyse(self, text: str) -> str:
-        """The analysed text as one string of space-separated terms (what FTS5 indexes)."""
+        """The analysed text as one string of space-separated terms (stored in `chunk_terms`, what tantivy indexes)."""
         return " ".join(self.terms(text))
 
 

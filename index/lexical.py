@@ -2,9 +2,12 @@
 
 Ranking is done by a tantivy index (index/lexical_tantivy.py), a read side
 derived from the SQLite store and kept in step with it through the store's
-log; the analysed bodies themselves stay in SQLite (FTS5 table `chunks_fts`),
-written in the same transaction as the chunk. Measured against FTS5 and
-bm25s on the same text in docs/BENCHMARKS.md ("Lexical read side").
+log; the analysed bodies themselves stay in SQLite, in a plain table
+(`chunk_terms`, no full-text index: nothing ranks in SQLite) written in the
+same transaction as the chunk, and are read from there for coverage,
+diversification and the relevance bar. Measured against FTS5 (now a bench-only
+engine, index/lexical_fts5.py) and bm25s on the same text in
+docs/BENCHMARKS.md ("Lexical read side").
 Queries are built from analysed terms only, never parsed, so nothing a user
 types is read as query syntax.
 """
@@ -67,15 +70,8 @@ class LexicalIndex:
         return self.engine.position
 
     def body_texts(self, chunk_ids: Sequence[int]) -> dict[int, str]:
-        """The analysed body of each chunk (terms joined by single spaces), one query per 500 ids."""
-        out: dict[int, str] = {}
-        ids = list(dict.fromkeys(int(c) for c in chunk_ids))
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            out.update((int(rowid), body) for rowid, body in self.store.con.execute(
-                f"SELECT rowid, body FROM chunks_fts WHERE rowid IN ({marks})", part))
-        return out
+        """The analysed body of each chunk (terms joined by single spaces), read from SQLite, 500 ids a query."""
+        return dict(self.store.analysed_bodies(list(dict.fromkeys(int(c) for c in chunk_ids))))
 
     def bodies(self, chunk_ids: Sequence[int]) -> dict[int, list[str]]:
         """The analysed terms of each chunk."""

@@ -24,7 +24,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -192,8 +192,8 @@ class TantivyLexical:
                 with self.store.snapshot() as con:  # the chunks and the log position agree
                     seq = self.store.last_log_seq()
                     writer.delete_all_documents()
-                    for chunk_id, body in con.execute("SELECT rowid, body FROM chunks_fts"):
-                        writer.add_document(_chunk_doc(int(chunk_id), body))
+                    for chunk_id, body in self.store.all_analysed_bodies(con):
+                        writer.add_document(_chunk_doc(chunk_id, body))
                 self._commit(writer, seq)
             except BaseException:
                 _abandon(writer)
@@ -228,7 +228,7 @@ class TantivyLexical:
                         writer.delete_documents_by_query(
                             tantivy.Query.term_set_query(self.schema, "id", list(final)))
                     added = [cid for cid, op in final.items() if op == "add"]
-                    for chunk_id, body in self._bodies(added):
+                    for chunk_id, body in self.store.analysed_bodies(added):
                         writer.add_document(_chunk_doc(chunk_id, body))
                     end = entries[-1][0] if entries else start
                 self._commit(writer, end)
@@ -236,13 +236,6 @@ class TantivyLexical:
                 _abandon(writer)
                 raise
             return len(entries)
-
-    def _bodies(self, chunk_ids: Sequence[int]) -> Iterable[tuple[int, str]]:
-        for i in range(0, len(chunk_ids), 500):
-            part = list(chunk_ids[i : i + 500])
-            marks = ",".join("?" * len(part))
-            yield from ((int(r[0]), r[1]) for r in self.store.con.execute(
-                f"SELECT rowid, body FROM chunks_fts WHERE rowid IN ({marks})", part))
 
     # -- reading ------------------------------------------------------------------------------------
 

@@ -1,9 +1,12 @@
-"""The SQLite store: documents, chunks, facets, the French full-text index and cached vectors.
+"""The SQLite store: documents, chunks, facets, the chunks' analysed text and cached vectors.
 
 SQLite is the source of truth. Each document is written in one transaction
 (its row, its chunks, their facets, their analysed text and their vectors), so
-a crash leaves either the whole document or none of it. The FAISS index is
-derived from the vectors kept here and follows them through `vector_log`.
+a crash leaves either the whole document or none of it. The FAISS index and the
+tantivy lexical index are derived from what is kept here and follow it through
+`vector_log`. The analysed text is a plain table (`chunk_terms`): no full-text
+index is built at ingest (schema 2; a schema-1 store, which kept it in an FTS5
+table, is migrated when it is opened, see `Store._migrate_from_1`).
 """
 
 from __future__ import annotations
@@ -22,9 +25,16 @@ import numpy as np
 
 from acv.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Version 1 kept the analysed bodies in an FTS5 table `chunks_fts` (with `chunks_vocab`); version 2 in
+`chunk_terms`, with no full-text index. A store of a newer version is refused, never written."""
 
-_SCHEMA = """
+# While another process migrates a store (~15–20 s for 1M schema-1 chunks on an idle core, several times that
+# on a loaded machine), opening it waits this long rather than fail after the usual 30 s.
+_OPEN_WAIT_MS = 15 * 60 * 1000
+
+# One statement per item: they run inside the opening transaction (`executescript` would commit first).
+_SCHEMA = tuple(stmt.strip() for stmt in """
 CREATE TABLE IF NOT EXISTS meta(
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -76,9 +86,11 @@ CREATE TABLE IF NOT EXISTS vector_log(
     chunk_id INTEGER NOT NULL,
     op TEXT NOT NULL CHECK (op IN ('add', 'del'))
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab('chunks_fts', 'row');
-"""
+CREATE TABLE IF NOT EXISTS chunk_terms(
+    chunk_id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+);
+""".split(";") if stmt.strip())
 
 # Facets kept per chunk; the values are canonical (INSEE code, département code, region name, axis, theme slug).
 FACET_NAMES = ("axis", "theme", "city", "mentioned_city", "departement", "region", "doc_type")
@@ -160,19 +172,98 @@ class Store:
         self._local = threading.local()
         self._write_lock = threading.RLock()
         try:
-            with self._write_lock:
-                self.con.executescript(_SCHEMA)  # idempotent; executescript commits on its own
-            with self.transaction() as con:
-                con.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-                )
-                # Identifies this database to the indexes derived from it (a new file gets a new uid).
-                con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('store_uid', ?)", (uuid.uuid4().hex,))
+            self._open()
         except sqlite3.DatabaseError as exc:
+            self.close()
             raise StoreError(
                 f"La base de données « {self.path} » est illisible ou verrouillée ({exc}).",
                 {"path": str(self.path)},
             ) from exc
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        """Create the schema, or bring an older one up to `SCHEMA_VERSION`, in one write transaction.
+
+        The version is read again inside the transaction (BEGIN IMMEDIATE), so when several processes open the
+        same old store at once, the first migrates it and the others wait (up to `_OPEN_WAIT_MS` when the
+        committed version is old, the usual 30 s otherwise), then find it migrated. A crash before the commit
+        leaves the store as it was. A newer schema is refused before anything is written.
+        """
+        con = self.con
+        migrated = False
+        committed = self._stored_version(con)  # read without a lock: the committed state
+        self._refuse_newer(committed)
+        migrating = committed is not None and committed < SCHEMA_VERSION
+        if migrating:  # this process or another one is about to migrate: wait for it rather than fail
+            con.execute(f"PRAGMA busy_timeout={_OPEN_WAIT_MS}")
+        try:
+            with self.transaction() as con:
+                version = self._stored_version(con)
+                self._refuse_newer(version)
+                for stmt in _SCHEMA:
+                    con.execute(stmt)
+                migrated = version == 1
+                if migrated:
+                    self._migrate_from_1(con)
+                con.execute(
+                    "INSERT INTO meta(key, value) VALUES ('schema_version', ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),)
+                )
+                # Identifies this database to the indexes derived from it (a new file gets a new uid).
+                con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('store_uid', ?)", (uuid.uuid4().hex,))
+        finally:
+            if migrating:
+                con.execute("PRAGMA busy_timeout=30000")
+        if migrated:  # the migration's WAL (~0.9 GiB at 1M chunks) would otherwise keep its size while open
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _refuse_newer(self, version: int | None) -> None:
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(
+                f"La base de données « {self.path} » a été créée par une version plus récente d'acv-kb "
+                f"(schéma {version} ; cette version connaît le schéma {SCHEMA_VERSION} au plus). "
+                "Mettez acv-kb à jour pour l'ouvrir ; elle n'a pas été modifiée.",
+                {"path": str(self.path), "schema_version": version, "supported": SCHEMA_VERSION},
+            )
+
+    def _stored_version(self, con: sqlite3.Connection) -> int | None:
+        """The schema version of the file (None for a new, empty one)."""
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        row = None
+        if "meta" in tables:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            return 1 if "chunks_fts" in tables else None
+        try:
+            return int(row[0])
+        except ValueError:
+            raise StoreError(
+                f"La base de données « {self.path} » porte une version de schéma illisible (« {row[0]} »).",
+                {"path": str(self.path), "schema_version": str(row[0])},
+            ) from None
+
+    @staticmethod
+    def _migrate_from_1(con: sqlite3.Connection) -> None:
+        """Schema 1 → 2: the analysed bodies move from the FTS5 table to `chunk_terms`; FTS5 is dropped.
+
+        Set-based (INSERT … SELECT in rowid order), inside the caller's transaction. The bodies go through a
+        temporary table so that the FTS5 pages are freed before `chunk_terms` is written and it reuses them:
+        the file does not grow, and does not shrink either (the rest of the freed pages stay on SQLite's free
+        list for later writes; `VACUUM` would return them to the file system and is never run automatically).
+        """
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "chunks_fts" in tables:
+            con.execute("CREATE TEMP TABLE _bodies_v1(chunk_id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+            con.execute("INSERT INTO temp._bodies_v1(chunk_id, body)"
+                        " SELECT rowid, coalesce(body, '') FROM chunks_fts ORDER BY rowid")
+        con.execute("DROP TABLE IF EXISTS chunks_vocab")
+        con.execute("DROP TABLE IF EXISTS chunks_fts")
+        if "chunks_fts" in tables:
+            con.execute("INSERT OR REPLACE INTO chunk_terms(chunk_id, body)"
+                        " SELECT chunk_id, body FROM temp._bodies_v1 ORDER BY chunk_id")
+            con.execute("DROP TABLE temp._bodies_v1")
 
     # -- connections -------------------------------------------------------
 
@@ -297,7 +388,7 @@ class Store:
                 )
                 chunk_id = int(cur.lastrowid)  # type: ignore[arg-type]
                 ids.append(chunk_id)
-                con.execute("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)", (chunk_id, chunk.analysed))
+                con.execute("INSERT INTO chunk_terms(chunk_id, body) VALUES (?, ?)", (chunk_id, chunk.analysed))
                 con.executemany(
                     "INSERT OR IGNORE INTO facets(name, value, chunk_id, doc_id) VALUES (?,?,?,?)",
                     [(name, value, chunk_id, doc.id) for name, values in chunk.facets.items() for value in values],
@@ -312,7 +403,7 @@ class Store:
     @staticmethod
     def _delete_document(con: sqlite3.Connection, doc_id: str) -> bool:
         chunk_ids = [r[0] for r in con.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
-        con.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
+        con.execute("DELETE FROM chunk_terms WHERE chunk_id IN (SELECT id FROM chunks WHERE doc_id = ?)", (doc_id,))
         con.executemany("INSERT INTO vector_log(chunk_id, op) VALUES (?, 'del')", [(i,) for i in chunk_ids])
         con.execute("DELETE FROM facets WHERE doc_id = ?", (doc_id,))
         con.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
@@ -530,12 +621,19 @@ class Store:
 
     # -- lexical -------------------------------------------------------------------
 
-    def term_doc_freqs(self, terms: Sequence[str]) -> dict[str, int]:
-        if not terms:
-            return {}
-        marks = ",".join("?" * len(terms))
-        rows = self.con.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", list(terms)).fetchall()
-        return {r[0]: int(r[1]) for r in rows}
+    def analysed_bodies(self, chunk_ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+        """(chunk id, analysed body: space-separated terms) of the given chunks that exist, 500 ids per query."""
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            yield from ((int(r[0]), r[1]) for r in self.con.execute(
+                f"SELECT chunk_id, body FROM chunk_terms WHERE chunk_id IN ({marks})", part))
+
+    def all_analysed_bodies(self, con: sqlite3.Connection | None = None) -> Iterator[tuple[int, str]]:
+        """(chunk id, analysed body) of every chunk in id order, read through `con` (a snapshot) if given."""
+        yield from ((int(r[0]), r[1]) for r in (con or self.con).execute(
+            "SELECT chunk_id, body FROM chunk_terms ORDER BY chunk_id"))
 
     # -- queries of the service layer (issue 13: maintenance and catalog go through the store, not `con`) --
 

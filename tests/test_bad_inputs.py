@@ -176,10 +176,10 @@ def test_the_good_document_is_untouched(ingested):
     assert after["chunks"] == before["chunks"]
     assert after["vector_ids"] == before["vector_ids"] == [c[0] for c in before["chunks"]]
     np.testing.assert_array_equal(after["vectors"], before["vectors"])
-    # FAISS and SQLite agree one to one, FTS too
+    # FAISS and SQLite agree one to one, the analysed bodies too
     chunk_ids = sorted(kb.store.chunk_ids().tolist())
     assert sorted(kb.dense.ann.ids().tolist()) == chunk_ids
-    assert sorted(r[0] for r in kb.store.con.execute("SELECT rowid FROM chunks_fts")) == chunk_ids
+    assert sorted(r[0] for r in kb.store.con.execute("SELECT chunk_id FROM chunk_terms")) == chunk_ids
     assert kb.store.chunks_missing_vectors() == []
     hits = kb.search("foncière commerciale Grande Rue Sens", k=3)["results"]
     assert hits[0]["doc_id"] == good_id

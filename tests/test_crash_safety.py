@@ -46,8 +46,8 @@ def _state(data_dir: Path) -> dict[str, object]:
     try:
         store = kb.store
         chunk_ids = sorted(store.chunk_ids().tolist())
-        fts = sorted(r[0] for r in store.con.execute("SELECT rowid FROM chunks_fts"))
-        assert fts == chunk_ids, "FTS rows and chunks differ"
+        terms = sorted(r[0] for r in store.con.execute("SELECT chunk_id FROM chunk_terms"))
+        assert terms == chunk_ids, "analysed bodies and chunks differ"
         assert store.chunks_missing_vectors() == [], "a chunk has no vector"
         dense_ids = sorted(kb.dense.ann.ids().tolist())
         assert dense_ids == chunk_ids, "FAISS ids and SQLite chunks differ"

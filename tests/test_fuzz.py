@@ -61,7 +61,8 @@ FRENCH = "àâäéèêëîïôöùûüçœæÀÂÉÈÊÎÔÙÛÇŒ’«»€  �
 words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789 " + FRENCH), max_size=40)
 any_text = st.text(max_size=300)
 FTS_BITS = ['"', "*", "NEAR(", "NEAR(a b)", " OR ", " AND ", " NOT ", "-", ":", "^", "(", ")", "body:", "rowid:",
-            "{body}", "chunks_fts", "'", "\\", "%", "_", ";", "--", "/*", "*/", "\x00", "é", "œ", "€", "1,2 M€"]
+            "{body}", "chunks_fts", "chunk_terms",
+            "'", "\\", "%", "_", ";", "--", "/*", "*/", "\x00", "é", "œ", "€", "1,2 M€"]
 SQL_BITS = ["' OR '1'='1", "'; DROP TABLE chunks; --", '" OR 1=1 --', "1) UNION SELECT * FROM documents --",
             "%' --", "0 OR 1", "47001' --", "x'); DELETE FROM facets; --", "?", "?1", ":name", "@x", "$x"]
 fts_text = st.lists(st.one_of(st.sampled_from(FTS_BITS), words), max_size=12).map("".join)
@@ -255,7 +256,7 @@ raw_filters = st.dictionaries(st.one_of(st.sampled_from(FILTER_KEYS), sqlish), f
 def _store_fingerprint(kb) -> tuple:
     con = kb.store.con
     return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("documents", "chunks", "facets", "chunks_fts", "vector_log"))
+                 for t in ("documents", "chunks", "facets", "chunk_terms", "vector_log"))
 
 
 @budget(500)

@@ -34,7 +34,7 @@ def _write(store: Store, i: int, texts: list[str], axis: str = "1") -> list[int]
 
 def _expected(store: Store, term: str) -> list[int]:
     """Chunks whose analysed body holds `term`, read from SQLite (the source of truth)."""
-    return sorted(int(r[0]) for r in store.con.execute("SELECT rowid, body FROM chunks_fts") if term in r[1].split())
+    return sorted(int(r[0]) for r in store.con.execute("SELECT chunk_id, body FROM chunk_terms") if term in r[1].split())
 
 
 def _found(lex: LexicalIndex, term: str, filters: Filters | None = None) -> list[int]:

@@ -24,7 +24,7 @@ from tests._api_fixtures import API_KEY, error_of, make_settings
 
 FTS_QUERIES = ["body:secret", '"', '""', "a OR", "OR", "NEAR(a b)", "NEAR(", "*", "commerce*", "-commerce",
                "^commerce", "commerce:", ":", "(", ")", "a AND NOT b", "{body}: commerce", "rowid:1", "chunks_fts",
-               "'", "\\", "%", "_", "commerce\x00", "commerce; DROP TABLE chunks; --", "' OR 1=1 --",
+               "chunk_terms", "'", "\\", "%", "_", "commerce\x00", "commerce; DROP TABLE chunks; --", "' OR 1=1 --",
                "vacance \"commerciale", "NEAR(vacance commerciale, 2)", "body : vacance", "- - -", "¨^`",
                "source:agen", "title:Agen"]
 INJECTIONS = ["' OR '1'='1", "47001' OR '1'='1", "1) OR (1=1", "'; DROP TABLE chunks; --", '" OR ""="',
@@ -36,7 +36,7 @@ def _fingerprint(kb) -> tuple:
     con = kb.store.con
     tables = tuple(r[0] for r in con.execute("SELECT name FROM sqlite_master ORDER BY name"))
     counts = tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                   for t in ("documents", "chunks", "facets", "embeddings", "chunks_fts"))
+                   for t in ("documents", "chunks", "facets", "embeddings", "chunk_terms"))
     return tables, counts
 
 
