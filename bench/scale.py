@@ -591,7 +591,8 @@ def run_child(mode: str, data_dir: Path, backend: str, threads: int, rounds: int
 # -- recall of the approximate index ------------------------------------------------------------------------------
 
 
-def recall(data_dir: Path, backend: str, base_limit: int, workdir: Path, nprobes: list[int]) -> list[dict[str, Any]]:
+def recall(data_dir: Path, backend: str, base_limit: int, workdir: Path, nprobes: list[int],
+           rescores: tuple[int, ...] = (40,)) -> list[dict[str, Any]]:
     """Recall@10 of the saved dense index against exact search over the same vectors, per nprobe."""
     from acv.settings import Settings
     from index.ann import load_ann
@@ -659,15 +660,17 @@ def recall(data_dir: Path, backend: str, base_limit: int, workdir: Path, nprobes
         row["p50 ms filtered"] = round(float(np.median(ms)), 2)
         if hasattr(dense.ann, "nprobe"):
             dense.ann.nprobe = nprobe
-        for name, qs in (("real", real_q), ("near-data", syn_q)):
-            hit, ms = 0, []
-            for qi, q in enumerate(qs):
-                t = time.perf_counter()
-                ids, _ = dense.search(q, 10)
-                ms.append((time.perf_counter() - t) * 1000)
-                hit += len(set(ids.tolist()) & set(exact[name][qi].tolist()))
-            row[f"R@10 {name}, {dense.exact_rescore} re-scored"] = round(hit / (10 * len(qs)), 4)
-            row[f"p50 ms {name}, re-scored"] = round(float(np.median(ms)), 2)
+        for rescore in rescores:
+            dense.exact_rescore = rescore
+            for name, qs in (("real", real_q), ("near-data", syn_q)):
+                hit, ms = 0, []
+                for qi, q in enumerate(qs):
+                    t = time.perf_counter()
+                    ids, _ = dense.search(q, 10)
+                    ms.append((time.perf_counter() - t) * 1000)
+                    hit += len(set(ids.tolist()) & set(exact[name][qi].tolist()))
+                row[f"R@10 {name}, {rescore} re-scored"] = round(hit / (10 * len(qs)), 4)
+                row[f"p50 ms {name}, {rescore} re-scored"] = round(float(np.median(ms)), 2)
         rows.append(row)
         if not hasattr(ann, "nprobe"):
             break
@@ -801,6 +804,8 @@ def main() -> int:
                    help="tantivy vs bm25s vs FTS5 (full and bounded) on the same analysed text")
     p.add_argument("--no-serve", action="store_true", help="skip the KnowledgeBase latency run")
     p.add_argument("--nprobes", default="8,16,32,64,128")
+    p.add_argument("--rescores", default="40",
+                   help="recall through DenseIndex with this many best hits re-scored exactly (comma list)")
     p.add_argument("--quick", action="store_true", help="10k chunks only")
     p.add_argument("--ann-only", action="store_true",
                    help="dense index only (no SQLite store): build, Recall@10 per nprobe, memory of a serving process")
@@ -866,7 +871,8 @@ def main() -> int:
         print(f"  served: {json.dumps(served['latency'])}", flush=True)
         if served["ann"]["kind"] != "faiss-flat" or size >= 1_000_000:
             res["recall"] = recall(data_dir, args.backend, args.base_chunks, args.workdir,
-                                   [int(x) for x in args.nprobes.split(",")])
+                                   [int(x) for x in args.nprobes.split(",")],
+                                   tuple(int(x) for x in args.rescores.split(",")))
             print("\n### Recall@10 of the dense index against exact search\n" + table(res["recall"]), flush=True)
         if args.txtai:
             tx = run_child("txtai", data_dir, args.backend, args.threads, args.rounds)
