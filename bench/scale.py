@@ -591,6 +591,17 @@ def run_child(mode: str, data_dir: Path, backend: str, threads: int, rounds: int
 # -- recall of the approximate index ------------------------------------------------------------------------------
 
 
+def _recall_at_10(search: Any, queries: np.ndarray, exact_ids: np.ndarray) -> tuple[float, float]:
+    """(Recall@10 against the exact top 10 of each query, p50 ms of `search(query) -> ids`)."""
+    hit, ms = 0, []
+    for qi, q in enumerate(queries):
+        t = time.perf_counter()
+        found = search(q)
+        ms.append((time.perf_counter() - t) * 1000)
+        hit += len(set(np.asarray(found).tolist()) & set(exact_ids[qi].tolist()))
+    return round(hit / (10 * len(queries)), 4), round(float(np.median(ms)), 2)
+
+
 def recall(data_dir: Path, backend: str, base_limit: int, workdir: Path, nprobes: list[int],
            rescores: tuple[int, ...] = (40,)) -> list[dict[str, Any]]:
     """Recall@10 of the saved dense index against exact search over the same vectors, per nprobe."""
@@ -634,15 +645,8 @@ def recall(data_dir: Path, backend: str, base_limit: int, workdir: Path, nprobes
             ann.nprobe = nprobe
         row: dict[str, Any] = {"index": cfg["kind"], "nprobe": nprobe if hasattr(ann, "nprobe") else "—"}
         for name, qs in (("real", real_q), ("near-data", syn_q)):
-            hit = 0
-            ms = []
-            for qi, q in enumerate(qs):
-                t = time.perf_counter()
-                ids, _ = ann.search(q, 10)
-                ms.append((time.perf_counter() - t) * 1000)
-                hit += len(set(ids.tolist()) & set(exact[name][qi].tolist()))
-            row[f"R@10 {name} queries"] = round(hit / (10 * len(qs)), 4)
-            row[f"p50 ms {name}"] = round(float(np.median(ms)), 2)
+            row[f"R@10 {name} queries"], row[f"p50 ms {name}"] = _recall_at_10(
+                lambda q: ann.search(q, 10)[0], qs, exact[name])
         # Filtered: one city's chunks (a few thousand at 1M), exact over the same allowed set.
         hit = 0
         ms = []
@@ -663,14 +667,8 @@ def recall(data_dir: Path, backend: str, base_limit: int, workdir: Path, nprobes
         for rescore in rescores:
             dense.exact_rescore = rescore
             for name, qs in (("real", real_q), ("near-data", syn_q)):
-                hit, ms = 0, []
-                for qi, q in enumerate(qs):
-                    t = time.perf_counter()
-                    ids, _ = dense.search(q, 10)
-                    ms.append((time.perf_counter() - t) * 1000)
-                    hit += len(set(ids.tolist()) & set(exact[name][qi].tolist()))
-                row[f"R@10 {name}, {rescore} re-scored"] = round(hit / (10 * len(qs)), 4)
-                row[f"p50 ms {name}, {rescore} re-scored"] = round(float(np.median(ms)), 2)
+                row[f"R@10 {name}, {rescore} re-scored"], row[f"p50 ms {name}, {rescore} re-scored"] = _recall_at_10(
+                    lambda q: dense.search(q, 10)[0], qs, exact[name])
         rows.append(row)
         if not hasattr(ann, "nprobe"):
             break
@@ -741,14 +739,7 @@ def recall_rows(vectors: np.ndarray, ann: Any, backend: str, base_vecs: np.ndarr
         ann.nprobe = nprobe
         row: dict[str, Any] = {"index": ann.kind, "nlist": getattr(ann, "nlist", "—"), "nprobe": nprobe}
         for name, qs in (("real", real_q), ("near-data", syn_q)):
-            hit, ms = 0, []
-            for qi, q in enumerate(qs):
-                t = time.perf_counter()
-                found, _ = ann.search(q, 10)
-                ms.append((time.perf_counter() - t) * 1000)
-                hit += len(set(found.tolist()) & set(exact[name][qi].tolist()))
-            row[f"R@10 {name}"] = round(hit / (10 * len(qs)), 4)
-            row[f"p50 ms {name}"] = round(float(np.median(ms)), 2)
+            row[f"R@10 {name}"], row[f"p50 ms {name}"] = _recall_at_10(lambda q: ann.search(q, 10)[0], qs, exact[name])
         hit, ms = 0, []
         for al, q, ex in zip(allowed_sets, real_q[:20], exact_f):
             t = time.perf_counter()
