@@ -36,8 +36,8 @@ from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight, fuse, weight_for_coverage
 from index.grouping import distinct_documents_first
 from index.lexical import LexicalIndex
-from index.relevance import RelevanceSignals
 from index.query_bodies import QueryBodies
+from index.relevance import RelevanceSignals
 from index.relevance import assess as assess_relevance
 from index.store import Filters, Store
 from index.vectors import DenseIndex
