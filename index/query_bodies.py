@@ -2,13 +2,18 @@
 
 Coverage, diversification and the relevance bar all ask which query terms a passage holds. A body is the
 passage's analysed terms joined by single spaces, so « does it hold `t` » is a substring test on the
-space-padded body, which costs far less than splitting ~150 terms into a list for each of ~100 candidates.
+space-padded body, cheaper than splitting the body for a query of a few terms (a split and an intersection
+are cheaper for a query with many expansion terms, so that is used above `SUBSTRING_UP_TO`).
 Term sets (for the near-duplicate test) are built only for the passages that need them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+
+# Up to this many terms, substring tests beat splitting the ~90-term body (3.7 against 7.6 µs a body for 5 terms,
+# 12.3 against 7.8 for 20, measured on 3,000 bodies of the 100k store); above it the split wins.
+SUBSTRING_UP_TO = 12
 
 
 class QueryBodies:
@@ -37,15 +42,17 @@ class QueryBodies:
         self.load(chunk_ids)
         # A term holding whitespace is never one of a split body's terms.
         needles = [(t, f" {t} ") for t in dict.fromkeys(terms) if t and t.split() == [t]]
+        wanted = {t for t, _ in needles}
+        by_substring = len(needles) <= SUBSTRING_UP_TO
         out: dict[int, set[str]] = {}
         for c in chunk_ids:
             padded = self._padded.get(c)
             if padded is None or not needles:
                 out[c] = set()
-            elif padded.isascii():  # terms are separated by single spaces only: a substring test is exact
+            elif by_substring and padded.isascii():  # terms separated by single spaces only: substring is exact
                 out[c] = {t for t, needle in needles if needle in padded}
-            else:  # an exotic character may have put other whitespace inside a term: split as a list would
-                out[c] = self.term_set(c).intersection(t for t, _ in needles)
+            else:  # many terms (a split is cheaper), or exotic whitespace inside a term: as a split list would
+                out[c] = wanted.intersection(padded.split())
         return out
 
     def term_set(self, chunk_id: int) -> frozenset[str]:

@@ -56,3 +56,13 @@ def test_same_as_membership_in_the_split_body(stored, wanted):
     bodies = QueryBodies(lambda ids: {i: texts[i] for i in ids})
     expected = {i: {t for t in wanted if t in texts[i].split()} for i in texts}
     assert bodies.present(list(texts), wanted) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_TERMS, max_size=12), min_size=1, max_size=6),
+       st.lists(st.sampled_from([f"t{i}" for i in range(30)]) | _TERMS, min_size=13, max_size=30))
+def test_many_terms_take_the_split_path_with_the_same_answer(stored, wanted):
+    texts = {i: " ".join(terms + [f"t{j}" for j in range(i, 30, 3)]) for i, terms in enumerate(stored)}
+    bodies = QueryBodies(lambda ids: {i: texts[i] for i in ids})
+    expected = {i: {t for t in wanted if t in texts[i].split()} for i in texts}
+    assert bodies.present(list(texts), wanted) == expected
