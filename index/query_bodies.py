@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-# Up to this many terms, substring tests beat splitting the ~90-term body (3.7 against 7.6 µs a body for 5 terms,
-# 12.3 against 7.8 for 20, measured on 3,000 bodies of the 100k store); above it the split wins.
+# Up to this many terms, substring tests beat splitting the ~90-term body (3.9 against 8.6 µs a body for 5 terms,
+# 13.2 against 8.7 for 20: bench/query_latency.py --bodies-ab on the 100k store); above it the split wins.
 SUBSTRING_UP_TO = 12
 
 
