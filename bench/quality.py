@@ -117,7 +117,10 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
     drawn = stratified_split(original)
     for q in queries:
         qid = str(q.get("id", ""))
-        want = ("test" if qid in drawn else "tuning") if qid.startswith("q") else "tuning" if qid[:1] in ("t", "u") else "test"
+        if qid.startswith("q"):
+            want = "test" if qid in drawn else "tuning"
+        else:
+            want = "tuning" if qid[:1] in ("t", "u") else "test"
         if q.get("split") != want:
             errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
