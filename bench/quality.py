@@ -7,7 +7,8 @@ Every query carries a `split`: "tuning" (what weights, thresholds and techniques
 (`stratified_split`, 40 % test per kind, checked by `validate`); the n* queries were written and judged
 after that, before any tuning, and are all in the test split; the t* queries (more no-answer questions
 and paraphrases, so that the « nothing relevant » bar has something to be calibrated on) were written
-at the same time, before any run, and are all in the tuning split.
+at the same time, before any run, and are all in the tuning split; so are the u* queries (35 more no-answer
+and 36 more answerable ones, for the bar's refit), written and judged before any run on them.
 
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
@@ -116,7 +117,10 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
     drawn = stratified_split(original)
     for q in queries:
         qid = str(q.get("id", ""))
-        want = ("test" if qid in drawn else "tuning") if qid.startswith("q") else "tuning" if qid.startswith("t") else "test"
+        if qid.startswith("q"):
+            want = "test" if qid in drawn else "tuning"
+        else:
+            want = "tuning" if qid[:1] in ("t", "u") else "test"
         if q.get("split") != want:
             errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}

@@ -87,13 +87,14 @@ def _signals(**kw: Any) -> RelevanceSignals:
 
 
 def test_relevance_bar_rules() -> None:
-    # support = 3.72 × agreement + 2.23 × dense coverage + 0.50 × words, flagged below 2.69 (issue 16: the
+    # support = 3.72 × agreement + 2.23 × dense coverage + 0.50 × words, flagged below 2.95 (issue 16: the
     # cosine threshold is gone, the two retrievers' agreement replaces it; see index/relevance.py)
     assert no_relevant_result(_signals()) is False  # 1.116 + 1.115 + 1.5 = 3.731
     assert no_relevant_result(_signals(hits=0)) is True
     # the two retrievers fetch different passages and the dense ones share little of the query: nothing relevant
     assert no_relevant_result(_signals(agreement=0.1, dense_coverage=0.3)) is True  # 2.541
-    assert no_relevant_result(_signals(agreement=0.1, dense_coverage=0.4)) is False  # 2.764
+    assert no_relevant_result(_signals(agreement=0.1, dense_coverage=0.4)) is True  # 2.764
+    assert no_relevant_result(_signals(agreement=0.1, dense_coverage=0.5)) is False  # 2.987
     assert no_relevant_result(_signals(agreement=0.0, dense_coverage=0.2)) is True  # 1.946
     # the cosine plays no part any more
     assert no_relevant_result(_signals(coverage=0.2, best_dense=0.5)) is False

@@ -32,7 +32,7 @@ def _diag(kb, query: str) -> tuple[bool, dict[str, float]]:
         ("patinoire olympique", True, 0.0, 0.0, 2),
         ("zorglub quantique xylophone", True, 0.0, 0.0, 3),
         # one word the corpus knows (« centre », « habitants », « parc »), the thing asked for unknown:
-        # support 3.72 × 0.1 + 2.23 × dense coverage + 0.5 × words < 2.69
+        # support 3.72 × 0.1 + 2.23 × dense coverage + 0.5 × words < 2.95
         ("patinoire du centre", True, 0.1, 0.3877, 2),
         ("piscine olympique pour les habitants", True, 0.1, 0.2405, 3),
         ("golf et casino du parc", True, 0.1, 0.2405, 3),
@@ -83,14 +83,14 @@ def test_assess_dense_coverage_is_the_best_passages_idf_share() -> None:
     flag, s = _stub_assess(dense, [(1, 3.0)], ["piscin", "centr"], {1: {"centr"}, 2: {"piscin"}}, dfs)
     assert s.dense_coverage == pytest.approx(idf["piscin"] / (idf["piscin"] + idf["centr"]))
     assert s.agreement == pytest.approx(0.1)
-    # 3.72 × 0.1 + 2.23 × 0.859 + 1.0 = 3.29 ≥ 2.69
+    # 3.72 × 0.1 + 2.23 × 0.859 + 1.0 = 3.29 ≥ 2.95
     assert round(s.support, 2) == 3.29 and flag is False
 
 
 def test_support_threshold() -> None:
     base = dict(method="weighted", hits=10, terms=4, coverage=0.5, best_dense=0.85, unknown_share=0.0)
-    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.3, agreement=0.0)) is True  # 2.669
-    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.31, agreement=0.0)) is False  # 2.691
-    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.18)) is True  # 2.670
-    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.2)) is False  # 2.744
+    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.42, agreement=0.0)) is True  # 2.937
+    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.43, agreement=0.0)) is False  # 2.959
+    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.25)) is True  # 2.930
+    assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.26)) is False  # 2.967
     assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.0), min_support=1.9) is False
