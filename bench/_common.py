@@ -12,6 +12,7 @@ import os
 import platform
 import resource
 import shlex
+import statistics
 import subprocess
 import sys
 import time
@@ -146,6 +147,16 @@ def time_calls(fn: Callable[[Any], Any], items: Sequence[Any], warmup: int = 2) 
         fn(item)
         out.append((time.perf_counter() - t0) * 1000)
     return out
+
+
+def median_ms(fn: Callable[[], Any], rounds: int = 5) -> float:
+    """Median wall-clock milliseconds of `rounds` calls of `fn`."""
+    runs = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs) * 1000
 
 
 def latency_summary(ms: Sequence[float]) -> dict[str, float]:

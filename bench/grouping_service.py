@@ -11,23 +11,13 @@ the one lookup a search adds (`groups_of` for a page of 20 documents).
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from _common import header, load_average, table
+from _common import header, load_average, median_ms, table
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _timed(fn, repeat: int = 5) -> float:
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs) * 1000
 
 
 def main() -> None:
@@ -63,9 +53,9 @@ def main() -> None:
             {"measure": "pair precision / recall on the variants", "value": f"{precision:.3f} / {recall:.3f}"},
             {"measure": "corpus documents grouped", "value": sum(len(g) for g in corpus_grouped)},
             {"measure": "whole ingest (s, fake embedder)", "value": f"{ingest_s:.1f}"},
-            {"measure": "full refresh (ms, median of 5)", "value": f"{_timed(lambda: kb.groups.refresh()):.0f}"},
-            {"measure": "refresh after one document (ms)", "value": f"{_timed(lambda: kb.groups.refresh([one])):.0f}"},
-            {"measure": "lookup for 20 results (ms)", "value": f"{_timed(lambda: kb.groups.groups_of(ids), 50):.2f}"},
+            {"measure": "full refresh (ms, median of 5)", "value": f"{median_ms(lambda: kb.groups.refresh()):.0f}"},
+            {"measure": "refresh after one document (ms)", "value": f"{median_ms(lambda: kb.groups.refresh([one])):.0f}"},
+            {"measure": "lookup for 20 results (ms)", "value": f"{median_ms(lambda: kb.groups.groups_of(ids), 50):.2f}"},
         ]
         kb.close()
     print(f"load average {load_average()}")

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -19,17 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ingest.isolation import read_isolated  # noqa: E402
 from ingest.readers import read_file  # noqa: E402
 
+from _common import median_ms  # noqa: E402
+
 FILES = Path(__file__).resolve().parents[1] / "tests" / "data" / "files"
 SAMPLES = ["note-lens.txt", "bonne-pratique-cahors.md", "communique-vienne.html", "convention-sens.pdf"]
-
-
-def median_ms(fn, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
