@@ -43,10 +43,13 @@ class ThemeExpander:
         self.ids = [t["id"] for t in themes]
         self.phrases: list[list[list[str]]] = []
         self.terms: list[list[str]] = []
+        self.required: list[list[frozenset[str]]] = []
         for t in themes:
             phrases = [self.analyzer.terms(str(p)) for p in [t.get("label", ""), *t.get("synonyms", [])]]
             phrases = [p for p in phrases if p]
             self.phrases.append(phrases)
+            # A phrase counts when all its words are typed; one word counts only if it has more than 4 letters.
+            self.required.append([frozenset(p) for p in phrases if len(p) > 1 or len(p[0]) > 4])
             self.terms.append(list(dict.fromkeys(term for p in phrases for term in p)))
         self.vectors: np.ndarray | None = None
         if embedder is not None:
@@ -57,8 +60,8 @@ class ThemeExpander:
     def expand(self, query_terms: Sequence[str], query_vector: np.ndarray | None) -> Expansion:
         present = set(query_terms)
         chosen: list[int] = []
-        for i, phrases in enumerate(self.phrases):
-            if any(len(p) >= 1 and set(p) <= present and (len(p) > 1 or len(p[0]) > 4) for p in phrases):
+        for i, required in enumerate(self.required):
+            if any(words <= present for words in required):
                 chosen.append(i)
         if query_vector is not None and self.vectors is not None and len(self.vectors):
             sims = self.vectors @ query_vector

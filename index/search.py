@@ -423,7 +423,7 @@ class HybridRetriever:
             if cfg.max_per_document > 0 and per_doc.get(doc, 0) >= cfg.max_per_document:
                 deferred.append(h)
                 continue
-            if tset and any(_jaccard(tset, other) >= cfg.dedup_threshold for other in kept_terms):
+            if tset and any(_jaccard_at_least(tset, other, cfg.dedup_threshold) for other in kept_terms):
                 deferred.append(h)
                 continue
             kept.append(h)
@@ -442,6 +442,15 @@ def _merge_scaled(
     for cid, s in secondary:
         merged[cid] = merged.get(cid, 0.0) + weight * s / top2
     return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _jaccard_at_least(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
+    """Whether the Jaccard similarity of a and b reaches `threshold`, skipping the set operations when the
+    sizes alone rule it out (|a ∩ b| / |a ∪ b| is at most the smaller size over the larger)."""
+    small, large = sorted((len(a), len(b)))
+    if small and small / large < threshold:
+        return False
+    return _jaccard(a, b) >= threshold
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
