@@ -21,12 +21,46 @@ def _minmax(hits: Sequence[tuple[int, float]]) -> dict[int, float]:
     return {cid: (s - lo) / span for cid, s in hits}
 
 
+def _over_max(hits: Sequence[tuple[int, float]]) -> dict[int, float]:
+    """Scores over the best one: BM25's least possible score is 0, not the last candidate's."""
+    if not hits:
+        return {}
+    hi = max(s for _, s in hits)
+    if hi <= 1e-12:
+        return {cid: 1.0 for cid, _ in hits}
+    return {cid: s / hi for cid, s in hits}
+
+
+def _zscore(hits: Sequence[tuple[int, float]]) -> dict[int, float]:
+    """Scores in standard deviations from the candidates' mean, shifted so that the lowest candidate is 0."""
+    if not hits:
+        return {}
+    scores = [s for _, s in hits]
+    mean = sum(scores) / len(scores)
+    sd = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
+    if sd <= 1e-12:
+        return {cid: 1.0 for cid, _ in hits}
+    lo = min(scores)
+    return {cid: (s - lo) / sd for cid, s in hits}
+
+
+# How each retriever's scores are put on one scale before the weighted sum: (lexical, dense).
+NORMALISATIONS = {
+    "minmax": (_minmax, _minmax),
+    "bm25-over-max": (_over_max, _minmax),
+    "zscore": (_zscore, _zscore),
+}
+
+
 def weighted_fusion(
-    lexical: Sequence[tuple[int, float]], dense: Sequence[tuple[int, float]], lexical_weight: float
+    lexical: Sequence[tuple[int, float]], dense: Sequence[tuple[int, float]], lexical_weight: float,
+    normalisation: str = "minmax",
 ) -> list[tuple[int, float]]:
-    """Min-max normalise each list, then add them with weights; a missing score counts as 0."""
-    lex = _minmax(lexical)
-    den = _minmax(dense)
+    """Normalise each list (min-max by default), then add them with weights; a missing score counts as the
+    list's lowest (0 on every scale here)."""
+    norm_lex, norm_dense = NORMALISATIONS[normalisation]
+    lex = norm_lex(lexical)
+    den = norm_dense(dense)
     fused: dict[int, float] = {}
     for cid in lex.keys() | den.keys():
         fused[cid] = lexical_weight * lex.get(cid, 0.0) + (1.0 - lexical_weight) * den.get(cid, 0.0)
@@ -50,6 +84,7 @@ def fuse(
     dense: Sequence[tuple[int, float]],
     lexical_weight: float = 0.5,
     rrf_k: int = 60,
+    normalisation: str = "minmax",
 ) -> list[tuple[int, float]]:
     if method == "lexical":
         return list(lexical)
@@ -57,7 +92,7 @@ def fuse(
         return list(dense)
     if method == "rrf":
         return rrf_fusion(lexical, dense, rrf_k)
-    return weighted_fusion(lexical, dense, lexical_weight)
+    return weighted_fusion(lexical, dense, lexical_weight, normalisation)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,7 @@ class RetrievalConfig:
     fusion: str = "weighted"
     lexical_weight: float = 0.5
     rrf_k: int = 60
+    normalisation: str = "minmax"  # score scales before the weighted sum (index/fusion.py NORMALISATIONS)
     candidates: int = 100
     # Query-adaptive fusion: names, numbers and quoted phrases lean lexical; plain descriptions lean dense.
     # Off by default: cross-validated, it did not beat the fixed weight (bench/cv_fusion_weights.py).
@@ -110,9 +111,10 @@ class FusionPlan:
     dense: bool
     weight: float
     rrf_k: int = 60
+    normalisation: str = "minmax"
 
     def fuse(self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        return fuse(self.name, lexical, dense, self.weight, self.rrf_k)
+        return fuse(self.name, lexical, dense, self.weight, self.rrf_k, self.normalisation)
 
 
 @dataclass(slots=True)
@@ -314,7 +316,7 @@ class HybridRetriever:
         weight = self.lexical_weight_for(query) if name == "weighted" else cfg.lexical_weight
         can_dense = self.dense is not None and self.embedder is not None
         return FusionPlan(name, lexical=name != "dense", dense=name != "lexical" and can_dense, weight=weight,
-                          rrf_k=cfg.rrf_k)
+                          rrf_k=cfg.rrf_k, normalisation=cfg.normalisation)
 
     def _analyse(self, query: str) -> tuple[list[str], list[str]]:
         """(analysed terms, the same with misspellings corrected against the index vocabulary)."""
