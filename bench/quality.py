@@ -120,7 +120,7 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
         if qid.startswith("q"):
             want = "test" if qid in drawn else "tuning"
         else:
-            want = "tuning" if qid[:1] in ("t", "u") else "test"
+            want = "tuning" if qid[:1] in ("t", "u", "v") else "test"
         if q.get("split") != want:
             errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
