@@ -39,6 +39,8 @@ Metrics (documented so that numbers can be compared across changes):
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import json
 import math
 import os
@@ -427,7 +429,17 @@ def main() -> int:
                    help="with --data-dir: time rank() with the relevance decision against the old two-threshold one")
     p.add_argument("--feedback-latency", action="store_true",
                    help="with --data-dir: time rank() without and with dense feedback (k=3, β=γ=1, n=20)")
+    p.add_argument("--near-duplicates", default="", choices=["", "across", "within"],
+                   help="push down near-duplicate passages across documents or within a document only "
+                        "(default: index/grouping.py's NEAR_DUPLICATES_ACROSS_DOCUMENTS)")
+    p.add_argument("--date-guard", default="", choices=["", "on", "off"],
+                   help="never flag a query whose date is in a best lexical candidate (default: "
+                        "index/relevance.py's DATE_GUARD)")
     args = p.parse_args()
+    if args.near_duplicates:  # read by index/grouping.py's near_duplicate at each call
+        importlib.import_module("index.grouping").NEAR_DUPLICATES_ACROSS_DOCUMENTS = args.near_duplicates == "across"
+    if args.date_guard:  # read by index/relevance.py at each call
+        importlib.import_module("index.relevance").DATE_GUARD = args.date_guard == "on"
 
     queries = load_queries(args.queries)
     errors = validate(queries)
@@ -458,6 +470,10 @@ def main() -> int:
         tmp = tempfile.TemporaryDirectory(prefix="acv-quality-")
         data_dir = Path(tmp.name)
     kb = open_kb(args, data_dir)
+    if args.date_guard == "on":  # the bodies the guard reads: what HybridRetriever._relevance_bar would pass
+        relevance = importlib.import_module("index.relevance")
+        importlib.import_module("index.search").assess_relevance = functools.partial(
+            relevance.assess, body_texts=kb.retriever.lexical.body_texts)
     try:
         for q in queries:  # filters must be understood by the product (fail loudly, not silently unfiltered)
             try:
