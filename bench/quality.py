@@ -8,7 +8,10 @@ Every query carries a `split`: "tuning" (what weights, thresholds and techniques
 after that, before any tuning, and are all in the test split; the t* queries (more no-answer questions
 and paraphrases, so that the « nothing relevant » bar has something to be calibrated on) were written
 at the same time, before any run, and are all in the tuning split; so are the u* queries (35 more no-answer
-and 36 more answerable ones, for the bar's refit), written and judged before any run on them.
+and 36 more answerable ones, for the bar's refit), written and judged before any run on them, and the v*
+queries (v001–v014 answered by template passages the conventions share, v031–v036 ordinary controls, for the
+near-duplicate rule; v101–v146 dates alone or with a word, 14 answerable and 12 no-answer, for the bar's date
+guard), each batch committed before its first run.
 
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
@@ -19,6 +22,8 @@ would answer it, over the bundled corpus ingested by the product's own pipeline.
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --sweep 0.2,0.3,0.4,0.5,0.6,0.7
     .venv/bin/python bench/quality.py --validate-only                     # check the judged passages only
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --split tuning   # one split only
+    .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --near-duplicates within
+    .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --date-guard on
 
 Metrics (documented so that numbers can be compared across changes):
 - documents: a result's document is its source file; a document's gain counts once, at the rank of its
