@@ -26,13 +26,20 @@ re-chosen per fold flag 62 % of the no-answer questions and 2.2 % of the answera
 The figures, the other signals measured and the test-split result are in docs/BENCHMARKS.md
 (`bench/no_answer.py`).
 
+Date guard: a query holding a date (« 22 novembre 2019 », a journalist's usual query) that the signals would
+flag is shown when one of the ten best lexical candidates holds the date as written (its analysed terms
+consecutive) and every other word of the query; it needs the candidates' analysed bodies (`body_texts`).
+Chosen on the tuning split: it unflags the answerable dates and none of the no-answer ones, among them a date
+that exists with a subject that does not (« piscine 14 mai 2022 »).
+
 Limits: a query of six or more distinct words is never flagged by the support alone (3.0 ≥ 2.95); the only
-other rule is the guard below (none of the query's words in any of the best passages). Lexical-only
+other rules are the guard below (none of the query's words in any of the best passages) and the date guard. Lexical-only
 rankings keep the coverage threshold (`min_coverage`); dense-only rankings are shown as they are.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -65,7 +72,9 @@ class RelevanceSignals:
     dense_coverage: float  # best idf share of the typed terms in one of the ten closest dense passages
     agreement: float = 0.0  # share of the ten best lexical candidates also among the ten closest dense ones
     dense_side: bool = True  # the ranking had dense candidates
-    date_found: bool = False  # a best lexical candidate holds the query's date as written and all its other words
+    # A best lexical candidate holds the query's date as written and all its other words (looked up only for a
+    # query the other signals flag).
+    date_found: bool = False
 
     @property
     def support(self) -> float:
@@ -121,12 +130,15 @@ def assess(
     near = [cid for cid, _ in dense[:TOP]]
     dense_cov = _best_share(matched_terms(near, unique).values(), idf, weight) if near and unique else 0.0
     agreement = len(set(near) & {cid for cid, _ in lexical[:TOP]}) / TOP
-    date = date_terms(list(raw_terms)) if DATE_GUARD and body_texts is not None else []
-    date_found = bool(date and lexical) and body_texts is not None and holds_date(
-        body_texts([cid for cid, _ in lexical[:TOP]]).values(), date, unique)
     signals = RelevanceSignals(method, hits, len(unique), coverage, best_dense, unknown, dense_cov, agreement,
-                               dense_side=bool(dense), date_found=date_found)
-    return no_relevant_result(signals, min_coverage), signals
+                               dense_side=bool(dense))
+    flagged = no_relevant_result(signals, min_coverage)
+    # The date guard reads the best lexical candidates' bodies only for a query that would be flagged.
+    date = date_terms(list(raw_terms)) if flagged and DATE_GUARD and body_texts is not None and lexical else []
+    if date and body_texts is not None and holds_date(body_texts([c for c, _ in lexical[:TOP]]).values(), date, unique):
+        signals = dataclasses.replace(signals, date_found=True)
+        flagged = no_relevant_result(signals, min_coverage)
+    return flagged, signals
 
 
 def date_terms(terms: Sequence[str]) -> list[str]:
