@@ -155,13 +155,13 @@ def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int
     return head + sorted(rest, key=lambda h: order[id(h)])
 
 
-
 # -- near-duplicate passages on a result page ---------------------------------------------------------
 
-# Whether a passage that repeats one of *another* document already on the page is pushed down too. The nine
-# conventions share template articles (partners' commitments, governance, the fiche action format): pushing
-# those copies down across documents leaves one convention on the page for a question that every one of
-# them answers. Chosen on the tuning split (docs/BENCHMARKS.md, "Template passages and bare dates").
+# Whether a passage that repeats a passage of *another* document already on the page is pushed down too (True),
+# or only a document's own repeats (False). The nine conventions share template articles (partners'
+# commitments, governance, the fiche action format). Within a document only lifted the questions those articles
+# answer but also brought back copies that answer nothing (one passage hit lost): the current rule stayed, by
+# the rule written before the tuning run (docs/BENCHMARKS.md, "Template passages and bare dates").
 NEAR_DUPLICATES_ACROSS_DOCUMENTS = True
 
 

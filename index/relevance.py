@@ -33,8 +33,8 @@ Chosen on the tuning split: it unflags the answerable dates and none of the no-a
 that exists with a subject that does not (« piscine 14 mai 2022 »).
 
 Limits: a query of six or more distinct words is never flagged by the support alone (3.0 ≥ 2.95); the only
-other rules are the guard below (none of the query's words in any of the best passages) and the date guard. Lexical-only
-rankings keep the coverage threshold (`min_coverage`); dense-only rankings are shown as they are.
+other rules are the guard below (none of the query's words in any of the best passages) and the date guard.
+Lexical-only rankings keep the coverage threshold (`min_coverage`); dense-only rankings are shown as they are.
 """
 
 from __future__ import annotations
@@ -134,8 +134,9 @@ def assess(
                                dense_side=bool(dense))
     flagged = no_relevant_result(signals, min_coverage)
     # The date guard reads the best lexical candidates' bodies only for a query that would be flagged.
-    date = date_terms(list(raw_terms)) if flagged and DATE_GUARD and body_texts is not None and lexical else []
-    if date and body_texts is not None and holds_date(body_texts([c for c, _ in lexical[:TOP]]).values(), date, unique):
+    date = date_terms(list(raw_terms)) if flagged and DATE_GUARD and lexical else []
+    if date and body_texts is not None and holds_date(
+            body_texts([c for c, _ in lexical[:TOP]]).values(), date, unique):
         signals = dataclasses.replace(signals, date_found=True)
         flagged = no_relevant_result(signals, min_coverage)
     return flagged, signals

@@ -414,7 +414,7 @@ class HybridRetriever:
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
         per_doc: dict[str, int] = {}
-        kept_terms: list[tuple[str, frozenset[str]]] = []  # (document, term set) of each kept passage
+        kept_terms: list[tuple[str, set[str] | frozenset[str]]] = []  # (document, term set) of each kept one
         for h in head:
             doc, tset = info.get(h.chunk_id, ("", set()))
             if len(kept) >= page:

@@ -90,11 +90,13 @@ def test_near_duplicates_across_documents_or_within_a_document_only(kb, monkeypa
                       "dup2", "conv"]
     # no push-down: both on the page (the repeat held to 6th by the first five distinct documents)
     off = names(kb, rank_with(kb, query, dedup_threshold=1.0))
-    assert off == ["dup1", "dup2", "conv", "comite", "fonc2", "conv", "course", "habitat", "neuf", "fonc1", "cowork"]
+    assert off == ["dup1", "dup2", "conv", "comite", "fonc2", "conv", "course", "habitat", "neuf", "fonc1",
+                   "cowork"]
     # within a document only: dup2 (another document) keeps its place, the convention's repeat waits
     monkeypatch.setattr(grouping, "NEAR_DUPLICATES_ACROSS_DOCUMENTS", False)
     within = names(kb, rank_with(kb, query))
-    assert within == ["dup1", "dup2", "conv", "comite", "fonc2", "course", "habitat", "neuf", "fonc1", "cowork", "conv"]
+    assert within == ["dup1", "dup2", "conv", "comite", "fonc2", "course", "habitat", "neuf", "fonc1", "cowork",
+                      "conv"]
 
 
 def test_off_corpus_query_is_flagged_and_on_topic_query_is_not(tiny) -> None:
