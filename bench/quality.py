@@ -8,7 +8,10 @@ Every query carries a `split`: "tuning" (what weights, thresholds and techniques
 after that, before any tuning, and are all in the test split; the t* queries (more no-answer questions
 and paraphrases, so that the « nothing relevant » bar has something to be calibrated on) were written
 at the same time, before any run, and are all in the tuning split; so are the u* queries (35 more no-answer
-and 36 more answerable ones, for the bar's refit), written and judged before any run on them.
+and 36 more answerable ones, for the bar's refit), written and judged before any run on them, and the v*
+queries (v001–v014 answered by template passages the conventions share, v031–v036 ordinary controls, for the
+near-duplicate rule; v101–v146 dates alone or with a word, 14 answerable and 12 no-answer, for the bar's date
+guard), each batch committed before its first run.
 
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
@@ -19,6 +22,8 @@ would answer it, over the bundled corpus ingested by the product's own pipeline.
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --sweep 0.2,0.3,0.4,0.5,0.6,0.7
     .venv/bin/python bench/quality.py --validate-only                     # check the judged passages only
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --split tuning   # one split only
+    .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --near-duplicates within
+    .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --date-guard off
 
 Metrics (documented so that numbers can be compared across changes):
 - documents: a result's document is its source file; a document's gain counts once, at the rank of its
@@ -39,6 +44,7 @@ Metrics (documented so that numbers can be compared across changes):
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import os
@@ -120,7 +126,7 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
         if qid.startswith("q"):
             want = "test" if qid in drawn else "tuning"
         else:
-            want = "tuning" if qid[:1] in ("t", "u") else "test"
+            want = "tuning" if qid[:1] in ("t", "u", "v") else "test"
         if q.get("split") != want:
             errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
@@ -427,7 +433,17 @@ def main() -> int:
                    help="with --data-dir: time rank() with the relevance decision against the old two-threshold one")
     p.add_argument("--feedback-latency", action="store_true",
                    help="with --data-dir: time rank() without and with dense feedback (k=3, β=γ=1, n=20)")
+    p.add_argument("--near-duplicates", default="", choices=["", "across", "within"],
+                   help="push down near-duplicate passages across documents or within a document only "
+                        "(default: index/grouping.py's NEAR_DUPLICATES_ACROSS_DOCUMENTS)")
+    p.add_argument("--date-guard", default="", choices=["", "on", "off"],
+                   help="never flag a query whose date is in a best lexical candidate (default: "
+                        "index/relevance.py's DATE_GUARD)")
     args = p.parse_args()
+    if args.near_duplicates:  # read by index/grouping.py's near_duplicate at each call
+        importlib.import_module("index.grouping").NEAR_DUPLICATES_ACROSS_DOCUMENTS = args.near_duplicates == "across"
+    if args.date_guard:  # read by index/relevance.py at each call
+        importlib.import_module("index.relevance").DATE_GUARD = args.date_guard == "on"
 
     queries = load_queries(args.queries)
     errors = validate(queries)

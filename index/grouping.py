@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -154,3 +154,38 @@ def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int
     order = {id(h): n for n, h in enumerate(hits)}
     return head + sorted(rest, key=lambda h: order[id(h)])
 
+
+# -- near-duplicate passages on a result page ---------------------------------------------------------
+
+# Whether a passage that repeats a passage of *another* document already on the page is pushed down too (True),
+# or only a document's own repeats (False). The nine conventions share template articles (partners'
+# commitments, governance, the fiche action format). Within a document only lifted the questions those articles
+# answer but also brought back copies that answer nothing (one passage hit lost): the current rule stayed, by
+# the rule written before the tuning run (docs/BENCHMARKS.md, "Template passages and bare dates").
+NEAR_DUPLICATES_ACROSS_DOCUMENTS = True
+
+
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
+    """Jaccard similarity of two term sets (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def jaccard_at_least(a: AbstractSet[str], b: AbstractSet[str], threshold: float) -> bool:
+    """Whether `jaccard(a, b) >= threshold`, skipping the set operations when the sizes alone rule it out
+    (|a ∩ b| / |a ∪ b| is at most the smaller size over the larger): most pairs on a page differ in size."""
+    small, large = sorted((len(a), len(b)))
+    if small and small / large < threshold:
+        return False
+    return jaccard(a, b) >= threshold
+
+
+def near_duplicate(terms: AbstractSet[str], doc: str, kept: Iterable[tuple[str, AbstractSet[str]]],
+                   threshold: float, across_documents: bool | None = None) -> bool:
+    """Whether a passage (its analysed term set, its document) repeats a passage already kept on the page:
+    term-set Jaccard ≥ `threshold` with a kept (document, terms) pair — of any document, or of the same
+    document only when `across_documents` is False (None: `NEAR_DUPLICATES_ACROSS_DOCUMENTS`)."""
+    across = NEAR_DUPLICATES_ACROSS_DOCUMENTS if across_documents is None else across_documents
+    return bool(terms) and any(jaccard_at_least(terms, other, threshold)
+                               for other_doc, other in kept if across or other_doc == doc)

@@ -26,15 +26,22 @@ re-chosen per fold flag 62 % of the no-answer questions and 2.2 % of the answera
 The figures, the other signals measured and the test-split result are in docs/BENCHMARKS.md
 (`bench/no_answer.py`).
 
+Date guard: a query holding a date (« 22 novembre 2019 », a journalist's usual query) that the signals would
+flag is shown when one of the ten best lexical candidates holds the date as written (its analysed terms
+consecutive) and every other word of the query; it needs the candidates' analysed bodies (`body_texts`).
+Chosen on the tuning split: it unflags the answerable dates and none of the no-answer ones, among them a date
+that exists with a subject that does not (« piscine 14 mai 2022 »).
+
 Limits: a query of six or more distinct words is never flagged by the support alone (3.0 ≥ 2.95); the only
-other rule is the guard below (none of the query's words in any of the best passages). Lexical-only
-rankings keep the coverage threshold (`min_coverage`); dense-only rankings are shown as they are.
+other rules are the guard below (none of the query's words in any of the best passages) and the date guard.
+Lexical-only rankings keep the coverage threshold (`min_coverage`); dense-only rankings are shown as they are.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 # Chosen on the tuning split (see the module docstring).
@@ -43,6 +50,13 @@ DENSE_COVERAGE_WEIGHT = 2.23
 WORD_WEIGHT = 0.50
 MIN_SUPPORT = 2.95
 TOP = 10  # how many candidates of each retriever are compared
+# A query holding a date (« 22 novembre 2019 ») that occurs in one of the best lexical candidates is never flagged:
+# a journalist's bare date has one or two words and no paraphrase, so its support is low whether or not the
+# corpus holds it. Decided on the tuning split (docs/BENCHMARKS.md, "Template passages and bare dates").
+DATE_GUARD = True  # active once the caller passes `body_texts` (see `assess`)
+# Month names as index.analysis stems them (tests/test_relevance.py checks them against the analyser).
+MONTHS = frozenset({"janvi", "fevri", "mar", "avril", "mai", "juin", "juillet", "aout", "septembr", "octobr",
+                    "novembr", "decembr"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,9 @@ class RelevanceSignals:
     dense_coverage: float  # best idf share of the typed terms in one of the ten closest dense passages
     agreement: float = 0.0  # share of the ten best lexical candidates also among the ten closest dense ones
     dense_side: bool = True  # the ranking had dense candidates
+    # A best lexical candidate holds the query's date as written and all its other words (looked up only for a
+    # query the other signals flag).
+    date_found: bool = False
 
     @property
     def support(self) -> float:
@@ -67,13 +84,15 @@ class RelevanceSignals:
     def as_dict(self) -> dict[str, float]:
         return {"coverage": self.coverage, "best_dense": self.best_dense, "unknown_share": self.unknown_share,
                 "dense_coverage": self.dense_coverage, "terms": float(self.terms), "agreement": self.agreement,
-                "support": self.support}
+                "support": self.support, "date_found": float(self.date_found)}
 
 
 def no_relevant_result(s: RelevanceSignals, min_coverage: float = 0.24, min_support: float = MIN_SUPPORT) -> bool:
     """True when the ranking holds nothing worth showing."""
     if s.hits == 0:
         return True
+    if DATE_GUARD and s.date_found:
+        return False  # the date the query names is in the index
     if s.terms == 0 or s.method == "dense":
         return False  # nothing to measure the words against; a dense-only ranking is shown as it is
     if s.method == "lexical" or not s.dense_side:  # no dense side to agree with
@@ -95,10 +114,12 @@ def assess(
     total_chunks: int,
     matched_terms: Callable[[list[int], list[str]], dict[int, set[str]]],
     min_coverage: float,
+    body_texts: Callable[[list[int]], Mapping[int, str]] | None = None,
 ) -> tuple[bool, RelevanceSignals]:
     """Measure the signals of one ranking and decide. `dense` and `lexical` are the two retrievers'
     candidates, best first; `doc_freqs` and `matched_terms` are the lexical index's (chunk frequency of
-    terms; which of the terms each chunk holds)."""
+    terms; which of the terms each chunk holds); `body_texts` (analysed bodies by chunk id) feeds the date
+    guard, which is off without it."""
     unique = [t for t in dict.fromkeys(raw_terms)]
     dfs = doc_freqs(unique) if unique else {}
     total = max(total_chunks, 1)
@@ -111,7 +132,47 @@ def assess(
     agreement = len(set(near) & {cid for cid, _ in lexical[:TOP]}) / TOP
     signals = RelevanceSignals(method, hits, len(unique), coverage, best_dense, unknown, dense_cov, agreement,
                                dense_side=bool(dense))
-    return no_relevant_result(signals, min_coverage), signals
+    flagged = no_relevant_result(signals, min_coverage)
+    # The date guard reads the best lexical candidates' bodies only for a query that would be flagged.
+    date = date_terms(list(raw_terms)) if flagged and DATE_GUARD and lexical else []
+    if date and body_texts is not None and holds_date(
+            body_texts([c for c, _ in lexical[:TOP]]).values(), date, unique):
+        signals = dataclasses.replace(signals, date_found=True)
+        flagged = no_relevant_result(signals, min_coverage)
+    return flagged, signals
+
+
+def date_terms(terms: Sequence[str]) -> list[str]:
+    """The analysed terms of the first date in `terms`: a month with the day just before it (1–31, « 1er »)
+    and/or the four-digit year just after it; [] when the terms hold no such date (a month alone is not one)."""
+    for i, term in enumerate(terms):
+        if term not in MONTHS:
+            continue
+        day = terms[i - 1] if i > 0 and _is_day(terms[i - 1]) else None
+        year = terms[i + 1] if i + 1 < len(terms) and _is_year(terms[i + 1]) else None
+        if day or year:
+            return [t for t in (day, term, year) if t]
+    return []
+
+
+def holds_date(bodies: Iterable[str], date: Sequence[str], terms: Iterable[str]) -> bool:
+    """Whether one analysed body holds the date's terms consecutively (as written, « 17 octobr 2019 ») and
+    every one of `terms` (the query's other words): terms that merely co-occur do not make a date."""
+    phrase = " " + " ".join(date) + " "
+    needles = [f" {t} " for t in terms]
+    for body in bodies:
+        padded = f" {body} "
+        if phrase in padded and all(n in padded for n in needles):
+            return True
+    return False
+
+
+def _is_day(term: str) -> bool:
+    return term == "1er" or (term.isdigit() and 1 <= int(term) <= 31 and len(term) <= 2)
+
+
+def _is_year(term: str) -> bool:
+    return len(term) == 4 and term.isdigit() and 1900 <= int(term) <= 2100
 
 
 def _best_share(found: Iterable[set[str]], idf: dict[str, float], weight: float) -> float:

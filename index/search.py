@@ -34,7 +34,7 @@ from index.dense_feedback import FeedbackConfig, refined_dense
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight, fuse, weight_for_coverage
-from index.grouping import distinct_documents_first
+from index.grouping import distinct_documents_first, near_duplicate
 from index.lexical import LexicalIndex
 from index.query_bodies import QueryBodies
 from index.relevance import RelevanceSignals
@@ -295,7 +295,7 @@ class HybridRetriever:
             method=method, hits=len(hits), raw_terms=raw_terms, coverage=coverage, dense=dense, lexical=lexical,
             doc_freqs=self.lexical.doc_freqs, total_chunks=max(self.lexical.count(), 1),
             matched_terms=lambda ids, terms: cache.present([int(c) for c in ids], terms),
-            min_coverage=self.config.min_coverage)
+            min_coverage=self.config.min_coverage, body_texts=self.lexical.body_texts)
 
     def _query_bodies(self) -> QueryBodies:
         return QueryBodies(self.lexical.body_texts)
@@ -416,7 +416,7 @@ class HybridRetriever:
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
         per_doc: dict[str, int] = {}
-        kept_terms: list[set[str]] = []
+        kept_terms: list[tuple[str, set[str] | frozenset[str]]] = []  # (document, term set) of each kept one
         for h in head:
             doc, tset = info.get(h.chunk_id, ("", set()))
             if len(kept) >= page:
@@ -425,11 +425,11 @@ class HybridRetriever:
             if cfg.max_per_document > 0 and per_doc.get(doc, 0) >= cfg.max_per_document:
                 deferred.append(h)
                 continue
-            if tset and any(_jaccard_at_least(tset, other, cfg.dedup_threshold) for other in kept_terms):
+            if near_duplicate(tset, doc, kept_terms, cfg.dedup_threshold):  # index/grouping.py: across documents?
                 deferred.append(h)
                 continue
             kept.append(h)
-            kept_terms.append(tset)
+            kept_terms.append((doc, tset))
             per_doc[doc] = per_doc.get(doc, 0) + 1
         return kept + deferred + hits[page * 3 :]
 
@@ -444,18 +444,3 @@ def _merge_scaled(
     for cid, s in secondary:
         merged[cid] = merged.get(cid, 0.0) + weight * s / top2
     return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def _jaccard_at_least(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
-    """Whether the Jaccard similarity of a and b reaches `threshold`, skipping the set operations when the
-    sizes alone rule it out (|a ∩ b| / |a ∪ b| is at most the smaller size over the larger)."""
-    small, large = sorted((len(a), len(b)))
-    if small and small / large < threshold:
-        return False
-    return _jaccard(a, b) >= threshold
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)

@@ -63,3 +63,27 @@ def test_signatures_are_stable_between_runs():
     first = grouping.signature(TEXT).hashvalues.tolist()
     assert grouping.signature(TEXT).hashvalues.tolist() == first
     assert grouping.shingles("La rénovation des façades") == {"renov facad"}
+
+
+# -- near-duplicate passages on a page (index/grouping.py near_duplicate) ------------------------------------
+
+_KEPT = [("conv-a", frozenset({"comit", "projet", "reun", "deux", "fois", "an"}))]
+_TWIN = frozenset({"comit", "projet", "reun", "deux", "fois", "an", "valid"})  # Jaccard 6/7 with the kept one
+
+
+def test_near_duplicate_across_documents_or_within_one_only():
+    assert grouping.NEAR_DUPLICATES_ACROSS_DOCUMENTS is True  # the tuning split's choice (BENCHMARKS, issue 16)
+    assert grouping.jaccard(_TWIN, _KEPT[0][1]) == pytest.approx(6 / 7)
+    # another document's copy: pushed down across documents, kept when only a document's own repeats count
+    assert grouping.near_duplicate(_TWIN, "conv-b", _KEPT, 0.8) is True
+    assert grouping.near_duplicate(_TWIN, "conv-b", _KEPT, 0.8, across_documents=False) is False
+    # the same document's repeat: pushed down either way, below the threshold never
+    assert grouping.near_duplicate(_TWIN, "conv-a", _KEPT, 0.8, across_documents=False) is True
+    assert grouping.near_duplicate(_TWIN, "conv-a", _KEPT, 0.9, across_documents=False) is False
+    assert grouping.near_duplicate(frozenset(), "conv-a", _KEPT, 0.0) is False
+
+
+def test_near_duplicate_default_reads_the_module_setting(monkeypatch):
+    monkeypatch.setattr(grouping, "NEAR_DUPLICATES_ACROSS_DOCUMENTS", False)
+    assert grouping.near_duplicate(_TWIN, "conv-b", _KEPT, 0.8) is False
+    assert grouping.near_duplicate(_TWIN, "conv-a", _KEPT, 0.8) is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.search import _jaccard, _jaccard_at_least
+from index.grouping import jaccard as _jaccard, jaccard_at_least as _jaccard_at_least
 
 _TERMS = st.frozensets(st.sampled_from([f"t{i}" for i in range(12)]), max_size=12)
 

@@ -1,6 +1,7 @@
 """Ranking behaviour on a tiny fixed index (fake embedder), through the public `HybridRetriever.rank`
 and `KnowledgeBase.search`: typo correction, theme expansion, coverage scaling, near-duplicate
-push-down and the « nothing relevant » bar, each with the exact order it must produce.
+push-down (across documents, or within a document only) and the « nothing relevant » bar, each with the
+exact order it must produce.
 
 Each test also runs the same query with the technique turned off, so that it shows what the technique
 changes rather than an order the index would give anyway.
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from index import grouping
 from index.relevance import RelevanceSignals, no_relevant_result
 from tests._tiny_index import load_documents, names, rank_with
 
@@ -68,6 +70,33 @@ def test_near_duplicate_passage_is_pushed_below_the_first_page_not_dropped(tiny)
     assert pushed == ["dup1", "comite", "fonc2", "habitat", "neuf", "cowork", "course", "fonc1", "dup2"]
     kept = names(tiny, rank_with(tiny, "comité de projet réunit actions", dedup_threshold=1.0))
     assert kept[:3] == ["dup1", "dup2", "comite"]
+
+
+# Two passages of one convention repeating its governance article (the second with an « Annexe. » prefix).
+_ARTICLE_7 = ("Un comité de projet, présidé par le maire et associant le président de l'intercommunalité, le préfet "
+              "ou son représentant et les partenaires financeurs, se réunit au moins deux fois par an. Il valide les "
+              "actions, suit l'avancement du plan d'action et propose, si nécessaire, les avenants. Un comité "
+              "technique, animé par le directeur de projet, prépare ses travaux. ")
+_FILLER = ("Le plan d'action rassemble des fiches portant sur l'habitat, le commerce, les mobilités, le patrimoine "
+           "et les services publics du centre-ville. ") * 6
+
+
+def test_near_duplicates_across_documents_or_within_a_document_only(kb, monkeypatch) -> None:
+    load_documents(kb, DOCS, multi={"conv": [_ARTICLE_7 + _FILLER, "Annexe. " + _ARTICLE_7 + _FILLER]})
+    query = "comité de projet réunit deux fois par an"
+    # configured: another document's twin (dup2) and the convention's own repeat both wait below the page
+    across = names(kb, rank_with(kb, query))
+    assert across == ["dup1", "conv", "comite", "fonc2", "course", "habitat", "neuf", "fonc1", "cowork",
+                      "dup2", "conv"]
+    # no push-down: both on the page (the repeat held to 6th by the first five distinct documents)
+    off = names(kb, rank_with(kb, query, dedup_threshold=1.0))
+    assert off == ["dup1", "dup2", "conv", "comite", "fonc2", "conv", "course", "habitat", "neuf", "fonc1",
+                   "cowork"]
+    # within a document only: dup2 (another document) keeps its place, the convention's repeat waits
+    monkeypatch.setattr(grouping, "NEAR_DUPLICATES_ACROSS_DOCUMENTS", False)
+    within = names(kb, rank_with(kb, query))
+    assert within == ["dup1", "dup2", "conv", "comite", "fonc2", "course", "habitat", "neuf", "fonc1", "cowork",
+                      "conv"]
 
 
 def test_off_corpus_query_is_flagged_and_on_topic_query_is_not(tiny) -> None:

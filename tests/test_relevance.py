@@ -94,3 +94,76 @@ def test_support_threshold() -> None:
     assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.25)) is True  # 2.930
     assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.26)) is False  # 2.967
     assert no_relevant_result(RelevanceSignals(**base, dense_coverage=0.0, agreement=0.0), min_support=1.9) is False
+
+
+# -- the date guard -------------------------------------------------------------------------------------------
+
+
+def test_month_stems_are_the_analysers():
+    from index.analysis import get_analyzer
+    from index.relevance import MONTHS
+
+    names = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+    assert frozenset(get_analyzer().terms(names)) == MONTHS
+
+
+@pytest.mark.parametrize(
+    ("terms", "date"),
+    [
+        (["22", "novembr", "2019"], ["22", "novembr", "2019"]),
+        (["signatur", "1er", "mar", "2018"], ["1er", "mar", "2018"]),
+        (["juillet", "2018"], ["juillet", "2018"]),
+        (["5", "juillet"], ["5", "juillet"]),
+        (["mai"], []),  # a month alone is not a date
+        (["32", "mai", "18"], []),  # no day 32, no two-digit year
+        (["22", "11", "2019"], []),  # figures only: not recognised
+    ],
+)
+def test_date_terms(terms: list[str], date: list[str]) -> None:
+    from index.relevance import date_terms
+
+    assert date_terms(terms) == date
+
+
+def test_holds_date_needs_the_date_as_written_and_the_other_words() -> None:
+    from index.relevance import holds_date
+
+    bodies = ["sign vendredi 22 novembr 2019 aven", "17 logement octobr 2019 chantier"]
+    assert holds_date(bodies, ["22", "novembr", "2019"], ["22", "novembr", "2019"]) is True
+    assert holds_date(bodies, ["22", "novembr", "2019"], ["aven"]) is True
+    assert holds_date(bodies, ["22", "novembr", "2019"], ["piscin"]) is False  # the date is there, the subject not
+    assert holds_date(bodies, ["17", "octobr", "2019"], []) is False  # the three terms only co-occur
+
+
+def test_date_guard_in_assess_reads_the_best_lexical_bodies() -> None:
+    bodies = {1: "sign vendredi 22 novembr 2019 aven", 2: "17 logement octobr 2019 chantier", 3: "march couvert"}
+
+    def run(query_terms: list[str], lexical: list[tuple[int, float]], **kw: Any) -> tuple[bool, RelevanceSignals]:
+        return assess(method="weighted", hits=3, raw_terms=query_terms, coverage=1.0, dense=[(3, 0.85)],
+                      lexical=lexical, doc_freqs=lambda ts: {t: 1 for t in ts}, total_chunks=3,
+                      matched_terms=lambda ids, ts: {i: set() for i in ids}, min_coverage=0.24, **kw)
+
+    def read(ids: list[int]) -> dict[int, str]:
+        return {i: bodies[i] for i in ids}
+
+    # support 3 × 0.50 = 1.5 < 2.95: flagged without the bodies (the guard is off without them)
+    flagged, s = run(["22", "novembr", "2019"], [(1, 2.0), (2, 1.0)])
+    assert (flagged, s.date_found, s.support) == (True, False, pytest.approx(1.5))
+    flagged, s = run(["22", "novembr", "2019"], [(1, 2.0), (2, 1.0)], body_texts=read)
+    assert (flagged, s.date_found) == (False, True)
+    assert s.as_dict()["date_found"] == 1.0
+    # terms that only co-occur, or a date outside the ten best lexical candidates: flagged
+    flagged, s = run(["17", "octobr", "2019"], [(1, 2.0), (2, 1.0)], body_texts=read)
+    assert (flagged, s.date_found) == (True, False)
+    flagged, s = run(["22", "novembr", "2019"], [(3, 2.0)], body_texts=read)
+    assert (flagged, s.date_found) == (True, False)
+
+
+def test_date_guard_switch(monkeypatch) -> None:
+    import index.relevance as relevance
+
+    s = RelevanceSignals("weighted", 5, 3, 1.0, 0.85, 0.0, 0.0, 0.0, date_found=True)
+    assert no_relevant_result(s) is False
+    assert no_relevant_result(RelevanceSignals("weighted", 0, 3, 1.0, 0.85, 0.0, 0.0, 0.0, date_found=True)) is True
+    monkeypatch.setattr(relevance, "DATE_GUARD", False)
+    assert no_relevant_result(s) is True  # coverage 1.0 but dense coverage 0 and support 1.5 < 2.95
