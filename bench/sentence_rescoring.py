@@ -240,6 +240,7 @@ def main() -> int:
     p.add_argument("--split", default="tuning", choices=["tuning", "test"])
     p.add_argument("--only", default="", help="|-separated variant names to run besides the baseline (default: the grid)")
     p.add_argument("--latency", action="store_true", help="time the re-scoring step per query instead")
+    p.add_argument("--moves", default="", help="a variant name: print the queries whose nDCG@10 or passage hit it changes")
     args = p.parse_args()
     os.chdir(ROOT)
     kb = KnowledgeBase(Settings(data_dir=args.data_dir, embedder=args.embedder, _env_file=None))
@@ -274,6 +275,8 @@ def main() -> int:
             out.append((q["kind"], n, h))
         scored[name] = out
     report(scored, queries, args.split)
+    if args.moves:
+        moves(scored, queries, args.moves)
     kb.close()
     return 0
 
@@ -317,6 +320,14 @@ def report(scored: dict[str, list[tuple[str, float, float]]], queries: list[dict
           f"4 {'ok' if c4 else 'fails'} → {'WIN' if c1 and c2 and c3 and c4 else 'no win'}")
 
 
+def moves(scored: dict[str, list[tuple[str, float, float]]], queries: list[dict], name: str) -> None:
+    """Per query, what one variant changes against the baseline (nDCG@10 by more than 0.01, or passage hit)."""
+    print(f"\nqueries changed by « {name} » (baseline → variant):")
+    for q, (kind, n0, h0), (_k, n1, h1) in zip(queries, scored[DEFAULT], scored[name]):
+        if abs(n1 - n0) > 0.01 or h0 != h1:
+            print(f"- {q['id']} {kind}: nDCG@10 {n0:.2f} → {n1:.2f}, passage hit {h0:.0f} → {h1:.0f}")
+
+
 def cv_by_kind(scored: dict[str, list[tuple[str, float, float]]], queries: list[dict], folds: int = 5) -> dict:
     """The 5-fold choice of `cross_validate` (same folds, same picks), also scored on the held-out paraphrases."""
     family = [DEFAULT] + [v for v in scored if v.startswith("sent ")]
@@ -347,7 +358,8 @@ def latency(kb: KnowledgeBase, hook: Hook, queries: list[dict], chunks: dict[int
     """
     emb = kb.retriever.embedder
     stand_in = [r[0] for r in kb.store.con.execute("SELECT key FROM embeddings ORDER BY key")]
-    for cfg in (RescoreConfig(20, 1, "delta", 1.0), RescoreConfig(30, 2, "delta", 1.0), RescoreConfig(30, 3, "rrf3")):
+    for cfg in (RescoreConfig(10, 3, "rrf3"), RescoreConfig(20, 1, "delta", 1.0), RescoreConfig(30, 2, "delta", 1.0),
+                RescoreConfig(30, 3, "rrf3")):
         split_ms, read_ms, score_ms, nwin = [], [], [], []
         for q in queries:
             ranking = hook.rank(q["query"], kb.resolve_filters(q.get("filters") or {}), None)
@@ -361,11 +373,12 @@ def latency(kb: KnowledgeBase, hook: Hook, queries: list[dict], chunks: dict[int
             nwin.append(n)
             want = [stand_in[i % len(stand_in)] for i in range(n)]
             split_ms.append(median_ms(keys, rounds))
-            read_ms.append(median_ms(lambda: kb.store.existing_embeddings(want), rounds))
+            read_ms.append(median_ms(lambda: np.stack([np.frombuffer(b, dtype=np.float32) for b in
+                                                       kb.store.existing_embeddings(want).values()]), rounds))
             score_ms.append(median_ms(lambda: hook.rescore(list(ranking.hits), cfg), rounds))
         med = statistics.median
         print(f"{variant_name(cfg)}: {med(nwin):g} windows per query (median); median ms per query: "
-              f"split + keys {med(split_ms):.2f}, SQLite read {med(read_ms):.2f}, cosines + order "
+              f"split + keys {med(split_ms):.2f}, SQLite read + vectors {med(read_ms):.2f}, cosines + order "
               f"{med(score_ms):.2f}, total {med(split_ms) + med(read_ms) + med(score_ms):.2f}; load {load_average()}")
 
 
