@@ -11,7 +11,10 @@ at the same time, before any run, and are all in the tuning split; so are the u*
 and 36 more answerable ones, for the bar's refit), written and judged before any run on them, and the v*
 queries (v001–v014 answered by template passages the conventions share, v031–v036 ordinary controls, for the
 near-duplicate rule; v101–v146 dates alone or with a word, 14 answerable and 12 no-answer, for the bar's date
-guard), each batch committed before its first run.
+guard), and the w* queries (w001–w011 answered by template passages, w031–w040 ordinary questions on one
+town's project that the conventions' template articles match loosely, for the « copies of the best passage
+kept » near-duplicate rule, written after that rule was proposed and before it was run), each batch committed
+before its first run.
 
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
@@ -126,7 +129,7 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
         if qid.startswith("q"):
             want = "test" if qid in drawn else "tuning"
         else:
-            want = "tuning" if qid[:1] in ("t", "u", "v") else "test"
+            want = "tuning" if qid[:1] in ("t", "u", "v", "w") else "test"
         if q.get("split") != want:
             errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
