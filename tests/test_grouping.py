@@ -97,14 +97,20 @@ _TEMPLATE_FIRST = [("a7", "conv-a", _ART7), ("press", "communique", _HALLES), ("
 _ANSWER_FIRST = [("halles", "fecamp", _HALLES), ("a6", "conv-a", _ART6), ("b6", "conv-b", _ART6_B)]
 
 
-def test_the_default_pushes_down_every_near_duplicate():
-    assert grouping.NEAR_DUPLICATES == "across"  # the tuning split's choice so far (BENCHMARKS, issue 16)
+def test_the_default_keeps_the_copies_of_the_two_best_passages():
+    # the tuning split's choice (docs/BENCHMARKS.md, "Copies of the best passage kept", issue 16)
+    assert grouping.NEAR_DUPLICATES == "best2-copies"
     assert grouping.NEAR_DUPLICATES_ACROSS_DOCUMENTS is True
+    assert _page(_TEMPLATE_FIRST) == (["a7", "press", "b7"], ["a7-annexe"])
+    assert _page(_ANSWER_FIRST) == (["halles", "a6", "b6"], [])
+
+
+def test_across_pushes_down_every_near_duplicate():
     assert grouping.jaccard(_ART7_B, _ART7) == pytest.approx(6 / 7)
-    assert _page(_TEMPLATE_FIRST) == (["a7", "press"], ["b7", "a7-annexe"])
-    assert _page(_ANSWER_FIRST) == (["halles", "a6"], ["b6"])
+    assert _page(_TEMPLATE_FIRST, "across") == (["a7", "press"], ["b7", "a7-annexe"])
+    assert _page(_ANSWER_FIRST, "across") == (["halles", "a6"], ["b6"])
     # at 0.9 b's copy (6/7) is no longer a near-duplicate; a's repeat has b's exact terms and still is one
-    assert _page(_TEMPLATE_FIRST, threshold=0.9) == (["a7", "press", "b7"], ["a7-annexe"])
+    assert _page(_TEMPLATE_FIRST, "across", threshold=0.9) == (["a7", "press", "b7"], ["a7-annexe"])
 
 
 def test_within_a_document_only_keeps_every_other_documents_copy():
@@ -115,8 +121,12 @@ def test_within_a_document_only_keeps_every_other_documents_copy():
 def test_best_copies_keeps_the_copies_of_the_first_passage_only():
     # the template passage is the best one: convention b's copy stays, convention a's own repeat does not
     assert _page(_TEMPLATE_FIRST, "best-copies") == (["a7", "press", "b7"], ["a7-annexe"])
-    # the template comes second: its copy is pushed down as today (the q041 case)
+    # the template comes second: its copy is pushed down as with "across" (the q041 case)
     assert _page(_ANSWER_FIRST, "best-copies") == (["halles", "a6"], ["b6"])
+    # a third passage's copy is pushed down even with two seeds
+    third = [("halles", "fecamp", _HALLES), ("press", "communique", _ONE), ("a6", "conv-a", _ART6),
+             ("b6", "conv-b", _ART6_B)]
+    assert _page(third, "best2-copies") == (["halles", "press", "a6"], ["b6"])
     # with the first two passages as seeds, the second one's copy stays too
     assert _page(_ANSWER_FIRST, "best2-copies") == (["halles", "a6", "b6"], [])
     assert _page(_ANSWER_FIRST + [("c6", "conv-c", _ART6_B)], "best2-copies") == (["halles", "a6", "b6", "c6"], [])
