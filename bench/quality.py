@@ -11,7 +11,10 @@ at the same time, before any run, and are all in the tuning split; so are the u*
 and 36 more answerable ones, for the bar's refit), written and judged before any run on them, and the v*
 queries (v001–v014 answered by template passages the conventions share, v031–v036 ordinary controls, for the
 near-duplicate rule; v101–v146 dates alone or with a word, 14 answerable and 12 no-answer, for the bar's date
-guard), each batch committed before its first run.
+guard), and the w* queries (w001–w011 answered by template passages, w031–w040 ordinary questions on one
+town's project that the conventions' template articles match loosely, for the « copies of the best passage
+kept » near-duplicate rule, written after that rule was proposed and before it was run), each batch committed
+before its first run.
 
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
@@ -23,6 +26,8 @@ would answer it, over the bundled corpus ingested by the product's own pipeline.
     .venv/bin/python bench/quality.py --validate-only                     # check the judged passages only
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --split tuning   # one split only
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --near-duplicates within
+    .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --near-duplicates best-copies \
+        --compare bench/out/across.json   # per-query changes against an earlier --json-out run
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --date-guard off
 
 Metrics (documented so that numbers can be compared across changes):
@@ -68,6 +73,7 @@ from acv.errors import AcvError  # noqa: E402
 from acv.filters import FILTER_KEYS  # noqa: E402
 from service import KnowledgeBase  # noqa: E402
 from acv.settings import Settings  # noqa: E402
+from index.grouping import NEAR_DUPLICATE_MODES  # noqa: E402
 from ingest.readers import read_file  # noqa: E402
 
 DEFAULT_QUERIES = ROOT / "bench" / "queries.jsonl"
@@ -126,7 +132,7 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
         if qid.startswith("q"):
             want = "test" if qid in drawn else "tuning"
         else:
-            want = "tuning" if qid[:1] in ("t", "u", "v") else "test"
+            want = "tuning" if qid[:1] in ("t", "u", "v", "w") else "test"
         if q.get("split") != want:
             errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
@@ -304,6 +310,57 @@ def by_kind(rows: list[QueryResult]) -> dict[str, dict[str, float | int]]:
     return out
 
 
+# Families of tuning queries written for the near-duplicate rules (docs/BENCHMARKS.md, issue 16).
+FAMILIES: dict[str, frozenset[str]] = {
+    "template v001–v014": frozenset(f"v{n:03d}" for n in range(1, 15)),
+    "template w001–w011 (fresh)": frozenset(f"w{n:03d}" for n in range(1, 12)),
+    "ordinary w031–w040 (fresh)": frozenset(f"w{n:03d}" for n in range(31, 41)),
+}
+FAMILIES["fresh w001–w040"] = FAMILIES["template w001–w011 (fresh)"] | FAMILIES["ordinary w031–w040 (fresh)"]
+FAMILIES["all template (v001–v014, w001–w011)"] = FAMILIES["template v001–v014"] | FAMILIES["template w001–w011 (fresh)"]
+
+
+def families_table(rows_by_variant: dict[str, list[QueryResult]]) -> str:
+    """nDCG@10, passage hit@10 and answerable flagged per family of FAMILIES and for the other answerable
+    queries, one line per variant and family ('' when no family query was run)."""
+    lines = ["| variant | family | n | nDCG@10 | passage hit@10 | answerable flagged |", "|---|---|---|---|---|---|"]
+    any_family = False
+    for name, rows in rows_by_variant.items():
+        ans = [r for r in rows if r.answerable]
+        every = frozenset().union(*FAMILIES.values())
+        groups = {f: [r for r in ans if r.qid in ids] for f, ids in FAMILIES.items()}
+        groups["other answerable"] = [r for r in ans if r.qid not in every]
+        for fam, members in groups.items():
+            if not members:
+                continue
+            any_family |= fam != "other answerable"
+            lines.append(f"| {name} | {fam} | {len(members)} | {statistics.fmean(r.ndcg for r in members):.3f} | "
+                         f"{statistics.fmean(r.hit for r in members):.3f} | "
+                         f"{statistics.fmean(float(r.flagged) for r in members):.1%} |")
+    return "\n".join(lines) if any_family else ""
+
+
+def compare_report(rows: list[QueryResult], path: Path) -> str:
+    """The queries (ids, kinds, splits: never their text) whose nDCG@10, passage hit@10 or flag differ from
+    the first variant of an earlier --json-out run, and the passage hits lost."""
+    earlier_runs = json.loads(path.read_text(encoding="utf-8"))["per_query"]
+    earlier = {r["qid"]: r for r in next(iter(earlier_runs.values()))}
+    lines = ["| query | kind | split | nDCG@10 before → now | passage hit | flagged |", "|---|---|---|---|---|---|"]
+    lost = []
+    for r in rows:
+        e = earlier.get(r.qid)
+        if e is None:
+            continue
+        if abs(e["ndcg"] - r.ndcg) > 1e-9 or e["hit"] != r.hit or e["flagged"] != r.flagged:
+            lines.append(f"| {r.qid} | {r.kind} | {r.split} | {e['ndcg']:.3f} → {r.ndcg:.3f} | "
+                         f"{e['hit']:.0f} → {r.hit:.0f} | {e['flagged']} → {r.flagged} |")
+        if r.answerable and r.hit < e["hit"]:
+            lost.append(r.qid)
+    changed = len(lines) - 2
+    return (("\n".join(lines) if changed else "no query changed")
+            + f"\n\n{changed} queries changed; passage hits lost: {', '.join(lost) if lost else 'none'}")
+
+
 def bar_diagnostics(rows: list[QueryResult]) -> str:
     """How well each input of the bar separates answerable from no-answer queries (for its calibration)."""
     ans = [r for r in rows if r.answerable]
@@ -433,15 +490,20 @@ def main() -> int:
                    help="with --data-dir: time rank() with the relevance decision against the old two-threshold one")
     p.add_argument("--feedback-latency", action="store_true",
                    help="with --data-dir: time rank() without and with dense feedback (k=3, β=γ=1, n=20)")
-    p.add_argument("--near-duplicates", default="", choices=["", "across", "within"],
-                   help="push down near-duplicate passages across documents or within a document only "
-                        "(default: index/grouping.py's NEAR_DUPLICATES_ACROSS_DOCUMENTS)")
+    p.add_argument("--near-duplicates", default="", choices=["", *NEAR_DUPLICATE_MODES],
+                   help="which near-duplicate passages are pushed below the first page: any (across), a "
+                        "document's own repeats only (within), all but the copies of the best passage "
+                        "(best-copies) or of the two best (best2-copies) (default: index/grouping.py's "
+                        "NEAR_DUPLICATES)")
+    p.add_argument("--compare", type=Path,
+                   help="a --json-out file of an earlier run: list the queries (ids only) whose nDCG@10, passage "
+                        "hit@10 or flag differ from it, and the passage hits lost")
     p.add_argument("--date-guard", default="", choices=["", "on", "off"],
                    help="never flag a query whose date is in a best lexical candidate (default: "
                         "index/relevance.py's DATE_GUARD)")
     args = p.parse_args()
-    if args.near_duplicates:  # read by index/grouping.py's near_duplicate at each call
-        importlib.import_module("index.grouping").NEAR_DUPLICATES_ACROSS_DOCUMENTS = args.near_duplicates == "across"
+    if args.near_duplicates:  # read by index/grouping.py's PageRepeats for each page
+        importlib.import_module("index.grouping").NEAR_DUPLICATES = args.near_duplicates
     if args.date_guard:  # read by index/relevance.py at each call
         importlib.import_module("index.relevance").DATE_GUARD = args.date_guard == "on"
 
@@ -537,6 +599,12 @@ def main() -> int:
             print(f"\n### Worst queries ({first}, {split} split)\n")
             print(worst_report([r for r in all_rows[first] if r.split == split],
                                {q["id"]: q for q in queries}, args.worst))
+    for split in splits_seen:
+        fam = families_table({n: [r for r in rows if r.split == split] for n, rows in all_rows.items()})
+        if fam:
+            print(f"\n### Query families — {split} split\n\n{fam}")
+    if args.compare:
+        print(f"\n### Against {args.compare} ({first})\n\n{compare_report(all_rows[first], args.compare)}")
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(json.dumps({

@@ -32,7 +32,7 @@ from service import KnowledgeBase  # noqa: E402
 from acv.settings import Settings  # noqa: E402
 from index.dense_feedback import FeedbackConfig  # noqa: E402
 from index.fusion import CoverageWeight  # noqa: E402
-from index.grouping import distinct_documents_first, jaccard as _jaccard  # noqa: E402
+from index.grouping import PageRepeats, distinct_documents_first  # noqa: E402
 
 
 def main() -> int:
@@ -220,15 +220,15 @@ def coverage_grid() -> dict[str, dict]:
 
 
 def page_order(items: list[tuple[int, float, str, set[str]]], page: int, cap: int = 0, slack: float = 1.01,
-               head: int = 0, dedup: float = 0.8, dedup_across: bool = True) -> list[int]:
+               head: int = 0, dedup: float = 0.8, dedup_mode: str = "across") -> list[int]:
     """The first page of one fused list under a page rule; everything else follows in fused order.
 
     Each place of the page takes the first passage, in fused order, that the rule allows at that place.
     cap: passages per document on the page (0 = none); a passage beyond the cap still enters when its score
     is at least `slack` × the best score of its document, or at places after the first `head` (0 = never).
-    dedup: term-set Jaccard above which a passage is a near-duplicate of one already on the page; with
-    dedup_across False, only passages of the same document count as near-duplicates. Once no passage is
-    allowed, the page is filled in fused order.
+    dedup: term-set Jaccard above which a passage is a near-duplicate of one already on the page; dedup_mode:
+    which near-duplicates are pushed down (index/grouping.py NEAR_DUPLICATE_MODES: across, within, best-copies,
+    best2-copies). Once no passage is allowed, the page is filled in fused order.
     """
     pool = list(items[: page * 3])
     best: dict[str, float] = {}
@@ -236,12 +236,13 @@ def page_order(items: list[tuple[int, float, str, set[str]]], page: int, cap: in
         best.setdefault(doc, sc)
     kept: list[tuple[int, float, str, set[str]]] = []
     per_doc: dict[str, int] = {}
+    repeats = PageRepeats(dedup, dedup_mode)
 
     def allowed(item: tuple[int, float, str, set[str]]) -> bool:
         _cid, sc, doc, tset = item
         if cap > 0 and per_doc.get(doc, 0) >= cap and not (head and len(kept) >= head) and sc < slack * best[doc]:
             return False
-        return not (tset and any(_jaccard(tset, t) >= dedup for _c, _s, d, t in kept if dedup_across or d == doc))
+        return not repeats.repeats(tset, doc)
 
     while len(kept) < page and pool:
         nxt = next((it for it in pool if allowed(it)), None)
@@ -249,6 +250,7 @@ def page_order(items: list[tuple[int, float, str, set[str]]], page: int, cap: in
             break
         pool.remove(nxt)
         kept.append(nxt)
+        repeats.keep(nxt[3], nxt[2])
         per_doc[nxt[2]] = per_doc.get(nxt[2], 0) + 1
     return [c for c, *_ in kept] + [c for c, *_ in pool] + [c for c, *_ in items[page * 3:]]
 
@@ -256,23 +258,27 @@ def page_order(items: list[tuple[int, float, str, set[str]]], page: int, cap: in
 PAGE_RULES: dict[str, dict] = {
     # As the product orders a page: the page rule, then the first 5 places from distinct documents.
     "configured: near-dups across documents, first 5 distinct": {"distinct": 5},
-    "near-dups within a document only, first 5 distinct": {"dedup_across": False, "distinct": 5},
+    "near-dups within a document only, first 5 distinct": {"dedup_mode": "within", "distinct": 5},
+    "copies of the best passage kept, first 5 distinct": {"dedup_mode": "best-copies", "distinct": 5},
+    "copies of the 2 best passages kept, first 5 distinct": {"dedup_mode": "best2-copies", "distinct": 5},
     "configured (near-duplicates pushed down)": {},
     "no page rule": {"dedup": 1.01},
-    "near-duplicates within a document only": {"dedup_across": False},
+    "near-duplicates within a document only": {"dedup_mode": "within"},
     "max 1 per document": {"cap": 1},
     "max 2 per document": {"cap": 2},
-    "max 1 per document, near-dups within a document only": {"cap": 1, "dedup_across": False},
+    "max 1 per document, near-dups within a document only": {"cap": 1, "dedup_mode": "within"},
     **{f"max 1 per document, 2nd kept if score ≥ {r} × best": {"cap": 1, "slack": r}
        for r in (0.8, 0.85, 0.9, 0.95, 0.98)},
     **{f"max 1 per document in the first {h}": {"cap": 1, "head": h} for h in (2, 3, 4, 5, 6, 7, 8)},
     **{f"max 1 per document in the first {h}, near-dups within a document only":
-       {"cap": 1, "head": h, "dedup_across": False} for h in (5, 7, 8)},
+       {"cap": 1, "head": h, "dedup_mode": "within"} for h in (5, 7, 8)},
 }
 
 
-# Tuning queries whose answer is a template passage shared by several conventions (bench/queries.jsonl).
-TEMPLATE_IDS = frozenset(f"v{n:03d}" for n in range(1, 15))
+# Tuning queries whose answer is a template passage shared by several conventions (bench/queries.jsonl), and
+# the fresh queries written for the « copies of the best passage kept » rule (templates and ordinary ones).
+TEMPLATE_IDS = frozenset(f"v{n:03d}" for n in range(1, 15)) | frozenset(f"w{n:03d}" for n in range(1, 12))
+FRESH_IDS = frozenset(f"w{n:03d}" for n in (*range(1, 12), *range(31, 41)))
 
 
 def page_experiment(kb, queries, rows, split: str) -> None:
@@ -294,10 +300,13 @@ def page_experiment(kb, queries, rows, split: str) -> None:
     kinds = sorted({q["kind"] for q in queries})
     m = statistics.fmean
     template = [q["id"] in TEMPLATE_IDS for q in queries]
-    print(f"{split} split: {len(queries)} answerable queries ({sum(template)} template ones); page rules on the "
-          f"same fused lists, bar off; load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}\n")
-    print("| page rule | nDCG@10 | " + " | ".join(kinds) + " | passage hit@10 | template nDCG@10 | others nDCG@10 |")
-    print("|---|---|" + "---|" * len(kinds) + "---|---|---|")
+    fresh = [q["id"] in FRESH_IDS for q in queries]
+    print(f"{split} split: {len(queries)} answerable queries ({sum(template)} template ones, {sum(fresh)} fresh w*); "
+          f"page rules on the same fused lists, bar off; load average "
+          f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print("| page rule | nDCG@10 | " + " | ".join(kinds) + " | passage hit@10 | template nDCG@10 | others nDCG@10 "
+          "| fresh w* nDCG@10 |")
+    print("|---|---|" + "---|" * len(kinds) + "---|---|---|---|")
     for name, rule in PAGE_RULES.items():
         rule = dict(rule)
         distinct = rule.pop("distinct", 0)
@@ -312,9 +321,10 @@ def page_experiment(kb, queries, rows, split: str) -> None:
         per = {k: m([n for kk, n, _h in per_q if kk == k]) for k in kinds}
         tmpl = [n for (_k, n, _h), is_t in zip(per_q, template) if is_t]
         rest = [n for (_k, n, _h), is_t in zip(per_q, template) if not is_t]
+        new = [n for (_k, n, _h), is_f in zip(per_q, fresh) if is_f]
         print(f"| {name} | {m([n for _k, n, _h in per_q]):.3f} | " + " | ".join(f"{per[k]:.3f}" for k in kinds)
               + f" | {m([h for _k, _n, h in per_q]):.3f} | {m(tmpl) if tmpl else float('nan'):.3f} | "
-              + f"{m(rest) if rest else float('nan'):.3f} |")
+              + f"{m(rest) if rest else float('nan'):.3f} | {m(new) if new else float('nan'):.3f} |")
 
 
 if __name__ == "__main__":

@@ -157,12 +157,27 @@ def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int
 
 # -- near-duplicate passages on a result page ---------------------------------------------------------
 
-# Whether a passage that repeats a passage of *another* document already on the page is pushed down too (True),
-# or only a document's own repeats (False). The nine conventions share template articles (partners'
-# commitments, governance, the fiche action format). Within a document only lifted the questions those articles
-# answer but also brought back copies that answer nothing (one passage hit lost): the current rule stayed, by
-# the rule written before the tuning run (docs/BENCHMARKS.md, "Template passages and bare dates").
+# Which near-duplicate passages of a result page are pushed below it (index/search.py `_diversify`):
+# - "across": a repeat of any passage already kept, of any document (the nine conventions share template articles:
+#   partners' commitments, governance, the fiche action format, so only one convention's copy is shown);
+# - "within": only a repeat of a passage of the same document;
+# - "best-copies": as "across", except that copies from other documents of the page's best (first kept) passage,
+#   and copies of those copies, stay: a question that a template article answers best shows every convention's copy,
+#   a question whose best passage is something else does not get copies of a template that answers nothing;
+# - "best2-copies": the same with the first two kept passages as seeds.
+# "best2-copies" was adopted by the rule written before its tuning run, on 21 fresh tuning queries ("across" before;
+# docs/BENCHMARKS.md, "Template passages and bare dates" and "Copies of the best passage kept, on fresh tuning
+# queries").
+NEAR_DUPLICATE_MODES = ("across", "within", "best-copies", "best2-copies")
+NEAR_DUPLICATES = "best2-copies"
+# The earlier on/off switch, kept: False forces "within" whatever NEAR_DUPLICATES says.
 NEAR_DUPLICATES_ACROSS_DOCUMENTS = True
+_SEEDS = {"best-copies": 1, "best2-copies": 2}
+
+
+def near_duplicate_mode() -> str:
+    """The configured mode (`NEAR_DUPLICATES`, or "within" when `NEAR_DUPLICATES_ACROSS_DOCUMENTS` is False)."""
+    return NEAR_DUPLICATES if NEAR_DUPLICATES_ACROSS_DOCUMENTS else "within"
 
 
 def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
@@ -181,11 +196,37 @@ def jaccard_at_least(a: AbstractSet[str], b: AbstractSet[str], threshold: float)
     return jaccard(a, b) >= threshold
 
 
-def near_duplicate(terms: AbstractSet[str], doc: str, kept: Iterable[tuple[str, AbstractSet[str]]],
-                   threshold: float, across_documents: bool | None = None) -> bool:
-    """Whether a passage (its analysed term set, its document) repeats a passage already kept on the page:
-    term-set Jaccard ≥ `threshold` with a kept (document, terms) pair — of any document, or of the same
-    document only when `across_documents` is False (None: `NEAR_DUPLICATES_ACROSS_DOCUMENTS`)."""
-    across = NEAR_DUPLICATES_ACROSS_DOCUMENTS if across_documents is None else across_documents
-    return bool(terms) and any(jaccard_at_least(terms, other, threshold)
-                               for other_doc, other in kept if across or other_doc == doc)
+class PageRepeats:
+    """The passages kept so far on one result page, to tell whether the next one repeats one of them.
+
+    Call `repeats` for each candidate in page order and `keep` for each one placed on the page. A repeat is a
+    term-set Jaccard ≥ `threshold` with a kept passage; which repeats count depends on the mode (see
+    `NEAR_DUPLICATE_MODES`; None: `near_duplicate_mode()`).
+    """
+
+    def __init__(self, threshold: float, mode: str | None = None) -> None:
+        self.threshold = threshold
+        self.mode = near_duplicate_mode() if mode is None else mode
+        if self.mode not in NEAR_DUPLICATE_MODES:
+            raise ValueError(f"unknown near-duplicate mode {self.mode!r}")
+        self.seeds = _SEEDS.get(self.mode, 0)
+        self.kept: list[tuple[str, AbstractSet[str], bool]] = []  # (document, terms, in the best family)
+
+    def _twins(self, terms: AbstractSet[str]) -> list[tuple[str, AbstractSet[str], bool]]:
+        return [k for k in self.kept if jaccard_at_least(terms, k[1], self.threshold)] if terms else []
+
+    def repeats(self, terms: AbstractSet[str], doc: str) -> bool:
+        """Whether a passage (its analysed term set, its document) is pushed down as a near-duplicate."""
+        twins = self._twins(terms)
+        if self.mode == "within":
+            return any(d == doc for d, _t, _f in twins)
+        if self.seeds:  # best copies: only another document's copy of a best-family passage stays
+            return any(d == doc or not family for d, _t, family in twins)
+        return bool(twins)  # across
+
+    def keep(self, terms: AbstractSet[str], doc: str) -> None:
+        """Record a passage placed on the page (a seed, or a copy of the best family, joins that family)."""
+        family = len(self.kept) < self.seeds or (
+            self.seeds > 0 and any(fam and d != doc for d, _t, fam in self._twins(terms)))
+        self.kept.append((doc, terms, family))
+

@@ -34,7 +34,7 @@ from index.dense_feedback import FeedbackConfig, refined_dense
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight, fuse, weight_for_coverage
-from index.grouping import distinct_documents_first, near_duplicate
+from index.grouping import PageRepeats, distinct_documents_first
 from index.lexical import LexicalIndex
 from index.query_bodies import QueryBodies
 from index.relevance import RelevanceSignals
@@ -416,7 +416,7 @@ class HybridRetriever:
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
         per_doc: dict[str, int] = {}
-        kept_terms: list[tuple[str, set[str] | frozenset[str]]] = []  # (document, term set) of each kept one
+        repeats = PageRepeats(cfg.dedup_threshold)  # index/grouping.py: which near-duplicates are pushed down
         for h in head:
             doc, tset = info.get(h.chunk_id, ("", set()))
             if len(kept) >= page:
@@ -425,11 +425,11 @@ class HybridRetriever:
             if cfg.max_per_document > 0 and per_doc.get(doc, 0) >= cfg.max_per_document:
                 deferred.append(h)
                 continue
-            if near_duplicate(tset, doc, kept_terms, cfg.dedup_threshold):  # index/grouping.py: across documents?
+            if repeats.repeats(tset, doc):
                 deferred.append(h)
                 continue
             kept.append(h)
-            kept_terms.append((doc, tset))
+            repeats.keep(tset, doc)
             per_doc[doc] = per_doc.get(doc, 0) + 1
         return kept + deferred + hits[page * 3 :]
 

@@ -65,25 +65,94 @@ def test_signatures_are_stable_between_runs():
     assert grouping.shingles("La rénovation des façades") == {"renov facad"}
 
 
-# -- near-duplicate passages on a page (index/grouping.py near_duplicate) ------------------------------------
+# -- near-duplicate passages on a page (index/grouping.py PageRepeats) ---------------------------------------
 
-_KEPT = [("conv-a", frozenset({"comit", "projet", "reun", "deux", "fois", "an"}))]
-_TWIN = frozenset({"comit", "projet", "reun", "deux", "fois", "an", "valid"})  # Jaccard 6/7 with the kept one
-
-
-def test_near_duplicate_across_documents_or_within_one_only():
-    assert grouping.NEAR_DUPLICATES_ACROSS_DOCUMENTS is True  # the tuning split's choice (BENCHMARKS, issue 16)
-    assert grouping.jaccard(_TWIN, _KEPT[0][1]) == pytest.approx(6 / 7)
-    # another document's copy: pushed down across documents, kept when only a document's own repeats count
-    assert grouping.near_duplicate(_TWIN, "conv-b", _KEPT, 0.8) is True
-    assert grouping.near_duplicate(_TWIN, "conv-b", _KEPT, 0.8, across_documents=False) is False
-    # the same document's repeat: pushed down either way, below the threshold never
-    assert grouping.near_duplicate(_TWIN, "conv-a", _KEPT, 0.8, across_documents=False) is True
-    assert grouping.near_duplicate(_TWIN, "conv-a", _KEPT, 0.9, across_documents=False) is False
-    assert grouping.near_duplicate(frozenset(), "conv-a", _KEPT, 0.0) is False
+_ART7 = frozenset({"comit", "projet", "reun", "deux", "fois", "an"})
+_ART7_B = _ART7 | {"valid"}  # Jaccard 6/7 with _ART7: another convention's copy
+_ART6 = frozenset({"engag", "partenair", "etat", "referent", "dsil", "detr"})
+_ART6_B = _ART6 | {"anah"}
+_HALLES = frozenset({"hall", "produc", "frais", "fecamp"})
+_ONE = frozenset("abcdefghij")  # a chain: _ONE ~ _TWO (9/11) and _TWO ~ _THREE (9/11), but _ONE vs _THREE 8/12
+_TWO = frozenset("abcdefghik")
+_THREE = frozenset("abcdefghkl")
 
 
-def test_near_duplicate_default_reads_the_module_setting(monkeypatch):
-    monkeypatch.setattr(grouping, "NEAR_DUPLICATES_ACROSS_DOCUMENTS", False)
-    assert grouping.near_duplicate(_TWIN, "conv-b", _KEPT, 0.8) is False
-    assert grouping.near_duplicate(_TWIN, "conv-a", _KEPT, 0.8) is True
+def _page(items: list[tuple[str, str, frozenset[str]]], mode: str | None = None,
+          threshold: float = 0.8) -> tuple[list[str], list[str]]:
+    """(kept, pushed down) names, walking the items in order as index/search.py `_diversify` does."""
+    repeats, kept, pushed = grouping.PageRepeats(threshold, mode), [], []
+    for name, doc, terms in items:
+        if repeats.repeats(terms, doc):
+            pushed.append(name)
+        else:
+            kept.append(name)
+            repeats.keep(terms, doc)
+    return kept, pushed
+
+
+# Article 7 of convention a first, then a press release, convention b's copy and convention a's own repeat.
+_TEMPLATE_FIRST = [("a7", "conv-a", _ART7), ("press", "communique", _HALLES), ("b7", "conv-b", _ART7_B),
+                   ("a7-annexe", "conv-a", _ART7_B)]
+# The q041 shape: the answer first, then a template that answers nothing and another convention's copy of it.
+_ANSWER_FIRST = [("halles", "fecamp", _HALLES), ("a6", "conv-a", _ART6), ("b6", "conv-b", _ART6_B)]
+
+
+def test_the_default_keeps_the_copies_of_the_two_best_passages():
+    # the tuning split's choice (docs/BENCHMARKS.md, "Copies of the best passage kept", issue 16)
+    assert grouping.NEAR_DUPLICATES == "best2-copies"
+    assert grouping.NEAR_DUPLICATES_ACROSS_DOCUMENTS is True
+    assert _page(_TEMPLATE_FIRST) == (["a7", "press", "b7"], ["a7-annexe"])
+    assert _page(_ANSWER_FIRST) == (["halles", "a6", "b6"], [])
+
+
+def test_across_pushes_down_every_near_duplicate():
+    assert grouping.jaccard(_ART7_B, _ART7) == pytest.approx(6 / 7)
+    assert _page(_TEMPLATE_FIRST, "across") == (["a7", "press"], ["b7", "a7-annexe"])
+    assert _page(_ANSWER_FIRST, "across") == (["halles", "a6"], ["b6"])
+    # at 0.9 b's copy (6/7) is no longer a near-duplicate; a's repeat has b's exact terms and still is one
+    assert _page(_TEMPLATE_FIRST, "across", threshold=0.9) == (["a7", "press", "b7"], ["a7-annexe"])
+
+
+def test_within_a_document_only_keeps_every_other_documents_copy():
+    assert _page(_TEMPLATE_FIRST, "within") == (["a7", "press", "b7"], ["a7-annexe"])
+    assert _page(_ANSWER_FIRST, "within") == (["halles", "a6", "b6"], [])
+
+
+def test_best_copies_keeps_the_copies_of_the_first_passage_only():
+    # the template passage is the best one: convention b's copy stays, convention a's own repeat does not
+    assert _page(_TEMPLATE_FIRST, "best-copies") == (["a7", "press", "b7"], ["a7-annexe"])
+    # the template comes second: its copy is pushed down as with "across" (the q041 case)
+    assert _page(_ANSWER_FIRST, "best-copies") == (["halles", "a6"], ["b6"])
+    # a third passage's copy is pushed down even with two seeds
+    third = [("halles", "fecamp", _HALLES), ("press", "communique", _ONE), ("a6", "conv-a", _ART6),
+             ("b6", "conv-b", _ART6_B)]
+    assert _page(third, "best2-copies") == (["halles", "press", "a6"], ["b6"])
+    # with the first two passages as seeds, the second one's copy stays too
+    assert _page(_ANSWER_FIRST, "best2-copies") == (["halles", "a6", "b6"], [])
+    assert _page(_ANSWER_FIRST + [("c6", "conv-c", _ART6_B)], "best2-copies") == (["halles", "a6", "b6", "c6"], [])
+
+
+def test_best_copies_follow_a_chain_of_copies_but_not_a_copy_of_another_passage():
+    # c is a copy of b (kept as a copy of the best) though not of a itself: it stays
+    chain = [("a", "conv-a", _ONE), ("b", "conv-b", _TWO), ("c", "conv-c", _THREE)]
+    assert grouping.jaccard(_ONE, _THREE) == pytest.approx(8 / 12)
+    assert _page(chain, "best-copies") == (["a", "b", "c"], [])
+    assert _page(chain, "across") == (["a", "c"], ["b"])  # b pushed down, so c is compared with a only
+    # a copy of the best family that also repeats a passage outside it is pushed down
+    mixed = [("a", "conv-a", _ONE), ("x", "conv-x", _THREE | {"z"}), ("b", "conv-b", _TWO)]
+    assert grouping.jaccard(_THREE | {"z"}, _TWO) == pytest.approx(9 / 12)
+    assert _page(mixed, "best-copies", threshold=0.75) == (["a", "x"], ["b"])
+    # an empty term set never repeats anything and is kept
+    assert _page([("a", "conv-a", _ONE), ("e", "conv-a", frozenset())], "best-copies", threshold=0.0) == (
+        ["a", "e"], [])
+
+
+def test_the_mode_is_read_from_the_module_settings(monkeypatch):
+    monkeypatch.setattr(grouping, "NEAR_DUPLICATES", "best-copies")
+    assert grouping.PageRepeats(0.8).mode == "best-copies"
+    assert _page(_TEMPLATE_FIRST) == (["a7", "press", "b7"], ["a7-annexe"])
+    monkeypatch.setattr(grouping, "NEAR_DUPLICATES_ACROSS_DOCUMENTS", False)  # the earlier switch forces "within"
+    assert grouping.PageRepeats(0.8).mode == "within"
+    assert _page(_ANSWER_FIRST) == (["halles", "a6", "b6"], [])
+    with pytest.raises(ValueError):
+        grouping.PageRepeats(0.8, "everywhere")
