@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 DocType = Literal["convention", "communique", "bonne_pratique", "autre"]
+# Which near-duplicate passages wait below a result page (index/grouping.py PageRepeats).
+NearDuplicateMode = Literal["across", "within", "best-copies", "best2-copies"]
 DOC_TYPES: tuple[str, ...] = ("convention", "communique", "bonne_pratique", "autre")
 
 

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from acv.records import NearDuplicateMode
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 
@@ -57,6 +59,10 @@ class Settings(BaseSettings):
     low_coverage_bm25_weight: float = Field(0.2, ge=0.0, le=1.0, description="BM25 weight for such queries.")
     distinct_documents_first: int = Field(
         5, ge=0, description="First places of a result page taken from distinct documents (0 = off).")
+    near_duplicates: NearDuplicateMode = Field(
+        "best2-copies", description="Near-duplicate passages pushed below the first page: any repeat (across), "
+                                     "a document's own repeats (within), all but copies of the best passage "
+                                     "(best-copies) or of the two best (best2-copies).")
 
     # Chunking
     chunk_min_words: int = 100

@@ -466,7 +466,8 @@ def worst_report(rows: list[QueryResult], queries: dict[str, dict[str, Any]], n:
 
 
 def open_kb(args: argparse.Namespace, data_dir: Path) -> KnowledgeBase:
-    settings = Settings(data_dir=data_dir, embedder=args.embedder, embedder_model=args.model, _env_file=None)
+    extra = {"near_duplicates": args.near_duplicates} if getattr(args, "near_duplicates", "") else {}
+    settings = Settings(data_dir=data_dir, embedder=args.embedder, embedder_model=args.model, _env_file=None, **extra)
     return KnowledgeBase(settings)
 
 
@@ -493,8 +494,7 @@ def main() -> int:
     p.add_argument("--near-duplicates", default="", choices=["", *NEAR_DUPLICATE_MODES],
                    help="which near-duplicate passages are pushed below the first page: any (across), a "
                         "document's own repeats only (within), all but the copies of the best passage "
-                        "(best-copies) or of the two best (best2-copies) (default: index/grouping.py's "
-                        "NEAR_DUPLICATES)")
+                        "(best-copies) or of the two best (best2-copies) (default: ACV_NEAR_DUPLICATES)")
     p.add_argument("--compare", type=Path,
                    help="a --json-out file of an earlier run: list the queries (ids only) whose nDCG@10, passage "
                         "hit@10 or flag differ from it, and the passage hits lost")
@@ -502,8 +502,6 @@ def main() -> int:
                    help="never flag a query whose date is in a best lexical candidate (default: "
                         "index/relevance.py's DATE_GUARD)")
     args = p.parse_args()
-    if args.near_duplicates:  # read by index/grouping.py's PageRepeats for each page
-        importlib.import_module("index.grouping").NEAR_DUPLICATES = args.near_duplicates
     if args.date_guard:  # read by index/relevance.py at each call
         importlib.import_module("index.relevance").DATE_GUARD = args.date_guard == "on"
 

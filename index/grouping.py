@@ -13,10 +13,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from datasketch import MinHash
 
+from acv.records import NearDuplicateMode
 from index.analysis import get_analyzer
 
 SHINGLE = 3
@@ -168,16 +169,10 @@ def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int
 # "best2-copies" was adopted by the rule written before its tuning run, on 21 fresh tuning queries ("across" before;
 # docs/BENCHMARKS.md, "Template passages and bare dates" and "Copies of the best passage kept, on fresh tuning
 # queries").
-NEAR_DUPLICATE_MODES = ("across", "within", "best-copies", "best2-copies")
-NEAR_DUPLICATES = "best2-copies"
-# The earlier on/off switch, kept: False forces "within" whatever NEAR_DUPLICATES says.
-NEAR_DUPLICATES_ACROSS_DOCUMENTS = True
+# The mode is a retrieval setting (ACV_NEAR_DUPLICATES, RetrievalConfig.near_duplicates); this is its default.
+NEAR_DUPLICATE_MODES: tuple[str, ...] = get_args(NearDuplicateMode)
+NEAR_DUPLICATES: NearDuplicateMode = "best2-copies"
 _SEEDS = {"best-copies": 1, "best2-copies": 2}
-
-
-def near_duplicate_mode() -> str:
-    """The configured mode (`NEAR_DUPLICATES`, or "within" when `NEAR_DUPLICATES_ACROSS_DOCUMENTS` is False)."""
-    return NEAR_DUPLICATES if NEAR_DUPLICATES_ACROSS_DOCUMENTS else "within"
 
 
 def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
@@ -201,12 +196,12 @@ class PageRepeats:
 
     Call `repeats` for each candidate in page order and `keep` for each one placed on the page. A repeat is a
     term-set Jaccard ≥ `threshold` with a kept passage; which repeats count depends on the mode (see
-    `NEAR_DUPLICATE_MODES`; None: `near_duplicate_mode()`).
+    `NEAR_DUPLICATE_MODES`).
     """
 
-    def __init__(self, threshold: float, mode: str | None = None) -> None:
+    def __init__(self, threshold: float, mode: str = NEAR_DUPLICATES) -> None:
         self.threshold = threshold
-        self.mode = near_duplicate_mode() if mode is None else mode
+        self.mode = mode
         if self.mode not in NEAR_DUPLICATE_MODES:
             raise ValueError(f"unknown near-duplicate mode {self.mode!r}")
         self.seeds = _SEEDS.get(self.mode, 0)

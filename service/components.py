@@ -78,7 +78,8 @@ class Components:
                                     feedback=FeedbackConfig(s.dense_feedback_k, s.dense_feedback_beta, "dense",
                                                             s.dense_feedback_gamma, s.dense_feedback_neighbourhood),
                                     low_coverage=CoverageWeight(s.low_coverage_below, s.low_coverage_bm25_weight),
-                                    distinct_first=s.distinct_documents_first),
+                                    distinct_first=s.distinct_documents_first,
+                                    near_duplicates=s.near_duplicates),
                     city_names=self.vocabulary.city_names(),
                     expander=ThemeExpander(self.extractor.taxonomy.themes, self.analyzer, self.embedder, self.store),
                 )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
+from acv.settings import Settings
 from index import grouping
 from index.grouping import Announcement, group_announcements, pair_scores
+from index.search import RetrievalConfig
 from tests import _announcements
 
 TEXT = ("Le préfet, le maire et le président de l'agglomération ont signé la convention-cadre Action cœur de "
@@ -77,7 +80,7 @@ _TWO = frozenset("abcdefghik")
 _THREE = frozenset("abcdefghkl")
 
 
-def _page(items: list[tuple[str, str, frozenset[str]]], mode: str | None = None,
+def _page(items: list[tuple[str, str, frozenset[str]]], mode: str = grouping.NEAR_DUPLICATES,
           threshold: float = 0.8) -> tuple[list[str], list[str]]:
     """(kept, pushed down) names, walking the items in order as index/search.py `_diversify` does."""
     repeats, kept, pushed = grouping.PageRepeats(threshold, mode), [], []
@@ -99,8 +102,8 @@ _ANSWER_FIRST = [("halles", "fecamp", _HALLES), ("a6", "conv-a", _ART6), ("b6", 
 
 def test_the_default_keeps_the_copies_of_the_two_best_passages():
     # the tuning split's choice (docs/BENCHMARKS.md, "Copies of the best passage kept", issue 16)
-    assert grouping.NEAR_DUPLICATES == "best2-copies"
-    assert grouping.NEAR_DUPLICATES_ACROSS_DOCUMENTS is True
+    assert grouping.NEAR_DUPLICATES == "best2-copies" == Settings(_env_file=None).near_duplicates
+    assert RetrievalConfig().near_duplicates == "best2-copies"
     assert _page(_TEMPLATE_FIRST) == (["a7", "press", "b7"], ["a7-annexe"])
     assert _page(_ANSWER_FIRST) == (["halles", "a6", "b6"], [])
 
@@ -147,12 +150,13 @@ def test_best_copies_follow_a_chain_of_copies_but_not_a_copy_of_another_passage(
         ["a", "e"], [])
 
 
-def test_the_mode_is_read_from_the_module_settings(monkeypatch):
-    monkeypatch.setattr(grouping, "NEAR_DUPLICATES", "best-copies")
-    assert grouping.PageRepeats(0.8).mode == "best-copies"
-    assert _page(_TEMPLATE_FIRST) == (["a7", "press", "b7"], ["a7-annexe"])
-    monkeypatch.setattr(grouping, "NEAR_DUPLICATES_ACROSS_DOCUMENTS", False)  # the earlier switch forces "within"
-    assert grouping.PageRepeats(0.8).mode == "within"
-    assert _page(_ANSWER_FIRST) == (["halles", "a6", "b6"], [])
+def test_the_mode_is_a_setting(monkeypatch):
+    assert grouping.PageRepeats(0.8).mode == "best2-copies"
+    assert grouping.PageRepeats(0.8, "within").mode == "within"
+    monkeypatch.setenv("ACV_NEAR_DUPLICATES", "across")
+    assert Settings(_env_file=None).near_duplicates == "across"
+    monkeypatch.setenv("ACV_NEAR_DUPLICATES", "everywhere")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)
     with pytest.raises(ValueError):
         grouping.PageRepeats(0.8, "everywhere")

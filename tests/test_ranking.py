@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from index import grouping
 from index.relevance import RelevanceSignals, no_relevant_result
 from tests._tiny_index import load_documents, names, rank_with
 
@@ -66,7 +65,9 @@ def test_coverage_scaling_prefers_the_passage_holding_the_whole_query(tiny) -> N
 
 
 def test_near_duplicate_passage_is_pushed_below_the_first_page_not_dropped(tiny) -> None:
-    pushed = names(tiny, rank_with(tiny, "comité de projet réunit actions"))
+    # configured (best2-copies): another document's copy of one of the two best passages keeps its place
+    assert names(tiny, rank_with(tiny, "comité de projet réunit actions"))[:3] == ["dup1", "dup2", "comite"]
+    pushed = names(tiny, rank_with(tiny, "comité de projet réunit actions", near_duplicates="across"))
     assert pushed == ["dup1", "comite", "fonc2", "habitat", "neuf", "cowork", "course", "fonc1", "dup2"]
     kept = names(tiny, rank_with(tiny, "comité de projet réunit actions", dedup_threshold=1.0))
     assert kept[:3] == ["dup1", "dup2", "comite"]
@@ -81,11 +82,15 @@ _FILLER = ("Le plan d'action rassemble des fiches portant sur l'habitat, le comm
            "et les services publics du centre-ville. ") * 6
 
 
-def test_near_duplicates_across_documents_or_within_a_document_only(kb, monkeypatch) -> None:
+def test_near_duplicates_across_documents_or_within_a_document_only(kb) -> None:
     load_documents(kb, DOCS, multi={"conv": [_ARTICLE_7 + _FILLER, "Annexe. " + _ARTICLE_7 + _FILLER]})
     query = "comité de projet réunit deux fois par an"
-    # configured: another document's twin (dup2) and the convention's own repeat both wait below the page
-    across = names(kb, rank_with(kb, query))
+    # configured (best2-copies): another document's copy of the best passage (dup2) stays, the convention's
+    # own repeat waits below the page
+    assert names(kb, rank_with(kb, query)) == ["dup1", "dup2", "conv", "comite", "fonc2", "course", "habitat",
+                                               "neuf", "fonc1", "cowork", "conv"]
+    # across: another document's twin (dup2) and the convention's own repeat both wait below the page
+    across = names(kb, rank_with(kb, query, near_duplicates="across"))
     assert across == ["dup1", "conv", "comite", "fonc2", "course", "habitat", "neuf", "fonc1", "cowork",
                       "dup2", "conv"]
     # no push-down: both on the page (the repeat held to 6th by the first five distinct documents)
@@ -93,8 +98,7 @@ def test_near_duplicates_across_documents_or_within_a_document_only(kb, monkeypa
     assert off == ["dup1", "dup2", "conv", "comite", "fonc2", "conv", "course", "habitat", "neuf", "fonc1",
                    "cowork"]
     # within a document only: dup2 (another document) keeps its place, the convention's repeat waits
-    monkeypatch.setattr(grouping, "NEAR_DUPLICATES_ACROSS_DOCUMENTS", False)
-    within = names(kb, rank_with(kb, query))
+    within = names(kb, rank_with(kb, query, near_duplicates="within"))
     assert within == ["dup1", "dup2", "conv", "comite", "fonc2", "course", "habitat", "neuf", "fonc1", "cowork",
                       "conv"]
 
