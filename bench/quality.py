@@ -484,7 +484,10 @@ def main() -> int:
     p.add_argument("--kinds", default="", help="comma list of kinds to evaluate (default: all)")
     p.add_argument("--split", default="both", choices=["both", *SPLITS],
                    help="evaluate the tuning split, the test split, or both (reported apart)")
-    p.add_argument("--worst", type=int, default=10, help="list the N worst queries of the first variant")
+    p.add_argument("--worst", type=int, default=10,
+                   help="list the N worst queries of the first variant, tuning split only")
+    p.add_argument("--worst-test", action="store_true",
+                   help="list the test split's worst queries too (their text: reading it is tuning on the test split)")
     p.add_argument("--json-out", type=Path)
     p.add_argument("--validate-only", action="store_true")
     p.add_argument("--bar-latency", action="store_true",
@@ -593,7 +596,7 @@ def main() -> int:
         rows = [r for r in all_rows[first] if r.split == split]
         print(f"\n### Inputs of the « nothing relevant » bar ({first}, {split} split)\n\n{bar_diagnostics(rows)}")
     if args.worst:
-        for split in splits_seen:
+        for split in [sp for sp in splits_seen if sp != "test" or args.worst_test]:
             print(f"\n### Worst queries ({first}, {split} split)\n")
             print(worst_report([r for r in all_rows[first] if r.split == split],
                                {q["id"]: q for q in queries}, args.worst))
