@@ -60,7 +60,10 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:  # open the store, the model and the index before the first request, not during it
-            await run_in_threadpool(lambda: holder.get().dense)
+            kb = await run_in_threadpool(holder.get)
+            await run_in_threadpool(lambda: kb.dense)
+            if holder.owned:  # read its files into the OS cache meanwhile (a restarted server's first searches)
+                kb.warm_up(background=True)
         except AcvError as exc:
             log.warning("knowledge base not ready at startup: %s", exc.message)
         yield

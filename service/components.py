@@ -7,7 +7,10 @@ tests and benchmarks give their own (a fake embedder, a shared extractor) instea
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from collections.abc import Callable
 
 from acv.settings import Settings
 from index.analysis import FrenchAnalyzer, get_analyzer
@@ -16,6 +19,8 @@ from index.dense_feedback import FeedbackConfig
 from index.embedders import Embedder, make_embedder
 from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight
+from index.lexical import LEXICAL_DIR
+from index.prefetch import Foreground, prefetch
 from index.saved_searches import SavedSearches
 from index.search import HybridRetriever, RetrievalConfig
 from index.store import Store
@@ -23,6 +28,8 @@ from index.vectors import DenseIndex, index_mismatch
 from ingest.extract import Extractor
 from ingest.pipeline import Ingestor
 from service.vocabulary import PlaceVocabulary
+
+log = logging.getLogger(__name__)
 
 
 class Components:
@@ -41,6 +48,9 @@ class Components:
         self._dense: DenseIndex | None = None
         self._retriever: HybridRetriever | None = None
         self._lock = threading.RLock()
+        self._warm_stop = threading.Event()
+        self.foreground = Foreground()  # searches mark themselves here; the warm-up reads between them
+        self._warm_thread: threading.Thread | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -102,7 +112,40 @@ class Components:
             self._dense = None
             self._retriever = None
 
+    def warm_up(self, background: bool = True,
+                done: Callable[[float], None] | None = None) -> threading.Thread | None:
+        """Open the retriever and read the store, lexical and vector files into the OS page cache, so that the
+        first searches of a restarted server do not read them from disk page by page.
+
+        The API starts it in the background at start-up; searches are answered meanwhile. `done` receives the
+        seconds it took.
+        """
+        def run() -> None:
+            start = time.perf_counter()
+            try:
+                if self._warm_stop.is_set():
+                    return
+                self.retriever
+                read = prefetch([self.store.path, self.store.path.parent / LEXICAL_DIR, self.settings.vectors_dir],
+                                stop=self._warm_stop, foreground=self.foreground)
+                log.info("warm-up: %d MiB read in %.1f s", read // 2**20, time.perf_counter() - start)
+            except Exception as exc:  # an optimisation: the first search opens what failed and says why
+                log.warning("warm-up stopped: %s", exc)
+            if done is not None:
+                done(time.perf_counter() - start)
+
+        if not background:
+            run()
+            return None
+        thread = threading.Thread(target=run, name="acv-warm-up", daemon=True)
+        self._warm_thread = thread
+        thread.start()
+        return thread
+
     def close(self) -> None:
+        self._warm_stop.set()  # the warm-up ends after its current read; the store must not close under it
+        if self._warm_thread is not None:
+            self._warm_thread.join()
         if self._dense is not None:
             self._dense.save()
         self.store.close()

@@ -55,6 +55,11 @@ class SearchService:
                *, group_by_document: bool = False, method: str | None = None,
                with_facets: bool = False) -> SearchResponse:
         """Ranked passages (or documents, with `group_by_document`), in the shape of `acv search --json`."""
+        with self.parts.foreground.busy():  # a background warm-up waits meanwhile
+            return self._search(query, filters, k, offset, group_by_document, method, with_facets)
+
+    def _search(self, query: str, filters: Mapping[str, Any] | None, k: int, offset: int,
+                group_by_document: bool, method: str | None, with_facets: bool) -> SearchResponse:
         t0 = self.clock()
         parts = self.parts
         query = validate_query(parts.settings, query, k, offset)
@@ -157,6 +162,10 @@ class SearchService:
 
     def similar(self, chunk_id: int, k: int = 10, filters: Mapping[str, Any] | None = None) -> SimilarResponse:
         """Comparable passages from other towns ("projets comparables")."""
+        with self.parts.foreground.busy():
+            return self._similar(chunk_id, k, filters)
+
+    def _similar(self, chunk_id: int, k: int, filters: Mapping[str, Any] | None) -> SimilarResponse:
         parts = self.parts
         row = parts.store.chunk(chunk_id)
         if row is None:

@@ -90,6 +90,7 @@ class LocalClient:
 
         self.settings = settings
         self.kb = KnowledgeBase(settings)
+        self.kb.warm_up(background=True)  # retriever and files ready before the first search
 
     def search(self, query: str, filters: Mapping[str, Any], k: int = 20) -> SearchResponse:
         return self.kb.search(query, dict(filters), k=k, group_by_document=True, with_facets=True)

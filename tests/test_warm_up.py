@@ -1,0 +1,133 @@
+"""The warm-up of a restarted server: files read into the OS cache within a budget, stopped by `close`, and
+started by the API's start-up only for a knowledge base the API owns."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from index.prefetch import Foreground, files_under, prefetch
+from tests._api_fixtures import make_app, make_settings
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    a = tmp_path / "a.bin"
+    a.write_bytes(b"a" * 1000)
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "y.bin").write_bytes(b"y" * 300)
+    (d / "x.bin").write_bytes(b"x" * 200)
+    return a, d, tmp_path / "missing.bin"
+
+
+def test_files_in_the_order_given_directories_sorted_missing_skipped(tmp_path):
+    a, d, missing = _files(tmp_path)
+    assert files_under([missing, d, a]) == [d / "x.bin", d / "y.bin", a]
+
+
+def test_reads_every_file_that_fits_the_budget(tmp_path):
+    a, d, missing = _files(tmp_path)
+    assert prefetch([a, d, missing], budget_bytes=10_000) == 1500
+
+
+def test_a_file_over_what_is_left_of_the_budget_is_skipped_whole(tmp_path, caplog):
+    a, d, _ = _files(tmp_path)
+    with caplog.at_level(logging.INFO, logger="index.prefetch"):
+        # a (1000) fits, x (200) fits, y (300) would make 1500 > 1250: skipped, not half read
+        assert prefetch([a, d], budget_bytes=1250) == 1200
+    assert [r.getMessage() for r in caplog.records] == [f"warm-up: {d / 'y.bin'} skipped (0 MiB over the budget)"]
+
+
+def test_a_set_stop_reads_nothing(tmp_path):
+    a, d, _ = _files(tmp_path)
+    stop = threading.Event()
+    stop.set()
+    assert prefetch([a, d], budget_bytes=10_000, stop=stop) == 0
+
+
+def test_an_unreadable_file_is_logged_and_the_next_one_is_read(tmp_path, caplog, monkeypatch):
+    a, d, _ = _files(tmp_path)
+    real_open = open
+
+    def failing_open(path, *args, **kwargs):
+        if Path(path) == a:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("index.prefetch.open", failing_open, raising=False)
+    with caplog.at_level(logging.WARNING, logger="index.prefetch"):
+        assert prefetch([a, d], budget_bytes=10_000) == 500
+    assert [r.getMessage() for r in caplog.records] == [f"warm-up: {a} not read ([Errno 13] Permission denied)"]
+
+
+def test_foreground_counts_searches_and_the_quiet_time_after_them():
+    now = [10.0]
+    fg = Foreground(grace_s=0.05, clock=lambda: now[0])
+    with fg.busy():
+        with fg.busy():
+            assert fg.quiet_for() == 0.0
+        assert fg.quiet_for() == 0.0  # one search still runs
+    now[0] = 10.5
+    assert fg.quiet_for() == 0.5
+
+
+def test_waiting_for_quiet_gives_way_to_a_stop():
+    fg = Foreground(grace_s=60.0)
+    stop = threading.Event()
+    stop.set()
+    with fg.busy():
+        fg.wait_quiet(stop)  # returns at once instead of waiting for the search to end
+
+
+def test_reads_wait_while_a_search_runs(tmp_path):
+    a, _, _ = _files(tmp_path)
+    fg = Foreground(grace_s=0.01)
+    read: list[int] = []
+    with fg.busy():
+        worker = threading.Thread(target=lambda: read.append(prefetch([a], budget_bytes=10_000, foreground=fg)))
+        worker.start()
+        worker.join(timeout=0.3)
+        assert worker.is_alive() and read == []  # held back by the search
+    worker.join(timeout=10)
+    assert read == [1000]
+
+
+def test_warm_up_opens_the_retriever_and_reports_its_duration(kb):
+    seconds: list[float] = []
+    assert kb._retriever is None
+    assert kb.warm_up(background=False, done=seconds.append) is None
+    assert kb._retriever is not None
+    assert len(seconds) == 1 and seconds[0] >= 0
+
+
+def test_close_stops_a_running_warm_up_and_waits_for_it(settings):
+    from service import KnowledgeBase
+
+    base = KnowledgeBase(settings)
+    thread = base.warm_up(background=True)
+    assert thread is not None
+    base.close()
+    assert not thread.is_alive()
+
+
+def test_the_api_warms_up_a_base_it_opens_itself(tmp_path):
+    from fastapi.testclient import TestClient
+
+    app = make_app(make_settings(tmp_path / "var"))
+    with TestClient(app) as client:
+        kb = app.state.kb_holder.get()
+        assert kb._warm_thread is not None
+        kb._warm_thread.join(timeout=60)
+        assert kb._retriever is not None
+        assert client.get("/health").status_code == 200
+    assert not kb._warm_thread.is_alive()
+
+
+def test_the_api_leaves_a_shared_base_alone(read_kb):
+    from fastapi.testclient import TestClient
+
+    from search_api.app import create_app
+
+    with TestClient(create_app(read_kb.settings, kb=read_kb)):
+        assert read_kb._warm_thread is None
