@@ -65,7 +65,7 @@ class Settings(BaseSettings):
                                      "(best-copies) or of the two best (best2-copies).")
     learned_rerank: bool = Field(
         False, description="Re-order the first fused candidates with the learned model of "
-                           "index/learned_rerank.json (issue 16, docs/BENCHMARKS.md).")
+                           "index/learned_rerank.py SHIPPED (issue 16; off: it did not pass its rule).")
 
     # Chunking
     chunk_min_words: int = 100

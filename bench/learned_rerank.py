@@ -42,7 +42,7 @@ DECISION RULE (written and committed before the first measurement):
   scored by a model that never saw PIAF: a transfer figure), and the learned coefficients.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/learned_rerank.py --data-dir bench/out/quality-ctx \\
-        --piaf-dir bench/out/piaf-ctx --model-out index/learned_rerank.json
+        --piaf-dir bench/out/piaf-ctx --model-out bench/out/learned-rerank-model.json
 """
 
 from __future__ import annotations

@@ -172,7 +172,7 @@ def main() -> int:
     p.add_argument("--low-coverage", default="",
                    help="rows with a lower BM25 weight for low-coverage questions: below:weight, comma list")
     p.add_argument("--learned-rerank", action="store_true",
-                   help="every row with the learned re-ranking of index/learned_rerank.json (ACV_LEARNED_RERANK)")
+                   help="every row with the learned re-ranking (index/learned_rerank.py SHIPPED; ACV_LEARNED_RERANK)")
     p.add_argument("--json-out", type=Path)
     args = p.parse_args()
     paragraphs, questions = load_piaf(args.data)
@@ -219,7 +219,7 @@ def main() -> int:
     rows.update(prf_rows)
     cf, chosen = cross_fitted(per_weight, halves)
     print(f"configured: {feedback_tag(configured_fb)}; every row without a tag uses it"
-          + ("; learned re-ranking on (index/learned_rerank.json)" if args.learned_rerank else ""))
+          + ("; learned re-ranking on (index/learned_rerank.py SHIPPED)" if args.learned_rerank else ""))
     print(f"ingest/sync {ingest_s:.1f} s; {len(rows) * len(questions)} ranked queries in {query_s:.1f} s\n")
     print("| method (all through HybridRetriever.rank) | R@1 | R@5 | R@10 | MRR@10 |\n|---|---|---|---|---|")
     result: dict[str, dict[str, float]] = {}

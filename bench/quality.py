@@ -504,7 +504,7 @@ def main() -> int:
                    help="a --json-out file of an earlier run: list the queries (ids only) whose nDCG@10, passage "
                         "hit@10 or flag differ from it, and the passage hits lost")
     p.add_argument("--learned-rerank", default="", choices=["", "on", "off"],
-                   help="re-order the first fused candidates with index/learned_rerank.json (default: "
+                   help="re-order the first fused candidates with index/learned_rerank.py SHIPPED (default: "
                         "ACV_LEARNED_RERANK)")
     p.add_argument("--date-guard", default="", choices=["", "on", "off"],
                    help="never flag a query whose date is in a best lexical candidate (default: "

@@ -3,7 +3,8 @@
 The fusion adds two normalised scores with one weight; it cannot tell a passage that holds every query term
 under a heading naming the subject from one that merely shares a rare word. A linear model over a handful of
 per-candidate signals, fitted on judged queries (bench/learned_rerank.py, pairwise logistic regression), can.
-Only numpy is needed at query time: the model is its weight vector (learned_rerank.json beside this file).
+Only numpy is needed at query time: the model is its weight vector (SHIPPED below, as Python constants so that
+an installed package needs no data file).
 Candidates beyond `depth` keep their fused order; the re-ordered head takes the head's fused scores in
 decreasing order, so scores stay monotonic along the list.
 """
@@ -31,9 +32,6 @@ FEATURES = (
     "position",  # log(1 + the passage's position in its document)
 )
 
-MODEL_PATH = Path(__file__).with_name("learned_rerank.json")
-
-
 @dataclass(frozen=True, slots=True)
 class RerankModel:
     """Weights over FEATURES (empty: re-ranking off) and how many fused candidates they re-order."""
@@ -50,8 +48,24 @@ class RerankModel:
             raise ValueError(f"{len(self.weights)} weights for {len(FEATURES)} features")
 
 
-def load_model(path: Path = MODEL_PATH) -> RerankModel:
-    """The committed model: {"features": [...], "weights": [...], "depth": N}; features must match FEATURES."""
+# Trained on the answerable tuning queries of bench/queries.jsonl + PIAF-dev by bench/learned_rerank.py (its
+# « shipped » model; raw features, one weight per FEATURES). Off by default (ACV_LEARNED_RERANK): it did not pass
+# its rule (docs/BENCHMARKS.md, « Learned re-ranking of the fused candidates »).
+SHIPPED = RerankModel((
+    -8.070967,
+    0.400702,
+    3.135834,
+    -0.010279,
+    0.213286,
+    2.932083,
+    2.324314,
+    102.487289,
+    0.12632,
+), 20)
+
+
+def load_model(path: Path) -> RerankModel:
+    """A model written by bench/learned_rerank.py --model-out: {"features", "weights", "depth"}."""
     data = json.loads(path.read_text("utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{path}: features {data['features']} are not {list(FEATURES)}")

@@ -17,7 +17,7 @@ from index.embedders import Embedder, make_embedder
 from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight
 from index.learned_rerank import RerankModel
-from index.learned_rerank import load_model as load_rerank_model
+from index.learned_rerank import SHIPPED as SHIPPED_RERANK
 from index.saved_searches import SavedSearches
 from index.search import HybridRetriever, RetrievalConfig
 from index.store import Store
@@ -82,7 +82,7 @@ class Components:
                                     low_coverage=CoverageWeight(s.low_coverage_below, s.low_coverage_bm25_weight),
                                     distinct_first=s.distinct_documents_first,
                                     near_duplicates=s.near_duplicates,
-                                    rerank=load_rerank_model() if s.learned_rerank else RerankModel()),
+                                    rerank=SHIPPED_RERANK if s.learned_rerank else RerankModel()),
                     city_names=self.vocabulary.city_names(),
                     expander=ThemeExpander(self.extractor.taxonomy.themes, self.analyzer, self.embedder, self.store),
                 )

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index.learned_rerank import FEATURES, CandidateSignals, RerankModel, feature_matrix, load_model, reorder
+from index.learned_rerank import FEATURES, SHIPPED, CandidateSignals, RerankModel, feature_matrix, load_model, reorder
 from tests._tiny_index import load_documents, names, rank_with
 
 DOCS = {
@@ -68,9 +68,11 @@ def test_model_must_match_the_features(tmp_path: Path) -> None:
         load_model(path)
 
 
-def test_committed_model_loads() -> None:
-    model = load_model()
-    assert model.enabled and len(model.weights) == len(FEATURES)
+def test_shipped_model_is_complete_and_off_by_default() -> None:
+    from acv.settings import Settings
+
+    assert SHIPPED.enabled and len(SHIPPED.weights) == len(FEATURES) and SHIPPED.depth == 20
+    assert Settings(_env_file=None).learned_rerank is False
 
 
 @pytest.fixture
