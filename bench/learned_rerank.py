@@ -173,8 +173,12 @@ def main() -> int:
     p.add_argument("--model-out", type=Path, help="write the model trained on all tuning + PIAF data here")
     p.add_argument("--drop", default="",
                    help="comma list of FEATURES left out of the training (an ablation: observation only)")
+    p.add_argument("--latency", action="store_true",
+                   help="only time rank() with the re-ranking off and on (SHIPPED), alternating rounds, ACV tuning")
     p.add_argument("--json-out", type=Path)
     args = p.parse_args()
+    if args.latency:
+        return latency(args)
     DROPPED.update(FEATURES.index(f) for f in filter(None, args.drop.split(",")))
     os.chdir(ROOT)
     t_start = time.perf_counter()
@@ -329,6 +333,35 @@ def main() -> int:
         args.json_out.write_text(json.dumps({"acv": summaries, "piaf": pm, "checks": {
             k: [bool(v[0]), v[1]] for k, v in checks.items()}, "adopt": adopt, "shipped": shipped}, indent=1))
     print(f"\ntotal {time.perf_counter() - t_start:.0f} s")
+    return 0
+
+
+def latency(args: argparse.Namespace, rounds: int = 6) -> int:
+    """p50/p95 of `rank` without and with the re-ranking over the tuning queries, query vectors cached."""
+    from index.learned_rerank import SHIPPED
+
+    os.chdir(ROOT)
+    queries = select_split(load_queries(args.queries), "tuning")
+    kb = KnowledgeBase(Settings(data_dir=args.data_dir.resolve(), embedder=args.embedder, _env_file=None))
+    kb.retriever.config.query_cache_size = 100_000
+    items = [(q["query"], kb.resolve_filters(q.get("filters") or {})) for q in queries]
+    for text, filters in items:
+        kb.retriever.rank(text, filters, K)
+    times: dict[str, list[float]] = {"off": [], "on (SHIPPED, depth 20)": []}
+    models = {"off": RerankModel(), "on (SHIPPED, depth 20)": SHIPPED}
+    for n in range(rounds):
+        for name in list(times) if n % 2 == 0 else list(times)[::-1]:
+            kb.retriever.config.rerank = models[name]
+            for text, filters in items:
+                t0 = time.perf_counter()
+                kb.retriever.rank(text, filters, K)
+                times[name].append((time.perf_counter() - t0) * 1000)
+    kb.close()
+    print(f"rank() over {len(items)} tuning queries × {rounds} alternating rounds; load average "
+          f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}; {time.strftime('%Y-%m-%d %H:%M')}")
+    for name, ms in times.items():
+        ms.sort()
+        print(f"{name}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms")
     return 0
 
 
