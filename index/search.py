@@ -250,7 +250,8 @@ class HybridRetriever:
     # -- ranking ---------------------------------------------------------------------------
 
     def rank(self, query: str, filters: Filters, limit: int, method: str | None = None) -> Ranking:
-        """One pass per retriever: analyse, expand, retrieve (lexical, dense), cover, fuse, diversify, bar."""
+        """One pass per retriever: analyse, expand, retrieve (lexical, dense), cover, fuse, (re-rank: off by
+        default), diversify, bar."""
         cfg = self.config
         plan = self.plan(query, method)
         n = max(cfg.candidates, limit)
