@@ -63,6 +63,9 @@ class Settings(BaseSettings):
         "best2-copies", description="Near-duplicate passages pushed below the first page: any repeat (across), "
                                      "a document's own repeats (within), all but copies of the best passage "
                                      "(best-copies) or of the two best (best2-copies).")
+    learned_rerank: bool = Field(
+        False, description="Re-order the first fused candidates with the learned model of "
+                           "index/learned_rerank.py SHIPPED (issue 16; off: it did not pass its rule).")
 
     # Chunking
     chunk_min_words: int = 100

@@ -87,14 +87,16 @@ def doc_rank(chunk_ids: list[int], chunk_doc: dict[int, str], target: str) -> in
     return None
 
 
-def open_index(data_dir: Path, embedder: str, paragraphs: dict[str, tuple[str, str]]) -> tuple[KnowledgeBase, float]:
+def open_index(data_dir: Path, embedder: str, paragraphs: dict[str, tuple[str, str]],
+               learned_rerank: bool = False) -> tuple[KnowledgeBase, float]:
     """The knowledge base over the PIAF paragraphs; paragraphs already stored are not embedded again.
 
     Each paragraph is a document titled with its Wikipedia article's title, so the dense model reads
     « title » then the paragraph (ingest/embedding_text.py), as it reads any titled document of the product.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
-    kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=embedder, _env_file=None))
+    kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=embedder, learned_rerank=learned_rerank,
+                                _env_file=None))
     stored = {r[0] for r in kb.store.con.execute("SELECT source FROM documents")}
     ing = kb.ingestor()
     t0 = time.perf_counter()
@@ -169,6 +171,8 @@ def main() -> int:
                    help="dense PRF rows (weighted, configured weight, and dense only): source:k:β, comma list")
     p.add_argument("--low-coverage", default="",
                    help="rows with a lower BM25 weight for low-coverage questions: below:weight, comma list")
+    p.add_argument("--learned-rerank", action="store_true",
+                   help="every row with the learned re-ranking (index/learned_rerank.py SHIPPED; ACV_LEARNED_RERANK)")
     p.add_argument("--json-out", type=Path)
     args = p.parse_args()
     paragraphs, questions = load_piaf(args.data)
@@ -180,7 +184,7 @@ def main() -> int:
           f"(article halves: {halves.count(0)} / {halves.count(1)}); {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}, "
           f"load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
-    kb, ingest_s = open_index(args.data_dir.resolve(), args.embedder, paragraphs)
+    kb, ingest_s = open_index(args.data_dir.resolve(), args.embedder, paragraphs, args.learned_rerank)
     try:
         chunk_doc = {int(r[0]): r[1][len("piaf/"):] for r in kb.store.con.execute(
             "SELECT c.id, d.source FROM chunks c JOIN documents d ON d.id = c.doc_id")}
@@ -214,7 +218,8 @@ def main() -> int:
         rows[f"weighted w_bm25={w}" + (" (configured)" if w == configured else "")] = r
     rows.update(prf_rows)
     cf, chosen = cross_fitted(per_weight, halves)
-    print(f"configured: {feedback_tag(configured_fb)}; every row without a tag uses it")
+    print(f"configured: {feedback_tag(configured_fb)}; every row without a tag uses it"
+          + ("; learned re-ranking on (index/learned_rerank.py SHIPPED)" if args.learned_rerank else ""))
     print(f"ingest/sync {ingest_s:.1f} s; {len(rows) * len(questions)} ranked queries in {query_s:.1f} s\n")
     print("| method (all through HybridRetriever.rank) | R@1 | R@5 | R@10 | MRR@10 |\n|---|---|---|---|---|")
     result: dict[str, dict[str, float]] = {}

@@ -466,7 +466,9 @@ def worst_report(rows: list[QueryResult], queries: dict[str, dict[str, Any]], n:
 
 
 def open_kb(args: argparse.Namespace, data_dir: Path) -> KnowledgeBase:
-    extra = {"near_duplicates": args.near_duplicates} if getattr(args, "near_duplicates", "") else {}
+    extra: dict[str, Any] = {"near_duplicates": args.near_duplicates} if getattr(args, "near_duplicates", "") else {}
+    if getattr(args, "learned_rerank", ""):
+        extra["learned_rerank"] = args.learned_rerank == "on"
     settings = Settings(data_dir=data_dir, embedder=args.embedder, embedder_model=args.model, _env_file=None, **extra)
     return KnowledgeBase(settings)
 
@@ -501,6 +503,9 @@ def main() -> int:
     p.add_argument("--compare", type=Path,
                    help="a --json-out file of an earlier run: list the queries (ids only) whose nDCG@10, passage "
                         "hit@10 or flag differ from it, and the passage hits lost")
+    p.add_argument("--learned-rerank", default="", choices=["", "on", "off"],
+                   help="re-order the first fused candidates with index/learned_rerank.py SHIPPED (default: "
+                        "ACV_LEARNED_RERANK)")
     p.add_argument("--date-guard", default="", choices=["", "on", "off"],
                    help="never flag a query whose date is in a best lexical candidate (default: "
                         "index/relevance.py's DATE_GUARD)")

