@@ -32,6 +32,7 @@ FEATURES = (
     "position",  # log(1 + the passage's position in its document)
 )
 
+
 @dataclass(frozen=True, slots=True)
 class RerankModel:
     """Weights over FEATURES (empty: re-ranking off) and how many fused candidates they re-order."""
