@@ -140,6 +140,8 @@ class Components:
         if not background:
             run()
             return None
+        if self._warm_thread is not None and self._warm_thread.is_alive():
+            return self._warm_thread  # one warm-up at a time (the API and a UI may share a base)
         thread = threading.Thread(target=run, name="acv-warm-up", daemon=True)
         self._warm_thread = thread
         thread.start()

@@ -111,6 +111,17 @@ def test_close_stops_a_running_warm_up_and_waits_for_it(settings):
     assert not thread.is_alive()
 
 
+def test_a_second_warm_up_while_one_runs_is_the_same_thread(settings):
+    from service import KnowledgeBase
+
+    base = KnowledgeBase(settings)
+    with base.foreground.busy():  # a search runs: the first warm-up waits before its first read
+        first = base.warm_up(background=True)
+        assert base.warm_up(background=True) is first
+        base.close()  # stops it even while the search runs
+    assert not first.is_alive()
+
+
 def test_the_api_warms_up_a_base_it_opens_itself(tmp_path):
     from fastapi.testclient import TestClient
 
