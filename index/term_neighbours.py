@@ -49,6 +49,26 @@ class NeighbourConfig:
     def enabled(self) -> bool:
         return self.mode in ("query", "words") and self.max_terms > 0 and self.weight > 0
 
+    @property
+    def spec(self) -> str:
+        """« mode:τ:max:weight:words|pairs », the name benchmarks give a variant."""
+        return f"{self.mode}:{self.min_similarity}:{self.max_terms}:{self.weight}:{'pairs' if self.bigrams else 'words'}"
+
+    @classmethod
+    def from_spec(cls, spec: str) -> "NeighbourConfig":
+        if spec == "off":
+            return cls()
+        mode, tau, max_terms, weight, kind = spec.split(":")
+        if mode not in MODES or kind not in ("words", "pairs"):
+            raise ValueError(spec)
+        return cls(mode, float(tau), int(max_terms), float(weight), bigrams=kind == "pairs")
+
+    def settings(self) -> dict[str, object]:
+        """The same as ACV_TERM_NEIGHBOURS* settings (acv/settings.py)."""
+        return {"term_neighbours": self.mode, "term_neighbours_min_similarity": self.min_similarity,
+                "term_neighbours_max_terms": self.max_terms, "term_neighbours_weight": self.weight,
+                "term_neighbours_pairs": self.bigrams}
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
