@@ -37,9 +37,10 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 @dataclass(frozen=True, slots=True)
 class NeighbourConfig:
     mode: str = "off"  # off | query (the query's vector) | words (each query word and word pair embedded)
-    min_similarity: float = 0.9  # cosine of an entry with the query (or a query word) to be added
-    max_terms: int = 3  # entries added per query at most (best first)
-    weight: float = 0.3  # BM25 boost of an added term, against 1 for a typed term
+    # The other defaults are the tuning split's choice (words mode), docs/BENCHMARKS.md.
+    min_similarity: float = 0.95  # cosine of an entry with the query (or a query word) to be added
+    max_terms: int = 6  # entries added per query at most (best first)
+    weight: float = 0.2  # BM25 boost of an added term, against 1 for a typed term
     min_df: int = 2  # chunk frequency of a term to enter the vocabulary
     bigrams: bool = False  # adjacent word pairs as entries too
     max_entries: int = 20_000
