@@ -27,6 +27,9 @@ DECISION RULE (written and committed before the first quality measurement of thi
 - Then, whatever the decision, the TEST split once (bench/quality.py, off and with the variant chosen on all
   tuning queries) and PIAF once (off and on), both reported.
 - Observations that cannot change the decision: the leave-one-kind-out choice, the per-variant table.
+- Outcome (docs/BENCHMARKS.md, « Corpus-vocabulary neighbours of the lexical query »): rule 1 not met (CV nDCG@10
+  0.915 against 0.916 off; the 32 variants span 0.913–0.919), the others met (PIAF 0.832 → 0.835 with
+  words:0.95:6:0.2:words): off by default. Test split once: 0.862 → 0.863, paraphrase 0.650 → 0.653.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/term_neighbours.py --data-dir /tmp/h16e-quality \\
         --json-out bench/out/term-neighbours.json
@@ -73,7 +76,7 @@ def grid() -> dict[str, NeighbourConfig]:
 
 def spec(c: NeighbourConfig) -> str:
     """The variant's name, also the --term-neighbours spec of bench/quality.py and bench/piaf.py."""
-    return f"{c.mode}:{c.min_similarity}:{c.max_terms}:{c.weight}:{'pairs' if c.bigrams else 'words'}"
+    return c.spec
 
 
 def run(kb: KnowledgeBase, queries: list[dict], rows: dict, config: NeighbourConfig) -> list[dict]:
@@ -156,8 +159,7 @@ def main() -> int:
     kb = KnowledgeBase(Settings(data_dir=args.data_dir, embedder=args.embedder, _env_file=None))
     tuning = select_split(load_queries(args.queries), "tuning")
     if args.latency:
-        mode, tau, mx, w, pairs = args.latency.split(":")
-        print(latency(kb, tuning, NeighbourConfig(mode, float(tau), int(mx), float(w), bigrams=pairs == "pairs")))
+        print(latency(kb, tuning, NeighbourConfig.from_spec(args.latency)))
         kb.close()
         return 0
     queries = [q for q in tuning if q["relevant"]]

@@ -53,7 +53,8 @@ class NeighbourConfig:
     @property
     def spec(self) -> str:
         """« mode:τ:max:weight:words|pairs », the name benchmarks give a variant."""
-        return f"{self.mode}:{self.min_similarity}:{self.max_terms}:{self.weight}:{'pairs' if self.bigrams else 'words'}"
+        kind = "pairs" if self.bigrams else "words"
+        return f"{self.mode}:{self.min_similarity}:{self.max_terms}:{self.weight}:{kind}"
 
     @classmethod
     def from_spec(cls, spec: str) -> "NeighbourConfig":
