@@ -211,6 +211,11 @@ class HybridRetriever:
                 self._vocab, self._vocab_by_initial, self._vocab_seq = vocab, by_initial, seq
         return self._vocab
 
+    def _vocabulary_version(self) -> int:
+        """The lexical index position the vocabulary reflects, after catching up with the store."""
+        self.vocabulary()
+        return self._vocab_seq
+
     def correct(self, terms: list[str]) -> list[str]:
         """Replace terms absent from the index by their closest indexed term (misspellings)."""
         vocab = self.vocabulary()
@@ -383,7 +388,7 @@ class HybridRetriever:
             if self._neighbours is None:
                 assert self.embedder is not None
                 self._neighbours = NeighbourIndex(self.store, self.analyzer, self.embedder, self.vocabulary,
-                                                  lambda: self._vocab_seq)
+                                                  self._vocabulary_version)
             return self._neighbours
 
     def _retrieve_lexical(

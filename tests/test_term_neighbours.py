@@ -127,6 +127,25 @@ def test_rank_adds_the_corpus_word_near_the_query(tiny) -> None:
     assert after["cowork1"] is not None and after["cowork2"] is not None and on.diagnostics["expansion_terms"] == 1.0
 
 
+def test_vocabulary_follows_the_corpus(settings) -> None:
+    from service import KnowledgeBase
+
+    cfg = NeighbourConfig("words", 0.99, 3, 0.2)
+    lexical = dict(method="lexical", expand_themes=False, correct_typos=False)
+    base = KnowledgeBase(settings, embedder=Synonyms(64))
+    try:
+        load_documents(base, {k: DOCS[k] for k in ("voirie", "cowork1")})
+        # « coworking » is in one passage: not in the vocabulary, nothing added (asked twice: built once).
+        for _ in range(2):
+            assert names(base, rank_with(base, "tiers lieu", neighbours=cfg, **lexical)) == ["voirie"]
+        # A second passage brings it in; the next query sees the rebuilt vocabulary.
+        load_documents(base, {"cowork2": DOCS["cowork2"]})
+        assert names(base, rank_with(base, "tiers lieu", neighbours=cfg, **lexical)) == [
+            "voirie", "cowork1", "cowork2"]
+    finally:
+        base.close()
+
+
 def test_off_by_default() -> None:
     from acv.settings import Settings
     from index.search import RetrievalConfig
