@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     learned_rerank: bool = Field(
         False, description="Re-order the first fused candidates with the learned model of "
                            "index/learned_rerank.py SHIPPED (issue 16; off: it did not pass its rule).")
+    term_neighbours: Literal["off", "query", "words"] = Field(
+        "off", description="Add to BM25 the corpus words nearest to the query's embedding (query) or to each "
+                           "query word's (words), index/term_neighbours.py (issue 16; off: see BENCHMARKS).")
+    term_neighbours_min_similarity: float = Field(
+        0.95, ge=-1.0, le=1.0, description="Cosine an entry of the corpus vocabulary needs to be added "
+                                           "(0.95, 6, 0.2, no pairs: the tuning choice for words mode).")
+    term_neighbours_max_terms: int = Field(6, ge=0, description="Vocabulary entries added per query at most.")
+    term_neighbours_weight: float = Field(0.2, ge=0.0, description="BM25 boost of an added term (typed: 1).")
+    term_neighbours_pairs: bool = Field(False, description="Adjacent word pairs in the vocabulary too.")
 
     # Chunking
     chunk_min_words: int = 100

@@ -42,6 +42,7 @@ from acv.settings import Settings  # noqa: E402
 from index.dense_feedback import FeedbackConfig  # noqa: E402
 from index.fusion import CoverageWeight  # noqa: E402
 from index.store import Filters  # noqa: E402
+from index.term_neighbours import NeighbourConfig  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "piaf-dev.json"
 K = 10
@@ -88,15 +89,16 @@ def doc_rank(chunk_ids: list[int], chunk_doc: dict[int, str], target: str) -> in
 
 
 def open_index(data_dir: Path, embedder: str, paragraphs: dict[str, tuple[str, str]],
-               learned_rerank: bool = False) -> tuple[KnowledgeBase, float]:
+               learned_rerank: bool = False, term_neighbours: str = "") -> tuple[KnowledgeBase, float]:
     """The knowledge base over the PIAF paragraphs; paragraphs already stored are not embedded again.
 
     Each paragraph is a document titled with its Wikipedia article's title, so the dense model reads
     « title » then the paragraph (ingest/embedding_text.py), as it reads any titled document of the product.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
+    extra = NeighbourConfig.from_spec(term_neighbours).settings() if term_neighbours else {}
     kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=embedder, learned_rerank=learned_rerank,
-                                _env_file=None))
+                                _env_file=None, **extra))
     stored = {r[0] for r in kb.store.con.execute("SELECT source FROM documents")}
     ing = kb.ingestor()
     t0 = time.perf_counter()
@@ -173,6 +175,10 @@ def main() -> int:
                    help="rows with a lower BM25 weight for low-coverage questions: below:weight, comma list")
     p.add_argument("--learned-rerank", action="store_true",
                    help="every row with the learned re-ranking (index/learned_rerank.py SHIPPED; ACV_LEARNED_RERANK)")
+    p.add_argument("--term-neighbours", default="",
+                   help="every row with corpus words near the query added to BM25 (index/term_neighbours.py): "
+                        "off or mode:τ:max:weight:words|pairs (default: ACV_TERM_NEIGHBOURS*); writes the "
+                        "vocabulary's vectors into the data directory's embedding cache")
     p.add_argument("--json-out", type=Path)
     args = p.parse_args()
     paragraphs, questions = load_piaf(args.data)
@@ -184,7 +190,8 @@ def main() -> int:
           f"(article halves: {halves.count(0)} / {halves.count(1)}); {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}, "
           f"load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
-    kb, ingest_s = open_index(args.data_dir.resolve(), args.embedder, paragraphs, args.learned_rerank)
+    kb, ingest_s = open_index(args.data_dir.resolve(), args.embedder, paragraphs, args.learned_rerank,
+                              args.term_neighbours)
     try:
         chunk_doc = {int(r[0]): r[1][len("piaf/"):] for r in kb.store.con.execute(
             "SELECT c.id, d.source FROM chunks c JOIN documents d ON d.id = c.doc_id")}
@@ -219,7 +226,8 @@ def main() -> int:
     rows.update(prf_rows)
     cf, chosen = cross_fitted(per_weight, halves)
     print(f"configured: {feedback_tag(configured_fb)}; every row without a tag uses it"
-          + ("; learned re-ranking on (index/learned_rerank.py SHIPPED)" if args.learned_rerank else ""))
+          + ("; learned re-ranking on (index/learned_rerank.py SHIPPED)" if args.learned_rerank else "")
+          + (f"; term neighbours {args.term_neighbours}" if args.term_neighbours else ""))
     print(f"ingest/sync {ingest_s:.1f} s; {len(rows) * len(questions)} ranked queries in {query_s:.1f} s\n")
     print("| method (all through HybridRetriever.rank) | R@1 | R@5 | R@10 | MRR@10 |\n|---|---|---|---|---|")
     result: dict[str, dict[str, float]] = {}

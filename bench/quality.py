@@ -74,6 +74,7 @@ from acv.filters import FILTER_KEYS  # noqa: E402
 from service import KnowledgeBase  # noqa: E402
 from acv.settings import Settings  # noqa: E402
 from index.grouping import NEAR_DUPLICATE_MODES  # noqa: E402
+from index.term_neighbours import NeighbourConfig  # noqa: E402
 from ingest.readers import read_file  # noqa: E402
 
 DEFAULT_QUERIES = ROOT / "bench" / "queries.jsonl"
@@ -469,6 +470,8 @@ def open_kb(args: argparse.Namespace, data_dir: Path) -> KnowledgeBase:
     extra: dict[str, Any] = {"near_duplicates": args.near_duplicates} if getattr(args, "near_duplicates", "") else {}
     if getattr(args, "learned_rerank", ""):
         extra["learned_rerank"] = args.learned_rerank == "on"
+    if getattr(args, "term_neighbours", ""):
+        extra.update(NeighbourConfig.from_spec(args.term_neighbours).settings())
     settings = Settings(data_dir=data_dir, embedder=args.embedder, embedder_model=args.model, _env_file=None, **extra)
     return KnowledgeBase(settings)
 
@@ -506,6 +509,9 @@ def main() -> int:
     p.add_argument("--learned-rerank", default="", choices=["", "on", "off"],
                    help="re-order the first fused candidates with index/learned_rerank.py SHIPPED (default: "
                         "ACV_LEARNED_RERANK)")
+    p.add_argument("--term-neighbours", default="",
+                   help="corpus words near the query added to BM25 (index/term_neighbours.py): off or "
+                        "mode:τ:max:weight:words|pairs (default: ACV_TERM_NEIGHBOURS*)")
     p.add_argument("--date-guard", default="", choices=["", "on", "off"],
                    help="never flag a query whose date is in a best lexical candidate (default: "
                         "index/relevance.py's DATE_GUARD)")

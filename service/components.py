@@ -26,6 +26,7 @@ from index.prefetch import Foreground, prefetch
 from index.saved_searches import SavedSearches
 from index.search import HybridRetriever, RetrievalConfig
 from index.store import Store
+from index.term_neighbours import NeighbourConfig
 from index.vectors import DenseIndex, index_mismatch
 from ingest.extract import Extractor
 from ingest.pipeline import Ingestor
@@ -92,7 +93,10 @@ class Components:
                                     low_coverage=CoverageWeight(s.low_coverage_below, s.low_coverage_bm25_weight),
                                     distinct_first=s.distinct_documents_first,
                                     near_duplicates=s.near_duplicates,
-                                    rerank=SHIPPED_RERANK if s.learned_rerank else RerankModel()),
+                                    rerank=SHIPPED_RERANK if s.learned_rerank else RerankModel(),
+                                    neighbours=NeighbourConfig(s.term_neighbours, s.term_neighbours_min_similarity,
+                                                               s.term_neighbours_max_terms, s.term_neighbours_weight,
+                                                               bigrams=s.term_neighbours_pairs)),
                     city_names=self.vocabulary.city_names(),
                     expander=ThemeExpander(self.extractor.taxonomy.themes, self.analyzer, self.embedder, self.store),
                 )
