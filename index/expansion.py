@@ -9,7 +9,6 @@ query with a reduced weight, so BM25 can find « espace de travail partagé ».
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from index.analysis import FrenchAnalyzer
+from index.embedding_cache import cached_passage_vectors
 from index.embedders.base import Embedder
 from index.store import Store
 
@@ -55,7 +55,7 @@ class ThemeExpander:
         if embedder is not None:
             texts = [f"{t.get('label', '')} : {t.get('definition', '')} ({', '.join(map(str, t.get('synonyms', [])[:8]))})"
                      for t in themes]
-            self.vectors = _cached_passages(embedder, store, texts)
+            self.vectors = cached_passage_vectors(embedder, store, "theme", texts)
 
     def expand(self, query_terms: Sequence[str], query_vector: np.ndarray | None) -> Expansion:
         present = set(query_terms)
@@ -71,18 +71,3 @@ class ThemeExpander:
         chosen = list(dict.fromkeys(chosen))
         extra = [t for i in chosen for t in self.terms[i] if t not in present]
         return Expansion([self.ids[i] for i in chosen], list(dict.fromkeys(extra)))
-
-
-def _cached_passages(embedder: Embedder, store: Store | None, texts: list[str]) -> np.ndarray:
-    """Theme vectors, computed once per model and kept in the store's embedding cache."""
-    keys = [hashlib.sha256(f"{embedder.id}\ntheme\n{t}".encode()).hexdigest() for t in texts]
-    cached = store.existing_embeddings(keys) if store is not None else {}
-    missing = [i for i, k in enumerate(keys) if k not in cached]
-    if missing:
-        vecs = embedder.embed_passages([texts[i] for i in missing])
-        fresh = {keys[i]: np.asarray(v, dtype=np.float32).tobytes() for i, v in zip(missing, vecs)}
-        if store is not None:
-            with store.transaction() as con:
-                con.executemany("INSERT OR IGNORE INTO embeddings(key, vector) VALUES (?, ?)", list(fresh.items()))
-        cached.update(fresh)
-    return np.stack([np.frombuffer(cached[k], dtype=np.float32) for k in keys]) if keys else np.zeros((0, 0))

@@ -17,7 +17,6 @@ neighbours of the lexical query »; off by default.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections import Counter, OrderedDict
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.analysis import FrenchAnalyzer
+from index.embedding_cache import cached_passage_vectors
 from index.embedders.base import Embedder
 from index.store import Store
 
@@ -229,17 +229,4 @@ class NeighbourIndex:
 
 def cached_vectors(embedder: Embedder, store: Store | None, texts: list[str]) -> np.ndarray:
     """Passage vectors of vocabulary entries, computed once per model and kept in the store's embedding cache."""
-    keys = [hashlib.sha256(f"{embedder.id}\nvocabulary\n{t}".encode()).hexdigest() for t in texts]
-    cached = store.existing_embeddings(keys) if store is not None else {}
-    missing = [i for i, k in enumerate(keys) if k not in cached]
-    for start in range(0, len(missing), 256):
-        part = missing[start: start + 256]
-        vecs = embedder.embed_passages([texts[i] for i in part])
-        fresh = {keys[i]: np.asarray(v, dtype=np.float32).tobytes() for i, v in zip(part, vecs)}
-        if store is not None:
-            with store.transaction() as con:
-                con.executemany("INSERT OR IGNORE INTO embeddings(key, vector) VALUES (?, ?)", list(fresh.items()))
-        cached.update(fresh)
-    if not keys:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
-    return np.stack([np.frombuffer(cached[k], dtype=np.float32) for k in keys])
+    return cached_passage_vectors(embedder, store, "vocabulary", texts)
