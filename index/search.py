@@ -34,9 +34,8 @@ from index.dense_feedback import FeedbackConfig, refined_dense
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
 from index.fusion import CoverageWeight, fuse, weight_for_coverage
-from index import learned_rerank
 from index.grouping import NEAR_DUPLICATES, PageRepeats, distinct_documents_first
-from index.learned_rerank import CandidateSignals, RerankModel
+from index.learned_rerank import CandidateSignals, RerankModel, feature_matrix, reorder
 from index.lexical import LexicalIndex
 from index.query_bodies import QueryBodies
 from index.relevance import RelevanceSignals
@@ -330,8 +329,8 @@ class HybridRetriever:
         self._read_documents([cid for cid, _ in dense], documents)
         signals = CandidateSignals(cosine, coverage, headings, {c: int(r["ordinal"]) for c, r in rows.items()},
                                    documents)
-        features = learned_rerank.feature_matrix(head, lexical, dense, signals)
-        return learned_rerank.reorder(fused, features, model)
+        features = feature_matrix(head, lexical, dense, signals)
+        return reorder(fused, features, model)
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
                        dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
