@@ -4,10 +4,13 @@ started by the API's start-up only for a knowledge base the API owns."""
 from __future__ import annotations
 
 import logging
+import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
-from index.prefetch import Foreground, files_under, prefetch
+from index.prefetch import Foreground, _Reader, files_under, prefetch
 from tests._api_fixtures import make_app, make_settings
 
 
@@ -46,19 +49,42 @@ def test_a_set_stop_reads_nothing(tmp_path):
     assert prefetch([a, d], budget_bytes=10_000, stop=stop) == 0
 
 
-def test_an_unreadable_file_is_logged_and_the_next_one_is_read(tmp_path, caplog, monkeypatch):
-    a, d, _ = _files(tmp_path)
-    real_open = open
-
-    def failing_open(path, *args, **kwargs):
-        if Path(path) == a:
-            raise PermissionError(13, "Permission denied")
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr("index.prefetch.open", failing_open, raising=False)
+def test_a_file_gone_before_its_read_is_logged_and_the_next_one_is_read(tmp_path, caplog, monkeypatch):
+    a, d, missing = _files(tmp_path)
+    monkeypatch.setattr("index.prefetch.files_under", lambda paths: [missing, a])
     with caplog.at_level(logging.WARNING, logger="index.prefetch"):
-        assert prefetch([a, d], budget_bytes=10_000) == 500
-    assert [r.getMessage() for r in caplog.records] == [f"warm-up: {a} not read ([Errno 13] Permission denied)"]
+        assert prefetch([a], budget_bytes=10_000) == 1000
+    assert [r.getMessage() for r in caplog.records] == [
+        f"warm-up: {missing} not read ([Errno 2] No such file or directory: '{missing}')"]
+
+
+def test_the_reading_process_answers_an_unreadable_file_with_its_reason(tmp_path):
+    reader = _Reader()
+    try:
+        assert reader.ask(f"F {tmp_path / 'nothing'}") == f"E [Errno 2] No such file or directory: '{tmp_path / 'nothing'}'"
+        (tmp_path / "f").write_bytes(b"z" * 10)
+        assert [reader.ask(f"F {tmp_path / 'f'}"), reader.ask("R"), reader.ask("R")] == ["0", "10", "0"]
+    finally:
+        reader.close()
+
+
+def test_the_server_keeps_its_sqlite_locks_while_its_store_is_read(tmp_path):
+    """Closing a descriptor of a file drops the process's POSIX locks on it: the reads must not happen here."""
+    db = tmp_path / "store.sqlite3"
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("CREATE TABLE t(x)")
+    con.execute("BEGIN EXCLUSIVE")
+    con.execute("INSERT INTO t VALUES (1)")
+    try:
+        assert prefetch([db], budget_bytes=10**7) == db.stat().st_size
+        other = subprocess.run([sys.executable, "-c", "import sqlite3, sys\n"
+                                "c = sqlite3.connect(sys.argv[1], timeout=0)\n"
+                                "c.execute('INSERT INTO t VALUES (2)'); c.commit()", str(db)],
+                               capture_output=True, text=True, timeout=60)
+        assert other.returncode == 1 and other.stderr.strip().endswith("database is locked"), other.stderr
+    finally:
+        con.execute("COMMIT")
+    assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
 
 
 def test_foreground_counts_searches_and_the_quiet_time_after_them():
