@@ -43,6 +43,26 @@ DECISION RULE (written and committed before the first measurement):
 - Observations that cannot change the decision: the same evaluation with models trained on ACV alone (PIAF then
   scored by a model that never saw PIAF: a transfer figure), and the learned coefficients.
 
+CONSTRAINED RE-RANKING, DECIDED ON FRESH TUNING QUERIES (second rule; written and committed before its first
+measurement, after the x* queries were committed in 66a5d80 and before any run on them). The first rule's
+coefficients were stable across folds only for the coverage and heading-coverage signals (the raw cosine's sign
+flipped), so a model restricted to the signals that were stable is tried, and judged where the old tuning
+split cannot have shaped it: the 47 fresh answerable x* queries join the tuning split.
+- Fixed before measuring, nothing varied on the data: features `fused`, `coverage`, `heading_coverage` only
+  (`--features fused,coverage,heading_coverage`: the six others are zeroed before the fit and their weights
+  are exactly 0); N = 20; C = 1.0 on standardised features; the same pairwise recipe and labels; training on
+  ACV tuning + PIAF-dev with equal corpus weight; the same 5 folds by sha1(query id) % 5, now over ALL
+  answerable tuning queries (the x* ones included); PIAF cross-fitted by article half as above. Baseline: the
+  configured product (re-ranking off), same run.
+- ADOPT as the default only if ALL hold on the cross-validated tuning split (bar off, first ten passages):
+  (1) nDCG@10 ≥ baseline + 0.005; (2) paraphrase nDCG@10 not below baseline − 0.01; (3) no query kind loses
+  more than 0.02 nDCG@10; (4) passage hit@10 not below the baseline minus one query (1/n answerable);
+  (5) cross-fitted PIAF MRR@10 ≥ baseline. Otherwise nothing changes in the product.
+- Reported beside, not decisive: the same cross-validated figures restricted to the x* queries alone, the
+  ACV-only models, and the coefficients per fold.
+- Only if adopted: the model trained on all answerable tuning queries + all PIAF-dev is shipped as the default,
+  then the TEST split is run once (off and on) and PIAF once. If not adopted, the test split is not run.
+
     OMP_NUM_THREADS=1 .venv/bin/python bench/learned_rerank.py --data-dir bench/out/quality-ctx \\
         --piaf-dir bench/out/piaf-ctx --model-out bench/out/learned-rerank-model.json
 """
