@@ -97,6 +97,7 @@ from quality import DEFAULT_QUERIES, KINDS, K, load_queries, norm, rel_file, sco
 
 from acv.settings import Settings  # noqa: E402
 from index import learned_rerank  # noqa: E402
+from index import search as search_module  # noqa: E402
 from index.learned_rerank import FEATURES, RerankModel  # noqa: E402
 from index.store import Filters  # noqa: E402
 from service import KnowledgeBase  # noqa: E402
@@ -214,7 +215,7 @@ def main() -> int:
     os.chdir(ROOT)
     t_start = time.perf_counter()
     spy = Spy()
-    learned_rerank.reorder = spy  # type: ignore[assignment]
+    search_module.reorder = spy  # type: ignore[assignment]  # index/search.py binds `reorder` by name
 
     # ACV tuning: features and the configured product's order.
     queries = [q for q in select_split(load_queries(args.queries), "tuning") if q["relevant"]]
@@ -290,7 +291,7 @@ def main() -> int:
     shipped = fit([acv_items, piaf_items])
     kb.close()
     pkb.close()
-    learned_rerank.reorder = spy.real  # type: ignore[assignment]
+    search_module.reorder = spy.real  # type: ignore[assignment]
 
     def table(name: str, scores: dict[str, tuple[float, float]],
               subset: list[dict[str, Any]] | None = None) -> tuple[str, dict[str, float]]:
