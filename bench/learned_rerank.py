@@ -62,6 +62,8 @@ split cannot have shaped it: the 47 fresh answerable x* queries join the tuning 
   ACV-only models, and the coefficients per fold.
 - Only if adopted: the model trained on all answerable tuning queries + all PIAF-dev is shipped as the default,
   then the TEST split is run once (off and on) and PIAF once. If not adopted, the test split is not run.
+- Outcome (docs/BENCHMARKS.md, « Constrained re-ranking on fresh tuning queries »): rule 1 not met (CV nDCG@10
+  0.8667 against 0.8671 over 195 queries); 2–5 met (PIAF 0.833 against 0.832): not adopted, test split not run.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/learned_rerank.py --data-dir bench/out/quality-ctx \\
         --piaf-dir bench/out/piaf-ctx --model-out bench/out/learned-rerank-model.json
