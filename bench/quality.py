@@ -13,7 +13,8 @@ queries (v001–v014 answered by template passages the conventions share, v031�
 near-duplicate rule; v101–v146 dates alone or with a word, 14 answerable and 12 no-answer, for the bar's date
 guard), and the w* queries (w001–w011 answered by template passages, w031–w040 ordinary questions on one
 town's project that the conventions' template articles match loosely, for the « copies of the best passage
-kept » near-duplicate rule, written after that rule was proposed and before it was run), each batch committed
+kept » near-duplicate rule, written after that rule was proposed and before it was run), and the x* queries
+(47 answerable ones, 23 of them paraphrases, for the constrained re-ranking's rule), each batch committed
 before its first run.
 
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
@@ -133,7 +134,7 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
         if qid.startswith("q"):
             want = "test" if qid in drawn else "tuning"
         else:
-            want = "tuning" if qid[:1] in ("t", "u", "v", "w") else "test"
+            want = "tuning" if qid[:1] in ("t", "u", "v", "w", "x") else "test"
         if q.get("split") != want:
             errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
