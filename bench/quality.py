@@ -17,6 +17,11 @@ kept » near-duplicate rule, written after that rule was proposed and before it 
 (47 answerable ones, 23 of them paraphrases, for the constrained re-ranking's rule), each batch committed
 before its first run.
 
+The held-out set (bench/heldout/, issue 16) is separate: its h* queries (split "heldout") are judged over the bundled
+corpus plus documents no tuning ever saw, and are run with `--corpus corpus,bench/heldout/documents --queries
+bench/heldout/queries.jsonl --split heldout`. The "heldout" split is reported apart and never enters the tuning or
+test figures ("both" means tuning and test).
+
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
 
@@ -30,6 +35,8 @@ would answer it, over the bundled corpus ingested by the product's own pipeline.
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --near-duplicates best-copies \
         --compare bench/out/across.json   # per-query changes against an earlier --json-out run
     .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --date-guard off
+    .venv/bin/python bench/quality.py --data-dir bench/out/quality-heldout --corpus corpus,bench/heldout/documents \
+        --queries bench/heldout/queries.jsonl --split heldout --worst 0   # the held-out set, once
 
 Metrics (documented so that numbers can be compared across changes):
 - documents: a result's document is its source file; a document's gain counts once, at the rank of its
@@ -81,6 +88,8 @@ from ingest.readers import read_file  # noqa: E402
 DEFAULT_QUERIES = ROOT / "bench" / "queries.jsonl"
 KINDS = ("city_team", "programme", "journalist", "paraphrase", "deep", "filter", "typo", "no_answer")
 SPLITS = ("tuning", "test")
+HELDOUT = "heldout"  # bench/heldout/queries.jsonl: reported apart, never in "both"
+REPORT_SPLITS = (*SPLITS, HELDOUT)
 SPLIT_SEED = 16
 TEST_SHARE = 0.4
 K = 10
@@ -120,8 +129,10 @@ def stratified_split(queries: list[dict[str, Any]], seed: int = SPLIT_SEED, shar
 
 
 def select_split(queries: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
-    """The queries of one split ("tuning", "test"), or all of them ("both")."""
-    return queries if split == "both" else [q for q in queries if q.get("split") == split]
+    """The queries of one split ("tuning", "test", "heldout"), or of the tuning and test splits ("both")."""
+    if split == "both":
+        return [q for q in queries if q.get("split") != HELDOUT]
+    return [q for q in queries if q.get("split") == split]
 
 
 def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
@@ -133,6 +144,8 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
         qid = str(q.get("id", ""))
         if qid.startswith("q"):
             want = "test" if qid in drawn else "tuning"
+        elif qid.startswith("h"):
+            want = HELDOUT
         else:
             want = "tuning" if qid[:1] in ("t", "u", "v", "w", "x") else "test"
         if q.get("split") != want:
@@ -488,12 +501,15 @@ def main() -> int:
     p.add_argument("--sweep", default="", help="comma list of lexical weights for the weighted fusion")
     p.add_argument("--ids", default="", help="comma list of query ids to evaluate (default: all)")
     p.add_argument("--kinds", default="", help="comma list of kinds to evaluate (default: all)")
-    p.add_argument("--split", default="both", choices=["both", *SPLITS],
-                   help="evaluate the tuning split, the test split, or both (reported apart)")
+    p.add_argument("--split", default="both", choices=["both", *REPORT_SPLITS],
+                   help="evaluate the tuning split, the test split, or both (reported apart); or the held-out set")
+    p.add_argument("--corpus", default="corpus",
+                   help="comma list of folders to ingest, relative to the repository root (default: corpus)")
     p.add_argument("--worst", type=int, default=10,
                    help="list the N worst queries of the first variant, tuning split only")
     p.add_argument("--worst-test", action="store_true",
-                   help="list the test split's worst queries too (their text: reading it is tuning on the test split)")
+                   help="list the test (and held-out) split's worst queries too (their text: reading it is tuning on "
+                        "the test split)")
     p.add_argument("--json-out", type=Path)
     p.add_argument("--validate-only", action="store_true")
     p.add_argument("--bar-latency", action="store_true",
@@ -563,7 +579,7 @@ def main() -> int:
             return 0
         if not args.no_ingest:
             t0 = time.perf_counter()
-            report = kb.ingest([Path("corpus")], prune=True)
+            report = kb.ingest([Path(d) for d in args.corpus.split(",") if d], prune=True)
             s = report.summary()
             print(f"ingest: {s} in {time.perf_counter() - t0:.1f} s → {data_dir}")
         stats = kb.stats()
@@ -586,7 +602,7 @@ def main() -> int:
             rows = run_queries(kb, queries, method)
             all_rows[name] = rows
             all_summaries[name] = {split: by_kind([r for r in rows if r.split == split])
-                                   for split in SPLITS if any(r.split == split for r in rows)}
+                                   for split in REPORT_SPLITS if any(r.split == split for r in rows)}
         kb.retriever.config.lexical_weight = default_w
     finally:
         kb.close()
@@ -598,7 +614,7 @@ def main() -> int:
     for name, per_split in all_summaries.items():
         for split, summary in per_split.items():
             print(f"\n### {name} — {split} split\n\n{kind_table(summary)}")
-    splits_seen = [s for s in SPLITS if any(s in v for v in all_summaries.values())]
+    splits_seen = [s for s in REPORT_SPLITS if any(s in v for v in all_summaries.values())]
     if len(all_summaries) > 1:
         for split in splits_seen:
             print(f"\n### Variants — {split} split\n\n"
@@ -608,7 +624,7 @@ def main() -> int:
         rows = [r for r in all_rows[first] if r.split == split]
         print(f"\n### Inputs of the « nothing relevant » bar ({first}, {split} split)\n\n{bar_diagnostics(rows)}")
     if args.worst:
-        for split in [sp for sp in splits_seen if sp != "test" or args.worst_test]:
+        for split in [sp for sp in splits_seen if sp == "tuning" or args.worst_test]:
             print(f"\n### Worst queries ({first}, {split} split)\n")
             print(worst_report([r for r in all_rows[first] if r.split == split],
                                {q["id"]: q for q in queries}, args.worst))

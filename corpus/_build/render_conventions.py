@@ -6,11 +6,15 @@ that the nine documents look like instances of one national template, as the
 real ones do. Output is byte-reproducible: reportlab runs in invariant mode and
 the PDF creation date is pinned to the signature date.
 
-Usage: .venv/bin/python corpus/_build/render_conventions.py [slug ...]
+Usage: .venv/bin/python corpus/_build/render_conventions.py [--sources DIR] [--output DIR] [slug ...]
+
+--sources and --output (default: the bundled corpus's) let another set of conventions, such as the
+held-out benchmark documents of bench/heldout/, be rendered with the same template.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import io
 import re
@@ -702,16 +706,23 @@ def render(conv: Convention) -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    sources = sorted(SOURCES.glob("*.yaml"))
-    if argv:
-        sources = [p for p in sources if p.stem in argv]
+    parser = argparse.ArgumentParser(description="Render the conventions-cadres as PDF.")
+    parser.add_argument("--sources", type=Path, default=SOURCES, help="folder of the YAML sources")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="folder of the rendered PDFs")
+    parser.add_argument("slugs", nargs="*", help="render only these sources (file stems)")
+    args = parser.parse_args(argv)
+    output = args.output.resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    sources = sorted(args.sources.resolve().glob("*.yaml"))
+    if args.slugs:
+        sources = [p for p in sources if p.stem in args.slugs]
     for path in sources:
         conv = Convention(yaml.safe_load(path.read_text(encoding="utf-8")))
         pdf = render(conv)
-        out = OUTPUT / conv.output_name()
+        out = output / conv.output_name()
         out.write_bytes(pdf)
-        print(f"{out.relative_to(ROOT)}: {len(pdf)} octets")
+        shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
+        print(f"{shown}: {len(pdf)} octets")
     return 0
 
 
