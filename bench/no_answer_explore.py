@@ -97,8 +97,9 @@ def main() -> None:
                 cand).fetchall() if cand else []):
             places.setdefault(str(cid), []).append(str(val))
         date = date_terms(list(cap["raw"]))
-        date_found = bool(date and cap.get("lex") and holds_date(
-            r.lexical.body_texts([c for c, _ in cap["lex"][:10]]).values(), date, raw))
+        lex_bodies = r.lexical.body_texts([c for c, _ in cap["lex"][:10]]).values() if cap.get("lex") else []
+        date_found = bool(date and holds_date(lex_bodies, date, raw))
+        date_phrase = bool(date and holds_date(lex_bodies, date, []))  # the date as written, other words aside
         rows.append({
             "id": q["id"], "kind": q["kind"], "query": q["query"], "answerable": bool(q["relevant"]),
             "flag": rk.no_relevant_result, "diag": rk.diagnostics, "raw": raw, "terms": terms,
@@ -110,6 +111,7 @@ def main() -> None:
             "hit_lex": [h.lexical for h in rk.hits[:10]], "hit_dense": [h.dense for h in rk.hits[:10]],
             "filtered": bool(q.get("filters")), "total": total, "csls": float(csls), "cent_res": cent_res,
             "places": places, "date_found": date_found,
+            "has_date": bool(date), "date_phrase": date_phrase,
         })
     out.write_text(json.dumps(rows, ensure_ascii=False))
     print(len(rows), "rows", ncorpus)
