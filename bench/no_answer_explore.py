@@ -47,9 +47,9 @@ def main() -> None:
         cap["lex"] = res
         return res
 
-    def bar(method, hits, raw_terms, coverage, dense, *rest):
+    def bar(method, hits, raw_terms, coverage, dense, *rest, **kw):
         cap.update(method=method, hits=hits, raw=raw_terms, coverage=coverage, dense=dense)
-        return orig_bar(method, hits, raw_terms, coverage, dense, *rest)
+        return orig_bar(method, hits, raw_terms, coverage, dense, *rest, **kw)
 
     r._retrieve_lexical = lex
     r._relevance_bar = bar
