@@ -75,6 +75,9 @@ Candidate R = the baseline (current features and recipe, refit per fold) OR R1 O
 Product if adopted: the support keeps its constants (3.72 / 2.23 / 0.50, < 2.95: the baseline recipe's current
 fit), plus R1 and R2 (tau from the whole tuning split, rounded down to two decimals).
 Observations printed, not choices: baseline + R1 alone, baseline + R2 alone.
+
+Round 2 result: ADOPTED (64.2 % / 2.1 %, nDCG 0.8492 against the baseline's 52.2 % / 2.1 %, 0.8492); test and
+held-out runs in docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
