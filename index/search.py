@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import math
 import re
 import threading
@@ -38,7 +39,7 @@ from index.grouping import NEAR_DUPLICATES, PageRepeats, distinct_documents_firs
 from index.learned_rerank import CandidateSignals, RerankModel, feature_matrix, reorder
 from index.lexical import LexicalIndex
 from index.query_bodies import QueryBodies
-from index.relevance import RelevanceSignals
+from index.relevance import CommuneNames, RelevanceSignals
 from index.relevance import assess as assess_relevance
 from index.store import Filters, Store
 from index.term_neighbours import NeighbourConfig, NeighbourIndex
@@ -144,6 +145,7 @@ class HybridRetriever:
         city_names: set[str] | None = None,
         expander: "ThemeExpander | None" = None,
         lexical: LexicalIndex | None = None,
+        communes: CommuneNames | None = None,
     ) -> None:
         self.store = store
         self.analyzer = analyzer
@@ -154,6 +156,7 @@ class HybridRetriever:
         self.config = config
         self.city_names = city_names or set()
         self.expander = expander
+        self.communes = communes  # gazetteer names for the « nothing relevant » commune rule (off without them)
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vocab: dict[str, int] = {}
         self._vocab_seq = -1
@@ -298,7 +301,8 @@ class HybridRetriever:
         coverage = max((cov.chunk.get(c, 0.0) for c in top_ids), default=0.0)
         if top_ids and not cov.chunk:  # no lexical candidates (dense-only, or nothing matched): read the top hits
             coverage = self._coverage(cov.idf, top_ids, bodies)
-        no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense, lexical, bodies)
+        no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense, lexical, bodies,
+                                                   query=query)
         return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
                         "expansion_terms": float(len(expansion)), **signals.as_dict()}, documents)
@@ -334,15 +338,25 @@ class HybridRetriever:
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
                        dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
-                       bodies: QueryBodies | None = None) -> tuple[bool, RelevanceSignals]:
-        """The « nothing relevant » decision (index/relevance.py), on the lexical index's statistics and the
-        agreement of the two retrievers' candidates."""
+                       bodies: QueryBodies | None = None, query: str = "") -> tuple[bool, RelevanceSignals]:
+        """The « nothing relevant » decision (index/relevance.py), on the lexical index's statistics, the
+        agreement of the two retrievers' candidates, and the communes the query names."""
         cache = self._query_bodies() if bodies is None else bodies
         return assess_relevance(
             method=method, hits=len(hits), raw_terms=raw_terms, coverage=coverage, dense=dense, lexical=lexical,
             doc_freqs=self.lexical.doc_freqs, total_chunks=max(self.lexical.count(), 1),
             matched_terms=lambda ids, terms: cache.present([int(c) for c in ids], terms),
-            min_coverage=self.config.min_coverage, body_texts=self.lexical.body_texts)
+            min_coverage=self.config.min_coverage, body_texts=self.lexical.body_texts,
+            query=query, shown=[h.chunk_id for h in hits[:10]], communes=self.communes,
+            passage_communes=self._passage_communes)
+
+    def _passage_communes(self, chunk_ids: list[int]) -> dict[int, set[str]]:
+        """The communes (INSEE codes) each passage's document is about or mentions, as its facets say."""
+        docs = self.store.chunk_doc_ids(chunk_ids)
+        rows = self.store.documents(sorted(set(docs.values())))
+        meta = {str(r["id"]): json.loads(r["metadata"] or "{}") for r in rows}
+        return {c: {*meta[d].get("cities", []), *meta[d].get("mentioned_cities", [])}
+                for c, d in docs.items() if d in meta}
 
     def _query_bodies(self) -> QueryBodies:
         return QueryBodies(self.lexical.body_texts)

@@ -24,15 +24,25 @@ from index.learned_rerank import RerankModel
 from index.lexical import LEXICAL_DIR
 from index.prefetch import Foreground, prefetch
 from index.saved_searches import SavedSearches
+from index.relevance import CommuneNames
 from index.search import HybridRetriever, RetrievalConfig
 from index.store import Store
 from index.term_neighbours import NeighbourConfig
 from index.vectors import DenseIndex, index_mismatch
 from ingest.extract import Extractor
+from ingest.extract.cities import ALIASES, AMBIGUOUS, REUNION_ONLY
+from ingest.extract.gazetteer import Gazetteer, name_key
 from ingest.pipeline import Ingestor
 from service.vocabulary import PlaceVocabulary
 
 log = logging.getLogger(__name__)
+
+
+def commune_names(gazetteer: Gazetteer, analyzer: FrenchAnalyzer) -> CommuneNames:
+    """The gazetteer's names and usual short names for the « nothing relevant » commune rule; a name that is
+    also a common word (the extractor's ambiguous list) counts only when written with its capital."""
+    return CommuneNames(((name, c.insee, name_key(name) in AMBIGUOUS or name_key(name) in REUNION_ONLY)
+                         for c in gazetteer.all() for name in (c.name, *ALIASES.get(c.name, []))), analyzer.terms)
 
 
 class Components:
@@ -98,6 +108,7 @@ class Components:
                                                                s.term_neighbours_max_terms, s.term_neighbours_weight,
                                                                bigrams=s.term_neighbours_pairs)),
                     city_names=self.vocabulary.city_names(),
+                    communes=commune_names(self.extractor.gazetteer, self.analyzer),
                     expander=ThemeExpander(self.extractor.taxonomy.themes, self.analyzer, self.embedder, self.store),
                 )
             return self._retriever

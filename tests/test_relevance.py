@@ -167,3 +167,126 @@ def test_date_guard_switch(monkeypatch) -> None:
     assert no_relevant_result(RelevanceSignals("weighted", 0, 3, 1.0, 0.85, 0.0, 0.0, 0.0, date_found=True)) is True
     monkeypatch.setattr(relevance, "DATE_GUARD", False)
     assert no_relevant_result(s) is True  # coverage 1.0 but dense coverage 0 and support 1.5 < 2.95
+
+
+# -- the absent date and the commune rule (issue 16, 2026-12-03) ----------------------------------------------
+
+
+def test_absent_date_is_flagged_whatever_the_support(monkeypatch) -> None:
+    import index.relevance as relevance
+
+    strong = dict(method="weighted", hits=10, terms=3, coverage=1.0, best_dense=0.9, unknown_share=0.0,
+                  dense_coverage=1.0, agreement=1.0)  # support 7.45
+    assert no_relevant_result(RelevanceSignals(**strong)) is False
+    assert no_relevant_result(RelevanceSignals(**strong, date_absent=True)) is True
+    monkeypatch.setattr(relevance, "DATE_ABSENT", False)
+    assert no_relevant_result(RelevanceSignals(**strong, date_absent=True)) is False
+
+
+def test_absent_date_in_assess_needs_the_date_as_written() -> None:
+    bodies = {1: "sign vendredi 22 novembr 2019 aven", 2: "17 logement octobr 2019 chantier"}
+    lexical = [(1, 2.0), (2, 1.0)]
+
+    def run(terms: list[str]) -> RelevanceSignals:
+        return assess(method="weighted", hits=2, raw_terms=terms, coverage=1.0, dense=[(1, 0.9), (2, 0.8)],
+                      lexical=lexical, doc_freqs=lambda ts: {t: 1 for t in ts}, total_chunks=3,
+                      matched_terms=lambda ids, ts: {i: set(bodies[i].split()) & set(ts) for i in ids},
+                      min_coverage=0.24, body_texts=lambda ids: {i: bodies[i] for i in ids})[1]
+
+    s = run(["22", "novembr", "2019"])
+    assert (s.date_found, s.date_absent) == (True, False)
+    s = run(["17", "octobr", "2019"])  # the three terms only co-occur: the date is not there
+    assert (s.date_found, s.date_absent) == (False, True)
+    s = run(["piscin", "22", "novembr", "2019"])  # the date is there, the subject not: the support decides
+    assert (s.date_found, s.date_absent) == (False, False)
+    s = run(["comit", "projet"])  # no date: nothing read, nothing set
+    assert (s.date_found, s.date_absent) == (False, False)
+
+
+def _communes():
+    from index.analysis import get_analyzer
+    from index.relevance import CommuneNames
+
+    return CommuneNames([("Sens", "89387", True), ("Quimper", "29232", False), ("Saint-Pierre", "97416", True),
+                         ("Le Puy-en-Velay", "43157", False), ("Le Puy", "43157", False), ("Agen", "47001", False)],
+                        get_analyzer().terms)
+
+
+@pytest.mark.parametrize(
+    ("query", "insee"),
+    [
+        ("effectifs de la police municipale de Sens", ["89387"]),
+        ("panneau sens unique", []),  # a common word: only with its capital
+        ("vacance comerciale quimper", ["29232"]),  # an unambiguous name, typed in lower case
+        ("Saint-Pierre : coût des logements", ["97416"]),
+        ("église saint pierre", []),
+        ("halle du Puy-en-Velay", ["43157", "43157"]),  # the name and its short form « Le Puy »
+        ("Agen et Quimper", ["47001", "29232"]),
+    ],
+)
+def test_commune_names_in_a_query(query: str, insee: list[str]) -> None:
+    from index.analysis import get_analyzer
+
+    names = _communes()
+    assert [c.insee for c in names.named(query, list(dict.fromkeys(get_analyzer().terms(query))))] == insee
+
+
+def test_commune_rule_needs_the_topic_in_a_passage_about_the_commune() -> None:
+    from index.analysis import get_analyzer
+
+    names = _communes()
+    an = get_analyzer().terms
+    bodies = {1: set(an("Quimper passerelle au-dessus des voies ferrées, convention Action cœur de ville")),
+              2: set(an("Agen police municipale patrouille le soir")),
+              3: set(an("police de proximité en centre-ville"))}
+    doc_communes = {1: {"29232"}, 2: {"47001"}, 3: {"29232"}}  # passage 3's document is about Quimper
+
+    def run(query: str) -> tuple[bool, RelevanceSignals]:
+        terms = an(query)
+        return assess(method="weighted", hits=3, raw_terms=terms, coverage=1.0, dense=[(1, 0.9), (2, 0.8), (3, 0.7)],
+                      lexical=[(2, 3.0), (1, 2.0), (3, 1.0)], doc_freqs=lambda ts: {t: 1 for t in ts}, total_chunks=3,
+                      matched_terms=lambda ids, ts: {i: bodies[i] & set(ts) for i in ids}, min_coverage=0.24,
+                      query=query, shown=[2, 1, 3], communes=names, passage_communes=lambda ids: doc_communes)
+
+    # « police municipale » is in Agen's passage only; Quimper's passages hold « police » (1 of 2 topic words)
+    flagged, s = run("police municipale de Quimper")
+    assert (flagged, s.communes, s.topic) == (False, 1, pytest.approx(0.5))
+    flagged, s = run("police municipale et vidéoprotection à Quimper")  # 1 of 3 topic words: 0.33 ≥ 0.13
+    assert (flagged, round(s.topic, 4)) == (False, 0.3333)
+    flagged, s = run("astreinte des agents de surveillance à Quimper")  # none of the subject with Quimper
+    assert (flagged, s.communes, s.topic) == (True, 1, 0.0)
+    flagged, s = run("convention Action cœur de ville de Quimper")  # programme words only: the commune suffices
+    assert (flagged, s.topic) == (False, 1.0)
+    flagged, s = run("convention Action cœur de ville du Puy-en-Velay")  # no passage about the commune
+    assert (flagged, s.communes, s.topic) == (True, 2, 0.0)  # two names: « Le Puy-en-Velay », « Le Puy »
+    # without the gazetteer's names the rule is off
+    s = assess(method="weighted", hits=3, raw_terms=an("police du Puy-en-Velay"), coverage=1.0, dense=[(1, 0.9)],
+               lexical=[(1, 1.0)], doc_freqs=lambda ts: {t: 1 for t in ts}, total_chunks=3,
+               matched_terms=lambda ids, ts: {i: set() for i in ids}, min_coverage=0.24)[1]
+    assert (s.communes, s.topic) == (0, 1.0)
+
+
+def test_commune_rule_threshold() -> None:
+    base = dict(method="weighted", hits=10, terms=4, coverage=1.0, best_dense=0.9, unknown_share=0.0,
+                dense_coverage=1.0, agreement=1.0)
+    assert no_relevant_result(RelevanceSignals(**base, communes=1, topic=0.12)) is True
+    assert no_relevant_result(RelevanceSignals(**base, communes=1, topic=0.13)) is False
+    assert no_relevant_result(RelevanceSignals(**base, communes=0, topic=0.0)) is False
+
+
+COMMUNE_DOCS = {
+    "quimper": "À Quimper, la passerelle au-dessus des voies ferrées relie la gare au centre-ville.",
+    "agen": "À Agen, la police municipale patrouille dans le centre-ville le soir et le week-end.",
+    "halles": "Les halles couvertes accueillent le marché des producteurs le samedi matin.",
+}
+
+
+def test_commune_rule_on_a_tiny_index(kb) -> None:
+    load_documents(kb, COMMUNE_DOCS)
+    got = {q: _diag(kb, q) for q in ("passerelle de Quimper", "police municipale d'Agen",
+                                     "police municipale de Quimper")}
+    assert {q: (f, d["communes"], round(d["topic"], 4)) for q, (f, d) in got.items()} == {
+        "passerelle de Quimper": (False, 1.0, 1.0),
+        "police municipale d'Agen": (False, 1.0, 1.0),
+        "police municipale de Quimper": (True, 1.0, 0.0),  # the subject is Agen's, not Quimper's
+    }
