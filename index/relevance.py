@@ -216,13 +216,15 @@ def assess(
     shown: Sequence[int] = (),
     communes: CommuneNames | None = None,
     passage_communes: Callable[[list[int]], Mapping[int, set[str]]] | None = None,
+    topic_terms: Sequence[str] | None = None,
 ) -> tuple[bool, RelevanceSignals]:
     """Measure the signals of one ranking and decide. `dense` and `lexical` are the two retrievers'
     candidates, best first; `doc_freqs` and `matched_terms` are the lexical index's (chunk frequency of
     terms; which of the terms each chunk holds); `body_texts` (analysed bodies by chunk id) feeds the date
     guard and the absent date, off without it; `communes` (names of the gazetteer), `passage_communes` (the
     communes of each passage's document) and `shown` (the page's chunk ids) feed the commune rule, off without
-    them."""
+    them; its topic words are `topic_terms` when given (the query's terms with misspellings corrected, so that a
+    typo is not read as a subject the corpus lacks), else the raw terms."""
     unique = [t for t in dict.fromkeys(raw_terms)]
     dfs = doc_freqs(unique) if unique else {}
     total = max(total_chunks, 1)
@@ -239,7 +241,13 @@ def assess(
         named = communes.named(query, unique)
         if named:  # the passages' words and communes are read only for a query naming a commune
             ids = list(dict.fromkeys([*shown[:TOP], *near, *(c for c, _ in lexical[:TOP])]))
-            topic = topic_share(named, communes.programme, unique, idf, ids, matched_terms(ids, unique),
+            words, word_idf = unique, idf
+            if topic_terms is not None and list(dict.fromkeys(topic_terms)) != unique:
+                words = list(dict.fromkeys(topic_terms))
+                word_dfs = doc_freqs(words)
+                word_idf = {t: math.log(1 + (total - word_dfs.get(t, 0) + 0.5) / (word_dfs.get(t, 0) + 0.5))
+                            for t in words}
+            topic = topic_share(named, communes.programme, words, word_idf, ids, matched_terms(ids, words),
                                 passage_communes(ids))
             signals = dataclasses.replace(signals, communes=len(named), topic=topic)
     # The best lexical candidates' bodies are read only for a query holding a date.

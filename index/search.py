@@ -302,7 +302,7 @@ class HybridRetriever:
         if top_ids and not cov.chunk:  # no lexical candidates (dense-only, or nothing matched): read the top hits
             coverage = self._coverage(cov.idf, top_ids, bodies)
         no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense, lexical, bodies,
-                                                   query=query)
+                                                   query=query, terms=terms)
         return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
                         "expansion_terms": float(len(expansion)), **signals.as_dict()}, documents)
@@ -338,7 +338,8 @@ class HybridRetriever:
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
                        dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
-                       bodies: QueryBodies | None = None, query: str = "") -> tuple[bool, RelevanceSignals]:
+                       bodies: QueryBodies | None = None, query: str = "",
+                       terms: list[str] | None = None) -> tuple[bool, RelevanceSignals]:
         """The « nothing relevant » decision (index/relevance.py), on the lexical index's statistics, the
         agreement of the two retrievers' candidates, and the communes the query names."""
         cache = self._query_bodies() if bodies is None else bodies
@@ -348,7 +349,7 @@ class HybridRetriever:
             matched_terms=lambda ids, terms: cache.present([int(c) for c in ids], terms),
             min_coverage=self.config.min_coverage, body_texts=self.lexical.body_texts,
             query=query, shown=[h.chunk_id for h in hits[:10]], communes=self.communes,
-            passage_communes=self._passage_communes)
+            passage_communes=self._passage_communes, topic_terms=terms)
 
     def _passage_communes(self, chunk_ids: list[int]) -> dict[int, set[str]]:
         """The communes (INSEE codes) each passage's document is about or mentions, as its facets say."""

@@ -290,3 +290,12 @@ def test_commune_rule_on_a_tiny_index(kb) -> None:
         "police municipale d'Agen": (False, 1.0, 1.0),
         "police municipale de Quimper": (True, 1.0, 0.0),  # the subject is Agen's, not Quimper's
     }
+
+
+def test_commune_rule_reads_the_corrected_words_on_a_tiny_index(kb) -> None:
+    # A misspelt subject is corrected against the index vocabulary before the commune rule looks for it: the
+    # raw word « paserelle » is in no passage, its correction « passerelle » is in Quimper's.
+    # (Read from the raw words, the topic share was 0.0 and the rule flagged the query whatever the support said.)
+    load_documents(kb, COMMUNE_DOCS)
+    _flagged, diag = _diag(kb, "paserelle de Quimper")
+    assert (diag["corrected"], diag["communes"], round(diag["topic"], 4)) == (1.0, 1.0, 1.0)
