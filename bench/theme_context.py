@@ -35,6 +35,10 @@ winner, reported against the baselines (test 0.862 / paraphrase 0.650 / passage 
 0.779 / 0.499 / 0.867); nothing is changed after seeing them. Reported, never deciding: bar-off nDCG,
 MRR@10 g2, flags, ingest time per variant.
 
+Outcome (docs/BENCHMARKS.md, « Theme labels in the embedded text »): no variant passes. Tuning nDCG@10 / paraphrase /
+passage hits: baseline 0.862 / 0.657 / 184; themes 0.859 / 0.656 / 182; themes-definitions 0.863 / 0.651 / 183;
+themes-synonyms 0.854 / 0.633 / 181. « title-section » stays the default; test and held-out not run.
+
     for v in title-section themes themes-definitions themes-synonyms; do
       OMP_NUM_THREADS=1 ACV_EMBEDDING_CONTEXT=$v .venv/bin/python bench/quality.py --data-dir bench/out/quality-$v \\
         --split tuning --worst 0 --json-out bench/out/$v.json; done
