@@ -12,6 +12,9 @@ of the controlled vocabulary (corpus/themes.yaml) after the passage, one line ea
 label and its definition, or the label and a few synonyms the passage does not already use; so that a
 question in everyday words may meet the theme's words. Each context has its own scheme: a store embedded
 with one context is re-embedded when opened for ingest with another, never mixed.
+Off: none of the three passed its rule on the tuning split (docs/BENCHMARKS.md, « Theme labels in the
+embedded text »). Under a theme context, an edit of themes.yaml reaches the vectors only through
+`acv reindex --vectors` (the scheme does not name the taxonomy's version).
 """
 
 from __future__ import annotations
