@@ -14,6 +14,9 @@ from acv.records import NearDuplicateMode
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 
+# ingest/embedding_text.py SCHEMES: one scheme per value
+EmbeddingContext = Literal["title-section", "themes", "themes-definitions", "themes-synonyms"]
+
 
 class Settings(BaseSettings):
     """Every tunable of acv-kb; read once from the environment (and `.env`)."""
@@ -40,6 +43,11 @@ class Settings(BaseSettings):
         40, ge=0, description="Best hits of an approximate dense index (from 50k passages) re-scored on the "
                               "stored vectors (0 = off).")
     correct_typos: bool = True
+    embedding_context: EmbeddingContext = Field(
+        "title-section", description="What the dense model reads besides the passage: its title and section "
+                                     "(title-section), plus its themes' labels (themes), with their definitions "
+                                     "(themes-definitions) or a few synonyms (themes-synonyms); issue 16, "
+                                     "bench/theme_context.py. A change re-embeds the corpus on the next ingest.")
     expand_themes: bool = True
     adaptive_fusion: bool = False
     relevance_min_coverage: float = Field(

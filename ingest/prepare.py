@@ -16,8 +16,9 @@ from acv.records import Block, ChunkMetadata, DocumentMetadata, ParsedDocument
 from index.analysis import FrenchAnalyzer
 from index.store import ChunkRow
 from ingest.chunking import chunk_document
-from ingest.embedding_text import contextual_embedding_text
+from ingest.embedding_text import DEFAULT_CONTEXT, embedding_text_for
 from ingest.extract import Extractor
+from ingest.extract.themes import Taxonomy
 from ingest.passages import select_passages
 
 
@@ -30,6 +31,7 @@ class PrepareConfig:
     chunk_max_words: int = 250
     max_bytes: int | None = None
     max_passages: int | None = None
+    embedding_context: str = DEFAULT_CONTEXT  # Settings.embedding_context
 
 
 @dataclass(slots=True)
@@ -57,9 +59,11 @@ def embed_key(embedder_id: str, text: str) -> str:
     return hashlib.sha256(f"{embedder_id}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def embedding_text(text: str, section: str | None, title: str | None) -> str:
-    """What the dense model sees for a chunk: the passage under its document title and section heading."""
-    return contextual_embedding_text(text, section, title)
+def embedding_text(text: str, section: str | None, title: str | None, context: str = DEFAULT_CONTEXT,
+                   taxonomy: Taxonomy | None = None) -> str:
+    """What the dense model sees for a chunk: the passage under its document title and section heading
+    (and its themes, with another `context`: ingest/embedding_text.py)."""
+    return embedding_text_for(context, text, section, title, taxonomy)
 
 
 def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: Extractor,
@@ -98,7 +102,7 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
         if id(c.meta) not in facets_by_meta:
             facets_by_meta[id(c.meta)] = chunk_facets(c.meta, meta, extractor)
             meta_json[id(c.meta)] = asdict(c.meta)
-        dense_text = embedding_text(c.text, c.section, title)
+        dense_text = embedding_text(c.text, c.section, title, config.embedding_context, extractor.taxonomy)
         key_of_text = embed_key(config.embedder_id, dense_text)
         embed_inputs.setdefault(key_of_text, dense_text)
         rows.append(ChunkRow(

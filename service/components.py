@@ -122,6 +122,7 @@ class Components:
             parse_isolation=s.parse_isolation, parse_timeout_s=s.parse_timeout_s,
             parse_memory_mb=s.parse_memory_mb or None,
             workers=s.ingest_workers, max_passages=s.max_passages_per_document,
+            embedding_context=s.embedding_context,
         )
 
     def forget_dense(self) -> None:
