@@ -144,10 +144,10 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
         qid = str(q.get("id", ""))
         if qid.startswith("q"):
             want = "test" if qid in drawn else "tuning"
-        elif qid.startswith("h"):
+        elif qid[:1] in ("h", "g"):  # bench/heldout/queries.jsonl (h*) and queries-2.jsonl (g*)
             want = HELDOUT
         else:
-            want = "tuning" if qid[:1] in ("t", "u", "v", "w", "x") else "test"
+            want = "tuning" if qid[:1] in ("t", "u", "v", "w", "x", "y") else "test"
         if q.get("split") != want:
             errors.append(f"{q.get('id', '?')}: split {q.get('split')!r}, expected {want!r} (fixed seed {SPLIT_SEED})")
     texts: dict[str, str] = {}
