@@ -96,6 +96,11 @@ def main() -> None:
                 f"SELECT chunk_id, value FROM facets WHERE name IN ('city', 'mentioned_city') AND chunk_id IN ({ph})",
                 cand).fetchall() if cand else []):
             places.setdefault(str(cid), []).append(str(val))
+        about: dict[str, list[str]] = {}  # the city facet alone (documents about the commune, not mentioning it)
+        for cid, val in (kb.store.con.execute(
+                f"SELECT chunk_id, value FROM facets WHERE name = 'city' AND chunk_id IN ({ph})",
+                cand).fetchall() if cand else []):
+            about.setdefault(str(cid), []).append(str(val))
         date = date_terms(list(cap["raw"]))
         lex_bodies = r.lexical.body_texts([c for c, _ in cap["lex"][:10]]).values() if cap.get("lex") else []
         date_found = bool(date and holds_date(lex_bodies, date, raw))
@@ -107,7 +112,7 @@ def main() -> None:
             "SELECT COUNT(*) FROM facets WHERE name = ? AND value = ?", (name, c.insee)).fetchone()[0])
             for name in ("city", "mentioned_city")] for c in named}
         rows.append({
-            "commune_chunks": commune_chunks,
+            "commune_chunks": commune_chunks, "about": about,
             "id": q["id"], "kind": q["kind"], "query": q["query"], "answerable": bool(q["relevant"]),
             "flag": rk.no_relevant_result, "diag": rk.diagnostics, "raw": raw, "terms": terms,
             "idf": idf, "df": {t: dfs.get(t, 0) for t in idf},
