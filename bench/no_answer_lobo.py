@@ -78,6 +78,31 @@ Observations printed, not choices: baseline + R1 alone, baseline + R2 alone.
 
 Round 2 result: ADOPTED (64.2 % / 2.1 %, nDCG 0.8492 against the baseline's 52.2 % / 2.1 %, 0.8492); test and
 held-out runs in docs/BENCHMARKS.md.
+
+ROUND 3 RULE (issue 16, 2026-12-03, helper h16b2; written after reading the tuning rows' signals, batch y
+included, committed before the first leave-one-batch-out measurement of round 3; ONE pre-declared candidate)
+-----------------------------------------------------------------------------------------------------------
+Folds: the tuning batches holding no-answer questions, q, t, u, v, y (five folds, 0 = q … 4 = y); the answerable
+queries of w and x go to fold int(sha1(id).hexdigest(), 16) % 5, so they are in every training set but their own
+fold's, and their false flags are reported per fold. Pooling, the recipe and the adoption conditions (1)–(3) as in
+round 1 (nDCG over the answerable tuning queries, now 215).
+
+Baseline = the current bar by the same protocol: the support's recipe refit per fold, OR R1, OR R2 (tau per fold,
+as round 2), then the date guard.
+
+Candidate = baseline OR R3, then the date guard:
+- R3, commune without its rarest word: the query names a commune (as R2) and its rarest topic word present in
+  the corpus is held by no candidate passage about a named commune → flagged. Topic words: the query's corrected
+  terms minus the named communes' name terms, programme words and digits (as R2). Rarest: the lowest chunk
+  frequency among the topic words whose frequency is ≥ m (ties: first in the query). Candidate passages and
+  « about a named commune »: as R2 (the ten shown, ten closest dense, ten best lexical; the passage's document's
+  city or mentioned-city facet, or every name term in the passage). No such word → R3 does not fire.
+- m, refit per fold: the smallest integer in 1..10 for which R3 flags no training answerable query; if none, R3
+  is off in that fold. Product: m from the whole tuning split.
+Why m: questions carry words that are common French but rare in these documents (« quel », « combien »,
+« rôle », « vivre ») and are not what the question is about; a minimum frequency keeps R3 on words the corpus
+uses. R3's form (rarest word, commune passages) was chosen after reading the y batch's rows, so round 3's
+leave-one-batch-out is not out-of-sample; the test split and the two held-out batches, run once each, are.
 """
 
 from __future__ import annotations
