@@ -5,6 +5,7 @@ authors' questions hold on another author's? Tuning split only, on the rows `ben
     OMP_NUM_THREADS=1 .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --split tuning \\
         --worst 0 --json-out bench/out/tuning-quality.json
     .venv/bin/python bench/no_answer_lobo.py bench/out/na-rows.json bench/out/tuning-quality.json
+    .venv/bin/python bench/no_answer_lobo.py bench/out/na-rows.json bench/out/tuning-quality.json --round3
 
 Needs scikit-learn (the `bench` extra).
 
@@ -251,6 +252,8 @@ def choose(F, y, folds, use: list[int]) -> str:
 
 
 def main() -> None:
+    if "--round3" in sys.argv:
+        return round3(json.loads(Path(sys.argv[1]).read_text()), json.loads(Path(sys.argv[2]).read_text()))
     rows = json.loads(Path(sys.argv[1]).read_text())
     quality = json.loads(Path(sys.argv[2]).read_text())
     ndcg = {r["qid"]: r["ndcg_bar_off"] for r in next(iter(quality["per_query"].values()))}
@@ -336,6 +339,97 @@ def round2(F, y, folds, report, base) -> None:
     report("baseline + R2 (observation)", rows["R2"])
     res = report("R = baseline + R1 + R2 (the round-2 candidate)", rows["R"])
     verdict(res, base, "round 2")
+
+
+BATCHES3 = ("q", "t", "u", "v", "y")
+M_RANGE = range(1, 11)
+
+
+def fold3(qid: str) -> int:
+    if qid[0] in BATCHES3:
+        return BATCHES3.index(qid[0])
+    return int(hashlib.sha1(qid.encode()).hexdigest(), 16) % 5
+
+
+def r3_flags(row: dict, places: Places) -> dict[int, bool]:
+    """R3 for each minimum frequency m: the rarest topic word of frequency ≥ m is in no candidate passage about a
+    named commune (False for every m when the query names no commune or has no such word)."""
+    named = places.named(row["query"], row["raw"])
+    if not named:
+        return {m: False for m in M_RANGE}
+    names = {t for terms, _ in named for t in terms}
+    df = row["df"]
+    topic = [t for t in dict.fromkeys(row["terms"]) if t not in names and t not in places.programme
+             and not t.isdigit()]
+    matched = {int(k): set(v) for k, v in row["matched"].items()}
+    facets = {int(k): set(v) for k, v in row.get("places", {}).items()}
+    held: set[str] = set()
+    for cid in dict.fromkeys(row["hit_ids"] + row["dtop"] + row["ltop"]):
+        found = matched.get(cid, set())
+        if any(insee in facets.get(cid, set()) or set(terms) <= found for terms, insee in named):
+            held |= found
+    out = {}
+    for m in M_RANGE:
+        known = [t for t in topic if df.get(t, 0) >= m]
+        rarest = min(known, key=lambda t: df[t]) if known else None  # min keeps the first on ties
+        out[m] = rarest is not None and rarest not in held
+    return out
+
+
+def round3(rows: list[dict], quality: dict) -> None:
+    ndcg = {r["qid"]: r["ndcg_bar_off"] for r in next(iter(quality["per_query"].values()))}
+    places = Places()
+    feats = [features(r, places) for r in rows]
+    F = {k: np.array([f[k] for f in feats], dtype=float) for k in feats[0]}
+    R3 = {m: np.array([f[m] for f in (r3_flags(r, places) for r in rows)]) for m in M_RANGE} if rows else {}
+    r3rows = [r3_flags(r, places) for r in rows]
+    R3 = {m: np.array([f[m] for f in r3rows]) for m in M_RANGE}
+    y = np.array([0 if r["answerable"] else 1 for r in rows])
+    folds = np.array([fold3(r["id"]) for r in rows])
+    ids = [r["id"] for r in rows]
+    assert all(i in ndcg for j, i in enumerate(ids) if y[j] == 0)
+    nd = np.array([ndcg.get(i, 0.0) if y[j] == 0 else 0.0 for j, i in enumerate(ids)])
+    x = np.column_stack([F[f] for f in BASELINE])
+    r1 = (F["has_date"] > 0) & (F["date_phrase"] == 0)
+    base, cand = np.zeros(len(y), bool), np.zeros(len(y), bool)
+    r3only = np.zeros(len(y), bool)
+    ms, taus = [], []
+    for f in range(5):
+        tr, te = folds != f, folds == f
+        score = fit(x[tr], y[tr])[0](x[te]) > 0
+        tau = tau_of(F, y, tr)
+        r2 = (F["places"][te] > 0) & (F["topic"][te] < tau)
+        m = next((m for m in M_RANGE if not (R3[m][tr] & (y[tr] == 0)).any()), None)
+        r3 = R3[m][te] if m is not None else np.zeros(int(te.sum()), bool)
+        ms.append(m)
+        taus.append(tau)
+        b = score | r1[te] | r2
+        base[te] = decide(np.where(b, 1.0, -1.0), F["zero"][te], F["date"][te])
+        cand[te] = decide(np.where(b | r3, 1.0, -1.0), F["zero"][te], F["date"][te])
+        r3only[te] = r3 & ~b
+    m_all = next((m for m in M_RANGE if not (R3[m] & (y == 0)).any()), None)
+    print(f"tuning rows: {len(y)} ({int((y == 1).sum())} no-answer, {int((y == 0).sum())} answerable); bar-off "
+          f"nDCG@10 of answerable {nd[y == 0].mean():.4f}; round 3: tau per fold "
+          f"{', '.join(f'{t:.3f}' for t in taus)}; m per fold {ms}; m on all tuning {m_all}")
+    allm = np.ones(len(y), bool)
+
+    def report(label: str, fl: np.ndarray) -> tuple[float, float, float]:
+        tp, n, fp, a = rates(fl, y, allm)
+        score = float(np.where(fl, 0.0, nd)[y == 0].mean())
+        per = " | ".join(f"{rates(fl, y, folds == i)[0]}/{rates(fl, y, folds == i)[1]}, "
+                         f"{rates(fl, y, folds == i)[2]}/{rates(fl, y, folds == i)[3]}" for i in range(5))
+        print(f"| {label} | {tp}/{n} ({tp / n:.1%}) | {fp}/{a} ({fp / a:.1%}) | {score:.4f} | {per} |")
+        return tp / n, fp / a, score
+
+    print("\n| decision (leave-one-batch-out, pooled) | no-answer flagged | answerable flagged | nDCG@10 bar on | "
+          + " | ".join(BATCHES3) + " |\n|---|---|---|---|" + "---|" * 5)
+    report("configured bar, in-sample (not a fold figure)", np.array([r["flag"] for r in rows]))
+    b = report("baseline: support refit + R1 + R2 (current bar)", base)
+    c = report("candidate: baseline + R3", cand)
+    wx = np.array([i[0] in "wx" for i in ids])
+    print(f"w/x answerable flagged: baseline {int((base & wx).sum())}/{int(wx.sum())}, candidate "
+          f"{int((cand & wx).sum())}/{int(wx.sum())}; R3 alone adds {', '.join(i for i, v in zip(ids, r3only) if v)}")
+    verdict(c, b, "round 3")
 
 
 if __name__ == "__main__":
