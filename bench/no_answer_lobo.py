@@ -104,6 +104,8 @@ Why m: questions carry words that are common French but rare in these documents 
 « rôle », « vivre ») and are not what the question is about; a minimum frequency keeps R3 on words the corpus
 uses. R3's form (rarest word, commune passages) was chosen after reading the y batch's rows, so round 3's
 leave-one-batch-out is not out-of-sample; the test split and the two held-out batches, run once each, are.
+Round 3 result: NOT ADOPTED (55.1 % / 2.8 %, nDCG 0.8553 against the baseline's 48.6 % / 2.8 %, 0.8553: (1) fails,
++6.5 points for +10 needed; m = 4 in every fold; docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
