@@ -106,6 +106,20 @@ uses. R3's form (rarest word, commune passages) was chosen after reading the y b
 leave-one-batch-out is not out-of-sample; the test split and the two held-out batches, run once each, are.
 Round 3 result: NOT ADOPTED (55.1 % / 2.8 %, nDCG 0.8553 against the baseline's 48.6 % / 2.8 %, 0.8553: (1) fails,
 +6.5 points for +10 needed; m = 4 in every fold; docs/BENCHMARKS.md).
+
+ROUND 4 RULE (same helper, written AFTER round 3's result and after listing the capitalised words of every
+tuning query whose analysed terms are absent from the corpus; committed before round 4's first
+leave-one-batch-out measurement; ONE pre-declared candidate). Because it follows a failed round on the same
+rows, its leave-one-batch-out figure is even less of an estimate than round 3's; only the three one-off runs
+(test, held-out 1, held-out 2) would measure it.
+-----------------------------------------------------------------------------------------------------------
+Folds, pooling, recipe, baseline, adoption conditions: as round 3.
+Candidate = baseline OR R3 (m refit per fold as round 3) OR R4, then the date guard:
+- R4, unknown name: a word of the query other than its first (words = runs of letters/digits of the typed
+  text), written with a capital, whose analysed terms (as typed, NOT corrected: the correction maps « Noël » to
+  « nouvel ») are all absent from the index vocabulary (chunk frequency 0) → flagged. A name or acronym the
+  question is about (« Airbnb », « EHPAD », « Réinventons ») that no passage holds. Nothing fitted.
+Observations printed, not choices: baseline + R3, baseline + R4.
 """
 
 from __future__ import annotations
