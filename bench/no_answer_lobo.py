@@ -446,6 +446,41 @@ def round3(rows: list[dict], quality: dict) -> None:
     print(f"w/x answerable flagged: baseline {int((base & wx).sum())}/{int(wx.sum())}, candidate "
           f"{int((cand & wx).sum())}/{int(wx.sum())}; R3 alone adds {', '.join(i for i, v in zip(ids, r3only) if v)}")
     verdict(c, b, "round 3")
+    r4 = np.array([r4_flag(r, places) for r in rows])
+    cand4, r3_4 = np.zeros(len(y), bool), np.zeros(len(y), bool)
+    only4 = np.zeros(len(y), bool)
+    for f in range(5):
+        tr, te = folds != f, folds == f
+        score = fit(x[tr], y[tr])[0](x[te]) > 0
+        r2 = (F["places"][te] > 0) & (F["topic"][te] < tau_of(F, y, tr))
+        m = ms[f]
+        r3 = R3[m][te] if m is not None else np.zeros(int(te.sum()), bool)
+        bb = score | r1[te] | r2
+        cand4[te] = decide(np.where(bb | r3 | r4[te], 1.0, -1.0), F["zero"][te], F["date"][te])
+        only4[te] = decide(np.where(bb | r4[te], 1.0, -1.0), F["zero"][te], F["date"][te])
+    print(f"\nround 4 (R4 fires on {int(r4.sum())} tuning queries: "
+          f"{', '.join(i for i, v in zip(ids, r4) if v)})\n")
+    print("| decision (leave-one-batch-out, pooled) | no-answer flagged | answerable flagged | nDCG@10 bar on | "
+          + " | ".join(BATCHES3) + " |\n|---|---|---|---|" + "---|" * 5)
+    b = report("baseline: support refit + R1 + R2 (current bar)", base)
+    report("baseline + R3 (observation)", cand)
+    report("baseline + R4 (observation)", only4)
+    c4 = report("candidate: baseline + R3 + R4", cand4)
+    print(f"w/x answerable flagged: candidate {int((cand4 & wx).sum())}/{int(wx.sum())}")
+    verdict(c4, b, "round 4")
+
+
+def r4_flag(row: dict, places: Places) -> bool:
+    """R4: a capitalised word of the query, not its first, whose analysed terms as typed are all absent from the
+    corpus."""
+    words = re.findall(r"\w+", row["query"])
+    for w in words[1:]:
+        if not w[:1].isupper():
+            continue
+        terms = places.analyse(w)
+        if terms and all(row["df"].get(t, -1) == 0 for t in terms):
+            return True
+    return False
 
 
 if __name__ == "__main__":
