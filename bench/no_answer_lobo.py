@@ -120,6 +120,10 @@ Candidate = baseline OR R3 (m refit per fold as round 3) OR R4, then the date gu
   « nouvel ») are all absent from the index vocabulary (chunk frequency 0) → flagged. A name or acronym the
   question is about (« Airbnb », « EHPAD », « Réinventons ») that no passage holds. Nothing fitted.
 Observations printed, not choices: baseline + R3, baseline + R4.
+
+Round 4 result: ADOPTED by the letter of the rule (59.8 % / 2.8 %, nDCG 0.8553 against the baseline's 48.6 % /
+2.8 %, 0.8553; +11.2 points for +10 needed) — with the caveat above: R4 was found on these rows after round 3
+failed, so this pass says little; the one-off runs in docs/BENCHMARKS.md are the figures to trust.
 """
 
 from __future__ import annotations
