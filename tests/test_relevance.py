@@ -349,6 +349,8 @@ def test_unknown_name(query: str, unknown: bool) -> None:
 def test_rare_word_and_unknown_name_rules(monkeypatch) -> None:
     import index.relevance as relevance
 
+    monkeypatch.setattr(relevance, "RARE_WORD", True)  # off by default
+    monkeypatch.setattr(relevance, "UNKNOWN_NAME", True)
     base = dict(method="weighted", hits=10, terms=6, coverage=1.0, best_dense=0.9, unknown_share=0.0,
                 dense_coverage=1.0, agreement=1.0, communes=1, topic=1.0)
     assert no_relevant_result(RelevanceSignals(**base)) is False
@@ -360,9 +362,12 @@ def test_rare_word_and_unknown_name_rules(monkeypatch) -> None:
     assert no_relevant_result(RelevanceSignals(**base, rare_absent=True, unknown_name=True)) is False
 
 
-def test_rare_word_in_assess_reads_the_passages_about_the_commune() -> None:
+def test_rare_word_in_assess_reads_the_passages_about_the_commune(monkeypatch) -> None:
+    import index.relevance as relevance
     from index.analysis import get_analyzer
 
+    monkeypatch.setattr(relevance, "RARE_WORD", True)  # off by default
+    monkeypatch.setattr(relevance, "UNKNOWN_NAME", True)
     names = _communes()
     an = get_analyzer().terms
     bodies = {1: set(an("Quimper rénovation des façades du centre")),
@@ -390,10 +395,22 @@ def test_rare_word_in_assess_reads_the_passages_about_the_commune() -> None:
     assert (flagged, s.rare_absent, s.unknown_name) == (True, False, True)
 
 
-def test_unknown_name_on_a_tiny_index(kb) -> None:
+def test_unknown_name_on_a_tiny_index(kb, monkeypatch) -> None:
+    import index.relevance as relevance
+
+    monkeypatch.setattr(relevance, "UNKNOWN_NAME", True)  # off by default
     load_documents(kb, COMMUNE_DOCS)
     got = {q: _diag(kb, q) for q in ("passerelle de Quimper", "passerelle de Quimper pour les Airbnb")}
     assert {q: (f, d["unknown_name"]) for q, (f, d) in got.items()} == {
         "passerelle de Quimper": (False, 0.0),
         "passerelle de Quimper pour les Airbnb": (True, 1.0),
     }
+
+
+def test_rare_word_and_unknown_name_are_off_by_default(kb) -> None:
+    import index.relevance as relevance
+
+    assert (relevance.RARE_WORD, relevance.UNKNOWN_NAME) == (False, False)
+    load_documents(kb, COMMUNE_DOCS)
+    flagged, diag = _diag(kb, "passerelle de Quimper pour les Airbnb")
+    assert (flagged, diag["unknown_name"], diag["rare_absent"]) == (False, 0.0, 0.0)
