@@ -401,7 +401,6 @@ def round3(rows: list[dict], quality: dict) -> None:
     places = Places()
     feats = [features(r, places) for r in rows]
     F = {k: np.array([f[k] for f in feats], dtype=float) for k in feats[0]}
-    R3 = {m: np.array([f[m] for f in (r3_flags(r, places) for r in rows)]) for m in M_RANGE} if rows else {}
     r3rows = [r3_flags(r, places) for r in rows]
     R3 = {m: np.array([f[m] for f in r3rows]) for m in M_RANGE}
     y = np.array([0 if r["answerable"] else 1 for r in rows])

@@ -76,8 +76,8 @@ Limits: a query of six or more distinct words is never flagged by the support al
 rules are the guard below (none of the query's words in any of the best passages), the date guard, the absent
 date and the commune rule (R3 and R4 are off). Long descriptive questions about something the corpus lacks,
 whose words all exist in it (« transformer une église désaffectée en salle de spectacle »), are still not
-flagged: they look like the paraphrases the corpus answers. Lexical-only rankings keep the coverage threshold (`min_coverage`); dense-only rankings
-are shown as they are.
+flagged: they look like the paraphrases the corpus answers. Lexical-only rankings keep the coverage threshold
+(`min_coverage`); dense-only rankings are shown as they are.
 """
 
 from __future__ import annotations
@@ -254,7 +254,8 @@ def about_communes(named: Sequence[Commune], ids: Sequence[int], found: Mapping[
                                       for c in named)]
 
 
-def rare_word_absent(topic: Sequence[str], dfs: Mapping[str, int], held: set[str], min_freq: int = MIN_RARE_FREQ) -> bool:
+def rare_word_absent(topic: Sequence[str], dfs: Mapping[str, int], held: set[str],
+                     min_freq: int = MIN_RARE_FREQ) -> bool:
     """Whether the rarest topic word held by at least `min_freq` passages (the first on ties) is not in `held`,
     the words of the passages about the named commune; False when no topic word is that frequent."""
     known = [t for t in topic if not t.isdigit() and dfs.get(t, 0) >= min_freq]

@@ -377,8 +377,9 @@ def test_rare_word_in_assess_reads_the_passages_about_the_commune(monkeypatch) -
     dfs = {t: 10 for b in bodies.values() for t in b} | {"couvert": 5, "march": 8, "renov": 30}
 
     def run(query: str) -> tuple[bool, RelevanceSignals]:
-        return assess(method="weighted", hits=3, raw_terms=an(query), coverage=1.0, dense=[(1, 0.9), (2, 0.8), (3, 0.7)],
-                      lexical=[(2, 3.0), (1, 2.0), (3, 1.0)], doc_freqs=lambda ts: {t: dfs.get(t, 0) for t in ts},
+        return assess(method="weighted", hits=3, raw_terms=an(query), coverage=1.0,
+                      dense=[(1, 0.9), (2, 0.8), (3, 0.7)], lexical=[(2, 3.0), (1, 2.0), (3, 1.0)],
+                      doc_freqs=lambda ts: {t: dfs.get(t, 0) for t in ts},
                       total_chunks=100, matched_terms=lambda ids, ts: {i: bodies[i] & set(ts) for i in ids},
                       min_coverage=0.24, query=query, shown=[2, 1, 3], communes=names,
                       passage_communes=lambda ids: doc_communes)
