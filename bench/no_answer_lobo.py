@@ -123,7 +123,9 @@ Observations printed, not choices: baseline + R3, baseline + R4.
 
 Round 4 result: ADOPTED by the letter of the rule (59.8 % / 2.8 %, nDCG 0.8553 against the baseline's 48.6 % /
 2.8 %, 0.8553; +11.2 points for +10 needed) — with the caveat above: R4 was found on these rows after round 3
-failed, so this pass says little; the one-off runs in docs/BENCHMARKS.md are the figures to trust.
+failed, so this pass says little; the one-off runs in docs/BENCHMARKS.md are the figures to trust. They
+failed (answerable flagged: test 3.0 %, first held-out batch 24.4 %, second 3.8 %; all R3's), so R3 and R4 are
+shipped OFF (index/relevance.py `RARE_WORD`, `UNKNOWN_NAME`).
 """
 
 from __future__ import annotations
