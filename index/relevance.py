@@ -328,8 +328,10 @@ def assess(
                             for t in words}
             found, communes_of = matched_terms(ids, words), passage_communes(ids)
             topic = topic_share(named, communes.programme, words, word_idf, ids, found, communes_of)
-            held = set().union(*(found.get(c, set()) for c in about_communes(named, ids, found, communes_of)))
-            rare = RARE_WORD and rare_word_absent(topic_words(named, communes.programme, words), word_dfs, held)
+            rare = False
+            if RARE_WORD:
+                held = set().union(*(found.get(c, set()) for c in about_communes(named, ids, found, communes_of)))
+                rare = rare_word_absent(topic_words(named, communes.programme, words), word_dfs, held)
             signals = dataclasses.replace(signals, communes=len(named), topic=topic, rare_absent=rare)
     if UNKNOWN_NAME and communes is not None and query:
         signals = dataclasses.replace(signals, unknown_name=unknown_name(query, communes.analyse, doc_freqs))
