@@ -11,8 +11,9 @@ index/relevance.py leave-one-out — the model and its threshold (at most 3 % of
 queries above it) refit without the held-out query — and prints the fit on the whole split, from which the
 constants of index/relevance.py were rounded. The test split prints aggregates only (nothing is chosen
 on it). Each query goes through `HybridRetriever.rank` with its filters, k=10, like `KnowledgeBase.search`.
-`--rules-latency` times `rank` with the absent-date and commune rules of index/relevance.py on and off
-(alternating rounds, query vectors cached). `--cv` needs scikit-learn (in the venv as a dependency of another package; not a dependency of the product).
+`--rules-latency` times `rank` with the absent-date, commune, rarest-word and unknown-name rules of
+index/relevance.py on and off (alternating rounds, query vectors cached; the two last need the commune names,
+so they go off with them). `--cv` needs scikit-learn (in the venv as a dependency of another package; not a dependency of the product).
 """
 
 from __future__ import annotations
@@ -90,11 +91,13 @@ def rules_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int 
     for _ in range(rounds):
         for on in (True, False):
             retr.communes, relevance.DATE_ABSENT = (names if on else None), on
+            relevance.RARE_WORD = relevance.UNKNOWN_NAME = on
             for text, filters in items:
                 t0 = time.perf_counter()
                 retr.rank(text, filters, 10)
                 times[on].append((time.perf_counter() - t0) * 1000)
     retr.communes, relevance.DATE_ABSENT = names, True
+    relevance.RARE_WORD = relevance.UNKNOWN_NAME = True
 
     def pct(v: list[float], p: float) -> float:
         return sorted(v)[min(len(v) - 1, int(p * len(v)))]

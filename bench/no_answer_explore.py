@@ -96,11 +96,23 @@ def main() -> None:
                 f"SELECT chunk_id, value FROM facets WHERE name IN ('city', 'mentioned_city') AND chunk_id IN ({ph})",
                 cand).fetchall() if cand else []):
             places.setdefault(str(cid), []).append(str(val))
+        about: dict[str, list[str]] = {}  # the city facet alone (documents about the commune, not mentioning it)
+        for cid, val in (kb.store.con.execute(
+                f"SELECT chunk_id, value FROM facets WHERE name = 'city' AND chunk_id IN ({ph})",
+                cand).fetchall() if cand else []):
+            about.setdefault(str(cid), []).append(str(val))
         date = date_terms(list(cap["raw"]))
         lex_bodies = r.lexical.body_texts([c for c, _ in cap["lex"][:10]]).values() if cap.get("lex") else []
         date_found = bool(date and holds_date(lex_bodies, date, raw))
         date_phrase = bool(date and holds_date(lex_bodies, date, []))  # the date as written, other words aside
+        # Issue 16, second round: how many passages' documents are about / mention each commune the query names
+        # (0 = an ACV commune the corpus holds no document about).
+        named = r.communes.named(q["query"], raw) if r.communes is not None else []
+        commune_chunks = {c.insee: [int(kb.store.con.execute(
+            "SELECT COUNT(*) FROM facets WHERE name = ? AND value = ?", (name, c.insee)).fetchone()[0])
+            for name in ("city", "mentioned_city")] for c in named}
         rows.append({
+            "commune_chunks": commune_chunks, "about": about,
             "id": q["id"], "kind": q["kind"], "query": q["query"], "answerable": bool(q["relevant"]),
             "flag": rk.no_relevant_result, "diag": rk.diagnostics, "raw": raw, "terms": terms,
             "idf": idf, "df": {t: dfs.get(t, 0) for t in idf},
