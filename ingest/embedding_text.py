@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 _MAX_CONTEXT_CHARS = 200
 
-# One per value of `Settings.embedding_context`. Recorded in the store (meta « embedding_text »): a store whose vectors were made from another text is
-# re-embedded before its next ingest, so old and new vectors never mix in one index.
+# One per value of `Settings.embedding_context`. Recorded in the store (meta « embedding_text »): a store whose
+# vectors were made from another text is re-embedded before its next ingest, so old and new vectors never mix.
 SCHEMES: dict[str, str] = {
     "title-section": "title-section/1",
     "themes": "title-section-themes/1",
