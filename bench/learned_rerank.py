@@ -239,6 +239,9 @@ def main() -> int:
             acv_items.append(Item(q["id"], x, np.array([acv_label(q, rows[c]) for c in ids])))
         else:
             acv_items.append(Item(q["id"], np.zeros((0, len(FEATURES))), np.zeros(0)))
+    if not any(len(item.labels) for item in acv_items):
+        raise SystemExit("no candidate features were recorded: index/search.py no longer calls "
+                         "`reorder` by that name (the spy above must patch what `rank` calls)")
     print(f"ACV tuning: {len(queries)} answerable queries, features in {time.perf_counter() - t_start:.0f} s")
 
     # PIAF: features and the configured product's order.
