@@ -229,14 +229,11 @@ def topic_share(named: Sequence[Commune], programme: frozenset[str], unique: Seq
     """The best idf share of the query's topic words (not a named commune's, not programme words) in one passage
     about a named commune (its document's communes, or every term of the name in the passage); with no topic
     word, 1.0 when such a passage exists, else 0.0."""
-    names = {t for c in named for t in c.terms}
-    topic = [t for t in unique if t not in names and t not in programme]
+    topic = topic_words(named, programme, unique)
     weight = sum(idf[t] for t in topic)
     best = 0.0
-    for cid in ids:
+    for cid in about_communes(named, ids, found, communes_of):
         terms = found.get(cid, set())
-        if not any(c.insee in communes_of.get(cid, ()) or set(c.terms) <= terms for c in named):
-            continue
         best = max(best, sum(idf[t] for t in topic if t in terms) / weight if weight > 0 else 1.0)
     return best
 
