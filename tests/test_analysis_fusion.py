@@ -1,3 +1,5 @@
+import pytest
+
 from index.analysis import FrenchAnalyzer, fold
 from index.fusion import rrf_fusion, weighted_fusion
 from index.lexical_fts5 import match_expression
@@ -40,3 +42,13 @@ def test_rrf_fusion():
     fused = rrf_fusion([(1, 3.0), (2, 2.0)], [(2, 0.9), (3, 0.1)], k=60)
     assert [cid for cid, _ in fused] == [2, 1, 3]
     assert round(fused[0][1], 6) == round(1 / 62 + 1 / 61, 6)
+
+
+def test_the_stop_words_are_those_the_index_was_built_with():
+    from index.analysis import _STOP
+    from index.stopwords_fr import STOPWORDS_FRENCH
+
+    assert len(STOPWORDS_FRENCH) == len(set(STOPWORDS_FRENCH)) == 157
+    assert len(_STOP) == 176 and {"les", "qu", "etaient", "été", "a"} <= _STOP  # with folded forms and elisions
+    bm25s = pytest.importorskip("bm25s.stopwords")  # the list the first stores were analysed with (a dev extra)
+    assert STOPWORDS_FRENCH == tuple(bm25s.STOPWORDS_FRENCH)
