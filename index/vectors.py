@@ -226,10 +226,3 @@ class DenseIndex:
         if lexical is not None:
             upto = min(upto, lexical)  # -1 when its position could not be read: nothing is trimmed
         self.store.trim_vector_log(upto)
-
-    @staticmethod
-    def saved_embedder(directory: Path) -> str | None:
-        try:
-            return json.loads((Path(directory) / CONFIG_FILE).read_text("utf-8")).get("embedder")
-        except (OSError, ValueError):
-            return None
