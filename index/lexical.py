@@ -69,17 +69,3 @@ class LexicalIndex:
     def body_texts(self, chunk_ids: Sequence[int]) -> dict[int, str]:
         """The analysed body of each chunk (terms joined by single spaces), read from SQLite, 500 ids a query."""
         return dict(self.store.analysed_bodies(list(dict.fromkeys(int(c) for c in chunk_ids))))
-
-    def bodies(self, chunk_ids: Sequence[int]) -> dict[int, list[str]]:
-        """The analysed terms of each chunk."""
-        return {c: body.split() for c, body in self.body_texts(chunk_ids).items()}
-
-    def matched_terms(self, chunk_ids: Sequence[int], terms: Sequence[str]) -> dict[int, set[str]]:
-        """Which query terms each chunk holds (for coverage and highlighting), from its analysed body."""
-        out: dict[int, set[str]] = {int(c): set() for c in chunk_ids}
-        wanted = set(t for t in terms if t)
-        if not out or not wanted:
-            return out
-        for cid, body in self.bodies(list(out)).items():
-            out[cid] = wanted.intersection(body)
-        return out
