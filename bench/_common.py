@@ -88,9 +88,18 @@ def machine_line(m: dict[str, Any] | None = None) -> str:
 
 
 def command_line() -> str:
+    """The command as typed, with the environment that changes figures (as it was when bench/_common.py was
+    first imported: a model backend may set OMP_WAIT_POLICY for itself later)."""
+    return _COMMAND
+
+
+def _command() -> str:
     env = " ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "ACV_EMBEDDER") if k in os.environ)
     cmd = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
     return (env + " " + cmd).strip()
+
+
+_COMMAND = _command()
 
 
 def header(title: str) -> dict[str, Any]:
