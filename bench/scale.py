@@ -744,10 +744,10 @@ def main() -> int:
                       "p50_ms": lat["with_embedding"]["p50_ms"], "p95_ms": lat["with_embedding"]["p95_ms"],
                       "p50_cached_ms": lat["cached_vector"]["p50_ms"], "p95_cached_ms": lat["cached_vector"]["p95_ms"]}
                      for case, lat in served["latency"].items()]
-        recorded.append({"table": "memory", "chunks": size, "query": "", "ann": served["ann"]["kind"],
-                         "open_s": served["open_s"], "peak_rss_mib": served["peak_rss_mib"],
-                         "sqlite_mib": built["db_mib"], "faiss_mib": built["index_mib"],
-                         "lexical_mib": built.get("lexical_mib")})
+        memory = {"table": "memory", "chunks": size, "query": "", "ann": served["ann"]["kind"],
+                  "open_s": served["open_s"], "peak_rss_mib": served["peak_rss_mib"], "sqlite_mib": built["db_mib"],
+                  "faiss_mib": built["index_mib"], "lexical_mib": built.get("lexical_mib")}
+        recorded.append(memory)
         print(f"  served: {json.dumps(served['latency'])}", flush=True)
         if served["ann"]["kind"] != "faiss-flat" or size >= 1_000_000:
             res["recall"] = recall(data_dir, args.backend, args.base_chunks, args.workdir,
@@ -758,6 +758,7 @@ def main() -> int:
                           "recall_rescored": r.get(f"R@10 real, {args.rescores.split(',')[-1]} re-scored"),
                           "recall_near_data": r["R@10 near-data queries"], "recall_filtered": r["R@10 city-filtered"]}
                          for r in res["recall"]]
+            memory |= {k: recorded[-1][k] for k in ("recall_real", "recall_rescored")}  # at the last nprobe
             print("\n### Recall@10 of the dense index against exact search\n" + table(res["recall"]), flush=True)
         if args.txtai:
             tx = run_child("txtai", data_dir, args.backend, args.threads, args.rounds)
