@@ -100,6 +100,8 @@ def _command() -> str:
 
 
 _COMMAND = _command()
+# What a run is measured at: the commit, date and load when it started (a long run may outlive a commit).
+_START = {"commit": git_commit(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": load_average()}
 
 
 def header(title: str) -> dict[str, Any]:
@@ -114,10 +116,10 @@ def header(title: str) -> dict[str, Any]:
 
 def write_result(name: str, rows: Sequence[dict[str, Any]], key: Sequence[str] = (), path: Path | None = None) -> Path:
     """Record this run's rows in bench/results/<name>.json (or `path`), each with the commit, date, command and
-    load of the run. Rows of earlier runs are kept unless one of this run has the same values in `key` (no key:
+    load of the run (as it started). Rows of earlier runs are kept unless one of this run has the same values in `key` (no key:
     this run replaces them all), so a partial run updates only what it measured."""
     m = machine()
-    stamp = {"commit": m["commit"], "date": m["date"], "command": command_line(), "load": m["load_avg_1_5_15"]}
+    stamp = {"commit": _START["commit"], "date": _START["date"], "command": command_line(), "load": _START["load"]}
     path = path or RESULTS / f"{name}.json"
     old = json.loads(path.read_text("utf-8")).get("rows", []) if path.exists() else []
     new = [stamp | dict(r) for r in rows]

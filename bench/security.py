@@ -22,8 +22,6 @@ from _common import ROOT, header, write_result  # noqa: E402
 PROBES = [
     ("query syntax in a search (33 strings, lexical and hybrid): plain text, never a 500",
      "tests/test_security.py::test_fts_syntax_in_a_query_is_plain_text"),
-    ("column syntax and operators in a query reach nothing else, change no result",
-     "tests/test_security.py::test_fts_operators_do_not_change_the_results"),
     ("SQL injection in each of the 8 filters of /search, /documents, /export",
      "tests/test_security.py::test_injection_in_every_filter_is_refused_and_store_intact"),
     ("wrong, padded or missing API key on DELETE: 401, key never logged or echoed",
@@ -33,14 +31,12 @@ PROBES = [
      "tests/test_security.py::test_hostile_upload_names_stay_in_the_upload_folder"),
     ("a link planted in uploads/ under the name an upload asks for",
      "tests/test_security.py::test_a_link_planted_in_the_upload_folder_is_never_written_through"),
-    ("uploads/.incoming replaced by a link", "tests/test_paths.py::test_the_incoming_folder_must_not_be_a_link"),
     ("a stored file swapped for a link out, then downloaded",
      "tests/test_security.py::test_a_stored_file_swapped_for_a_link_out_is_not_served"),
     ("a folder of 20 links (loops, `..`, /etc/passwd, /dev/zero, chains out) walked by an ingest",
      "tests/test_paths.py::test_ingest_reports_every_refusal_and_changes_nothing_stored"),
     ("a file swapped for a link out between discovery and reading",
      "tests/test_paths.py::test_a_file_swapped_for_a_link_after_discovery_is_refused"),
-    ("a named pipe and a Unix socket, named or walked", "tests/test_paths.py::test_explicit_pipe_and_socket_are_refused"),
     ("93 hostile files (charsets, archives, polyglots, NUL bytes, links): each its outcome and French reason",
      "tests/test_bad_inputs.py::test_each_bad_file_gives_its_outcome_and_french_message"),
     ("a hostile batch beside a stored document", "tests/test_bad_inputs.py::test_the_good_document_is_untouched"),
@@ -48,7 +44,6 @@ PROBES = [
      "tests/test_bad_inputs.py::test_script_titles_come_back_as_literal_text_in_json"),
     ("a million-item Markdown list and a PDF of 50,000 text objects with a 1 s budget",
      "tests/test_bad_inputs.py::test_huge_file_ends_within_its_budget_and_the_batch_goes_on"),
-    ("generated link trees (fuzzed)", "tests/test_fuzz.py::test_links_never_lead_the_ingest_out_of_its_folder"),
     ("any text and filters in a search (fuzzed)", "tests/test_fuzz.py::test_search_with_any_text_and_filters"),
 ]
 
