@@ -350,7 +350,8 @@ def recorded_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "files": sm["documents"], "embedded": sm["reingest_embedded"], "s": sm["reingest_s_median"]})
     if "moved" in results:
         out.append({"part": "moved", "case": "a file renamed, a file moved (prune)",
-                    "files": len(results["moved"]["second"]), "embedded": results["moved"]["embedded_after_move"]})
+                    "files": sum(r["status"] == "moved" for r in results["moved"]["second"]),
+                    "embedded": results["moved"]["embedded_after_move"]})
     for r in results.get("hostile", {}).get("rows", []):
         out.append({"part": "hostile", "case": r["file"], "MB": r["MB"], "s": r["s"],
                     "outcome": f"{r['status']}: {r['message']}"})
