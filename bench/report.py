@@ -90,8 +90,8 @@ def sections() -> list[tuple[str, str, list[Table]]]:
          "after many trials; *heldout*: 16 documents and two batches of questions nobody tuned on "
          "(`bench/heldout/`). Targets: nDCG@10 ≥ 0.93, paraphrase ≥ 0.85, passage hit ≥ 0.95, no-answer flagged "
          "≥ 80 % with ≤ 3 % of answerable ones. Each build of the index embeds the corpus anew and may move a "
-         "borderline query across the bar: the index measured at 58159c8 gave test 0.862 with 1.0 % of answerable "
-         "flagged, the same code on a fresh index 0.853 with 2.0 %.", [
+         "borderline query across the bar: the report of 58159c8 gave test 0.862 with 1.0 % of answerable flagged "
+         "on the index built then; a fresh index gives 0.853 with 2.0 %.", [
             Table("Judged ACV queries (`bench/queries.jsonl`, `bench/heldout/`)", "quality", [
                 ("split", "split", ""), ("queries", "queries", ""), ("n", "n", ""), ("nDCG@10", "nDCG@10", ".3f"),
                 ("paraphrase_nDCG@10", "paraphrase", ".3f"), ("MRR@10_g2", "MRR@10 g2", ".3f"),
