@@ -132,12 +132,6 @@ def write_result(name: str, rows: Sequence[dict[str, Any]], key: Sequence[str] =
     return path
 
 
-def write_json(path: Path | None, data: Any) -> None:
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
 # -- the knowledge base --------------------------------------------------------------------------------------
 
 
