@@ -40,8 +40,8 @@ class Table:
 def cell(value: Any, fmt: str) -> str:
     if value is None or value == "":
         return "—"
-    if fmt == "pct" and isinstance(value, (int, float)):
-        return f"{100 * value:.1f} %"
+    if fmt == "pct":  # a share; an int is a count and is shown as one
+        return f"{100 * value:.1f} %" if isinstance(value, float) else str(value)
     if fmt == "int" and isinstance(value, (int, float)):
         return f"{value:,.0f}"
     if fmt and isinstance(value, (int, float)):
