@@ -104,9 +104,11 @@ def sections() -> list[tuple[str, str, list[Table]]]:
         ]),
         ("Known-item search", "", [
             Table("Finding one document again from what a user remembers of it", "known_item", [
-                ("collection", "collection", ""), ("system", "system", ""), ("queries", "queries", "int"),
-                ("success_at_1", "success@1", ".3f"), ("success_at_10", "success@10", ".3f"),
-                ("flagged", "flagged", "pct")], missing="Not measured yet (`bench/known_item.py`)."),
+                ("collection", "collection", ""), ("system", "system", ""), ("kind", "queries of kind", ""),
+                ("queries", "queries", "int"), ("success_at_1", "success@1", ".3f"),
+                ("success_at_10", "success@10", ".3f"), ("flagged", "flagged", "pct")],
+                  keep=lambda r: r.get("kind") in (None, "all", "question"),
+                  missing="Not measured yet (`bench/known_item.py`)."),
         ]),
         ("Latency and memory", "Synthetic stores of 10k, 100k and 1M passages built from the corpus (`bench/scale.py`), "
          "served by a fresh process through `KnowledgeBase.search`, one thread. Targets: filtered hybrid with the "

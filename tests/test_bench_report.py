@@ -72,13 +72,17 @@ def test_known_item_rows_are_rendered_when_their_file_exists(report: ModuleType,
     assert "Not measured yet (`bench/known_item.py`)." in report.build(results)
     (results / "known_item.json").write_text(json.dumps({
         "command": "python bench/known_item.py", "commit": "abc1234", "date": "2026-12-08 03:00 UTC",
-        "machine": "2 cores", "rows": [{"collection": "corpus", "system": "acv-kb", "queries": 40,
-                                        "success_at_1": 0.8, "success_at_10": 0.95, "flagged": 0.025},
-                                       {"collection": "fresh", "system": "acv-kb", "queries": 12,
-                                        "success_at_1": 0.5, "success_at_10": 0.75, "flagged": 2}]}))
+        "machine": "2 cores", "rows": [
+            {"collection": "corpus", "system": "acv-kb", "kind": "all", "queries": 40, "success_at_1": 0.8,
+             "success_at_10": 0.95, "flagged": 0.025},
+            {"collection": "corpus", "system": "acv-kb", "kind": "rare", "queries": 10, "success_at_1": 0.1,
+             "success_at_10": 0.2, "flagged": 0.3},
+            {"collection": "fresh", "system": "acv-kb", "queries": 12, "success_at_1": 0.5, "success_at_10": 0.75,
+             "flagged": 2}]}))
     page = report.build(results)
-    assert "| corpus | acv-kb | 40 | 0.800 | 0.950 | 2.5 % |" in page
-    assert "| fresh | acv-kb | 12 | 0.500 | 0.750 | 2 |" in page  # a count of flagged queries stays a count
+    assert "| corpus | acv-kb | all | 40 | 0.800 | 0.950 | 2.5 % |" in page
+    assert "| fresh | acv-kb | — | 12 | 0.500 | 0.750 | 2 |" in page  # a count of flagged queries stays a count
+    assert "| rare |" not in page  # per-kind rows stay in the file; the page shows the kinds together
     assert "Measured by `python bench/known_item.py` — commit abc1234, 2026-12-08 03:00 UTC." in page
 
 
