@@ -3,7 +3,9 @@ bench/heldout/labels.jsonl (after `bench/quality.py --corpus corpus,bench/heldou
 
 Reads the store's SQLite file directly (read-only) so that nothing is re-ingested or re-classified.
 
-    .venv/bin/python bench/heldout/type_accuracy.py --data-dir bench/out/quality-heldout
+    python bench/heldout/type_accuracy.py --data-dir bench/out/quality-heldout
+
+The two accuracies are recorded in bench/results/type_accuracy.json.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ import argparse
 import json
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import ROOT, write_result  # noqa: E402
+
 LABELS = ROOT / "bench" / "heldout" / "labels.jsonl"
 
 
@@ -37,6 +43,9 @@ def main() -> int:
     print(f"\ntype accuracy: {right}/{len(labels)} = {right / len(labels):.3f}")
     dates = sum(stored.get(os.path.normpath(x["file"]), (None, None))[1] == x["date"] for x in labels)
     print(f"date accuracy: {dates}/{len(labels)} = {dates / len(labels):.3f}")
+    write_result("type_accuracy", [{"set": str(args.labels.resolve().relative_to(ROOT)), "documents": len(labels),
+                                    "type_accuracy": round(right / len(labels), 3),
+                                    "date_accuracy": round(dates / len(labels), 3)}], key=("set",))
     return 0
 
 
