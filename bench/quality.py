@@ -34,6 +34,8 @@ would answer it, over the bundled corpus ingested by the product's own pipeline.
         --per-query bench/out/within.json --compare bench/out/default.json   # per-query changes against a run
     python bench/quality.py --data-dir bench/out/quality-heldout --corpus corpus,bench/heldout/documents \
         --queries bench/heldout/queries.jsonl --split heldout --worst 0   # the held-out set
+    python bench/quality.py --data-dir bench/out/quality-fresh --corpus bench/fresh/documents \
+        --queries bench/fresh/queries.jsonl --split heldout --worst 0   # the fresh set, over its own documents only
 
 A run of every query of a split with the product's defaults records its figures in bench/results/quality.json
 (one row per split and query file); `--per-query FILE` writes every query's figures, which `--compare` reads.
@@ -81,7 +83,7 @@ from ingest.readers import read_file  # noqa: E402
 from service import KnowledgeBase  # noqa: E402
 
 DEFAULT_QUERIES = ROOT / "bench" / "queries.jsonl"
-KINDS = ("city_team", "programme", "journalist", "paraphrase", "deep", "filter", "typo", "no_answer")
+KINDS = ("city_team", "programme", "journalist", "paraphrase", "deep", "filter", "typo", "keyword", "name", "no_answer")
 SPLITS = ("tuning", "test")
 HELDOUT = "heldout"  # bench/heldout/queries.jsonl: reported apart, never in "both"
 REPORT_SPLITS = (*SPLITS, HELDOUT)
@@ -139,7 +141,7 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
         qid = str(q.get("id", ""))
         if qid.startswith("q"):
             want = "test" if qid in drawn else "tuning"
-        elif qid[:1] in ("h", "g"):  # bench/heldout/queries.jsonl (h*) and queries-2.jsonl (g*)
+        elif qid[:1] in ("h", "g", "f"):  # bench/heldout/queries.jsonl (h*), queries-2.jsonl (g*), bench/fresh (f*)
             want = HELDOUT
         else:
             want = "tuning" if qid[:1] in ("t", "u", "v", "w", "x", "y") else "test"
