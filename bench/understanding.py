@@ -24,6 +24,7 @@ P/R; dates exact; titles exact.
     .venv/bin/python bench/understanding.py                         # corpus and heldout
     .venv/bin/python bench/understanding.py --set fresh=bench/fresh -v
     .venv/bin/python bench/understanding.py --set corpus --json-out bench/results/understanding.json
+    .venv/bin/python bench/understanding.py --neutral-paths    # file names and folders hidden
 """
 
 from __future__ import annotations
@@ -113,7 +114,8 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
 
-def measure(name: str, labels: list[dict[str, Any]], extractor: Any, verbose: bool) -> dict[str, Any]:
+def measure(name: str, labels: list[dict[str, Any]], extractor: Any, verbose: bool,
+            neutral_paths: bool = False) -> dict[str, Any]:
     confusion: Counter[tuple[str, str]] = Counter()
     counts = Counter()
     errors: list[str] = []
@@ -121,8 +123,17 @@ def measure(name: str, labels: list[dict[str, Any]], extractor: Any, verbose: bo
     for lab in labels:
         path = Path(lab["file"])
         path = path if path.is_absolute() else ROOT / path
-        meta = understand(path, extractor)
         short = path.name
+        if neutral_paths:  # the folder and file names say nothing: only the content decides
+            import shutil
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                copy = Path(tmp) / f"document{path.suffix}"
+                shutil.copyfile(path, copy)
+                meta = understand(copy, extractor)
+        else:
+            meta = understand(path, extractor)
         if lab.get("doc_type"):
             confusion[(lab["doc_type"], meta.doc_type)] += 1
             if meta.doc_type != lab["doc_type"]:
@@ -200,6 +211,8 @@ def main() -> int:
                         "repeatable (default: corpus and heldout)")
     p.add_argument("--json-out", type=Path, default=DEFAULT_OUT)
     p.add_argument("-v", "--verbose", action="store_true", help="print every disagreement")
+    p.add_argument("--neutral-paths", action="store_true",
+                   help="read each file from a neutral name (document.html) so that its folder cannot tell its type")
     args = p.parse_args()
     from ingest.extract import Extractor
 
@@ -209,7 +222,8 @@ def main() -> int:
     for spec in args.sets or ["corpus", "heldout"]:
         name, _, folder = spec.partition("=")
         labels = folder_set(Path(folder).resolve()) if folder else builtin_set(name)
-        row = measure(name, labels, extractor, args.verbose)
+        row = measure(name, labels, extractor, args.verbose, args.neutral_paths)
+        row["neutral_paths"] = args.neutral_paths
         rows.append(row)
         flat = {k: v for k, v in row.items() if k != "confusion"}
         print(json.dumps(flat, ensure_ascii=False))
