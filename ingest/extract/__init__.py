@@ -11,12 +11,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from acv.labels import axes_named_in
 from acv.records import ChunkMetadata, DocumentMetadata, ParsedDocument
 from ingest.extract.amounts import find_amounts
 from ingest.extract.axes import AXIS_THRESHOLD, AxisMatcher
 from ingest.extract.cities import AreaMatcher, CityMatcher, CityMention
 from ingest.extract.dates import document_date
-from ingest.extract.doctype import doc_type
+from ingest.extract.doctype import decide_type
+from ingest.extract.signals import labelled_fields
 from ingest.extract.funders import FunderMatcher
 from ingest.extract.gazetteer import Gazetteer
 from ingest.extract.text import case_tokens, fold, rules_form, tokens
@@ -96,8 +98,10 @@ class Extractor:
         meta = doc.meta or {}
         fm = meta.get("front_matter") if isinstance(meta.get("front_matter"), dict) else {}
         text = doc.text or "\n\n".join(b.text for b in doc.blocks)
-        title = self._title(doc, fm or {})
-        dtype = doc_type(title, doc, meta)
+        title, title_from = self._title(doc, fm or {})
+        fields = labelled_fields(doc)
+        decision = decide_type(title, doc, meta, fields)
+        dtype = decision.doc_type
         date = document_date(text, meta, dtype)
 
         if chunks_meta is None:
@@ -106,8 +110,9 @@ class Extractor:
         if title:
             headings.insert(0, title)
 
-        main, mentioned = self._cities(doc, text, title, fm or {})
+        main, mentioned, town_why = self._cities(doc, text, title, fm or {}, fields)
         departements, regions = self._areas(text, title, main)
+        axes, axes_why = self._axes(fm or {}, fields, dtype, chunks_meta, headings, text)
 
         return DocumentMetadata(
             doc_type=dtype,
@@ -117,33 +122,56 @@ class Extractor:
             mentioned_cities=mentioned,
             departements=departements,
             regions=regions,
-            axes=self._fm_axes(fm) or ([] if dtype == "autre" else self._doc_axes(chunks_meta, headings, text)),
+            axes=axes,
             themes=self._fm_themes(fm) or self._doc_themes(chunks_meta, headings, text),
             amounts=[a for c in chunks_meta for a in c.amounts],
             funders=self._doc_funders(chunks_meta),
+            explain={"type": decision.explain(), "axes": axes_why, "ville": town_why, "titre": title_from},
         )
+
+    def _axes(self, fm: dict[str, Any], fields: list[tuple[str, str, str]], dtype: str,
+              chunks: list[ChunkMetadata], headings: list[str], text: str) -> tuple[list[int], dict[str, Any]]:
+        """A labelled « Axe » field wins, then front matter, then the rules over the text and its themes."""
+        for key, label, value in fields:
+            if key == "axe":
+                found = axes_named_in(rules_form(value))
+                if found:
+                    return found, {"source": "champ", "libelle": f"champ « {label} » de l'encadré", "valeur": value}
+        found = self._fm_axes(fm)
+        if found:
+            return found, {"source": "front_matter", "libelle": "en-tête du fichier (axes)"}
+        if dtype == "autre":
+            return [], {"source": "type", "libelle": "document hors programme : pas d'axe"}
+        return self._doc_axes(chunks, headings, text), {
+            "source": "texte", "libelle": "titres de parties, et vocabulaire et thèmes répétés dans le texte"}
 
     # -- helpers ------------------------------------------------------------------------------
 
     @staticmethod
-    def _title(doc: ParsedDocument, fm: dict[str, Any]) -> str | None:
-        """Front matter, then the reader's title, HTML og:title/h1/<title>, PDF info, first heading."""
+    def _title(doc: ParsedDocument, fm: dict[str, Any]) -> tuple[str | None, str]:
+        """Front matter, then the reader's title, HTML og:title/h1/<title>, PDF info, first heading; with
+        where it was read (French). A title that is only the file's name is not a title."""
         html = (doc.meta or {}).get("html") or {}
         pdf = (doc.meta or {}).get("pdf") or {}
         candidates = [
-            fm.get("title"),
-            doc.title,
-            html.get("og:title"),
-            html.get("h1"),
-            html.get("title"),
-            pdf.get("title"),
+            (fm.get("title"), "en-tête du fichier"),
+            (doc.title, "titre lu par le lecteur (titre de la page, métadonnées ou premier titre)"),
+            (html.get("og:title"), "og:title"),
+            (html.get("h1"), "titre <h1>"),
+            (html.get("title"), "<title>"),
+            (pdf.get("title"), "titre du PDF (métadonnées)"),
         ]
-        candidates += [b.text for b in doc.blocks if b.kind == "heading"]
-        candidates += [b.text for b in doc.blocks[:6] if 3 <= len(b.text) <= 200]
-        for c in candidates:
-            if c and str(c).strip() and not _GENERIC_TITLE.match(fold(str(c)).strip()):
-                return re.sub(r"\s+", " ", str(c)).strip()
-        return None
+        candidates += [(b.text, "premier titre du texte") for b in doc.blocks if b.kind == "heading"]
+        candidates += [(b.text, "première ligne du texte") for b in doc.blocks[:6] if 3 <= len(b.text) <= 200]
+        stem = fold(Path(doc.source).stem).replace("_", " ").replace("-", " ").strip() if doc.source else ""
+        for c, where in candidates:
+            if not c or not str(c).strip():
+                continue
+            folded = fold(str(c)).strip()
+            if _GENERIC_TITLE.match(folded) or (stem and folded.replace("_", " ").replace("-", " ") == stem):
+                continue
+            return re.sub(r"\s+", " ", str(c)).strip(), where
+        return None, "aucun"
 
     @staticmethod
     def _sections(doc: ParsedDocument) -> list[tuple[str, str | None]]:
@@ -172,9 +200,15 @@ class Extractor:
         return out
 
     def _cities(
-        self, doc: ParsedDocument, text: str, title: str | None, fm: dict[str, Any]
-    ) -> tuple[list[str], list[str]]:
-        """Main communes (the subject) and communes only mentioned, as INSEE codes."""
+        self, doc: ParsedDocument, text: str, title: str | None, fm: dict[str, Any],
+        fields: list[tuple[str, str, str]] | None = None,
+    ) -> tuple[list[str], list[str], dict[str, Any]]:
+        """Main communes (the subject) and communes only mentioned, as INSEE codes, and why (French).
+
+        The subject is, in order: the front matter; a labelled « Commune » field; the communes of the title;
+        the commune of the site that publishes the page (« Ville de Saumur », « Nevers Agglomération »); the
+        commune the opening lines name with a place context; the communes the text names most.
+        """
         fm_main: list[str] = []
         for key in ("city", "cities", "commune", "communes", "ville", "villes"):
             value = fm.get(key)
@@ -185,23 +219,84 @@ class Extractor:
                 c = self.gazetteer.resolve(str(v))
                 if c and c.insee not in fm_main:
                     fm_main.append(c.insee)
-        context = self.cities.context_in(text) | set(fm_main)
+        field_main: list[str] = []
+        field_why = ""
+        for key, label, value in fields or []:
+            if key == "commune" and not field_main:
+                field_main = self._towns_in_label(value)
+                field_why = f"champ « {label} » : {value}"
+        context = self.cities.context_in(text) | set(fm_main) | set(field_main)
         first = self.cities.find(text, context)
         context |= {m.insee for m in first if m.strong}
         mentions = self.cities.find(text, context)
         title_hits = self.cities.find(title, context | self.cities.context_in(title), heading=True) if title else []
         title_set = _unique(m.insee for m in title_hits)
+        site_set, site_text = self._site_towns(doc, context)
 
         counts = Counter(m.insee for m in mentions)
         order = _unique([*title_set, *(m.insee for m in mentions)])
         if fm_main:
-            main = fm_main
+            main, why = fm_main, {"source": "front_matter", "libelle": "en-tête du fichier (commune)"}
+        elif field_main:
+            main, why = field_main, {"source": "champ", "libelle": "champ d'un encadré", "valeur": field_why}
         elif title_set and len(title_set) <= 3:
-            main = title_set
+            main, why = title_set, {"source": "titre", "libelle": "commune nommée dans le titre", "valeur": title}
+        elif site_set and len(site_set) == 1 and (site_set[0] in counts or not counts):
+            main, why = site_set, {"source": "site", "libelle": "site qui publie la page", "valeur": site_text}
         else:
             main = self._main_from_counts(mentions, counts)
+            why = {"source": "texte", "libelle": "commune la plus citée, dès les premières lignes"} if main else \
+                {"source": "aucune", "libelle": "aucune commune n'est le sujet du texte"}
+            if not main:
+                lead = self._lead_town(text, context)
+                if lead:
+                    main, why = [lead], {"source": "debut", "libelle": "commune présentée dans les premières lignes"}
         mentioned = [c for c in order if c not in main]
-        return main, mentioned
+        return main, mentioned, why
+
+    def _towns_in_label(self, value: str) -> list[str]:
+        """Communes named in a short labelled value or a site name (capitals, « St », no accents forgiven)."""
+        found = _unique(m.insee for m in self.cities.find(value, self.cities.context_in(value), heading=True))
+        if not found:
+            head = re.split(r"\s*[(,;–—|]\s*|\s+-\s+", value.strip())[0]
+            c = self.gazetteer.resolve(head)
+            found = [c.insee] if c else []
+        return found[:3]
+
+    _SITE_TOWN = re.compile(
+        r"(?:ville|mairie|commune|cite) (?:de |d'|du )(.+)|(?:agglomeration|agglo|communaute d'agglomeration|"
+        r"communaute de communes|communaute urbaine|metropole) (?:de |d'|du )(?:pays de |grand )?(.+)|"
+        r"^(?:grand )?(.+?) (?:agglomeration|agglo|metropole|communaute)\b"
+    )
+
+    def _site_towns(self, doc: ParsedDocument, context: set[str]) -> tuple[list[str], str]:
+        """The commune of the site that publishes the page: og:site_name or the <title> suffix (« Ville de
+        Lunéville », « Nevers Agglomération », « Agglo du Pays de Dreux »)."""
+        html = (doc.meta or {}).get("html") or {}
+        names = [str(html.get("og:site_name") or "")]
+        full = str(html.get("title") or "")
+        parts = re.split(r"\s+(?:\||[-–—·•]{1,2})\s+", full)
+        if len(parts) >= 2:
+            names += [parts[-1], parts[0]]
+        for name in names:
+            m = self._SITE_TOWN.search(fold(name).replace("-", " ")) if name else None
+            if not m:
+                continue
+            found = self._towns_in_label(name)
+            if found:
+                return found[:1], name
+        return [], ""
+
+    _LEAD_TOWN = re.compile(r"(?:ville|commune|mairie) (?:de |d')|^[A-ZÀ-Ý][\w' -]{1,40}, le \d")
+
+    def _lead_town(self, text: str, context: set[str]) -> str | None:
+        """« La ville de Saumur… », « SAUMUR, le 3 mai — »: the commune introduced in the first lines."""
+        head = text[:400]
+        for m in self.cities.find(head, context):
+            before = fold(head[max(0, m.start - 20) : m.start])
+            if m.strong and (re.search(r"(?:ville|commune|mairie) (?:de |d')$", before) or m.start < 3):
+                return m.insee
+        return None
 
     @staticmethod
     def _main_from_counts(mentions: list[CityMention], counts: Counter[str]) -> list[str]:
