@@ -155,7 +155,7 @@ class Extractor:
         pdf = (doc.meta or {}).get("pdf") or {}
         candidates = [
             (fm.get("title"), "en-tête du fichier"),
-            (doc.title, "titre lu par le lecteur (titre de la page, métadonnées ou premier titre)"),
+            (doc.title, _reader_title_source(doc)),
             (html.get("og:title"), "og:title"),
             (html.get("h1"), "titre <h1>"),
             (html.get("title"), "<title>"),
@@ -395,6 +395,23 @@ class Extractor:
                 if f not in out:
                     out.append(f)
         return out
+
+
+def _reader_title_source(doc: ParsedDocument) -> str:
+    """Where the reader found its title, in French."""
+    meta = doc.meta or {}
+    html, pdf = meta.get("html") or {}, meta.get("pdf") or {}
+    title = doc.title or ""
+    if html:
+        for key, name in (("og:title", "og:title de la page"), ("h1", "titre <h1> de la page"),
+                          ("title", "balise <title> de la page (sans le nom du site)")):
+            if html.get(key) and (html[key] == title or str(html[key]).startswith(title)):
+                return name
+    if pdf:
+        return "titre du PDF (métadonnées)" if pdf.get("title") == title else "premier titre de la première page"
+    if isinstance(meta.get("front_matter"), dict) and meta["front_matter"].get("title") == title:
+        return "en-tête du fichier"
+    return "premier titre du texte"
 
 
 def _unique(items: Any) -> list[Any]:

@@ -288,9 +288,18 @@ def _not_capitalised(c: Candidate) -> object:
     return _NO_DECISION
 
 
+# An intercommunality named after its town: « Lannion-Trégor Communauté », « Saint-Lô Agglo ».
+_EPCI_AFTER = re.compile(
+    r"^-[A-ZÀ-Ý][\w'’]+(?:-[\w'’]+)*\s+(?:Communauté|Agglo|Agglomération|Métropole|Intercom|Territoires?)\b"
+)
+
+
 def _inside_hyphenated_name(c: Candidate) -> object:
-    """Part of a longer hyphenated name ("Lens-Lestang", "Haute-Vienne"), unless the neighbour is a commune."""
+    """Part of a longer hyphenated name ("Lens-Lestang", "Haute-Vienne"), unless the neighbour is a commune
+    or the longer name is the town's intercommunality (« Lannion-Trégor Communauté »)."""
     text, s, e = c.text, c.s, c.e
+    if _EPCI_AFTER.match(text[e : e + 60]) and not (s >= 2 and text[s - 1] in "-‐‑–" and text[s - 2].isalpha()):
+        return _STRONG
     if s >= 2 and text[s - 1] in "-‐‑–" and text[s - 2].isalpha() and (s - 1) not in c.ends:
         return _REJECT
     if e + 1 < len(text) and text[e] in "-‐‑" and text[e + 1].isalpha() and (e + 1) not in c.starts:
