@@ -13,6 +13,7 @@ document. Two built-in sets convert the project's older label files to this sche
 
     corpus    the bundled corpus/documents (tests/data/labels/pages.jsonl + conventions.jsonl)
     heldout   bench/heldout/documents (bench/heldout/labels.jsonl: type, main towns, date only)
+    extra     the extraction test documents of tests/data/labels/extra.jsonl (type, towns, axes, date)
     writeups  tests/data/labels/writeups (type only)
 
 Figures: type accuracy, confusion matrix (rows: label, columns: product), good-practice recall (the share of
@@ -69,6 +70,8 @@ def builtin_set(name: str) -> list[dict[str, Any]]:
         return [_from_old(x) for x in lines if x["file"].startswith("corpus/")]
     if name == "heldout":
         return [_from_old(x) for x in _jsonl(ROOT / "bench" / "heldout" / "labels.jsonl")]
+    if name == "extra":
+        return [_from_old(x) for x in _jsonl(LABELS / "extra.jsonl")]
     if name == "writeups":
         return [{"file": x["file"], "doc_type": x["doc_type"]} for x in _jsonl(LABELS / "writeups" / "labels.jsonl")]
     raise SystemExit(f"unknown set {name!r}: give NAME=FOLDER")
@@ -207,7 +210,7 @@ def measure(name: str, labels: list[dict[str, Any]], extractor: Any, verbose: bo
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--set", action="append", dest="sets",
-                   help="a built-in set (corpus, heldout, writeups) or NAME=FOLDER holding labels.jsonl; "
+                   help="a built-in set (corpus, heldout, extra, writeups) or NAME=FOLDER holding labels.jsonl; "
                         "repeatable (default: corpus and heldout)")
     p.add_argument("--json-out", type=Path, default=DEFAULT_OUT)
     p.add_argument("-v", "--verbose", action="store_true", help="print every disagreement")

@@ -100,7 +100,9 @@ class Extractor:
         text = doc.text or "\n\n".join(b.text for b in doc.blocks)
         title, title_from = self._title(doc, fm or {})
         fields = labelled_fields(doc)
-        decision = decide_type(title, doc, meta, fields)
+        theme_counts = self.taxonomy.counts(text)
+        topic = (sum(self.axes.totals(rules_form(text)).values()), sum(theme_counts.values()))
+        decision = decide_type(title, doc, meta, fields, topic)
         dtype = decision.doc_type
         date = document_date(text, meta, dtype)
 

@@ -187,13 +187,22 @@ _SELF_DECISIVE = 3
 _PROJECT_BOX_POINTS = 2
 
 
+# A page that never names the programme is still about it when its text is full of the programme's subjects
+# (axis vocabulary and themes, as `Extractor` counts them) or when it is laid out as a good-practice sheet.
+TOPIC_MIN_AXIS_EVIDENCE = 12
+TOPIC_MIN_THEME_MENTIONS = 4
+
+
 def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None = None,
-                fields: list[tuple[str, str, str]] | None = None) -> TypeDecision:
+                fields: list[tuple[str, str, str]] | None = None,
+                topic: tuple[int, int] | None = None) -> TypeDecision:
     """The type, from what the document says about itself first, then from the structure of its text.
 
     Order: a front-matter or labelled « Type » field; a page that is not about the programme; the legal
     structure of a convention; the page's own description (title suffix, breadcrumb, rubric, keywords,
     address, PDF subject) when it is clear; the structure of the body (fiche headings, project box, press cues).
+    `topic`: (axis evidence, theme mentions) of the text, which keep a page that never names the programme
+    but speaks of its subjects out of `autre`.
     """
     meta = meta if meta is not None else (doc.meta or {})
     fm = meta.get("front_matter") or {}
@@ -226,7 +235,14 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
     if other_title or len(_OTHER_PROGRAMMES.findall(body)) > max(acv_hits, heart_hits):
         return TypeDecision("autre", [Signal("other_programme", title or "", "autre", 3)], seen)
     if acv_hits == 0 and not (heart_hits and practice_self >= _SELF_DECISIVE):
-        return TypeDecision("autre", [Signal("not_about_programme", "", "autre", 3)], seen)
+        axis_evidence, theme_mentions = topic or (0, 0)
+        box = {k for k, _l, _v in fields if k in PROJECT_FIELDS}
+        on_topic = axis_evidence >= TOPIC_MIN_AXIS_EVIDENCE and theme_mentions >= TOPIC_MIN_THEME_MENTIONS
+        if not (on_topic or practice_self >= _SELF_DECISIVE or len(box) >= 2):
+            return TypeDecision("autre", [Signal("not_about_programme", "", "autre", 3)], seen)
+        if on_topic:
+            seen = [*seen, Signal("topic", f"{axis_evidence} indices d'axes, {theme_mentions} mentions de thèmes",
+                                  "hors autre", 0)]
 
     legal_found = sorted(set(_LEGAL.findall(body)))
     legal = len(legal_found)

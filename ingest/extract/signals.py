@@ -39,7 +39,8 @@ SOURCE_LABELS: dict[str, str] = {
     "legal": "structure de convention (articles, parties, signatures)",
     "practice_headings": "parties d'une fiche (contexte, résultats, enseignements…)",
     "press_cues": "marques de presse (contact presse, « publié le »…)",
-    "not_about_programme": "le texte ne parle pas du programme",
+    "not_about_programme": "le texte ne parle pas du programme ni de ses sujets",
+    "topic": "le texte parle des sujets du programme sans le nommer",
     "other_programme": "le texte parle surtout d'un autre programme",
     "default": "aucun autre indice : page d'actualité par défaut",
 }
