@@ -120,7 +120,7 @@ def test_practice_page_type_axis_and_town(extractor: Extractor) -> None:
     why = meta.explain
     assert [s["signal"] for s in why["type"]["decide_par"]] == ["title_site", "section", "keywords", "url"]
     assert why["axes"] == {"source": "champ", "libelle": "champ « Axe » de l'encadré",
-                           "valeur": "Axe 2 – Développement économique et commercial équilibré"}
+                           "valeur": "Axe : Axe 2 – Développement économique et commercial équilibré"}
     assert why["ville"]["source"] == "champ"
 
 
@@ -151,6 +151,27 @@ def test_markdown_sheet_fields(extractor: Extractor) -> None:
     meta = extractor.document(doc)
     assert meta.cities == ["88413"]
     assert meta.axes == [1, 4]
+
+
+def test_axis_fields_in_a_list_and_axis_headings_of_a_convention(extractor: Extractor) -> None:
+    sheet = ParsedDocument.build("f.txt", "text", [
+        Block("Quimper : des vitrines pour les artistes", "heading", level=1),
+        Block("Axe 2 – Développement économique et commercial", "list_item"),
+        Block("Axe 4 – Formes urbaines, espace public et patrimoine", "list_item"),
+        Block("Le programme Action cœur de ville a permis d'ouvrir six vitrines. Les habitants prennent le bus."),
+    ])
+    meta = extractor.document(sheet)
+    assert meta.axes == [2, 4]
+    assert meta.explain["axes"]["valeur"] == ("Axe 2 : Développement économique et commercial ; "
+                                              "Axe 4 : Formes urbaines, espace public et patrimoine")
+    headings = [Block("Axe 1 – Habitat", "heading", level=2), Block("Réhabiliter 300 logements du centre ancien.")]
+    assert labelled_fields(ParsedDocument.build("c.txt", "text", headings)) == []
+
+
+def test_town_opening_a_title_with_a_colon(extractor: Extractor) -> None:
+    found = extractor.cities.find("Laval : le tiers-lieu de la gare", heading=True)
+    assert [(m.insee, m.strong) for m in found] == [("53130", True)]
+    assert extractor.cities.find("Le sens de la fête : programme", heading=True) == []
 
 
 def test_labelled_type_field_wins(extractor: Extractor) -> None:

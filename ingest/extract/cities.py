@@ -416,6 +416,14 @@ def _own_area_nearby(c: Candidate) -> object:
     return _STRONG if any(w in window for w in c.own_context) else _NO_DECISION
 
 
+def _title_subject(c: Candidate) -> object:
+    """A title that opens on the town and a colon or dash (« Laval : le tiers-lieu de la gare »)."""
+    if c.heading and not c.reunion_only and c.text[: c.s].strip(" «\"'") == "" \
+            and re.match(r"^\s*(?:\(\w[^)]{0,30}\)\s*)?[:–—|]", c.text[c.e : c.e + 40]):
+        return _STRONG
+    return _NO_DECISION
+
+
 def _established_in_document(c: Candidate) -> object:
     """The town is already established for the document, and this is not a sentence's first word."""
     if c.insee in c.doc_context and (c.heading or not c.sentence_start):
@@ -445,6 +453,7 @@ RULES: tuple[Rule, ...] = (
     _reunion_context,
     _place_preposition,
     _own_area_nearby,
+    _title_subject,
     _established_in_document,
     _undecided,
 )

@@ -87,7 +87,8 @@ _CONVENTION = _rx(r"conventions?(?: |-)?cadres?", r"avenants?", r"conventions? (
 # Labelled fields of a project box; the key is what the extractor uses them for.
 FIELD_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("axe", re.compile(r"^(?:axes?(?: (?:du programme|acv|action coeur de ville|strategiques?|concernes?|"
-                       r"d'intervention|principal|prioritaires?))?|axes? n ?°?|volets? acv)$")),
+                       r"d'intervention|principal|prioritaires?))?|axes? (?:n ?°? ?)?[1-5](?: (?:et|,) ?[1-5])*|"
+                       r"volets? acv)$")),
     ("theme", re.compile(r"^(?:themes?|thematiques?|domaines?|sujets?|mots? cles)$")),
     ("commune", re.compile(r"^(?:communes?|villes?|collectivites?|territoires?|lieu|localisation|ou \?|"
                            r"commune porteuse|ville porteuse|collectivite porteuse)$")),
@@ -140,6 +141,8 @@ def labelled_fields(doc: ParsedDocument) -> list[tuple[str, str, str]]:
             add(str(item[0]), str(item[1]))
     blocks = list(doc.blocks or [])[:80]
     for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            continue  # « Axe 2 – Commerce » over a part of the text is a section title, not a field
         for m in _LINE_FIELD.finditer(b.text):
             if len(m.group(1).split()) <= 5:
                 add(m.group(1), m.group(2))
