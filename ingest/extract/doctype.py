@@ -171,6 +171,8 @@ class TypeDecision:
     doc_type: str
     decided_by: list[Signal] = field(default_factory=list)
     seen: list[Signal] = field(default_factory=list)  # every self-description signal, decisive or not
+    stage: str = "declared"  # declared, off_topic, legal, self_description, body or default
+    scores: dict[str, int] = field(default_factory=dict)  # the body scores, where the body decided
 
     def explain(self) -> dict[str, Any]:
         return {"type": self.doc_type, "decide_par": [s.to_json() for s in self.decided_by],
@@ -233,13 +235,13 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
     other_title = bool(_OTHER_PROGRAMMES.search(t_title)) and not _ACV.search(t_title)
     practice_self = ballot.get("bonne_pratique", 0)
     if other_title or len(_OTHER_PROGRAMMES.findall(body)) > max(acv_hits, heart_hits):
-        return TypeDecision("autre", [Signal("other_programme", title or "", "autre", 3)], seen)
+        return TypeDecision("autre", [Signal("other_programme", title or "", "autre", 3)], seen, "off_topic")
     if acv_hits == 0 and not (heart_hits and practice_self >= _SELF_DECISIVE):
         axis_evidence, theme_mentions = topic or (0, 0)
         box = {k for k, _l, _v in fields if k in PROJECT_FIELDS}
         on_topic = axis_evidence >= TOPIC_MIN_AXIS_EVIDENCE and theme_mentions >= TOPIC_MIN_THEME_MENTIONS
         if not (on_topic or practice_self >= _SELF_DECISIVE or len(box) >= 2):
-            return TypeDecision("autre", [Signal("not_about_programme", "", "autre", 3)], seen)
+            return TypeDecision("autre", [Signal("not_about_programme", "", "autre", 3)], seen, "off_topic")
         if on_topic:
             seen = [*seen, Signal("topic", f"{axis_evidence} indices d'axes, {theme_mentions} mentions de thèmes",
                                   "hors autre", 0)]
@@ -247,14 +249,16 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
     legal_found = sorted(set(_LEGAL.findall(body)))
     legal = len(legal_found)
     if legal >= 4 or (legal >= 1 and re.match(r"\s*(?:convention|avenant)", t_title)):
-        return TypeDecision("convention", [Signal("legal", ", ".join(legal_found[:6]), "convention", legal)], seen)
+        return TypeDecision("convention", [Signal("legal", ", ".join(legal_found[:6]), "convention", legal)], seen,
+                            "legal")
 
     # The page's own description, when it is clear: one strong signal, or agreeing weaker ones.
     press_self = ballot.get("communique", 0)
     if practice_self >= _SELF_DECISIVE and practice_self > press_self:
-        return TypeDecision("bonne_pratique", [s for s in seen if s.points_to == "bonne_pratique"], seen)
+        return TypeDecision("bonne_pratique", [s for s in seen if s.points_to == "bonne_pratique"], seen,
+                            "self_description")
     if press_self >= _SELF_DECISIVE and press_self > practice_self:
-        return TypeDecision("communique", [s for s in seen if s.points_to == "communique"], seen)
+        return TypeDecision("communique", [s for s in seen if s.points_to == "communique"], seen, "self_description")
 
     # Rubrics: short blocks above the text, the opening words of the first paragraph, the PDF subject.
     rubrics = [_norm(str(pdf.get("subject") or ""))]
@@ -307,16 +311,20 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
                                    "communique", len(cues) + contact))
     press += press_self
     self_of = {t: [s for s in seen if s.points_to == t] for t in ("bonne_pratique", "communique")}
+    scores = {"bonne_pratique": practice, "communique": press}
     if practice >= 3 and practice > press:
         return TypeDecision("bonne_pratique", [*self_of["bonne_pratique"],
-                                               *(s for s in body_signals if s.points_to == "bonne_pratique")], seen)
+                                               *(s for s in body_signals if s.points_to == "bonne_pratique")], seen,
+                            "body", scores)
     if press >= 1:
         return TypeDecision("communique", [*self_of["communique"],
-                                           *(s for s in body_signals if s.points_to == "communique")], seen)
+                                           *(s for s in body_signals if s.points_to == "communique")], seen,
+                            "body", scores)
     if practice >= 2:
         return TypeDecision("bonne_pratique", [*self_of["bonne_pratique"],
-                                               *(s for s in body_signals if s.points_to == "bonne_pratique")], seen)
-    return TypeDecision("communique", [Signal("default", "", "communique", 0)], seen)
+                                               *(s for s in body_signals if s.points_to == "bonne_pratique")], seen,
+                            "body", scores)
+    return TypeDecision("communique", [Signal("default", "", "communique", 0)], seen, "default", scores)
 
 
 def _type_in(value: str) -> str | None:
