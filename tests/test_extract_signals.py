@@ -255,3 +255,23 @@ def test_scanned_page_first_heading_like_line() -> None:
               Block("Inauguration des quais de Loire", page=1),
               Block("Les quais réaménagés ont été inaugurés samedi en présence du maire.", page=1)]
     assert pdf._first_heading(blocks) == "Inauguration des quais de Loire"
+
+
+def test_learned_arbiter_only_where_nothing_decides(extractor: Extractor) -> None:
+    from ingest.extract.classifier import shipped_model
+    from ingest.extract.doctype import decide_type
+
+    doc = ParsedDocument.build("x.txt", "text", [
+        Block("Le parking de la gare rouvre", "heading", level=1),
+        Block("Le parking de la gare de Saumur rouvre lundi après six mois de travaux financés par Action cœur de "
+              "ville. Il compte 240 places et dix bornes de recharge."),
+    ])
+    assert shipped_model() is not None
+    meta = extractor.document(doc)
+    assert meta.doc_type == "communique"
+    assert meta.explain["type"]["decide_par"][0]["signal"] == "classifier"
+    rules_only = decide_type("Le parking de la gare rouvre", doc, {}, model=False)
+    assert (rules_only.doc_type, rules_only.stage) == ("communique", "default")
+    # a page that says what it is never reaches the arbiter
+    page = html.read(Path("page.html"), PRACTICE_PAGE.encode("utf-8"))
+    assert decide_type(page.title, page).stage == "self_description"

@@ -14,10 +14,10 @@ pulled out of a PDF (« Résultats La part des élèves… », « Le contexte : 
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Any
-
 from dataclasses import dataclass, field
+from typing import Any
 
 from acv.records import ParsedDocument
 from ingest.extract.signals import PROJECT_FIELDS, Signal, dated_press_rubric, labelled_fields, self_description, votes
@@ -197,14 +197,15 @@ TOPIC_MIN_THEME_MENTIONS = 4
 
 def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None = None,
                 fields: list[tuple[str, str, str]] | None = None,
-                topic: tuple[int, int] | None = None) -> TypeDecision:
+                topic: tuple[int, int] | None = None, model: Any = None) -> TypeDecision:
     """The type, from what the document says about itself first, then from the structure of its text.
 
     Order: a front-matter or labelled « Type » field; a page that is not about the programme; the legal
     structure of a convention; the page's own description (title suffix, breadcrumb, rubric, keywords,
     address, PDF subject) when it is clear; the structure of the body (fiche headings, project box, press cues).
     `topic`: (axis evidence, theme mentions) of the text, which keep a page that never names the programme
-    but speaks of its subjects out of `autre`.
+    but speaks of its subjects out of `autre`. `model`: the learned arbiter (default: the shipped one; False:
+    none, the rules' fixed guess).
     """
     meta = meta if meta is not None else (doc.meta or {})
     fm = meta.get("front_matter") or {}
@@ -312,6 +313,14 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
     press += press_self
     self_of = {t: [s for s in seen if s.points_to == t] for t in ("bonne_pratique", "communique")}
     scores = {"bonne_pratique": practice, "communique": press}
+    conflict = practice >= 2 and press >= 2 and abs(practice - press) <= 1
+    if conflict or (practice < 2 and press < 1):  # the body's cues disagree, or there are none
+        learned = _learned(title, doc, meta, fields, topic, model)
+        if learned is not None:
+            kind, probability = learned
+            why = "indices du texte en conflit" if conflict else "aucun indice décisif"
+            return TypeDecision(kind, [Signal("classifier", f"{why} ; probabilité {probability:.2f}", kind, 0)],
+                                seen, "classifier", scores)
     if practice >= 3 and practice > press:
         return TypeDecision("bonne_pratique", [*self_of["bonne_pratique"],
                                                *(s for s in body_signals if s.points_to == "bonne_pratique")], seen,
@@ -337,3 +346,52 @@ def _type_in(value: str) -> str | None:
     if re.search(r"\bconvention|\bavenant", f):
         return "convention"
     return None
+
+
+def type_features(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None = None,
+                  fields: list[tuple[str, str, str]] | None = None,
+                  topic: tuple[int, int] | None = None) -> dict[str, float]:
+    """The counts the rules look at, as features of the learned arbiter (ingest/extract/classifier.py)."""
+    meta = meta if meta is not None else (doc.meta or {})
+    fields = fields if fields is not None else labelled_fields(doc)
+    blocks = list(getattr(doc, "blocks", None) or [])
+    body = _PROJECT_NAME.sub(" ", _norm(doc.text))
+    t_title = _norm(title or "")
+    ballot = votes(self_description(doc, title))
+    headings = [_norm(b.text).strip(" :.?!") for b in blocks if b.kind == "heading" and len(b.text) <= 80]
+    headings += [h for b in blocks if b.kind != "heading" for h in _glued_headings(b.text)]
+    head = _norm(doc.text[:2500])
+    axis_evidence, theme_mentions = topic or (0, 0)
+    return {
+        "self_bp": ballot.get("bonne_pratique", 0), "self_press": ballot.get("communique", 0),
+        "self_conv": ballot.get("convention", 0),
+        "legal": len(set(_LEGAL.findall(body))),
+        "fiche_headings": sum(1 for h in headings if _PRACTICE_HEADINGS.match(h)),
+        "lesson_headings": sum(1 for h in headings if _LESSON_HEADINGS.match(h)),
+        "practice_title": float(bool(_PRACTICE_TITLE.search(t_title))),
+        "practice_rubric": float(bool(_PRACTICE_RUBRIC.search(head[:300]) or _PRACTICE_RUBRIC.search(t_title))),
+        "press_rubric": float(bool(_PRESS_RUBRIC.search(head[:300])) or bool(dated_press_rubric(doc))),
+        "press_cues": len(set(_PRESS.findall(head))),
+        "press_contact": float(bool(re.search(r"contacts? presse|service de presse|relations presse", body))),
+        "box_fields": len({k for k, _l, _v in fields if k in PROJECT_FIELDS}),
+        "acv": len(_ACV.findall(body)), "heart": len(_HEART.findall(body)),
+        "other_programmes": len(_OTHER_PROGRAMMES.findall(body)),
+        "axis_evidence": axis_evidence / 10, "theme_mentions": theme_mentions / 5,
+        "log_words": math.log1p(len(doc.text.split())),
+        "title_convention": float(bool(re.match(r"\s*(?:convention|avenant)", t_title))),
+    }
+
+
+def _learned(title: str | None, doc: ParsedDocument, meta: dict[str, Any], fields: list[tuple[str, str, str]],
+             topic: tuple[int, int] | None, model: Any = None) -> tuple[str, float] | None:
+    from ingest.extract.classifier import model_text, shipped_model
+
+    if model is False:
+        return None
+    model = model or shipped_model()
+    if model is None:
+        return None
+    # Here the page is about the programme (not `autre`) and has no legal structure (not a convention):
+    # the arbiter only weighs a good-practice write-up against a press release.
+    return model.predict(type_features(title, doc, meta, fields, topic), model_text(title, doc.text),
+                         among=("bonne_pratique", "communique"))

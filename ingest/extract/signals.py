@@ -43,6 +43,7 @@ SOURCE_LABELS: dict[str, str] = {
     "topic": "le texte parle des sujets du programme sans le nommer",
     "other_programme": "le texte parle surtout d'un autre programme",
     "default": "aucun autre indice : page d'actualité par défaut",
+    "classifier": "classifieur appris sur les documents étiquetés du projet",
 }
 
 
