@@ -275,3 +275,26 @@ def test_learned_arbiter_only_where_nothing_decides(extractor: Extractor) -> Non
     # a page that says what it is never reaches the arbiter
     page = html.read(Path("page.html"), PRACTICE_PAGE.encode("utf-8"))
     assert decide_type(page.title, page).stage == "self_description"
+
+
+def test_fields_run_together_in_one_paragraph(extractor: Extractor) -> None:
+    text = ("# SAINT-OMER : le marais, un atout pour le centre\n\n"
+            "**Commune :** Saint-Omer (Pas-de-Calais)\n**Axe :** Axe 4 – Formes urbaines, espace public et patrimoine\n\n"
+            "## Le constat\n\nLes visiteurs du marais ne venaient pas au centre ; le commerce en souffrait.\n")
+    doc = markdown.read(Path("fiche.md"), text.encode("utf-8"))
+    assert labelled_fields(doc) == [
+        ("commune", "Commune", "Saint-Omer (Pas-de-Calais)"),
+        ("axe", "Axe", "Axe 4 – Formes urbaines, espace public et patrimoine"),
+    ]
+    meta = extractor.document(doc)
+    assert (meta.cities, meta.axes) == (["62765"], [4])
+
+
+def test_table_box_with_plural_labels(extractor: Extractor) -> None:
+    page = """<html><head><title>Vierzon : une foncière pour les rez-de-chaussée — Centre de ressources</title></head>
+    <body><div id="contenu"><h1>Vierzon : une foncière pour les rez-de-chaussée</h1>
+    <table class="fiche"><tr><th>Territoire</th><td>VIERZON (Cher)</td></tr><tr><th>Axe(s)</th><td>2 et 4</td></tr>
+    </table><h2>Le projet</h2><p>La ville rachète les locaux commerciaux vides pour les louer à des commerçants.</p>
+    <h2>Les résultats</h2><p>Douze commerces ouverts en trois ans grâce à Action cœur de ville.</p></div></body></html>"""
+    meta = extractor.document(html.read(Path("p.html"), page.encode("utf-8")))
+    assert (meta.doc_type, meta.cities, meta.axes) == ("bonne_pratique", ["18279"], [2, 4])

@@ -116,7 +116,7 @@ _DATED_PRESS_RUBRIC = re.compile(r"^\W*communique(?:s)? de presse\b.{0,40}\b(?:1
 
 def field_key(label: str) -> str | None:
     """The key of a field label (« Axe du programme » → axe), or None for a label this module ignores."""
-    folded = rules_form(label).strip(" :.-–—*")
+    folded = rules_form(label).replace("(s)", "").replace("(x)", "").strip(" :.-–—*")
     for key, rx in FIELD_KEYS:
         if rx.match(folded):
             return key
@@ -144,13 +144,44 @@ def labelled_fields(doc: ParsedDocument) -> list[tuple[str, str, str]]:
     for i, b in enumerate(blocks):
         if b.kind == "heading":
             continue  # « Axe 2 – Commerce » over a part of the text is a section title, not a field
-        for m in _LINE_FIELD.finditer(b.text):
+        inline = _inline_fields(b.text)
+        for label, value in inline:
+            add(label, value)
+        for m in _LINE_FIELD.finditer(b.text) if not inline else ():
             if len(m.group(1).split()) <= 5:
                 add(m.group(1), m.group(2))
         label = b.text.strip().rstrip(":").strip()
         if i + 1 < len(blocks) and len(label.split()) <= 5 and field_key(label) and b.kind != "heading" \
                 and len(blocks[i + 1].text) <= 300:
             add(label, blocks[i + 1].text)
+    return out
+
+
+_COLON = re.compile(r"\s?:\s")
+
+
+def _inline_fields(text: str) -> list[tuple[str, str]]:
+    """Fields run together in one block, as a Markdown paragraph or a PDF box joins them (« Commune : Saint-Omer
+    Axe : Axe 4 – Patrimoine »): a field label must open the block, and each known label before a colon starts
+    the next field."""
+    starts: list[tuple[int, int, str]] = []  # (label start, value start, label)
+    for m in _COLON.finditer(text):
+        words = list(re.finditer(r"[\w'’()]+", text[max(0, m.start() - 60) : m.start()]))
+        offset = max(0, m.start() - 60)
+        for n in range(min(5, len(words)), 0, -1):
+            first = words[-n]
+            label = text[offset + first.start() : m.start()].strip()
+            if field_key(label):
+                starts.append((offset + first.start(), m.end(), label))
+                break
+    if not starts or text[: starts[0][0]].strip(" -•*\n"):
+        return []
+    out = []
+    for j, (_s, value_start, label) in enumerate(starts):
+        end = starts[j + 1][0] if j + 1 < len(starts) else len(text)
+        value = text[value_start:end].strip(" ;,\n")
+        if value:
+            out.append((label, value))
     return out
 
 
