@@ -227,8 +227,9 @@ def self_description(doc: ParsedDocument, title: str | None) -> list[Signal]:
         heads = {rules_form(x) for x in (title, html.get("h1")) if x}
         if items and (rules_form(items[-1]) in heads or len(items[-1]) > 40):
             items = items[:-1]  # the page itself
-        for item in items[1:] if len(items) > 1 else items:
-            out += _points(item, "breadcrumb", 3, 1)
+        for item in items:
+            if not re.match(r"^(?:accueil|home|page d'accueil|vous etes ici)\W*$", rules_form(item)):
+                out += _points(item, "breadcrumb", 3, 1)
     for section in html.get("section") or []:
         out += _points(str(section), "section", 3, 1)
     if html.get("article:section"):
