@@ -109,7 +109,9 @@ def understand(path: Path, extractor: Any) -> Any:
 def _pr(tp: int, fp: int, fn: int) -> tuple[float | None, float | None, float | None]:
     p = tp / (tp + fp) if tp + fp else None
     r = tp / (tp + fn) if tp + fn else None
-    f = 2 * p * r / (p + r) if p is not None and r is not None and p + r else (0.0 if p is not None and r is not None else None)
+    if p is None or r is None:
+        return p, r, None
+    f = 2 * p * r / (p + r) if p + r else 0.0
     return p, r, f
 
 

@@ -279,7 +279,8 @@ def test_learned_arbiter_only_where_nothing_decides(extractor: Extractor) -> Non
 
 def test_fields_run_together_in_one_paragraph(extractor: Extractor) -> None:
     text = ("# SAINT-OMER : le marais, un atout pour le centre\n\n"
-            "**Commune :** Saint-Omer (Pas-de-Calais)\n**Axe :** Axe 4 – Formes urbaines, espace public et patrimoine\n\n"
+            "**Commune :** Saint-Omer (Pas-de-Calais)\n"
+            "**Axe :** Axe 4 – Formes urbaines, espace public et patrimoine\n\n"
             "## Le constat\n\nLes visiteurs du marais ne venaient pas au centre ; le commerce en souffrait.\n")
     doc = markdown.read(Path("fiche.md"), text.encode("utf-8"))
     assert labelled_fields(doc) == [

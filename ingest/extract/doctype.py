@@ -300,7 +300,8 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
     dated = dated_press_rubric(doc)
     press = 3 * bool(press_rubric or dated)
     if press_rubric or dated:
-        body_signals.append(Signal("rubric", dated or press_rubric.group(0), "communique", 3))  # type: ignore[union-attr]
+        shown = dated or press_rubric.group(0)  # type: ignore[union-attr]
+        body_signals.append(Signal("rubric", shown, "communique", 3))
     cues = sorted(set(_PRESS.findall(head)))
     contact = bool(re.search(r"contacts? presse|service de presse|relations presse", body))
     press += len(cues) + contact
@@ -308,7 +309,8 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
         press += 1
         cues.append("og:type article" if html.get("og:type") == "article" else "article:published_time")
     if cues or contact:
-        body_signals.append(Signal("press_cues", ", ".join([*cues, *(["contact presse"] if contact else [])]),
+        named = dict.fromkeys([*cues, *(["contact presse"] if contact else [])])
+        body_signals.append(Signal("press_cues", ", ".join(named),
                                    "communique", len(cues) + contact))
     press += press_self
     self_of = {t: [s for s in seen if s.points_to == t] for t in ("bonne_pratique", "communique")}

@@ -109,7 +109,8 @@ FIELD_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Fields that describe a project: two of them make a project box (a good-practice sheet's « En bref »).
 PROJECT_FIELDS = frozenset({"axe", "porteur", "cout", "financeurs", "partenaires", "calendrier", "commune",
                             "theme", "population"})
-_LINE_FIELD = re.compile(r"^\s*(?:[-•*]\s*)?([^:|\n]{2,45}?)\s*(?::|\|| [-–—] )\s*(\S[^\n]{0,300})$", re.MULTILINE)
+_LINE_FIELD = re.compile(r"^\s*(?:[-•*]\s*)?([^:|\n]{2,45}?)\s*(?::|\|| [-–—] )\s*(\S[^\n]{0,300})$",
+                         re.MULTILINE)
 _TITLE_SPLIT = re.compile(r"\s+(?:\||[-–—·•:]{1,2}|»)\s+")
 _DATED_PRESS_RUBRIC = re.compile(r"^\W*communique(?:s)? de presse\b.{0,40}\b(?:1[89]|20)\d{2}\b")
 

@@ -164,7 +164,8 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, Any]:
 # the chrome is removed, since breadcrumbs and side boxes are chrome for the text but not for the labels.
 _BREADCRUMB_ATTR = re.compile(r"breadcrumb|ariane|fil-d|filariane|chemin-de-fer|crumbs?\b", re.IGNORECASE)
 _SECTION_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:rubriques?|categor(?:y|ie|ies)|cat|kicker|surtitre|sur-titre|overline|eyebrow|section-(?:title|name)"
+    r"(?:^|[\s_-])(?:rubriques?|categor(?:y|ie|ies)|cat|kicker|surtitre|sur-titre|overline|eyebrow|"
+    r"section-(?:title|name)"
     r"|thematiques?|tags?|type(?:-(?:article|contenu|page))?|label|badge|chapeau-rubrique)(?:$|[\s_-])",
     re.IGNORECASE,
 )
@@ -235,8 +236,10 @@ def _self_description(soup: BeautifulSoup, metas: list[Tag], canonical: Any, jso
     crumbs = None
     for tag in soup.find_all(True):
         label = tag.get("aria-label")
-        if _BREADCRUMB_ATTR.search(_attr_text(tag)) or (isinstance(label, str) and re.search(r"ariane|breadcrumb|vous êtes ici", label, re.IGNORECASE)):
-            parts = [normalize_space(x.get_text(" ")) for x in tag.find_all(("a", "span", "li", "strong")) if not x.find(("a", "span", "li"))]
+        named = isinstance(label, str) and re.search(r"ariane|breadcrumb|vous êtes ici", label, re.IGNORECASE)
+        if _BREADCRUMB_ATTR.search(_attr_text(tag)) or named:
+            parts = [normalize_space(x.get_text(" ")) for x in tag.find_all(("a", "span", "li", "strong"))
+                     if not x.find(("a", "span", "li"))]
             parts = [p for p in parts if p and p not in (">", "/", "›", "»")]
             crumbs = " > ".join(dict.fromkeys(parts)) or normalize_space(tag.get_text(" "))
             break

@@ -609,7 +609,8 @@ _NOT_A_TITLE = re.compile(
 _LETTERHEAD = re.compile(
     r"^(?:r[ée]publique fran[çc]aise|libert[ée],? [ée]galit[ée],? fraternit[ée]|h[ôo]tel de ville|"
     r"cabinet du maire|service (?:de la )?communication|(?:mairie|ville|commune|pr[ée]fecture|sous-pr[ée]fecture|"
-    r"d[ée]partement|r[ée]gion|communaut[ée] d'agglom[ée]ration|agglom[ée]ration) (?:de |d'|du |des )?[\w' -]{2,40})$",
+    r"d[ée]partement|r[ée]gion|communaut[ée] d'agglom[ée]ration|agglom[ée]ration) "
+    r"(?:de |d'|du |des )?[\w' -]{2,40})$",
     re.IGNORECASE,
 )
 
