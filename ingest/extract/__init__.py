@@ -133,16 +133,17 @@ class Extractor:
 
     def _axes(self, fm: dict[str, Any], fields: list[tuple[str, str, str]], dtype: str,
               chunks: list[ChunkMetadata], headings: list[str], text: str) -> tuple[list[int], dict[str, Any]]:
-        """A labelled « Axe » field wins, then front matter, then the rules over the text and its themes."""
+        """Front matter (written for the machine), then a labelled « Axe » field of the page, then the rules over
+        the text and its themes."""
+        found = self._fm_axes(fm)
+        if found:
+            return found, {"source": "front_matter", "libelle": "en-tête du fichier (axes)"}
         boxed = [(label, value) for key, label, value in fields if key == "axe"] if dtype != "convention" else []
         found = sorted({a for label, value in boxed for a in axes_named_in(rules_form(f"{label} {value}"))})
         if found:
             label, value = boxed[0]
             shown = " ; ".join(f"{lab} : {val}" for lab, val in boxed[:3])
             return found, {"source": "champ", "libelle": f"champ « {label} » de l'encadré", "valeur": shown}
-        found = self._fm_axes(fm)
-        if found:
-            return found, {"source": "front_matter", "libelle": "en-tête du fichier (axes)"}
         if dtype == "autre":
             return [], {"source": "type", "libelle": "document hors programme : pas d'axe"}
         return self._doc_axes(chunks, headings, text), {
