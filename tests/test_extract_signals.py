@@ -299,3 +299,15 @@ def test_table_box_with_plural_labels(extractor: Extractor) -> None:
     <h2>Les résultats</h2><p>Douze commerces ouverts en trois ans grâce à Action cœur de ville.</p></div></body></html>"""
     meta = extractor.document(html.read(Path("p.html"), page.encode("utf-8")))
     assert (meta.doc_type, meta.cities, meta.axes) == ("bonne_pratique", ["18279"], [2, 4])
+
+
+def test_box_list_with_dashes_in_an_aside(extractor: Extractor) -> None:
+    page = """<html><head><title>Épernay : des façades rénovées</title></head><body><main><article>
+    <h1>Épernay : des façades rénovées</h1><p>La campagne de ravalement soutenue par Action cœur de ville a rénové
+    60 façades de l'avenue de Champagne ; les rues commerçantes et la gare en profitent aussi.</p></article>
+    <aside class="encadre"><h3>Le projet en bref</h3><ul><li>Axe 4 – Formes urbaines, espace public et patrimoine</li>
+    <li>Coût – 1,2 M€</li></ul></aside></main></body></html>"""
+    doc = html.read(Path("p.html"), page.encode("utf-8"))
+    assert doc.meta["html"]["fields"] == [["Axe 4", "Formes urbaines, espace public et patrimoine", "Le projet en bref"],
+                                          ["Coût", "1,2 M€", "Le projet en bref"]]
+    assert extractor.document(doc).axes == [4]

@@ -172,10 +172,10 @@ _SECTION_ATTR = re.compile(
 _BOX_HEADING = re.compile(
     r"^\W*(?:en bref|l'essentiel|fiche(?: (?:projet|d'identité|technique|synthèse|action|expérience))?|"
     r"(?:le )?projet en (?:bref|chiffres)|chiffres[- ]clés|carte d'identité|points? clés|infos? clés|"
-    r"repères|en un coup d'œil|synthèse|identité du projet)\W*$",
+    r"repères|en un coup d'œil|synthèse|identité du projet|en chiffres|données clés|fiche synthétique)\W*$",
     re.IGNORECASE,
 )
-_FIELD_SPLIT = re.compile(r"^([^:|\n]{2,40}?)\s*[:|]\s*(\S.{0,300})$", re.DOTALL)
+_FIELD_SPLIT = re.compile(r"^([^:|\n–—]{2,40}?)\s*(?:[:|]|\s[–—-]\s)\s*(\S.{0,300})$", re.DOTALL)
 _MAX_FIELDS = 40
 
 
