@@ -228,7 +228,7 @@ class Extractor:
         for key, label, value in fields or []:
             if key == "commune" and not field_main:
                 field_main = self._towns_in_label(value)
-                field_why = f"champ « {label} » : {value}"
+                field_why = f"{label} : {value}"
         context = self.cities.context_in(text) | set(fm_main) | set(field_main)
         first = self.cities.find(text, context)
         context |= {m.insee for m in first if m.strong}
