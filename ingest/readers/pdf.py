@@ -626,7 +626,7 @@ def _meaningful_title(title: str | None, stem: str | None = None) -> str | None:
     title = re.sub(r"^Microsoft (?:Word|PowerPoint) - ", "", title).strip()
     if _NOT_A_TITLE.search(title) or word_count(title) < 2:
         return None
-    if " " not in title and re.search(r"[_.\d]", title):
+    if re.fullmatch(r"[\w.\-]+", title) and re.search(r"[_.\d]", title):  # SCAN_0001, note-v2.1
         return None
     if stem and _plain(title) == _plain(stem):
         return None
