@@ -249,6 +249,13 @@ def test_pdf_title_metadata_kept_when_it_is_a_title() -> None:
     assert pdf.read(Path("c.pdf"), data).title == "Convention-cadre Action cœur de ville de Nevers"
 
 
+def test_scanner_and_file_names_are_not_titles() -> None:
+    assert [pdf._meaningful_title(t, "cp-dreux-2021") for t in (
+        "Numérisation 2023-04-12 10:15", "Scan 0001", "SCAN_20230412_0001", "cp dreux 2021",
+        "Microsoft Word - note.docx", "Convention-cadre de Nevers")] == [None, None, None, None, None,
+                                                                           "Convention-cadre de Nevers"]
+
+
 def test_scanned_page_first_heading_like_line() -> None:
     """OCR gives paragraphs without heading sizes: the first short line that is not a letterhead."""
     blocks = [Block("RÉPUBLIQUE FRANÇAISE", page=1), Block("Ville de Saumur", page=1),

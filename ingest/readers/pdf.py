@@ -601,7 +601,9 @@ def _info(reader: PdfReader) -> dict[str, Any]:
 
 _PLACEHOLDER = re.compile(r"^\(?(?:anonymous|unspecified|unknown|untitled|none|null)\)?$", re.IGNORECASE)
 _NOT_A_TITLE = re.compile(
-    r"^(?:untitled|sans titre|document\d*|microsoft word|diapositive \d+)$|\.(?:docx?|odt|pdf|indd|pptx?|xlsx?|rtf)$",
+    r"^(?:untitled|sans titre|document\d*|microsoft word|diapositive \d+)$|\.(?:docx?|odt|pdf|indd|pptx?|xlsx?|rtf)$"
+    # what scanners write: « Numérisation 2023-04-12 10:15 », « Scan 0001 », « Document numérisé »
+    r"|^(?:scan(?:ned)?|numérisation|numerisation|document numérisé|img|image|dsc|capture|copie)(?:[\s_\-:./]*\d*)*$",
     re.IGNORECASE,
 )
 
