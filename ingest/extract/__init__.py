@@ -18,9 +18,9 @@ from ingest.extract.axes import AXIS_THRESHOLD, AxisMatcher
 from ingest.extract.cities import AreaMatcher, CityMatcher, CityMention
 from ingest.extract.dates import document_date
 from ingest.extract.doctype import decide_type
-from ingest.extract.signals import labelled_fields
 from ingest.extract.funders import FunderMatcher
 from ingest.extract.gazetteer import Gazetteer
+from ingest.extract.signals import labelled_fields
 from ingest.extract.text import case_tokens, fold, rules_form, tokens
 from ingest.extract.themes import Taxonomy
 
@@ -100,8 +100,9 @@ class Extractor:
         text = doc.text or "\n\n".join(b.text for b in doc.blocks)
         title, title_from = self._title(doc, fm or {})
         fields = labelled_fields(doc)
-        theme_counts = self.taxonomy.counts(text)
-        topic = (sum(self.axes.totals(rules_form(text)).values()), sum(theme_counts.values()))
+        theme_counts = self.taxonomy.counts(text)  # counted once for the type, the axes and the themes
+        axis_totals = self.axes.totals(rules_form(text))
+        topic = (sum(axis_totals.values()), sum(theme_counts.values()))
         decision = decide_type(title, doc, meta, fields, topic)
         dtype = decision.doc_type
         date = document_date(text, meta, dtype)
@@ -114,7 +115,7 @@ class Extractor:
 
         main, mentioned, town_why = self._cities(doc, text, title, fm or {}, fields)
         departements, regions = self._areas(text, title, main)
-        axes, axes_why = self._axes(fm or {}, fields, dtype, chunks_meta, headings, text)
+        axes, axes_why = self._axes(fm or {}, fields, dtype, chunks_meta, headings, text, (axis_totals, theme_counts))
 
         return DocumentMetadata(
             doc_type=dtype,
@@ -125,14 +126,15 @@ class Extractor:
             departements=departements,
             regions=regions,
             axes=axes,
-            themes=self._fm_themes(fm) or self._doc_themes(chunks_meta, headings, text),
+            themes=self._fm_themes(fm) or self._doc_themes(chunks_meta, headings, text, theme_counts),
             amounts=[a for c in chunks_meta for a in c.amounts],
             funders=self._doc_funders(chunks_meta),
             explain={"type": decision.explain(), "axes": axes_why, "ville": town_why, "titre": title_from},
         )
 
     def _axes(self, fm: dict[str, Any], fields: list[tuple[str, str, str]], dtype: str,
-              chunks: list[ChunkMetadata], headings: list[str], text: str) -> tuple[list[int], dict[str, Any]]:
+              chunks: list[ChunkMetadata], headings: list[str], text: str,
+              counted: tuple[dict[int, int], dict[str, int]] | None = None) -> tuple[list[int], dict[str, Any]]:
         """Front matter (written for the machine), then a labelled « Axe » field of the page, then the rules over
         the text and its themes."""
         found = self._fm_axes(fm)
@@ -146,7 +148,7 @@ class Extractor:
             return found, {"source": "champ", "libelle": f"champ « {label} » de l'encadré", "valeur": shown}
         if dtype == "autre":
             return [], {"source": "type", "libelle": "document hors programme : pas d'axe"}
-        return self._doc_axes(chunks, headings, text), {
+        return self._doc_axes(chunks, headings, text, counted), {
             "source": "texte", "libelle": "titres de parties, et vocabulaire et thèmes répétés dans le texte"}
 
     # -- helpers ------------------------------------------------------------------------------
@@ -235,7 +237,7 @@ class Extractor:
         mentions = self.cities.find(text, context)
         title_hits = self.cities.find(title, context | self.cities.context_in(title), heading=True) if title else []
         title_set = _unique(m.insee for m in title_hits)
-        site_set, site_text = self._site_towns(doc, context)
+        site_set, site_text = self._site_towns(doc)
 
         counts = Counter(m.insee for m in mentions)
         order = _unique([*title_set, *(m.insee for m in mentions)])
@@ -273,7 +275,7 @@ class Extractor:
         r"^(?:grand )?(.+?) (?:agglomeration|agglo|metropole|communaute)\b"
     )
 
-    def _site_towns(self, doc: ParsedDocument, context: set[str]) -> tuple[list[str], str]:
+    def _site_towns(self, doc: ParsedDocument) -> tuple[list[str], str]:
         """The commune of the site that publishes the page: og:site_name or the <title> suffix (« Ville de
         Lunéville », « Nevers Agglomération », « Agglo du Pays de Dreux »)."""
         html = (doc.meta or {}).get("html") or {}
@@ -290,8 +292,6 @@ class Extractor:
             if found:
                 return found[:1], name
         return [], ""
-
-    _LEAD_TOWN = re.compile(r"(?:ville|commune|mairie) (?:de |d')|^[A-ZÀ-Ý][\w' -]{1,40}, le \d")
 
     def _lead_town(self, text: str, context: set[str]) -> str | None:
         """« La ville de Saumur… », « SAUMUR, le 3 mai — »: the commune introduced in the first lines."""
@@ -342,7 +342,8 @@ class Extractor:
                 (regions if key[0] == "region" else departements).append(key[1])
         return _unique(departements), _unique(regions)
 
-    def _doc_axes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[int]:
+    def _doc_axes(self, chunks: list[ChunkMetadata], headings: list[str], text: str,
+                  counted: tuple[dict[int, int], dict[str, int]] | None = None) -> list[int]:
         """An axis counts if a heading names it, three chunks carry it, or a chunk carries it and the
         whole text gives it a fair share of the evidence (so a passing mention does not count)."""
         axes: set[int] = set()
@@ -350,7 +351,8 @@ class Extractor:
             if len(h) <= 200:
                 axes |= self.axes.explicit(rules_form(h))
         counts = Counter(a for c in chunks for a in c.axes)
-        totals = self._add_theme_evidence(self.axes.totals(rules_form(text)), self.taxonomy.counts(text))
+        axis_totals, theme_counts = counted or (self.axes.totals(rules_form(text)), self.taxonomy.counts(text))
+        totals = self._add_theme_evidence(dict(axis_totals), theme_counts)
         grand = sum(totals.values()) or 1
         for a, k in counts.items():
             t = totals.get(a, 0)
@@ -358,7 +360,8 @@ class Extractor:
                 axes.add(a)
         return sorted(axes)
 
-    def _doc_themes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[str]:
+    def _doc_themes(self, chunks: list[ChunkMetadata], headings: list[str], text: str,
+                    theme_counts: dict[str, int] | None = None) -> list[str]:
         """A theme counts if a heading names it, or the text names it often enough: its own
         `min_mentions` (themes.yaml), and twice in a long document (one passing mention is not a subject)."""
         found: set[str] = set()
@@ -366,7 +369,7 @@ class Extractor:
             if len(h) <= 200:
                 found |= set(self.taxonomy.find(h))
         long_doc = len(text.split()) > THEME_LONG_DOC_WORDS
-        for t, n in self.taxonomy.counts(text).items():
+        for t, n in (theme_counts if theme_counts is not None else self.taxonomy.counts(text)).items():
             need = max(self._theme_min.get(t, 1), THEME_LONG_DOC_MENTIONS if long_doc else 1)
             if n >= need:
                 found.add(t)
