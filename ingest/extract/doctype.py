@@ -237,11 +237,16 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
     practice_self = ballot.get("bonne_pratique", 0)
     if other_title or len(_OTHER_PROGRAMMES.findall(body)) > max(acv_hits, heart_hits):
         return TypeDecision("autre", [Signal("other_programme", title or "", "autre", 3)], seen, "off_topic")
+    headings = [_norm(b.text).strip(" :.?!") for b in blocks if b.kind == "heading" and len(b.text) <= 80]
+    headings += [h for b in blocks if b.kind != "heading" for h in _glued_headings(b.text)]
+    fiche = [h for h in headings if _PRACTICE_HEADINGS.match(h)]
+    lessons = [h for h in headings if _LESSON_HEADINGS.match(h)]
     if acv_hits == 0 and not (heart_hits and practice_self >= _SELF_DECISIVE):
         axis_evidence, theme_mentions = topic or (0, 0)
         box = {k for k, _l, _v in fields if k in PROJECT_FIELDS}
         on_topic = axis_evidence >= TOPIC_MIN_AXIS_EVIDENCE and theme_mentions >= TOPIC_MIN_THEME_MENTIONS
-        if not (on_topic or practice_self >= _SELF_DECISIVE or len(box) >= 2):
+        sheet = len(fiche) + 2 * len(lessons) >= 3  # laid out as a good-practice sheet
+        if not (on_topic or sheet or practice_self >= _SELF_DECISIVE or len(box) >= 2):
             return TypeDecision("autre", [Signal("not_about_programme", "", "autre", 3)], seen, "off_topic")
         if on_topic:
             seen = [*seen, Signal("topic", f"{axis_evidence} indices d'axes, {theme_mentions} mentions de thèmes",
@@ -272,8 +277,6 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
         if paragraphs >= 2:
             break
     rubric = " | ".join(rubrics)
-    headings = [_norm(b.text).strip(" :.?!") for b in blocks if b.kind == "heading" and len(b.text) <= 80]
-    headings += [h for b in blocks if b.kind != "heading" for h in _glued_headings(b.text)]
     head = _norm(doc.text[:2500])
 
     # A long heading opening with the rubric (« Bonne pratique : la friche… ») counts as a rubric too.
@@ -284,8 +287,6 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
     practice = 3 * bool(practice_rubric)
     if practice_rubric:
         body_signals.append(Signal("rubric", practice_rubric.group(0), "bonne_pratique", 3))
-    fiche = [h for h in headings if _PRACTICE_HEADINGS.match(h)]
-    lessons = [h for h in headings if _LESSON_HEADINGS.match(h)]
     practice += len(fiche) + 2 * len(lessons)
     if fiche or lessons:
         body_signals.append(Signal("practice_headings", ", ".join([*lessons, *fiche][:6]), "bonne_pratique",
