@@ -8,8 +8,8 @@ A set is a folder holding `labels.jsonl`, one line per document:
     {"file", "doc_type", "axes", "main_city" (INSEE or null), "cities", "mentioned_cities", "date", "title",
      "labelled_axis"}
 
-`file` is relative to the folder (or to the repository). A key that is absent or null is not measured for that
-document. Two built-in sets convert the project's older label files to this schema on the fly:
+`file` is relative to the folder (or to the repository). A key that is absent is not measured for that document;
+a null `main_city` or `date` means none is expected. Two built-in sets convert the project's older label files to this schema on the fly:
 
     corpus    the bundled corpus/documents (tests/data/labels/pages.jsonl + conventions.jsonl)
     heldout   bench/heldout/documents (bench/heldout/labels.jsonl: type, main towns, date only)
@@ -53,7 +53,9 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 def _from_old(item: dict[str, Any]) -> dict[str, Any]:
     """One line of the older label files (main_cities, no main_city) in this script's schema."""
     main = [str(c) for c in item.get("main_cities") or []]
-    out: dict[str, Any] = {"file": item["file"], "doc_type": item.get("doc_type"), "date": item.get("date")}
+    out: dict[str, Any] = {"file": item["file"], "doc_type": item.get("doc_type")}
+    if "date" in item:
+        out["date"] = item["date"]
     if "main_cities" in item:
         out["main_city"] = main[0] if main else None
         out["cities"] = main
@@ -171,7 +173,7 @@ def measure(name: str, labels: list[dict[str, Any]], extractor: Any, verbose: bo
             counts["men_tp"] += len(got & want)
             counts["men_fp"] += len(got - want)
             counts["men_fn"] += len(want - got)
-        if lab.get("date"):
+        if "date" in lab:  # a null date: none expected
             counts["date_n"] += 1
             counts["date_ok"] += meta.date == lab["date"]
             if meta.date != lab["date"]:
