@@ -247,9 +247,13 @@ def _self_description(soup: BeautifulSoup, metas: list[Tag], canonical: Any, jso
     h1 = soup.find("h1")
     near = h1.parent.parent if isinstance(h1, Tag) and isinstance(h1.parent, Tag) and h1.parent.parent else None
     sections: list[str] = []
+    past_title = False
     for tag in near.find_all(True) if isinstance(near, Tag) and near.name != "[document]" else []:
         if len(sections) >= 6:
             break
+        past_title = past_title or tag is h1
+        if past_title and tag.name == "p" and len(tag.get_text(" ")) > 80:
+            break  # the body has started: a rubric is printed around the title, not among the paragraphs
         if tag.name in ("html", "body", "main", "article") or not _SECTION_ATTR.search(_attr_text(tag)):
             continue
         if tag.find(("h1", "h2", "p", "ul", "article")) is not None or _in_chrome(tag):
