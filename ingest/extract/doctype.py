@@ -245,7 +245,7 @@ def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | N
         axis_evidence, theme_mentions = topic or (0, 0)
         box = {k for k, _l, _v in fields if k in PROJECT_FIELDS}
         on_topic = axis_evidence >= TOPIC_MIN_AXIS_EVIDENCE and theme_mentions >= TOPIC_MIN_THEME_MENTIONS
-        sheet = len(fiche) + 2 * len(lessons) >= 3  # laid out as a good-practice sheet
+        sheet = len(fiche) + 2 * len(lessons) >= 2  # laid out as a good-practice sheet (two of its parts)
         if not (on_topic or sheet or practice_self >= _SELF_DECISIVE or len(box) >= 2):
             return TypeDecision("autre", [Signal("not_about_programme", "", "autre", 3)], seen, "off_topic")
         if on_topic:
