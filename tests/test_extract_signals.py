@@ -172,6 +172,8 @@ def test_town_opening_a_title_with_a_colon(extractor: Extractor) -> None:
     found = extractor.cities.find("Laval : le tiers-lieu de la gare", heading=True)
     assert [(m.insee, m.strong) for m in found] == [("53130", True)]
     assert extractor.cities.find("Le sens de la fête : programme", heading=True) == []
+    assert [m.insee for m in extractor.cities.find("Sens inaugure sa halle", heading=True)] == ["89387"]
+    assert extractor.cities.find("Sens unique rue de la République", heading=True) == []
 
 
 def test_labelled_type_field_wins(extractor: Extractor) -> None:

@@ -417,9 +417,15 @@ def _own_area_nearby(c: Candidate) -> object:
 
 
 def _title_subject(c: Candidate) -> object:
-    """A title that opens on the town and a colon or dash (« Laval : le tiers-lieu de la gare »)."""
-    if c.heading and not c.reunion_only and c.text[: c.s].strip(" «\"'") == "" \
-            and re.match(r"^\s*(?:\(\w[^)]{0,30}\)\s*)?[:–—|]", c.text[c.e : c.e + 40]):
+    """A title that opens on the town and a colon or dash (« Laval : le tiers-lieu de la gare »), or on the town
+    and a verb (« Sens inaugure sa halle »: a lower-case word that is no connector, « Sens unique » aside)."""
+    if not c.heading or c.reunion_only or c.text[: c.s].strip(" «\"'") != "":
+        return _NO_DECISION
+    after = c.text[c.e : c.e + 40]
+    if re.match(r"^\s*(?:\(\w[^)]{0,30}\)\s*)?[:–—|]", after):
+        return _STRONG
+    verb = re.match(r"^ ([a-zà-ÿ]{3,})\b", after)
+    if verb and verb.group(1) not in CONNECTORS and verb.group(1) not in ("unique", "interdit", "giratoire"):
         return _STRONG
     return _NO_DECISION
 
