@@ -44,7 +44,9 @@ _FURNITURE_HEADING = re.compile(
     r"^\W*(?:(?:les )?autres actualités|vous aimerez aussi|(?:les )?plus lus|(?:les )?dernières (?:infos|actualités)|"
     r"à la une|actualités|agenda|infos? pratiques|liens utiles|en un clic|réactions|commentaires(?: \(\d+\))?|"
     r"ressources associées|documents(?: à télécharger)?|télécharger|restez informée?s?|contact presse|"
-    r"contacts? presse|partager(?: la page| cet article)?|newsletter)\W*$",
+    r"contacts? presse|partager(?: la page| cet article)?|newsletter|"
+    r"(?:découvr(?:ir|ez) aussi|à découvrir|nos autres|d'autres|les autres|autres) ?(?:fiches?|retours? d'expériences?|"
+    r"projets?|initiatives?|exemples?|bonnes pratiques|actualités|articles?|communiqués?)?)\W*$",
     re.IGNORECASE,
 )
 _LINK_LIST_MIN_CHARS = 30
