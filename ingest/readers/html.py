@@ -545,7 +545,7 @@ def _blocks(container: Tag) -> list[Block]:
 
 
 def _strip_site_suffix(title: str, site: str | None) -> str:
-    parts = re.split(r"\s+\|\s+", title)
+    parts = re.split(r"\s+[|·•]\s+", title)
     title = parts[0] if word_count(parts[0]) >= 2 else title
     match = re.match(r"^(.*\S)\s+[-–—]{1,2}\s+([^-–—|]+)$", title)
     if match:
