@@ -188,12 +188,30 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     kb = _kb(settings)
     docs = kb.documents().documents
     if args.json:
-        _print_json([d.to_dict() for d in docs])
+        _print_json([{k: v for k, v in d.to_dict().items() if args.explain or k != "explain"} for d in docs])
         return 0
     for d in docs:
         cities = ", ".join(c.name for c in d.cities) or "—"
         print(f"{d.doc_id}  {d.doc_type:<14} {d.date or '—':<10}  {cities:<20} {d.title}")
+        if args.explain:
+            print(_explain_lines(d.explain or {}))
     return 0
+
+
+def _explain_lines(explain: dict[str, Any]) -> str:
+    """Why a document got its type, axes and main town, for `acv docs --explain` (French)."""
+    if not explain:
+        return "    (pas d'explication : lancez « acv reindex --metadata »)"
+    kind = explain.get("type") or {}
+    decisive = "; ".join(f"{s.get('libelle')} « {s.get('valeur')} »" if s.get("valeur") else str(s.get("libelle"))
+                         for s in kind.get("decide_par") or [])
+    lines = [f"    type : {decisive or '—'}"]
+    for key, name in (("axes", "axes"), ("ville", "commune")):
+        why = explain.get(key) or {}
+        value = f" « {why['valeur']} »" if why.get("valeur") else ""
+        lines.append(f"    {name} : {why.get('libelle', '—')}{value}")
+    lines.append(f"    titre : {explain.get('titre', '—')}")
+    return "\n".join(lines)
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -285,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("docs", help="lister les documents")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--explain", action="store_true",
+                   help="dire quels indices ont décidé le type, les axes et la commune de chaque document")
     s.set_defaults(func=cmd_docs)
 
     s = sub.add_parser("stats", help="statistiques de l'index")

@@ -73,6 +73,7 @@ class Catalog:
             chunks=chunk_count,
             content_hash=row["content_hash"],
             ingested_at=row["ingested_at"],
+            explain=meta.get("explain") or None,
         )
 
     def documents(self, filters: Mapping[str, Any] | None = None, limit: int | None = None,
