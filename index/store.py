@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from acv.errors import StoreError
+from acv.errors import DiskFullError, StoreError, is_disk_full
 
 SCHEMA_VERSION = 2
 """Version 1 kept the analysed bodies in an FTS5 table `chunks_fts` (with `chunks_vocab`); version 2 in
@@ -285,14 +285,25 @@ class Store:
         """One write transaction; rolled back on any error so nothing half-written stays."""
         with self._write_lock:
             con = self.con
-            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise_if_disk_full(exc, "begin")
+                raise
             try:
                 yield con
-            except BaseException:
-                con.execute("ROLLBACK")
+            except BaseException as exc:
+                _rollback(con)
+                if isinstance(exc, Exception):
+                    raise_if_disk_full(exc, "write")
                 raise
             else:
-                con.execute("COMMIT")
+                try:
+                    con.execute("COMMIT")
+                except sqlite3.OperationalError as exc:
+                    _rollback(con)
+                    raise_if_disk_full(exc, "commit")
+                    raise
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -667,3 +678,24 @@ class Store:
         return [(r[0], r[1]) for r in self.con.execute(
             "SELECT DISTINCT f1.value, f2.value FROM facets f1 JOIN facets f2 ON f1.doc_id = f2.doc_id"
             " WHERE f1.name = ? AND f2.name = ?", (first, second))]
+
+
+# -- disk full: the half-written transaction is rolled back, the domain error raised -------------------------------
+
+
+def _rollback(con: sqlite3.Connection) -> None:
+    """Roll back what is still open. After SQLITE_FULL, SQLite may already have rolled the transaction back
+    itself (ROLLBACK would then fail with « no transaction is active » and hide the real cause)."""
+    if not con.in_transaction:
+        return
+    try:
+        con.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        if con.in_transaction:
+            raise
+
+
+def raise_if_disk_full(exc: BaseException, where: str) -> None:
+    """Raise `DiskFullError` (from `exc`) when `exc` says the disk is full; return otherwise."""
+    if is_disk_full(exc) and not isinstance(exc, DiskFullError):
+        raise DiskFullError(details={"where": where}) from exc

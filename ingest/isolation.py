@@ -76,8 +76,10 @@ class IsolatedJob:
         self.label = label
         self.deadline = time.monotonic() + timeout_s
         self.connection, sender = ctx.Pipe(duplex=False)
+        # daemon: should a job ever be left running (the batch failed before abandoning it), multiprocessing
+        # terminates it at exit instead of joining it forever while it waits to send on a pipe nobody reads.
         self._child = ctx.Process(target=_child, args=(sender, fn, args, kwargs or {}, memory_mb, os.getpid()),
-                                  name="acv-lecture")
+                                  name="acv-lecture", daemon=True)
         self._child.start()
         sender.close()  # the parent keeps only the reading end: EOF when the child dies
         self._message: tuple[Any, ...] | None = None

@@ -22,12 +22,12 @@ from pathlib import Path
 from multiprocessing import connection as mp_connection
 from typing import Any
 
-from acv.errors import AcvError, FileTooLargeError, PathRefusedError, UnreadableFileError
+from acv.errors import AcvError, DiskFullError, FileTooLargeError, PathRefusedError, UnreadableFileError
 from acv.paths import check_entry, explicit_file, real_root, walked_dir_link, walked_file
 from acv.records import ParsedDocument
 from index.analysis import FrenchAnalyzer
 from index.embedders.base import Embedder
-from index.store import DocumentRow, Store
+from index.store import DocumentRow, Store, raise_if_disk_full
 from index.vectors import DenseIndex
 from ingest.dedupe import EmbeddingQueue
 from ingest.extract import Extractor
@@ -228,17 +228,25 @@ class Ingestor:
     ) -> IngestReport:
         batch = self.start_batch(paths, progress)
         queue = batch.queue
-        while not batch.finished:
-            batch.admit(self._start_local)
-            batch.collect()
-            batch.write_ready()
-            # Full batches while workers can still add texts (a multi-threaded model works across the
-            # batch); whatever is queued once no worker is busy, so the model never waits for nothing.
-            if queue.pending >= self.batch_size or (queue.pending and not batch.running()):
-                queue.run_batch(self.embedder.embed_passages)
-            else:
-                batch.wait_for_workers()
-        return self.finish_batch(batch, paths, prune)
+        try:
+            while not batch.finished:
+                batch.admit(self._start_local)
+                batch.collect()
+                batch.write_ready()
+                # Full batches while workers can still add texts (a multi-threaded model works across the
+                # batch); whatever is queued once no worker is busy, so the model never waits for nothing.
+                if queue.pending >= self.batch_size or (queue.pending and not batch.running()):
+                    queue.run_batch(self.embedder.embed_passages)
+                else:
+                    batch.wait_for_workers()
+            return self.finish_batch(batch, paths, prune)
+        except BaseException as exc:
+            # A full disk (or Ctrl-C, or any failure of the batch itself): stop every worker now, so that no
+            # child stays blocked on its pipe and the process can exit. Stored documents are whole.
+            batch.abandon()
+            if isinstance(exc, Exception):
+                raise_if_disk_full(exc, "ingest")
+            raise
 
     def start_batch(self, paths: Sequence[Path], progress: ProgressCallback | None = None) -> "Batch":
         """The state of one ingest run; `ingest` drives it with local workers, `ingest.ray_ingest` on Ray."""
@@ -452,9 +460,11 @@ class Batch:
             mp_connection.wait([j.connection for j in jobs], timeout)
 
     def abandon(self) -> None:
-        for slot in self.running():
+        """Stop every worker still preparing a file (the batch stops here)."""
+        for slot in self.slots:
             if isinstance(slot.job, IsolatedJob):
                 slot.job.kill()
+                slot.job = None
 
     # -- the single writer -----------------------------------------------------------------------
 
@@ -504,7 +514,11 @@ class Batch:
         """Run one step for one file; whatever goes wrong becomes that file's French error, never the batch's."""
         try:
             step()
+        except DiskFullError:
+            raise  # not this file's fault: the whole batch stops (Ingestor.ingest), nothing half-written stays
         except (AcvError, MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001
+            if isinstance(exc, Exception):
+                raise_if_disk_full(exc, slot.source)
             if not isinstance(exc, (AcvError, MemoryError, RecursionError)):
                 log.exception("unexpected error on %s", slot.source)
             else:

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acv.errors import (
     AcvError,
+    DiskFullError,
     EmbedderUnavailableError,
     FileTooLargeError,
     IndexMismatchError,
@@ -31,6 +32,7 @@ from acv.errors import (
     StoreError,
     UnreadableFileError,
     UnsupportedFormatError,
+    is_disk_full,
 )
 from service.auth import InvalidApiKeyError, WritesDisabledError
 from service.uploads import DuplicateDocumentError, NoFreeNameError
@@ -52,6 +54,7 @@ _STATUS_BY_CLASS: tuple[tuple[type[AcvError], int], ...] = (
     (UnreadableFileError, 415),
     (IndexMismatchError, 503),
     (EmbedderUnavailableError, 503),
+    (DiskFullError, 507),  # before StoreError, its base: the server's disk, not the client, is at fault
     (StoreError, 503),
 )
 
@@ -212,7 +215,12 @@ class CatchAllMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:
+        except Exception as exc:
+            if is_disk_full(exc) and not started:  # a write the core did not word: still the disk, not a bug
+                log.error("disk full on %s %s: %s", scope.get("method"), scope.get("path"), exc)
+                full = DiskFullError()
+                await error_response(507, full.code, full.message)(scope, receive, send)
+                return
             log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
             if started:
                 raise

@@ -16,7 +16,7 @@ from typing import IO
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from acv.errors import AcvError
+from acv.errors import AcvError, DiskFullError, is_disk_full
 from acv.paths import upload_folder
 from search_api.errors import ApiError
 from service.uploads import IncomingFile, too_large
@@ -110,7 +110,12 @@ async def receive_file(request: Request, uploads_dir: Path, limit: int) -> Recei
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise too_large(limit)  # refused before reading a byte of the body
-    incoming = upload_folder(uploads_dir, ".incoming")
+    try:
+        incoming = upload_folder(uploads_dir, ".incoming")
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(details={"where": "upload"}) from exc
+        raise
     receiver = _Receiver(incoming, limit)
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     read = 0
@@ -124,8 +129,12 @@ async def receive_file(request: Request, uploads_dir: Path, limit: int) -> Recei
     except AcvError:  # ApiError, or the size limit (FileTooLargeError)
         receiver.discard()
         raise
-    except Exception as exc:  # malformed multipart body
+    except Exception as exc:  # malformed multipart body, or the server's disk
         receiver.discard()
+        if is_disk_full(exc):
+            raise DiskFullError(details={"where": "upload"}) from exc
+        if isinstance(exc, OSError):  # writing the temporary file failed: not the client's fault
+            raise
         raise ApiError(400, "requete_invalide", "Corps multipart/form-data illisible.") from exc
     receiver.on_part_end()
     if receiver.path is None:

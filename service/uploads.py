@@ -15,10 +15,20 @@ import re
 import threading
 import unicodedata
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from acv.errors import AcvError, FileTooLargeError, InvalidQueryError, UnreadableFileError, UnsupportedFormatError
+from acv.errors import (
+    AcvError,
+    DiskFullError,
+    FileTooLargeError,
+    InvalidQueryError,
+    UnreadableFileError,
+    UnsupportedFormatError,
+    is_disk_full,
+)
 from acv.paths import upload_folder, upload_target
 from acv.settings import Settings
 from ingest.readers import SUPPORTED_SUFFIXES, detect_format
@@ -54,6 +64,17 @@ class IncomingFile:
     client_name: str
     size: int
     sha256: str
+
+
+@contextmanager
+def _disk_full_translated(where: str) -> Iterator[None]:
+    """ENOSPC while writing an upload is the server's disk, never the client's file (507 at the API)."""
+    try:
+        yield
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(details={"where": where}) from exc
+        raise
 
 
 def too_large(limit: int) -> FileTooLargeError:
@@ -106,9 +127,14 @@ class UploadService:
         """Write bytes held in memory (a Streamlit upload) to the incoming folder."""
         if len(data) > self.limit:
             raise self.too_large()
-        path = self.incoming_dir() / f"{uuid.uuid4().hex}.part"
-        with open(path, "xb") as fh:
-            fh.write(data)
+        with _disk_full_translated("upload"):
+            path = self.incoming_dir() / f"{uuid.uuid4().hex}.part"
+            try:
+                with open(path, "xb") as fh:
+                    fh.write(data)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
         return IncomingFile(path, client_name, len(data), hashlib.sha256(data).hexdigest())
 
     def sniff_format(self, incoming: IncomingFile) -> str:
@@ -141,7 +167,8 @@ class UploadService:
             name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
             target = upload_target(self.folder, name)  # the path policy: a plain name, directly in the folder
             try:
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                with _disk_full_translated("upload"):
+                    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
             except FileExistsError:
                 continue
             os.close(fd)
