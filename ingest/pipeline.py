@@ -23,7 +23,7 @@ from multiprocessing import connection as mp_connection
 from typing import Any
 
 from acv.errors import AcvError, DiskFullError, FileTooLargeError, PathRefusedError, UnreadableFileError
-from acv.paths import check_entry, explicit_file, real_root, walked_dir_link, walked_file
+from acv.paths import absolute_source, check_entry, explicit_file, real_root, walked_dir_link, walked_file
 from acv.records import ParsedDocument
 from index.analysis import FrenchAnalyzer
 from index.embedders.base import Embedder
@@ -115,8 +115,8 @@ def document_id(source: str) -> str:
 
 
 def source_name(path: Path) -> str:
-    """The path as ingested, normalised (kept relative when given relative)."""
-    return os.path.normpath(os.fsdecode(path))
+    """The path as stored: absolute, its folders resolved, whatever folder the ingest runs from."""
+    return absolute_source(path)
 
 
 def _ignore_patterns(root: Path) -> list[str]:
@@ -139,7 +139,7 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     directories are never followed, so a link loop cannot trap the walk.
     """
     for path in paths:
-        path = Path(path)
+        path = Path(absolute_source(path))  # sources are absolute: the same file from any working folder
         if not path.is_dir():
             yield explicit_file(path)
             continue

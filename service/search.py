@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from acv.errors import InvalidQueryError, NotFoundError
+from acv.paths import shown_source
 from acv.settings import Settings
 from index.search import Ranking
 from index.snippets import make_snippet
@@ -142,8 +143,10 @@ class SearchService:
         if not others:
             return
         docs = {d["id"]: d for d in self.parts.store.documents(sorted(others))}
+        uploads = self.parts.settings.uploads_dir
         for r in results:
-            r.duplicates = [DuplicateRef(doc_id=d, source=docs[d]["source"], title=docs[d]["title"])
+            r.duplicates = [DuplicateRef(doc_id=d, source=shown_source(docs[d]["source"], uploads),
+                                         title=docs[d]["title"])
                             for d in groups.get(r.doc_id, []) if d != r.doc_id and d in docs]
             for p in r.passages or []:
                 p.duplicates = r.duplicates
@@ -199,7 +202,7 @@ class SearchService:
             score=round(float(score), 6),
             chunk_id=chunk_id,
             doc_id=row["doc_id"],
-            source=row["source"],
+            source=shown_source(row["source"], self.parts.settings.uploads_dir),
             title=row["title"],
             doc_type=row["doc_type"],
             date=row["date"],

@@ -25,6 +25,7 @@ from acv.errors import (
     DiskFullError,
     FileTooLargeError,
     InvalidQueryError,
+    NotFoundError,
     UnreadableFileError,
     UnsupportedFormatError,
     is_disk_full,
@@ -213,7 +214,10 @@ class UploadService:
     def delete(self, doc_id: str) -> None:
         """Remove a document; a file that came through an upload is erased too (corpus files never are)."""
         with self.write_lock:
-            source = Path(self.catalog.document(doc_id).source).resolve()
+            row = self.maintenance.parts.store.document(doc_id)
+            if row is None:
+                raise NotFoundError(f"Document introuvable : « {doc_id} ».", {"doc_id": doc_id})
+            source = Path(row["source"]).resolve()  # the stored path, not the one shown to users
             self.maintenance.delete_document(doc_id)
         if source.parent == self.folder:
             source.unlink(missing_ok=True)
