@@ -36,6 +36,12 @@ class FileTooLargeError(UnreadableFileError):
     code = "fichier_trop_volumineux"
 
 
+class ReadLimitError(UnreadableFileError):
+    """Reading the file went past its time or memory bound: a heavy file, not one of an unsupported type."""
+
+    code = "lecture_trop_couteuse"
+
+
 class InvalidQueryError(AcvError):
     """A query or a filter value is not acceptable."""
 

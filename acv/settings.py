@@ -121,6 +121,16 @@ class Settings(BaseSettings):
         3000, ge=0, description="Passages kept per document; the rest is left out with a note (0 = no limit).")
     ray_num_cpus: int = Field(0, ge=0, description="CPUs of the local Ray cluster started by --ray (0 = all).")
 
+    # Behind a reverse proxy (issue 29)
+    trusted_proxies: str = Field(
+        "", description="Addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of the reverse proxies "
+                        "whose X-Forwarded-For, X-Forwarded-Proto and Host headers are believed; empty: none, every "
+                        "client is the address it connects from.")
+    public_url: str | None = Field(
+        None, description="The API's public address (e.g. https://acv.example.org) used to build the links of the "
+                          "Atom feeds; unset: the request's own address when it came through a trusted proxy, "
+                          "otherwise http://HOST:PORT from these settings (the Host header is never reflected).")
+
     @property
     def store_path(self) -> Path:
         return self.data_dir / "acv.sqlite3"

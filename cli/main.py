@@ -223,8 +223,23 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default (any local client could then pick its address);
+    # the app believes forwarded headers from ACV_TRUSTED_PROXIES only (search_api/proxies.py).
+    uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info",
+                proxy_headers=False, forwarded_allow_ips="", log_config=_server_log_config())
     return 0
+
+
+def _server_log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus the project's own loggers at INFO (rebuilt indexes, recovered uploads…)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for name in ("acv", "index", "ingest", "service", "search_api"):
+        config["loggers"][name] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:

@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from acv.errors import AcvError, UnreadableFileError
+from acv.errors import AcvError, ReadLimitError, UnreadableFileError
 from acv.records import ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -132,14 +132,14 @@ def _outcome(message: tuple[Any, ...], label: str, timeout_s: float, memory_mb: 
         raise cls(text, details)
     log.warning("reading %s in a child process: %s %s", label, kind, message[1:])
     if kind == "memory":
-        raise UnreadableFileError(MEMORY_MESSAGE, {"memory_mb": memory_mb})
+        raise ReadLimitError(MEMORY_MESSAGE, {"memory_mb": memory_mb})
     if kind == "timeout":
-        raise UnreadableFileError(timeout_message(timeout_s), {"timeout_s": timeout_s})
+        raise ReadLimitError(timeout_message(timeout_s), {"timeout_s": timeout_s})
     if kind == "died":
         code = message[1]
         if code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS) and memory_mb:
             # malloc failing under RLIMIT_AS aborts or faults C code; the OOM killer sends SIGKILL
-            raise UnreadableFileError(MEMORY_MESSAGE, {"memory_mb": memory_mb, "exit_code": code})
+            raise ReadLimitError(MEMORY_MESSAGE, {"memory_mb": memory_mb, "exit_code": code})
         raise UnreadableFileError(f"Fichier ignoré : la lecture s'est arrêtée brutalement (code {code})",
                                   {"exit_code": code})
     raise UnreadableFileError(f"Fichier ignoré : erreur inattendue ({message[1]})")

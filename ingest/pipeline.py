@@ -60,6 +60,7 @@ class FileOutcome:
     doc_id: str | None = None
     chunks: int = 0
     embedded: int = 0
+    code: str = ""  # for an error: the code of the domain error (e.g. lecture_trop_couteuse), so edges can word it
 
 
 @dataclass(slots=True)
@@ -528,7 +529,7 @@ class Batch:
 
 def _error_outcome(source: str, exc: BaseException) -> FileOutcome:
     if isinstance(exc, AcvError):
-        return FileOutcome(source, "error", exc.message)
+        return FileOutcome(source, "error", exc.message, code=exc.code)
     if isinstance(exc, MemoryError):
         return FileOutcome(source, "error", "Fichier ignoré : sa lecture demandait trop de mémoire.")
     if isinstance(exc, RecursionError):

@@ -13,6 +13,7 @@ from typing import Any
 
 from acv.errors import InvalidQueryError, NotFoundError
 from acv.paths import shown_source
+from acv.text import has_surrogate, searchable, without_controls
 from acv.settings import Settings
 from index.search import Ranking
 from index.snippets import make_snippet
@@ -24,8 +25,12 @@ MAX_OFFSET = 10_000
 
 
 def validate_query(settings: Settings, query: str, k: int, offset: int = 0) -> str:
-    """The stripped query, or a French error for an empty or too long one, or `k`/`offset` out of range."""
-    query = (query or "").strip()
+    """The stripped query (control characters removed), or a French error for an empty or too long one, one
+    with nothing to search (no letter or digit) or a lone surrogate, or `k`/`offset` out of range."""
+    query = query or ""
+    if has_surrogate(query):
+        raise InvalidQueryError("La requête contient des caractères invalides (demi-paires UTF-16 isolées).", {})
+    query = without_controls(query).strip()
     if not query:
         raise InvalidQueryError("La requête est vide : saisissez quelques mots.", {"q": query})
     if len(query) > settings.max_query_chars:
@@ -33,6 +38,8 @@ def validate_query(settings: Settings, query: str, k: int, offset: int = 0) -> s
             f"La requête est trop longue ({len(query)} caractères ; maximum {settings.max_query_chars}).",
             {"max": settings.max_query_chars},
         )
+    if not searchable(query):
+        raise InvalidQueryError("La requête ne contient ni lettre ni chiffre : rien à rechercher.", {"q": query})
     check_k(settings, k)
     if offset < 0 or offset > MAX_OFFSET:
         raise InvalidQueryError("Le décalage doit être entre 0 et 10 000.", {"offset": offset})

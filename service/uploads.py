@@ -26,6 +26,7 @@ from acv.errors import (
     FileTooLargeError,
     InvalidQueryError,
     NotFoundError,
+    ReadLimitError,
     UnreadableFileError,
     UnsupportedFormatError,
     is_disk_full,
@@ -196,7 +197,9 @@ class UploadService:
             if outcome is None or outcome.status == "error" or not outcome.doc_id:
                 reason = outcome.message if outcome and outcome.message else "aucun texte exploitable"
                 reason = reason.removeprefix("Fichier ignoré : ").rstrip(".")
-                raise UnreadableFileError(f"Le fichier n'a pas pu être ingéré : {reason}.", {"file_name": target.name})
+                # a file too slow or too big to read is not of an unsupported type (422, not 415)
+                error = ReadLimitError if outcome and outcome.code == ReadLimitError.code else UnreadableFileError
+                raise error(f"Le fichier n'a pas pu être ingéré : {reason}.", {"file_name": target.name})
             log.info("uploaded %s as %s", target.name, outcome.doc_id)
             return UploadResult(outcome.status, outcome.chunks, self.catalog.document(outcome.doc_id))
         except BaseException:
