@@ -70,6 +70,10 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
         try:  # open the store, the model and the index before the first request, not during it
             kb = await run_in_threadpool(holder.get)
             await run_in_threadpool(lambda: kb.dense)
+            try:  # what a killed server left in the uploads folder
+                await run_in_threadpool(kb.uploads.recover)
+            except OSError as exc:
+                log.warning("uploads folder not cleaned at startup: %s", exc)
             if holder.owned:  # read its files into the OS cache meanwhile (a restarted server's first searches)
                 kb.warm_up(background=True)
         except AcvError as exc:

@@ -12,7 +12,9 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import threading
+import time
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -35,7 +37,7 @@ from acv.paths import upload_folder, upload_target
 from acv.settings import Settings
 from ingest.readers import SUPPORTED_SUFFIXES, detect_format
 from service.catalog import Catalog
-from service.maintenance import Maintenance
+from service.maintenance import Maintenance, ingest_progress
 from service.types import UploadResult
 
 log = logging.getLogger(__name__)
@@ -206,6 +208,41 @@ class UploadService:
             target.unlink(missing_ok=True)
             raise
 
+    # -- start-up recovery -----------------------------------------------------------------------
+
+    def recover(self) -> list[str]:
+        """Remove what a killed server left in the uploads folder; returns the paths removed (each logged).
+
+        An interrupted reception leaves `.incoming/*.part`; a server killed while it ingested an upload leaves
+        the stored file with no document (a re-upload would then be named `<name>-2`). Files still being
+        written or ingested by another process are left alone: a `.part` written to in the last
+        `STALE_PART_S` seconds, an upload younger than `STALE_UPLOAD_S`, and every upload while an ingest runs.
+        """
+        folder = self.folder
+        if not folder.is_dir():
+            return []
+        removed: list[str] = []
+        now = time.time()
+        incoming = folder / ".incoming"
+        if incoming.is_dir() and not incoming.is_symlink():
+            for part in sorted(incoming.glob("*.part")):
+                if _regular_older_than(part, now - STALE_PART_S) and _unlink(part):
+                    log.info("start-up: removed incomplete upload %s (its reception was interrupted)", part.name)
+                    removed.append(f".incoming/{part.name}")
+        progress = ingest_progress(self.settings)
+        if progress is not None and progress.running:
+            log.info("start-up: an ingest is running (process %s); stored uploads left as they are", progress.pid)
+            return removed
+        stored = set(self.maintenance.parts.store.sources())
+        for path in sorted(folder.iterdir()):
+            if str(path) in stored or path.name.startswith("."):
+                continue
+            if _regular_older_than(path, now - STALE_UPLOAD_S) and _unlink(path):
+                log.info("start-up: removed upload %s: no document in the base (its ingest was interrupted)",
+                         path.name)
+                removed.append(path.name)
+        return removed
+
     # -- whole flows ---------------------------------------------------------------------------
 
     def add(self, incoming: IncomingFile) -> UploadResult:
@@ -224,3 +261,24 @@ class UploadService:
             self.maintenance.delete_document(doc_id)
         if source.parent == self.folder:
             source.unlink(missing_ok=True)
+
+
+STALE_PART_S = 15 * 60  # a slow client may pause a while; a reception stalled this long is dead
+STALE_UPLOAD_S = 60  # between its move into the folder and the start of its ingest an upload is briefly orphan
+
+
+def _regular_older_than(path: Path, moment: float) -> bool:
+    """A regular file (never a link or a folder) last written before `moment`."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_mtime < moment
+
+
+def _unlink(path: Path) -> bool:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
