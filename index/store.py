@@ -181,6 +181,7 @@ class Store:
             self._open()
         except sqlite3.DatabaseError as exc:
             self.close()
+            raise_if_disk_full(exc, "open")
             raise StoreError(
                 f"La base de données « {self.path} » est illisible ou verrouillée ({exc}).",
                 {"path": str(self.path)},

@@ -7,7 +7,10 @@ whose traceback stays in the server log.
 
 Status choices: a query or filter value the core rejects (`InvalidQueryError`:
 empty or too long `q`, `k` out of range, unknown city, bad date) is a 400; a
-parameter of the wrong type or missing (FastAPI's validation) is a 422.
+parameter of the wrong type or missing (FastAPI's validation) is a 422, as is a
+file too slow or too big to read (`ReadLimitError`: its type was fine); a body
+past its limit is a 413; a full disk on the server (`DiskFullError`) is a 507,
+never blamed on the client.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from acv.errors import InvalidQueryError
 from search_api.app import create_app
 from search_api.bodies import MAX_JSON_BYTES
-from service.types import WatchEntry, WatchResponse
+from service.types import WatchEntry
 from tests._api_fixtures import AGEN, API_KEY, QUIMPER, error_of, make_app, make_kb, make_settings
 
 KEY = {"X-API-Key": API_KEY}

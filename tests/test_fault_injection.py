@@ -9,7 +9,6 @@ Needs root (to mount the tmpfs); skipped otherwise.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
