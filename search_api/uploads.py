@@ -9,7 +9,6 @@ name, ingest — is the one upload flow of `service.uploads`, shared with the UI
 from __future__ import annotations
 
 import hashlib
-import uuid
 from pathlib import Path
 from typing import IO
 
@@ -19,7 +18,7 @@ from starlette.requests import Request
 from acv.errors import AcvError, DiskFullError, is_disk_full
 from acv.paths import upload_folder
 from search_api.errors import ApiError
-from service.uploads import IncomingFile, too_large
+from service.uploads import IncomingFile, part_name, too_large
 
 FIELD = "file"
 MULTIPART_OVERHEAD = 64 * 1024  # headers and boundaries around the file in the request body
@@ -74,7 +73,7 @@ class _Receiver:
         if self.files > 1:
             raise ApiError(400, "un_seul_fichier", "Envoyez un seul fichier par requête (champ « file »).")
         self.client_name = filename.decode("utf-8", "replace")
-        self.path = self.incoming / f"{uuid.uuid4().hex}.part"
+        self.path = self.incoming / part_name()
         self.current = open(self.path, "xb")
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:

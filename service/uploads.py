@@ -132,7 +132,7 @@ class UploadService:
         if len(data) > self.limit:
             raise self.too_large()
         with _disk_full_translated("upload"):
-            path = self.incoming_dir() / f"{uuid.uuid4().hex}.part"
+            path = self.incoming_dir() / part_name()
             try:
                 with open(path, "xb") as fh:
                     fh.write(data)
@@ -213,10 +213,10 @@ class UploadService:
     def recover(self) -> list[str]:
         """Remove what a killed server left in the uploads folder; returns the paths removed (each logged).
 
-        An interrupted reception leaves `.incoming/*.part`; a server killed while it ingested an upload leaves
-        the stored file with no document (a re-upload would then be named `<name>-2`). Files still being
-        written or ingested by another process are left alone: a `.part` written to in the last
-        `STALE_PART_S` seconds, an upload younger than `STALE_UPLOAD_S`, and every upload while an ingest runs.
+        An interrupted reception leaves `.incoming/<pid>-*.part`; a server killed while it ingested an upload
+        leaves the stored file with no document (a re-upload would then be named `<name>-2`). Files still being
+        written or ingested by another process are left alone: a `.part` of a live process written to in the
+        last `STALE_PART_S` seconds, an upload younger than `STALE_UPLOAD_S`, every upload while an ingest runs.
         """
         folder = self.folder
         if not folder.is_dir():
@@ -226,7 +226,9 @@ class UploadService:
         incoming = folder / ".incoming"
         if incoming.is_dir() and not incoming.is_symlink():
             for part in sorted(incoming.glob("*.part")):
-                if _regular_older_than(part, now - STALE_PART_S) and _unlink(part):
+                owner = _part_owner(part.name)
+                dead = owner is not None and owner != os.getpid() and not _alive(owner)
+                if _regular_older_than(part, now if dead else now - STALE_PART_S) and _unlink(part):
                     log.info("start-up: removed incomplete upload %s (its reception was interrupted)", part.name)
                     removed.append(f".incoming/{part.name}")
         progress = ingest_progress(self.settings)
@@ -263,8 +265,28 @@ class UploadService:
             source.unlink(missing_ok=True)
 
 
-STALE_PART_S = 15 * 60  # a slow client may pause a while; a reception stalled this long is dead
-STALE_UPLOAD_S = 60  # between its move into the folder and the start of its ingest an upload is briefly orphan
+STALE_PART_S = 15 * 60  # a `.part` of a live process (or of unknown owner) stalled this long is dead
+STALE_UPLOAD_S = 10  # between its move into the folder and the start of its ingest an upload is briefly orphan
+
+
+def part_name() -> str:
+    """The name of a file being received: its process id first, so that a later start knows it was abandoned."""
+    return f"{os.getpid()}-{uuid.uuid4().hex}.part"
+
+
+def _part_owner(name: str) -> int | None:
+    head = name.split("-", 1)[0]
+    return int(head) if head.isdigit() and "-" in name else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _regular_older_than(path: Path, moment: float) -> bool:

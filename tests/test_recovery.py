@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import socket
+import subprocess
 import time
 
 from fastapi.testclient import TestClient
@@ -39,23 +40,37 @@ def test_leftovers_of_a_killed_server_are_removed_and_logged_at_the_next_start(t
         assert kept.status_code == 201
     uploads = settings.uploads_dir
     os.utime(uploads / "agen.md", (HOUR_AGO, HOUR_AGO))  # an old upload with its document: kept
-    _plant(uploads / ".incoming" / "0123abcd.part", b"# moitie d'envoi", old=True)  # killed during reception
-    _plant(uploads / "quimper.html", QUIMPER.read_bytes(), old=True)  # killed during its ingest
-    _plant(uploads / ".incoming" / "encours.part", b"en cours", old=False)  # another server receiving it now
-    _plant(uploads / "juste-arrive.md", b"# tout neuf", old=False)  # about to be ingested elsewhere
-    os.symlink(AGEN, uploads / "lien.md")
-    os.utime(uploads / "lien.md", (HOUR_AGO, HOUR_AGO), follow_symlinks=False)
-    with caplog.at_level(logging.INFO, logger="service.uploads"):
-        with TestClient(make_app(settings)) as api:
-            messages = [r.getMessage() for r in caplog.records if r.name == "service.uploads"]
-            assert messages == [
-                "start-up: removed incomplete upload 0123abcd.part (its reception was interrupted)",
-                "start-up: removed upload quimper.html: no document in the base (its ingest was interrupted)",
-            ]
-            assert _files(uploads) == [".incoming/encours.part", "agen.md", "juste-arrive.md", "lien.md"]
-            again = api.post("/documents", files={"file": ("quimper.html", QUIMPER.read_bytes())}, headers=KEY)
-            assert again.status_code == 201, again.text
-            assert again.json()["source"] == "uploads/quimper.html"  # not quimper-2.html
+    killed = subprocess.Popen(["true"])
+    killed.wait()  # a server process that is gone
+    alive = subprocess.Popen(["sleep", "60"])  # another server, receiving a file right now
+    try:
+        _plant(uploads / ".incoming" / f"{killed.pid}-1a2b.part", b"# moitie", old=False)  # killed while receiving
+        _plant(uploads / ".incoming" / "0123abcd.part", b"# moitie d'envoi", old=True)  # older name, long stalled
+        _plant(uploads / "quimper.html", QUIMPER.read_bytes(), old=True)  # killed during its ingest
+        _plant(uploads / ".incoming" / f"{alive.pid}-3c4d.part", b"en cours", old=False)
+        _plant(uploads / ".incoming" / "encours.part", b"en cours", old=False)  # owner unknown, still written
+        _plant(uploads / "juste-arrive.md", b"# tout neuf", old=False)  # about to be ingested elsewhere
+        os.symlink(AGEN, uploads / "lien.md")
+        os.utime(uploads / "lien.md", (HOUR_AGO, HOUR_AGO), follow_symlinks=False)
+        with caplog.at_level(logging.INFO, logger="service.uploads"):
+            with TestClient(make_app(settings)) as api:
+                messages = [r.getMessage() for r in caplog.records if r.name == "service.uploads"]
+                assert messages == [
+                    "start-up: removed incomplete upload 0123abcd.part (its reception was interrupted)",
+                    f"start-up: removed incomplete upload {killed.pid}-1a2b.part (its reception was interrupted)",
+                    "start-up: removed upload quimper.html: no document in the base (its ingest was interrupted)",
+                ]
+                assert _files(uploads) == [f".incoming/{alive.pid}-3c4d.part", ".incoming/encours.part", "agen.md",
+                                           "juste-arrive.md", "lien.md"]
+    finally:
+        alive.kill()
+        alive.wait()
+    with TestClient(make_app(settings)) as api:  # the other server is gone too: its .part goes at this start
+        assert f".incoming/{alive.pid}-3c4d.part" not in _files(uploads)
+        assert ".incoming/encours.part" in _files(uploads)  # owner unknown and written recently: kept
+        again = api.post("/documents", files={"file": ("quimper.html", QUIMPER.read_bytes())}, headers=KEY)
+        assert again.status_code == 201, again.text
+        assert again.json()["source"] == "uploads/quimper.html"  # not quimper-2.html
 
 
 def test_stored_uploads_are_left_alone_while_an_ingest_runs(tmp_path):
