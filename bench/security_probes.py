@@ -87,6 +87,8 @@ PROBES: list[tuple[str, str | None]] = [
      "tests/test_edges.py::test_the_host_header_is_never_reflected_into_feed_links"),
     ("9. Restes d'un serveur tué (.part, envoi sans document) nettoyés au démarrage",
      "tests/test_recovery.py::test_leftovers_of_a_killed_server_are_removed_and_logged_at_the_next_start"),
+    ("9. kill -9 d'un vrai serveur pendant une réception : .part retiré au redémarrage, journalisé",
+     "tests/test_recovery.py::test_kill_9_during_an_upload_reception_then_restart_cleans_and_logs"),
     ("10. « acv ui » tué par SIGTERM laisse Streamlit à l'écoute", None),
     ("11. Documents envoyés affichés « uploads/<nom> » (API, recherche, CSV)",
      "tests/test_sources.py::test_uploads_are_shown_as_uploads_slash_name_in_the_api_search_and_csv"),

@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 
 from fastapi.testclient import TestClient
@@ -123,3 +124,74 @@ def test_a_rebuilt_dense_or_lexical_index_is_logged_with_its_reason(tmp_path, ca
     shutil.rmtree(lexical)
     assert _rebuild_logs(caplog, settings) == [("INFO", "lexical index no position recorded: rebuilding from the store")]
     assert _rebuild_logs(caplog, settings) == []
+
+
+def _serve(tmp_path, data, port: int, log_name: str):
+    import httpx
+
+    from tests.test_disk_full import ROOT, _cli_env
+
+    env = _cli_env(data, ACV_API_KEY=API_KEY, ACV_RATE_LIMIT_PER_MINUTE="0")
+    log = open(tmp_path / log_name, "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 90
+    while True:
+        assert proc.poll() is None, (tmp_path / log_name).read_text()
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return proc, log
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "le serveur n'a pas démarré"
+        time.sleep(0.3)
+
+
+def test_kill_9_during_an_upload_reception_then_restart_cleans_and_logs(tmp_path):
+    """A real server killed with SIGKILL while it receives a file; the next start removes the .part and says so."""
+    import threading
+
+    import httpx
+
+    data = tmp_path / "var"
+    port = 18202
+    proc, log = _serve(tmp_path, data, port, "premier.log")
+    incoming = data / "uploads" / ".incoming"
+
+    def slow_body():
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="lent.md"\r\n\r\n# Lent\n'
+        for _ in range(200):
+            time.sleep(0.1)
+            yield b"La halle de Cahors accueille les producteurs. " * 50
+
+    def upload():
+        try:
+            httpx.post(f"http://127.0.0.1:{port}/documents", content=slow_body(), timeout=60,
+                       headers={"X-API-Key": API_KEY, "content-type": "multipart/form-data; boundary=b"})
+        except httpx.HTTPError:
+            pass
+
+    sender = threading.Thread(target=upload, daemon=True)
+    sender.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not (incoming.is_dir() and list(incoming.glob("*.part"))):
+            assert time.monotonic() < deadline, "la réception n'a pas commencé"
+            time.sleep(0.1)
+        part = next(incoming.glob("*.part"))
+        assert part.name.startswith(f"{proc.pid}-")
+    finally:
+        proc.kill()
+        proc.wait()
+        log.close()
+    sender.join(timeout=30)
+    assert part.exists()  # what the killed server left
+    proc, log = _serve(tmp_path, data, port, "second.log")
+    try:
+        assert not part.exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+    assert (f"start-up: removed incomplete upload {part.name} (its reception was interrupted)"
+            in (tmp_path / "second.log").read_text())
