@@ -51,6 +51,8 @@ PROBES: list[tuple[str, str | None]] = [
     # what did not hold: the fix and its test
     ("1. Disque plein : « acv ingest » s'arrête (code 1, message, sans blocage), reprise ensuite",
      "tests/test_disk_full.py::test_cli_ingest_on_a_full_disk_exits_1_with_its_message_and_no_worker_left"),
+    ("1. Un lecteur bloqué sur son tube ne retient plus le processus à la sortie (cause du blocage)",
+     "tests/test_disk_full.py::test_a_worker_blocked_on_its_pipe_does_not_hold_the_process_at_exit"),
     ("1. Disque plein réel (tmpfs) pendant l'ingestion",
      "tests/test_disk_full.py::test_cli_ingest_on_a_real_full_tmpfs"),
     ("1. Disque plein : document à moitié écrit annulé, reprise",

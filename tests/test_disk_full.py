@@ -367,3 +367,38 @@ def test_cli_ingest_on_a_real_full_tmpfs(tmp_path):
         assert (len(docs), check) == (6, "ok")
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+# -- the hang itself: a worker blocked on its pipe never holds the process at exit ----------------------------------
+
+_LEAK = textwrap.dedent("""
+    import time
+    from ingest.isolation import IsolatedJob
+
+    def big(path=None):
+        return b"x" * (8 * 1024 * 1024)  # far more than a pipe holds: the child blocks in send()
+
+    job = IsolatedJob(big, timeout_s=600, memory_mb=None)
+    time.sleep(1.0)  # the child is now blocked on its pipe; the parent leaves without reading (a failed batch)
+    print("sortie", flush=True)
+""")
+
+
+def test_a_worker_blocked_on_its_pipe_does_not_hold_the_process_at_exit():
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", _LEAK], cwd=ROOT, env=_cli_env(ROOT / "var-inutilise"),
+                         capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout) == (0, "sortie\n"), run.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_abandoning_a_batch_kills_its_blocked_workers():
+    from ingest.isolation import IsolatedJob
+
+    jobs = [IsolatedJob(lambda: b"x" * (8 * 1024 * 1024), timeout_s=600, memory_mb=None) for _ in range(2)]
+    time.sleep(0.5)
+    started = time.monotonic()
+    for job in jobs:
+        job.kill()
+    assert time.monotonic() - started < 10
+    assert multiprocessing.active_children() == []
