@@ -20,7 +20,7 @@ import sys
 from collections import Counter
 from typing import Any
 
-from _common import ROOT, header
+from _common import ROOT, header, write_result
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from train_type_model import collect, fit  # noqa: E402
@@ -84,10 +84,7 @@ def main() -> int:
             print(f"| {method} | {fold_name} | {acc:.3f} | {bp:.3f} | {per_set} |")
             out["rows"].append({"method": method, "folds": fold_name, "accuracy": round(acc, 3),
                                 "good_practice_recall": round(bp, 3), "per_set": per_set})
-    target = ROOT / "bench" / "results" / "type_classifier_cv.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    print(f"written: {target.relative_to(ROOT)}")
+    write_result("type_classifier_cv", out["rows"])
     return 0
 
 

@@ -38,7 +38,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, git_commit, header, machine
+from _common import ROOT, header, write_result
 
 from acv.records import DOC_TYPES
 
@@ -223,7 +223,7 @@ def main() -> int:
     args = p.parse_args()
     from ingest.extract import Extractor
 
-    head = header("Document understanding per labelled set")
+    header("Document understanding per labelled set")
     extractor = Extractor.from_paths(ROOT / "corpus" / "acv_communes.csv", ROOT / "corpus" / "themes.yaml")
     rows = []
     for spec in args.sets or ["corpus", "heldout"]:
@@ -236,11 +236,7 @@ def main() -> int:
         print(json.dumps(flat, ensure_ascii=False))
         for want, line in row["confusion"].items():
             print(f"    {want:15s} " + "  ".join(f"{got}={n}" for got, n in line.items() if n))
-    out = {"command": head["command"], "commit": git_commit(), "date": head["date"],
-           "machine": {k: v for k, v in machine().items() if k in ("cores", "cpu", "python")}, "rows": rows}
-    args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    print(f"written: {args.json_out.relative_to(ROOT) if args.json_out.is_relative_to(ROOT) else args.json_out}")
+    write_result("understanding", rows, key=("set", "neutral_paths"), path=args.json_out)
     return 0
 
 

