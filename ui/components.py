@@ -51,6 +51,33 @@ def settings() -> Settings:
     return get_settings()
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def local_admin_key() -> str | None:
+    """The API key this interface uses without asking, or None when the user must type one.
+
+    Only an interface that opens the base itself (no ACV_API_URL), listens on the loopback address and was
+    given ACV_API_KEY (as scripts/up.sh does with its local administrator key) uses it: whoever reaches it
+    sits at this machine. An interface talking to a remote API, or reachable from the network, asks.
+    """
+    s = get_settings()
+    if s.api_url or s.api_key is None:
+        return None
+    if str(st.get_option("server.address") or "") not in LOOPBACK:
+        return None
+    return s.api_key.get_secret_value()
+
+
+def api_key_input(key: str, help: str | None = None) -> str:
+    """The key field, or the local administrator key with a one-line notice (see `local_admin_key`)."""
+    local = local_admin_key()
+    if local is not None:
+        st.caption(":material/key: Clé d'administration locale utilisée automatiquement.")
+        return local
+    return st.text_input("Clé d'API", type="password", key=key, help=help)
+
+
 def theme_labels() -> dict[str, str]:
     """Theme slug → French label, as the knowledge base names them."""
     return {f.value: f.label for f in get_client().facets().get("theme", [])}

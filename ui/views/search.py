@@ -16,7 +16,7 @@ import streamlit as st
 from acv.filters import FILTERS, FilterDef
 from service import exports
 from service.types import Facets, SearchResponse
-from ui.components import document_card, escape_md, get_client, result_card, shown_errors
+from ui.components import api_key_input, document_card, escape_md, get_client, result_card, shown_errors
 
 WIDGETS: tuple[FilterDef, ...] = tuple(sorted(FILTERS, key=lambda f: f.ui_position))
 LIST_WIDGETS = tuple(f for f in WIDGETS if not f.is_date)
@@ -168,7 +168,7 @@ def follow_ui(query: str, filters: dict[str, Any]) -> None:
                    "(aussi en ligne de commande : acv watch).")
         with st.form("follow_form", clear_on_submit=False, border=False):
             name = st.text_input("Nom de la recherche suivie", value=query[:200], key="follow_name")
-            key = st.text_input("Clé d'API", type="password", key="follow_key")
+            key = api_key_input("follow_key")
             submitted = st.form_submit_button("Enregistrer et obtenir le flux", icon=":material/bookmark_add:")
         if submitted:
             with shown_errors():
