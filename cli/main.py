@@ -121,6 +121,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(res.to_dict())
         return 0
+    if res.indexing is not None:
+        print(indexing_line(res.indexing.done, res.indexing.total), file=sys.stderr)
     if res.no_relevant_result:
         print("Aucun résultat pertinent.")
         return 0
@@ -129,7 +131,17 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         page = f" p. {r.page}" if r.page else ""
         print(f"{r.rank:>2}. [{r.score:.3f}] {r.title or r.source} ({cities}, {r.date or 's.d.'}){page}")
         print(f"    {r.snippet}")
+        if r.duplicates:
+            others = " ; ".join(f"{d.title} ({d.source.rsplit('/', 1)[-1]})" if d.title else d.source.rsplit("/", 1)[-1]
+                                for d in r.duplicates)
+            print(f"    Aussi publié par : {others}")
     return 0
+
+
+def indexing_line(done: int, total: int) -> str:
+    """The one line said while the base is still filling up (the answer covers what is already in)."""
+    return (f"Indexation en cours ({done}/{total} fichiers) : les résultats ne portent que sur les documents "
+            "déjà indexés.")
 
 
 def _print_watch(res: Any) -> None:

@@ -123,6 +123,36 @@ def test_search_shows_results_grouped_by_document_with_highlights(app) -> None:
     assert "Agen · 12/03/2019 · Communiqué" in [m.value for m in at.markdown]
     assert any(b.label == "Projets comparables" for b in at.button)
     assert url(at) == {"q": ["vacance commerciale"]}
+    assert any(re.fullmatch(r"\*\*4 documents\*\* rapprochés de la recherche, du plus au moins pertinent "
+                            r"\(\d+ ms\)\.", m.value) for m in at.markdown)
+    assert not at.warning  # no ingest running: no partial-results notice
+
+
+def test_results_say_they_are_partial_while_an_ingest_runs(ingested, monkeypatch) -> None:
+    """The notice sits above the results (the page-wide banner comes from ui/ingest_progress.py)."""
+    from index.store import Store
+    from ingest.progress import ProgressPublisher
+
+    data_dir = ingested[0]
+    store = Store(data_dir / "acv.sqlite3")
+    publisher = ProgressPublisher(store, [data_dir / f"f{i}.md" for i in range(48)])  # this process: running
+    publisher.snapshot.files_done = 12
+    publisher._publish(force=True)
+    try:
+        use_data_dir(monkeypatch, data_dir)
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.run()
+        search(at, "vacance commerciale")
+        notice = "Indexation en cours (12/48 fichiers) : ces résultats ne portent que sur les documents déjà " \
+                 "indexés et peuvent changer."
+        assert [w.value for w in at.warning] == [notice]
+        values = [getattr(el, "value", None) for el in at.main]
+        assert values.index(notice) < next(i for i, v in enumerate(values) if isinstance(v, str)
+                                           and v.startswith("#### 1. "))
+    finally:
+        publisher.finish(type("R", (), {"elapsed_s": 1.0})())
+        store.close()
+        get_settings.cache_clear()
 
 
 def test_filter_narrows_results_and_goes_to_the_url(app) -> None:
@@ -131,7 +161,8 @@ def test_filter_narrows_results_and_goes_to_the_url(app) -> None:
     assert city.options == ["Agen (1)", "Quimper (1)", "Sens (1)", "Épinal (1)"]
     city.select("47001").run()
     assert result_titles(at) == [AGEN]
-    assert any(m.value.startswith("**1 document** correspond ") for m in at.markdown)
+    assert any(re.fullmatch(r"\*\*1 document\*\* rapproché de la recherche, du plus au moins pertinent "
+                            r"\(\d+ ms\)\.", m.value) for m in at.markdown)
     assert url(at) == {"q": ["vacance commerciale"], "city": ["47001"]}
 
 

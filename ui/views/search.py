@@ -145,16 +145,31 @@ def export_ui(res: SearchResponse) -> None:
                         mime="application/json", icon=":material/download:", key="export_json")
 
 
+def count_line(documents: int, shown: int, took_ms: float) -> str:
+    """How many documents the ranking brought and how many are on screen: ranked, not all « matching »."""
+    plural = "s" if documents > 1 else ""
+    head = f"**{documents} document{plural}** rapproché{plural} de la recherche, du plus au moins pertinent"
+    if documents > shown:
+        return f"{head} ; les {shown} premiers sont affichés ({took_ms:.0f} ms)."
+    return f"{head} ({took_ms:.0f} ms)."
+
+
+def partial_notice(res: SearchResponse) -> None:
+    """Above the results while the first ingest runs: they only cover the documents already indexed."""
+    if res.indexing is None:
+        return
+    st.warning(f"Indexation en cours ({res.indexing.done}/{res.indexing.total} fichiers) : ces résultats ne "
+               "portent que sur les documents déjà indexés et peuvent changer.", icon=":material/hourglass_top:")
+
+
 def results_ui(res: SearchResponse) -> None:
     client = get_client()
+    partial_notice(res)
     if res.no_relevant_result or not res.results:
         st.info("Aucun résultat pertinent pour cette recherche. Essayez d'autres mots ou retirez des filtres.",
                 icon=":material/search_off:")
         return
-    total = res.total
-    shown = f", les {len(res.results)} premiers affichés" if total > len(res.results) else ""
-    st.markdown(f"**{total} document{'s' if total > 1 else ''}** correspond{'ent' if total > 1 else ''} "
-                f"à la recherche ({res.took_ms:.0f} ms{shown}).")
+    st.markdown(count_line(res.total_documents, len(res.results), res.took_ms))
     export_ui(res)
     for result in res.results:
         result_card(client, result)
