@@ -154,22 +154,38 @@ def meta_line(item: SearchHit | DocumentSummary) -> str:
 def passage_link(doc_id: str, chunk_id: int, page: int | None, label: str | None = None) -> None:
     """'p. 7' (or another label) opening the document page at that passage."""
     text = label or (f"p. {page}" if page else "Voir le passage")
-    st.page_link(PAGES["document"], label=text, icon=":material/description:",
-                 query_params={"doc": doc_id, "chunk": str(chunk_id)})
+    params = {"doc": doc_id, "chunk": str(chunk_id)} | ({"page": str(page)} if page else {})
+    st.page_link(PAGES["document"], label=text, icon=":material/description:", query_params=params)
 
 
 def similar_ui(client: Client, chunk_id: int) -> None:
     """Passages from other towns close to this one."""
     with st.spinner("Recherche de projets comparables…"):
-        data = client.similar(chunk_id, k=5)
-    if not data.results:
+        data = client.similar(chunk_id, k=SIMILAR_ASKED)
+    results = one_per_document(data.results)[:SIMILAR_SHOWN]
+    if not results:
         st.info("Aucun projet comparable trouvé dans d'autres villes.")
         return
-    for r in data.results:
+    for r in results:
         with st.container(border=True):
             st.markdown(f"**{escape_md(r.title or r.source)}** — {meta_line(r)}")
-            st.markdown(escape_md(r.snippet))
+            st.caption(escape_md(r.snippet))
             passage_link(r.doc_id, r.chunk_id, r.page)
+
+
+SIMILAR_SHOWN = 5
+SIMILAR_ASKED = 20  # passages asked for, so that five distinct documents remain
+
+
+def one_per_document(hits: Sequence[SearchHit]) -> list[SearchHit]:
+    """The best passage of each document, in rank order: a convention close in several passages is one line."""
+    seen: set[str] = set()
+    out = []
+    for h in hits:
+        if h.doc_id not in seen:
+            seen.add(h.doc_id)
+            out.append(h)
+    return out
 
 
 def result_card(client: Client, result: SearchHit) -> None:

@@ -122,7 +122,7 @@ def filters_ui(facets: Facets) -> dict[str, Any]:
         for f in LIST_WIDGETS:
             options = facet_options(facets, f)
             st.multiselect(f.label, list(options), key=f"f_{f.name}", format_func=lambda v, o=options: o[v],
-                           placeholder="Tous")
+                           placeholder="Tous", select_all=False, wrap=True)  # no « Select all »: no filter is all
         st.markdown("**Période**")
         for column, f in zip(st.columns(len(DATE_WIDGETS)), DATE_WIDGETS):
             column.date_input(f.label, key=f"f_{f.name}", format="DD/MM/YYYY", min_value=date(2017, 1, 1),
