@@ -338,3 +338,43 @@ def test_up_sh_names_the_process_that_holds_its_port(tmp_path):
             f"({sys.executable} -c import socket, time s = socket.socket();") in err
     assert err.rstrip().endswith("Rien n'a été démarré.")
     assert "API" not in out and not (tmp_path / "var" / "admin.key").exists()
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_acv_ui_never_leaves_streamlit_listening(tmp_path, how):
+    """SIGTERM or SIGINT to `acv ui` reach its Streamlit child; even SIGKILL takes it down (parent-death signal)."""
+    from cli.ports import port_is_free
+
+    (port,) = _ports(1)
+    env = {**os.environ, "ACV_DATA_DIR": str(tmp_path / "var"), "ACV_EMBEDDER": "fake",
+           "ACV_EMBEDDER_MODEL": "64", "PYTHONPATH": str(ROOT)}
+    ui = subprocess.Popen([sys.executable, "-m", "cli", "ui", "--port", str(port)], cwd=tmp_path, env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _get(f"http://127.0.0.1:{port}/_stcore/health")[0] != 200:
+            assert ui.poll() is None and time.monotonic() < deadline, "acv ui did not start"
+            time.sleep(0.3)
+        os.kill(ui.pid, how)  # the parent alone, as `kill PID` does
+        ui.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while not port_is_free("127.0.0.1", port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert port_is_free("127.0.0.1", port)
+    finally:
+        if ui.poll() is None:
+            ui.kill()
+
+
+def test_acv_ui_says_in_french_which_process_holds_its_port(tmp_path):
+    (port,) = _ports(1)
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))
+        s.listen()
+        run = subprocess.run([sys.executable, "-m", "cli", "ui", "--port", str(port)], cwd=tmp_path,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert run.stderr.startswith(f"Erreur : Le port {port}, prévu pour l'interface, est déjà utilisé par le "
+                                 f"processus {os.getpid()} (")
+    assert "is not available" not in run.stderr + run.stdout
