@@ -20,6 +20,8 @@ TRANSLATIONS: tuple[tuple[str, str], ...] = (
     (r"^Upload$", "Choisir un fichier"),
     (r"^Browse files$", "Choisir un fichier"),
     (r"^(\d+(?:\.\d+)?)\s?([KMG])B per file$", "$1 $2o au plus par fichier"),
+    (r"^(\d+(?:\.\d+)?)\s?B$", "$1 o"),  # the size of a chosen file
+    (r"^(\d+(?:\.\d+)?)\s?([KMG])B$", "$1 $2o"),
     (r"^Page not found$", "Page introuvable"),
     (r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\. "
      r"Running the app's main page\.$", "La page « /$1 » n'existe pas : la page d'accueil s'affiche."),
