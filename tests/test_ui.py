@@ -431,3 +431,40 @@ def test_export_formats() -> None:
     hit.snippet = "=HYPERLINK(\"http://x\")"
     hostile = csv_bytes([hit]).decode("utf-8-sig")
     assert list(csv.DictReader(hostile.splitlines(), delimiter=";"))[0]["snippet"] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_comparable_projects_list_each_document_once() -> None:
+    from ui.components import one_per_document
+
+    class Hit:
+        def __init__(self, doc_id: str, chunk_id: int) -> None:
+            self.doc_id, self.chunk_id = doc_id, chunk_id
+
+    hits = [Hit("a", 1), Hit("b", 2), Hit("a", 3), Hit("c", 4), Hit("b", 5)]
+    assert [(h.doc_id, h.chunk_id) for h in one_per_document(hits)] == [("a", 1), ("b", 2), ("c", 4)]
+
+
+def test_french_page_script_holds_every_rule() -> None:
+    """The rules travel as JSON into the page script; each English sentence of ENGLISH has a rule or an option."""
+    import json
+
+    from ui.french import ENGLISH, TRANSLATIONS, script
+
+    text = script()
+    assert "RULES" not in text and json.dumps([list(r) for r in TRANSLATIONS], ensure_ascii=False) in text
+
+    def french(sentence: str) -> str:  # the page script's rule, in Python (same regular expressions)
+        for pattern, fr in TRANSLATIONS:
+            if re.fullmatch(pattern, sentence):
+                return re.sub(pattern, re.sub(r"\$(\d)", r"\\\1", fr), sentence)
+        return sentence
+
+    assert [french(s) for s in ("Select all", "Upload", "50MB per file", "Drag and drop file here", "412.0B",
+                                "Page not found", "Press Enter to apply", "Running...", "Skip to main content")] == [
+        "Tout sélectionner", "Choisir un fichier", "50 Mo au plus par fichier", "Glissez-déposez un fichier ici",
+        "412.0 o", "Page introuvable", "Appuyez sur Entrée pour valider", "Calcul en cours…",
+        "Aller au contenu principal"]
+    assert french("You have requested page /recherche/x, but no corresponding file was found in the app's pages/ "
+                  "directory. Running the app's main page.") == (
+        "La page « /recherche/x » n'existe pas : la page d'accueil s'affiche.")
+    assert french("Upload de fichiers") == "Upload de fichiers"  # whole text nodes only

@@ -37,7 +37,8 @@ def metadata_ui(result: UploadResult) -> None:
     doc = result.document
     status = {"added": "ajouté", "updated": "mis à jour", "unchanged": "déjà présent, inchangé",
               "moved": "déjà présent (fichier déplacé)"}.get(result.status, result.status)
-    st.success(f"Document {status} : {len(doc.chunks)} passages indexés.")
+    n = len(doc.chunks)
+    st.success(f"Document {status} : {n} passage{'s' if n > 1 else ''} indexé{'s' if n > 1 else ''}.")
     st.subheader("Métadonnées extraites")
     rows = {
         "Titre": doc.title or "—",
