@@ -1,5 +1,5 @@
-"""Labels are never cut: Streamlit ends long metric values, page links and chosen filter values with « … »;
-these rules let them wrap instead (the full text stays readable on narrow screens too)."""
+"""Labels are never cut: Streamlit ends long metric values, page links, chosen filter values and filter options
+with « … »; these rules let them wrap instead (chosen values also keep Streamlit's tooltip with the full text)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ CSS = """
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   height: auto !important;
 }
-[data-testid="stSidebar"] [data-baseweb="tag"], [data-testid="stSidebar"] [data-baseweb="tag"] span {
+[data-testid="stMultiSelectTagsContainer"] [data-tag],
+[data-testid="stMultiSelectTagsContainer"] [data-tag] > span {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-  height: auto !important; max-width: 100% !important;
+  height: auto !important; max-width: 100% !important; line-height: 1.25;
 }
-[role="listbox"] [role="option"], [role="listbox"] [role="option"] div {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+[role="listbox"] [role="option"] > div {  /* rows are 40 px high: two smaller lines fit */
+  white-space: normal !important; overflow: hidden !important; text-overflow: clip !important;
+  font-size: 0.8rem; line-height: 1.15;
 }
 </style>
 """
