@@ -56,6 +56,32 @@ def test_progress_is_published_in_the_store_and_read_without_writing(tmp_path):
     store.close()
 
 
+def test_a_small_ingest_does_not_hide_the_progress_of_another_process(tmp_path):
+    """An upload (a one-file ingest in the API or UI process) while `acv ingest` runs elsewhere publishes nothing."""
+    store = Store(tmp_path / "acv.sqlite3")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        ProgressPublisher(store, [tmp_path / f"f{i}.md" for i in range(48)])
+        raw = json.loads(store.get_meta("ingest_progress"))
+        store.set_meta("ingest_progress", json.dumps(raw | {"pid": other.pid}))  # as if `other` published it
+        upload = ProgressPublisher(store, [tmp_path / "upload.md"])
+        upload.file_done(0, _Outcome("added", str(tmp_path / "upload.md")), 1, 1, 0.1)
+
+        class Report:
+            elapsed_s = 0.1
+
+        upload.finish(Report())
+        snap = read_progress(tmp_path / "acv.sqlite3")
+        assert (snap.state, snap.files_total, snap.pid) == ("running", 48, other.pid)
+    finally:
+        other.kill()
+        other.wait()
+    assert read_progress(tmp_path / "acv.sqlite3").state == "interrupted"
+    again = ProgressPublisher(store, [tmp_path / "upload.md"])  # the other is gone: this one publishes
+    assert not again.silent and read_progress(tmp_path / "acv.sqlite3").files_total == 1
+    store.close()
+
+
 def test_a_run_whose_process_died_reads_as_interrupted(tmp_path):
     store = Store(tmp_path / "acv.sqlite3")
     ProgressPublisher(store, [])
