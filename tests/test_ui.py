@@ -468,3 +468,29 @@ def test_french_page_script_holds_every_rule() -> None:
                   "directory. Running the app's main page.") == (
         "La page « /recherche/x » n'existe pas : la page d'accueil s'affiche.")
     assert french("Upload de fichiers") == "Upload de fichiers"  # whole text nodes only
+
+
+def test_the_local_admin_key_is_used_only_by_a_local_loopback_interface(monkeypatch) -> None:
+    """up.sh's interface (no ACV_API_URL, 127.0.0.1) writes with ACV_API_KEY without asking; one that talks to
+    a remote API or listens on every address asks for the key."""
+    from ui import components
+
+    address = {"server.address": "127.0.0.1"}
+    monkeypatch.setattr(components.st, "get_option", lambda name: address[name])
+    monkeypatch.setenv("ACV_API_KEY", "cle-locale")
+    monkeypatch.delenv("ACV_API_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert components.local_admin_key() == "cle-locale"
+        address["server.address"] = "0.0.0.0"
+        assert components.local_admin_key() is None
+        address["server.address"] = "localhost"
+        monkeypatch.setenv("ACV_API_URL", "http://api.example:8000")
+        get_settings.cache_clear()
+        assert components.local_admin_key() is None
+        monkeypatch.delenv("ACV_API_URL")
+        monkeypatch.delenv("ACV_API_KEY")
+        get_settings.cache_clear()
+        assert components.local_admin_key() is None
+    finally:
+        get_settings.cache_clear()
