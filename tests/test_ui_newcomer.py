@@ -258,10 +258,15 @@ def _walk(up: dict, driver) -> None:
     assert walk.main_text().startswith("Agen") or "\nAgen\n" in walk.main_text()
     walk.shot("lien-partage-ville")
 
+    walk.open("/carte")
+    walk.until_text("Carte des villes Action cœur de ville")
+    walk.settle()
+    walk.shot("carte")
+
     driver.switch_to.new_window("window")
     walk.open("/page-inconnue")
     walk.until_text("Page introuvable", "body")
     walk.settle()
     walk.shot("page-introuvable")
     assert agen["cities"][0]["insee"] == "47001"
-    assert len(walk.shots) == 9
+    assert len(walk.shots) == 10
