@@ -94,14 +94,24 @@ class FacetValue(BaseModel):
 Facets = dict[str, list[FacetValue]]
 
 
+class Indexing(BaseModel):
+    done: int = Field(description="Fichiers déjà traités.")
+    total: int = Field(description="Fichiers à traiter.")
+
+
 class SearchResponse(BaseModel):
     query: str
     filters: dict[str, Any]
-    total: int = Field(description="Nombre de résultats (passages, ou documents avec group=document).")
+    total: int = Field(description="Nombre de résultats (passages, ou documents avec group=document), gardé pour "
+                                   "compatibilité ; préférer total_documents et total_passages.")
     no_relevant_result: bool
     results: list[SearchResult]
     facets: Facets = Field(default_factory=dict, description="Comptes par filtre sur l'ensemble des résultats.")
     took_ms: float
+    total_documents: int = Field(description="Nombre de documents classés (une annonce republiée compte une fois).")
+    total_passages: int = Field(description="Nombre de passages classés.")
+    indexing: Indexing | None = Field(description="Indexation en cours au moment de la réponse (résultats "
+                                                  "partiels) : fichiers traités sur fichiers trouvés ; null sinon.")
 
 
 class SimilarResponse(BaseModel):

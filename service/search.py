@@ -115,7 +115,9 @@ class SearchService:
         for i, r in enumerate(results, start=offset + 1):
             r.rank = i
         out = SearchResponse(query=query, filters=resolved.as_dict(), total=total,
-                             no_relevant_result=ranking.no_relevant_result, results=results)
+                             no_relevant_result=ranking.no_relevant_result, results=results,
+                             total_documents=len({doc_of[h.chunk_id] for h in hits if h.chunk_id in doc_of}),
+                             total_passages=len(hits), indexing=self.catalog.indexing())
         if with_facets:
             out.facets = self.catalog.named_facets(parts.groups.facet_counts(matched))
         out.took_ms = round((self.clock() - t0) * 1000, 1)
