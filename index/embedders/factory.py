@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from acv.errors import EmbedderUnavailableError
 from acv.settings import Settings
 from index.embedders.base import Embedder
@@ -16,8 +18,10 @@ def make_embedder(settings: Settings) -> Embedder:
     if backend == "sentence-transformers":
         from index.embedders import e5_port
 
-        if settings.embedder_model in (*e5_port.PORT_ALIASES, e5_port.ADAPTED_ALIAS):
-            path = e5_port.adapted_dir(settings.data_dir) if settings.embedder_model == e5_port.ADAPTED_ALIAS else None
+        named = settings.embedder_model
+        if named in (*e5_port.PORT_ALIASES, e5_port.ADAPTED_ALIAS) or e5_port.is_built(Path(named or "-")):
+            path = e5_port.adapted_dir(settings.data_dir) if named == e5_port.ADAPTED_ALIAS else None
+            path = Path(named) if e5_port.is_built(Path(named or "-")) else path
             if path is not None and not (path / "modules.json").exists():
                 raise EmbedderUnavailableError(f"Aucun modèle adapté dans « {path} » : lancez d'abord « acv adapt ».")
             return e5_port.E5PortEmbedder(path, device=settings.embed_device, batch_size=settings.embed_batch_size,
