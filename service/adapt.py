@@ -211,16 +211,17 @@ def adapt(settings: Settings, *, piaf: Path | None = None, batch_size: int = 16,
     model.train()
     t0, losses, stopped = time.perf_counter(), [], False
     for step, batch in enumerate(batches, 1):
-        feats = [model.tokenize([e5_port.QUERY_PROMPT + p.anchor for p in batch]),
-                 model.tokenize([e5_port.PASSAGE_PROMPT + p.positive for p in batch])]
-        feats = [{k: v.to(device) for k, v in f.items()} for f in feats]
+        prepare = getattr(model, "preprocess", None) or model.tokenize
+        feats = [prepare([e5_port.QUERY_PROMPT + p.anchor for p in batch]),
+                 prepare([e5_port.PASSAGE_PROMPT + p.positive for p in batch])]
+        feats = [{k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in f.items()} for f in feats]
         loss = loss_fn(feats, torch.empty(0))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimiser.step()
         schedule.step()
         optimiser.zero_grad()
-        losses.append(round(float(loss), 4))
+        losses.append(round(float(loss.detach()), 4))
         if step % 10 == 0 or step == len(batches):
             log(f"pas {step}/{len(batches)} : perte {np.mean(losses[-10:]):.3f} ({time.perf_counter() - t0:.0f} s)")
         if time.perf_counter() - t0 > max_minutes * 60 and step < len(batches):
