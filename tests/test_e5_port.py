@@ -28,6 +28,7 @@ FRENCH_SAMPLE = [
     "query: x\u200by\u00a0z\u2009w 😀 中文 Привет ▁marqueur",
     "passage: Saint-Dié-des-Vosges, Lunéville, Château-du-Loir : 2018–2022, 3ᵉ avenant, n° 45/2021.",
     "query: aide à la rénovation énergétique des copropriétés dégradées en cœur de ville",
+    "passage: caractères inconnus en suite : 𓀀𓀁𓀂 et \U0001D11E\U0001D11F x, puis <s> et </s> dans le texte",
 ]
 
 

