@@ -8,8 +8,9 @@ same transaction as the chunk, and are read from there for coverage,
 diversification and the relevance bar. Measured against FTS5 (now a bench-only
 engine, index/lexical_fts5.py) and bm25s on the same text in
 docs/BENCHMARKS.md ("Lexical read side").
-Queries are built from analysed terms only, never parsed, so nothing a user
-types is read as query syntax.
+Queries are built from analysed terms and words only, never parsed by the
+engine: the operators users may type (phrases, exclusions) are read by
+index/query_syntax.py and reach the engine as a `Constraint`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from index.lexical_fts5 import match_expression  # noqa: F401  (re-exported: the quoting rule stays testable)
-from index.lexical_tantivy import TantivyLexical
+from index.lexical_tantivy import Constraint, TantivyLexical
 from index.store import Filters, Store
 
 LEXICAL_DIR = "lexical"
@@ -43,10 +44,11 @@ class LexicalIndex:
 
     def search_weighted(
         self, terms: dict[str, float], limit: int, allowed: np.ndarray | None = None,
-        within: Sequence[int] | None = None,
+        within: Sequence[int] | None = None, constraint: Constraint | None = None,
     ) -> list[tuple[int, float]]:
-        """Like `search`, each term with a boost; `allowed` / `within` restrict the chunks scored."""
-        return self.engine.search(terms, limit, allowed, within)
+        """Like `search`, each term with a boost; `allowed` / `within` restrict the chunks scored, `constraint`
+        keeps those holding what it requires (all the terms, the phrases as written) and none it excludes."""
+        return self.engine.search(terms, limit, allowed, within, constraint)
 
     def sync(self) -> int:
         return self.engine.sync()
