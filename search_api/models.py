@@ -87,14 +87,23 @@ class FacetValue(BaseModel):
 Facets = dict[str, list[FacetValue]]
 
 
+class RelevanceReason(BaseModel):
+    code: str = Field(description="Code court : no_candidate, no_query_word, low_support, date_absent, "
+                                  "commune_topic, low_coverage.")
+    message: str = Field(description="La raison, en français.")
+
+
 class SearchResponse(BaseModel):
     query: str
     filters: dict[str, Any]
     total: int = Field(description="Nombre de résultats (passages, ou documents avec group=document).")
-    no_relevant_result: bool
+    no_relevant_result: bool = Field(description="Vrai quand aucun passage ne répond précisément : les passages "
+                                                 "les plus proches sont renvoyés quand même.")
     results: list[SearchResult]
     facets: Facets = Field(default_factory=dict, description="Comptes par filtre sur l'ensemble des résultats.")
     took_ms: float
+    relevance_reason: RelevanceReason | None = Field(
+        default=None, description="Pourquoi aucun passage ne répond précisément (null sinon).")
 
 
 class SimilarResponse(BaseModel):

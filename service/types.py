@@ -167,9 +167,29 @@ class FacetValue(Result):
 Facets = dict[str, list[FacetValue]]
 
 
+# What the edges tell people (CLI, UI): the notice above the closest passages, and the search syntax.
+NOT_PRECISE_NOTICE = "Aucun passage ne répond précisément ; voici les plus proches."
+SEARCH_SYNTAX_HELP = (
+    '"phrase exacte" : les mots qui se suivent, tels quels (majuscules et accents mis à part) ; '
+    "-mot ou -\"deux mots\" : écarter les passages qui les contiennent ; "
+    "titre:mot ou titre:\"deux mots\" : seulement les documents dont le titre les contient. "
+    "Les noms, sigles, codes et mots composés (Aristide-Briand, CAF, RD921) sont cherchés tels qu'écrits ; "
+    "les autres mots sous toutes leurs formes (façade, façades)."
+)
+
+
+@dataclass(slots=True, eq=False)
+class RelevanceReason(Result):
+    """Why the product doubts its results: a short code for programs, a French sentence for people."""
+
+    code: str
+    message: str
+
+
 @dataclass(slots=True, eq=False)
 class SearchResponse(Result):
-    """The answer to one query, in the shape of `acv search --json`."""
+    """The answer to one query, in the shape of `acv search --json`. `no_relevant_result` is advice: the
+    closest passages are returned all the same, with the reason (`relevance_reason`; null when confident)."""
 
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"facets"})
 
@@ -180,6 +200,7 @@ class SearchResponse(Result):
     results: list[SearchHit]
     facets: Facets | None = None
     took_ms: float = 0.0
+    relevance_reason: RelevanceReason | None = None
 
 
 @dataclass(slots=True, eq=False)

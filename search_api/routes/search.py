@@ -100,7 +100,8 @@ def run_search(kb: Any, p: SearchParams) -> dict[str, Any]:
     responses={200: {"content": {"application/json": {"example": {
         "query": "lutte contre la vacance commerciale", "filters": {"city": ["47001"]}, "total": 1,
         "no_relevant_result": False, "results": [_RESULT_EXAMPLE],
-        "facets": {"doc_type": [{"value": "convention", "label": "Convention", "count": 1}]}, "took_ms": 12.5}}}},
+        "facets": {"doc_type": [{"value": "convention", "label": "Convention", "count": 1}]}, "took_ms": 12.5,
+        "relevance_reason": None}}}},
         **_ERRORS},
 )
 def search(kb: KB, params: Params) -> dict[str, Any]:
