@@ -5,8 +5,9 @@ person, an operator), a few words copied as written. This benchmark samples pass
 builds three queries from each, and counts a success when the passage's document is among the first ten results:
 
 - rare: one word of the passage (four letters or more, not a stop word) found, as written, in a single document;
-- name: a capitalised word (not the first of a sentence) or a hyphenated word, with the capitalised or hyphenated
-  words that follow it (up to three words), found as written in at most `MAX_DOCS` documents;
+- name: a capitalised word (not the first of a sentence or of a table cell) or a hyphenated word, with the
+  capitalised or hyphenated words that follow it (up to three words), found in at most `MAX_DOCS` documents
+  (in any case: a capitalised common word is no name);
 - phrase: four consecutive words copied as written (no sentence punctuation inside, two content words at least),
   found as written in at most `MAX_DOCS` documents.
 
@@ -68,7 +69,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # A name: a capitalised word or a hyphenated one, then up to two more of either kind, separated by one space.
 _NAME_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ][\w]+(?:-[\w]+)*|[\w]+(?:-[\w]+)+)"
 _NAME = re.compile(rf"{_NAME_TOKEN}(?: {_NAME_TOKEN}){{0,2}}", re.UNICODE)
-_SENTENCE_END = re.compile(r"(^|[.!?:;»\n]\s*|[«(\"]\s*)$")
+_SENTENCE_END = re.compile(r"(^|[.!?:;»|\n]\s*|[«(\"]\s*)$")
 _PHRASE_BREAK = re.compile(r"[.;:!?()«»\"\n\[\]/|•–—]")
 
 
@@ -210,8 +211,8 @@ def name(p: Passage, texts: DocumentTexts, rnd: random.Random) -> str | None:
         first = candidate.split()[0]
         if "-" not in first and _SENTENCE_END.search(p.text[: m.start()]):
             continue  # a capital at the start of a sentence says nothing
-        if 1 <= texts.docs_with(candidate, case=True) <= MAX_DOCS:
-            found.append(candidate)
+        if 1 <= texts.docs_with(candidate, case=True) and texts.docs_with(candidate, case=False) <= MAX_DOCS:
+            found.append(candidate)  # a capitalised common word (« Développement ») is no name
     found = sorted(set(found))
     return rnd.choice(found) if found else None
 

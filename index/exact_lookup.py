@@ -5,8 +5,8 @@ of it. Fused rankings can bury such a passage under ones closer in meaning, and 
 support can flag a one-word query whatever the base holds (issue 25: 0.65 of known items found against plain
 BM25's 0.98). So, on the candidates the filters allow:
 
-- `whole`: passages holding the query's words as written and consecutive (the query copied from the text, or
-  its quoted phrase) come first;
+- `whole`: passages holding the query's words as written and consecutive (the query copied from the text;
+  one word as typed, « agences » before « agence ») come first;
 - `every`: then passages holding every content word of the query (after the analyser: stems, stop words out),
   every quoted phrase, and each name, acronym, code or hyphenated word as written (index/query_syntax.py);
 - the rest follows in the fused order.
@@ -38,7 +38,7 @@ class ExactPlan:
 
     terms: tuple[str, ...]  # the analysed content words of the query's text (as typed, not corrected)
     sequences: tuple[tuple[str, ...], ...]  # quoted phrases and names/acronyms/codes, as written
-    whole: tuple[str, ...]  # the whole text's words as written, when it has two or more (an implicit phrase)
+    whole: tuple[str, ...]  # the whole text's words as written (an implicit phrase; one word as typed), no quotes
     exclusion: Constraint  # what `-mot` leaves out
     title: tuple[tuple[str, ...], ...] = ()  # what the title must hold (`titre:`), as written
 
@@ -68,7 +68,7 @@ def plan(parsed: ParsedQuery, analyzer: FrenchAnalyzer) -> ExactPlan:
     return ExactPlan(
         terms=terms,
         sequences=tuple(dict.fromkeys(s for s in sequences if s)),
-        whole=whole if len(whole) > 1 and not parsed.phrases else (),
+        whole=whole if not parsed.phrases else (),
         exclusion=Constraint(excluded_terms=tuple(dict.fromkeys(excluded_terms)),
                              excluded_exact=tuple(dict.fromkeys(excluded_exact))),
         title=tuple(tuple(exact_words(t)) for t in parsed.title if exact_words(t)),
