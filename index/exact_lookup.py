@@ -7,8 +7,9 @@ BM25's 0.98). So, on the candidates the filters allow:
 
 - `whole`: passages holding the query's words as written and consecutive (the query copied from the text;
   one word as typed, « agences » before « agence ») come first;
-- `every`: then passages holding every content word of the query (after the analyser: stems, stop words out),
-  every quoted phrase, and each name, acronym, code or hyphenated word as written (index/query_syntax.py);
+- `every`: then, for a query of a few words (`EVERY_UP_TO`), passages holding every content word of the query
+  (after the analyser: stems, stop words out), every quoted phrase, and each date, name, acronym, code or
+  hyphenated word as written (index/query_syntax.py);
 - the rest follows in the fused order.
 
 A query with such passages is never flagged « nothing relevant ». `-mot` leaves out the passages holding the
@@ -30,6 +31,12 @@ from index.store import Store
 
 # How many holders of each tier are read (beyond, the fused order decides on its own).
 TIER_LIMIT = 200
+# Holders of every word go first only for a query of at most this many distinct content words: a few words are
+# a lookup; a longer question is a description whose words a passage may all hold without answering it (on the
+# judged queries, promoting them for longer questions put such passages above the answer: « regrouper les
+# services publics dans un bâtiment du centre-ville », « ce que change une ORT pour une commune »). They are
+# never flagged, whatever the length.
+EVERY_UP_TO = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +124,16 @@ def excluded(p: ExactPlan, lexical: LexicalIndex, chunk_ids: Sequence[int]) -> s
     return out
 
 
-def promote(fused: list[tuple[int, float]], found: Holders) -> list[tuple[int, float]]:
-    """`whole` holders first, then `every` holders, each in the fused order (holders the fusion did not see after
-    those it did, in the lexical order), then the rest as fused. Scores are kept."""
+def promote(fused: list[tuple[int, float]], found: Holders, terms: int = 0) -> list[tuple[int, float]]:
+    """`whole` holders first, then `every` holders (for a query of at most `EVERY_UP_TO` distinct content words,
+    `terms`), each in the fused order (holders the fusion did not see after those it did, in the lexical order),
+    then the rest as fused. Scores are kept."""
     if not found:
         return fused
     score = dict(fused)
     tiers: list[list[tuple[int, float]]] = []
     seen: set[int] = set()
-    for ids in (found.whole, found.every):
+    for ids in (found.whole, found.every if terms <= EVERY_UP_TO else []):
         members = [c for c in ids if c not in seen]
         seen.update(members)
         inside = [(c, score[c]) for c in sorted((c for c in members if c in score), key=lambda c: -score[c])]

@@ -75,11 +75,17 @@ def exact_words(text: str) -> list[str]:
     return _EXACT_WORD.findall(fold(text))
 
 
+_MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+_DATE = re.compile(rf"(?<!\w)(?:(?:1er|\d{{1,2}})\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{4}})(?!\w)",
+                   re.IGNORECASE)
+
+
 def as_written(text: str) -> list[list[str]]:
     """The words of plain query text that are matched as written rather than by their stem, each as its exact
-    words: acronyms (« CAF », « ORT »), codes mixing letters and digits (« RD921 », « A7 »), hyphenated words
-    (« Aristide-Briand », « Saint-Pierre »)."""
-    out: list[list[str]] = []
+    words: dates (« 3 mars 2021 », « octobre 2019 »: the words must follow each other), acronyms (« CAF »,
+    « ORT »), codes mixing letters and digits (« RD921 », « A7 »), hyphenated words (« Aristide-Briand »,
+    « Saint-Pierre »)."""
+    out: list[list[str]] = [exact_words(m.group()) for m in _DATE.finditer(text)]
     for raw in re.findall(r"[^\s\"«»“”„()\[\],;:!?'’]+", text):  # elisions apart: « l'ORT » → ORT
         word = raw.strip(".-")
         parts = exact_words(word)

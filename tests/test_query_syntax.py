@@ -48,3 +48,8 @@ def test_exact_words_fold_case_accents_and_ligatures():
 def test_words_matched_as_written():
     assert as_written("CAF RD921 Saint-Pierre A7 2020-2026 l'ORT. d’OPAH-RU centre façades Cahors") == [
         ["caf"], ["rd921"], ["saint", "pierre"], ["a7"], ["ort"], ["opah", "ru"]]
+
+
+def test_dates_are_matched_as_written():
+    assert as_written("piscine 14 mai 2022, 1er octobre et Octobre 2019 ; mai seul") == [
+        ["14", "mai", "2022"], ["1er", "octobre"], ["octobre", "2019"], ["1er"]]
