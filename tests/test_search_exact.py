@@ -98,3 +98,53 @@ def test_a_phrase_found_in_one_passage_only_is_found_first(shared_extractor, cas
     docs, target, query = case
     assume(A.terms(query) and _only_in(docs, target, query))
     _check(shared_extractor, docs, target, f'"{query}"' if quoted else query)
+
+
+# -- the search syntax and filters, through KnowledgeBase.search ---------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "documents"
+CAHORS = CORPUS / "communiques" / "cahors-convention-action-coeur-de-ville-signee.html"
+VIENNE = CORPUS / "communiques" / "vienne-signature-convention-coeur-de-ville.html"
+COGNAC = CORPUS / "communiques" / "cognac-anah-lancement-opah-ru.html"
+SEMINAIRE = CORPUS / "communiques" / "seminaire-regional-action-coeur-de-ville-occitanie.html"
+
+
+def _titles(res) -> list[str]:  # type: ignore[no-untyped-def]
+    return [r.title for r in res.results]
+
+
+def test_a_filter_never_hides_the_passage_holding_the_word(shared_extractor, tmp_path):
+    """« façades --city Cahors » finds the Cahors press release (« façades du secteur sauvegardé »)."""
+    kb = _kb(str(tmp_path), shared_extractor)
+    try:
+        kb.ingest([CAHORS, VIENNE, COGNAC, SEMINAIRE])
+        res = kb.search("façades", {"city": "Cahors"}, k=5)
+        assert not res.no_relevant_result and res.relevance_reason is None
+        assert "façades du secteur sauvegardé" in res.results[0].text
+        assert res.results[0].title == "33,9 M€ pour le cœur de ville de Cahors"
+        quoted = kb.search('"ravalement obligatoire des façades"', {}, k=5)
+        assert _titles(quoted)[0] == ("Séminaire régional Action cœur de ville : les villes d'Occitanie "
+                                      "partagent leurs expériences")
+        without = kb.search("façades -Cahors", {}, k=10)
+        assert all("cahors" not in r.text.lower() for r in without.results)
+        titled = kb.search("titre:Vienne façades", {}, k=10)
+        assert {r.title for r in titled.results} == {VIENNE_TITLE}
+    finally:
+        kb.close()
+
+
+VIENNE_TITLE = "Action cœur de ville : Vienne signe pour 35,2 millions d'euros"
+
+
+def test_a_query_of_exclusions_only_is_refused(shared_extractor, tmp_path):
+    import pytest
+
+    from acv.errors import InvalidQueryError
+
+    kb = _kb(str(tmp_path), shared_extractor)
+    try:
+        with pytest.raises(InvalidQueryError) as err:
+            kb.search("-façades -commerce", {}, k=5)
+        assert err.value.message == "La requête ne contient que des exclusions (-mot) : ajoutez un mot à chercher."
+    finally:
+        kb.close()
