@@ -26,7 +26,7 @@ class Block:
     level: int = 0  # heading level (1 = top); 0 for non-headings
     start: int = 0  # character offsets in ParsedDocument.text, set by ParsedDocument.build
     end: int = 0
-    ocr: bool = False  # text recognised by OCR on a scanned page (issue 17), not read from a text layer
+    ocr: bool = False  # text recognised by OCR on a scanned page, not read from a text layer
 
 
 @dataclass(slots=True)

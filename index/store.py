@@ -635,7 +635,7 @@ class Store:
         yield from ((int(r[0]), r[1]) for r in (con or self.con).execute(
             "SELECT chunk_id, body FROM chunk_terms ORDER BY chunk_id"))
 
-    # -- queries of the service layer (issue 13: maintenance and catalog go through the store, not `con`) --
+    # -- queries of the service layer (maintenance and catalog go through the store, not `con`) --
 
     def document_id_with_hash(self, content_hash: str) -> str | None:
         """The id of a stored document with these exact bytes (sha256), if any."""

@@ -184,7 +184,7 @@ class DenseIndex:
 
     def _rescored(self, query: np.ndarray, ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The first candidates with their exact inner product (8-bit codes and a few probed lists miss some
-        of the true top 10 at 1M: Recall@10 0.93 without, BENCHMARKS issue 14), the others as they came."""
+        of the true top 10 at 1M: Recall@10 0.93 without), the others as they came."""
         head = ids[: self.exact_rescore]
         found, vectors = self.store.vectors_for([int(i) for i in head], self.dimension)
         exact = dict(zip(found.tolist(), (vectors @ np.asarray(query, dtype=np.float32).ravel()).tolist()))
@@ -226,10 +226,3 @@ class DenseIndex:
         if lexical is not None:
             upto = min(upto, lexical)  # -1 when its position could not be read: nothing is trimmed
         self.store.trim_vector_log(upto)
-
-    @staticmethod
-    def saved_embedder(directory: Path) -> str | None:
-        try:
-            return json.loads((Path(directory) / CONFIG_FILE).read_text("utf-8")).get("embedder")
-        except (OSError, ValueError):
-            return None

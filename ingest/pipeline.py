@@ -195,7 +195,6 @@ class Ingestor:
         parse_memory_mb: int | None = 2048,
         workers: int = 0,
         max_passages: int | None = 3000,
-        embedding_context: str = "title-section",
     ) -> None:
         self.store = store
         self.analyzer = analyzer
@@ -213,13 +212,12 @@ class Ingestor:
         # by default one core is left to the model, which embeds while the workers prepare
         self.workers = workers if workers > 0 else max(1, (os.cpu_count() or 1) - 1)
         self.max_passages = max_passages or None
-        self.embedding_context = embedding_context
 
     @property
     def prepare_config(self) -> PrepareConfig:
         return PrepareConfig(embedder_id=self.embedder.id, chunk_min_words=self.chunk_min_words,
                              chunk_max_words=self.chunk_max_words, max_bytes=self.max_bytes,
-                             max_passages=self.max_passages, embedding_context=self.embedding_context)
+                             max_passages=self.max_passages)
 
     # -- the batch -----------------------------------------------------------------
 

@@ -16,9 +16,8 @@ from acv.records import Block, ChunkMetadata, DocumentMetadata, ParsedDocument
 from index.analysis import FrenchAnalyzer
 from index.store import ChunkRow
 from ingest.chunking import chunk_document
-from ingest.embedding_text import DEFAULT_CONTEXT, embedding_text_for
+from ingest.embedding_text import embedding_text
 from ingest.extract import Extractor
-from ingest.extract.themes import Taxonomy
 from ingest.passages import select_passages
 
 
@@ -31,7 +30,6 @@ class PrepareConfig:
     chunk_max_words: int = 250
     max_bytes: int | None = None
     max_passages: int | None = None
-    embedding_context: str = DEFAULT_CONTEXT  # Settings.embedding_context
 
 
 @dataclass(slots=True)
@@ -57,13 +55,6 @@ class PreparedDocument:
 
 def embed_key(embedder_id: str, text: str) -> str:
     return hashlib.sha256(f"{embedder_id}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def embedding_text(text: str, section: str | None, title: str | None, context: str = DEFAULT_CONTEXT,
-                   taxonomy: Taxonomy | None = None) -> str:
-    """What the dense model sees for a chunk: the passage under its document title and section heading
-    (and its themes, with another `context`: ingest/embedding_text.py)."""
-    return embedding_text_for(context, text, section, title, taxonomy)
 
 
 def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: Extractor,
@@ -102,7 +93,7 @@ def prepare_parsed(parsed: ParsedDocument, analyzer: FrenchAnalyzer, extractor: 
         if id(c.meta) not in facets_by_meta:
             facets_by_meta[id(c.meta)] = chunk_facets(c.meta, meta, extractor)
             meta_json[id(c.meta)] = asdict(c.meta)
-        dense_text = embedding_text(c.text, c.section, title, config.embedding_context, extractor.taxonomy)
+        dense_text = embedding_text(c.text, c.section, title)
         key_of_text = embed_key(config.embedder_id, dense_text)
         embed_inputs.setdefault(key_of_text, dense_text)
         rows.append(ChunkRow(

@@ -15,19 +15,14 @@ from collections.abc import Callable
 from acv.settings import Settings
 from index.analysis import FrenchAnalyzer, get_analyzer
 from index.announcement_groups import AnnouncementGroups
-from index.dense_feedback import FeedbackConfig
 from index.embedders import Embedder, make_embedder
 from index.expansion import ThemeExpander
-from index.fusion import CoverageWeight
-from index.learned_rerank import SHIPPED as SHIPPED_RERANK
-from index.learned_rerank import RerankModel
 from index.lexical import LEXICAL_DIR
 from index.prefetch import Foreground, prefetch
 from index.saved_searches import SavedSearches
 from index.relevance import CommuneNames
 from index.search import HybridRetriever, RetrievalConfig
 from index.store import Store
-from index.term_neighbours import NeighbourConfig
 from index.vectors import DenseIndex, index_mismatch
 from ingest.extract import Extractor
 from ingest.extract.cities import ALIASES, AMBIGUOUS, REUNION_ONLY
@@ -96,18 +91,8 @@ class Components:
                     self.store, self.analyzer, self.embedder, self.dense,
                     RetrievalConfig(fusion=s.fusion, lexical_weight=s.bm25_weight, rrf_k=s.rrf_k,
                                     candidates=s.candidates, correct_typos=s.correct_typos,
-                                    expand_themes=s.expand_themes, adaptive=s.adaptive_fusion,
-                                    min_coverage=s.relevance_min_coverage,
-                                    feedback=FeedbackConfig(s.dense_feedback_k, s.dense_feedback_beta, "dense",
-                                                            s.dense_feedback_gamma, s.dense_feedback_neighbourhood),
-                                    low_coverage=CoverageWeight(s.low_coverage_below, s.low_coverage_bm25_weight),
-                                    distinct_first=s.distinct_documents_first,
-                                    near_duplicates=s.near_duplicates,
-                                    rerank=SHIPPED_RERANK if s.learned_rerank else RerankModel(),
-                                    neighbours=NeighbourConfig(s.term_neighbours, s.term_neighbours_min_similarity,
-                                                               s.term_neighbours_max_terms, s.term_neighbours_weight,
-                                                               bigrams=s.term_neighbours_pairs)),
-                    city_names=self.vocabulary.city_names(),
+                                    expand_themes=s.expand_themes, min_coverage=s.relevance_min_coverage,
+                                    distinct_first=s.distinct_documents_first, near_duplicates=s.near_duplicates),
                     communes=commune_names(self.extractor.gazetteer, self.analyzer),
                     expander=ThemeExpander(self.extractor.taxonomy.themes, self.analyzer, self.embedder, self.store),
                 )
@@ -122,7 +107,6 @@ class Components:
             parse_isolation=s.parse_isolation, parse_timeout_s=s.parse_timeout_s,
             parse_memory_mb=s.parse_memory_mb or None,
             workers=s.ingest_workers, max_passages=s.max_passages_per_document,
-            embedding_context=s.embedding_context,
         )
 
     def forget_dense(self) -> None:

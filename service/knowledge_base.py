@@ -33,7 +33,6 @@ from service.types import (
     ComparableCity,
     DocumentDetail,
     DocumentPage,
-    DocumentSummary,
     Facets,
     Health,
     SearchResponse,
@@ -86,9 +85,6 @@ class KnowledgeBase(Components):
 
     def document(self, doc_id: str) -> DocumentDetail:
         return self.catalog.document(doc_id)
-
-    def document_summary(self, row: Any, chunk_count: int | None = None) -> DocumentSummary:
-        return self.catalog.summary(row, chunk_count)
 
     def document_by_content(self, content_hash: str) -> str | None:
         return self.catalog.document_by_content(content_hash)

@@ -16,7 +16,7 @@ from acv.errors import NotFoundError
 from acv.records import Block, ParsedDocument
 from acv.settings import Settings
 from index.vectors import CONFIG_FILE, INDEX_FILE
-from ingest.embedding_text import embedding_scheme
+from ingest.embedding_text import EMBEDDING_TEXT_SCHEME
 from ingest.progress import IngestProgress, read_progress
 from ingest.pipeline import (
     IngestReport,
@@ -61,11 +61,10 @@ class Maintenance:
         Returns how many passages were embedded (0 when the store is already current or empty).
         """
         store = self.parts.store
-        scheme = embedding_scheme(self.parts.settings.embedding_context)
-        if store.get_meta("embedding_text") == scheme:
+        if store.get_meta("embedding_text") == EMBEDDING_TEXT_SCHEME:
             return 0
         done = self.reindex_vectors(progress) if store.count("chunks") else 0
-        store.set_meta("embedding_text", scheme)
+        store.set_meta("embedding_text", EMBEDDING_TEXT_SCHEME)
         return done
 
     def delete_document(self, doc_id: str) -> None:
@@ -108,10 +107,9 @@ class Maintenance:
         rows = store.chunk_texts()
         done = 0
         batch = parts.settings.embed_batch_size
-        context, taxonomy = parts.settings.embedding_context, parts.extractor.taxonomy
         for i in range(0, len(rows), batch):
             part = rows[i : i + batch]
-            texts = [embedding_text(r["text"], r["section"], r["title"], context, taxonomy) for r in part]
+            texts = [embedding_text(r["text"], r["section"], r["title"]) for r in part]
             keys = [embed_key(emb.id, t) for t in texts]
             cached = store.existing_embeddings(keys)
             need = [j for j, k in enumerate(keys) if k not in cached]
@@ -122,7 +120,7 @@ class Maintenance:
             )
             done += len(need)
         store.set_meta("embedder", emb.id)
-        store.set_meta("embedding_text", embedding_scheme(context))
+        store.set_meta("embedding_text", EMBEDDING_TEXT_SCHEME)
         for name in (INDEX_FILE, CONFIG_FILE):
             (parts.settings.vectors_dir / name).unlink(missing_ok=True)
         parts.forget_dense()

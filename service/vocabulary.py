@@ -98,9 +98,6 @@ class PlaceVocabulary:
     def departement_names(self) -> dict[str, str]:
         return {c.departement_code: c.departement for c in self.communes.values()}
 
-    def city_names(self) -> set[str]:
-        return {fold(c.name) for c in self.communes.values()}
-
     # -- filters --------------------------------------------------------------------------------
 
     def filters(self, raw: Mapping[str, Any]) -> Filters:

@@ -22,6 +22,13 @@ FILES = Path(__file__).resolve().parent / "data" / "files"
 CORPUS_DOCS = ROOT / "corpus" / "documents"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests of a real model or a browser are system tests too: `pytest -m "not system"` is the fast loop."""
+    for item in items:
+        if item.get_closest_marker("integration") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.system)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "var", embedder="fake", embedder_model="64", _env_file=None)

@@ -1,6 +1,8 @@
+import pytest
+
 from index.analysis import FrenchAnalyzer, fold
 from index.fusion import rrf_fusion, weighted_fusion
-from index.lexical import match_expression
+from index.lexical_fts5 import match_expression
 
 
 def test_fold_strips_accents_and_ligatures():
@@ -42,15 +44,11 @@ def test_rrf_fusion():
     assert round(fused[0][1], 6) == round(1 / 62 + 1 / 61, 6)
 
 
-def test_weighted_fusion_bm25_over_its_best_score():
-    # BM25 [10, 5] → [1.0, 0.5] (not min-max's [1, 0]); dense [0.9, 0.8] → [1, 0].
-    fused = weighted_fusion([(1, 10.0), (2, 5.0)], [(2, 0.9), (3, 0.8)], 0.5, "bm25-over-max")
-    assert fused == [(2, 0.75), (1, 0.5), (3, 0.0)]
+def test_the_stop_words_are_those_the_index_was_built_with():
+    from index.analysis import _STOP
+    from index.stopwords_fr import STOPWORDS_FRENCH
 
-
-def test_weighted_fusion_zscore():
-    # BM25 [3, 1] → mean 2, sd 1 → [2, 0] from the lowest; dense [0.9, 0.8, 0.7] → sd 0.0816… → [2.449…, 1.224…, 0].
-    fused = dict(weighted_fusion([(1, 3.0), (2, 1.0)], [(1, 0.9), (2, 0.8), (3, 0.7)], 0.5, "zscore"))
-    assert round(fused[1], 4) == round(0.5 * 2 + 0.5 * 0.2 / (0.02 / 3) ** 0.5, 4) == 2.2247
-    assert round(fused[2], 4) == 0.6124
-    assert fused[3] == 0.0
+    assert len(STOPWORDS_FRENCH) == len(set(STOPWORDS_FRENCH)) == 157
+    assert len(_STOP) == 176 and {"les", "qu", "etaient", "été", "a"} <= _STOP  # with folded forms and elisions
+    bm25s = pytest.importorskip("bm25s.stopwords")  # the list the first stores were analysed with (a dev extra)
+    assert STOPWORDS_FRENCH == tuple(bm25s.STOPWORDS_FRENCH)

@@ -103,6 +103,7 @@ def test_every_input_has_an_expected_outcome():
         assert exp["cas"], name
 
 
+@pytest.mark.system  # the whole hostile folder ingested under its time budgets
 def test_each_bad_file_gives_its_outcome_and_french_message(ingested):
     kb, report, runtime = ingested["kb"], ingested["report"], ingested["runtime"]
     seen: dict[str, int] = {}
@@ -143,6 +144,7 @@ def test_each_bad_file_gives_its_outcome_and_french_message(ingested):
     assert timeout.message == f"Fichier ignoré : lecture trop longue (plus de {TIMEOUT_S:g} s)"
 
 
+@pytest.mark.system
 def test_nothing_outside_the_folder_is_read(ingested):
     """Links to /etc/passwd, /dev/zero, a sibling folder or its parent: refused, and their text is nowhere."""
     kb, folder = ingested["kb"], ingested["folder"]
@@ -157,6 +159,7 @@ def test_nothing_outside_the_folder_is_read(ingested):
     assert all("zygomorphe" not in h["text"] for h in hits)
 
 
+@pytest.mark.system
 def test_messages_are_french_sentences(ingested):
     for outcome in ingested["report"].errors:
         assert outcome.message and outcome.message[0].isalpha()
@@ -164,11 +167,13 @@ def test_messages_are_french_sentences(ingested):
         assert not any(w in outcome.message.lower() for w in ("file", "not found", "invalid", "too many"))
 
 
+@pytest.mark.system
 def test_nothing_hangs(ingested):
     # 67 files, one of which is stopped at the timeout: the batch ends well within two minutes
     assert ingested["elapsed"] < TIMEOUT_S + 75, ingested["elapsed"]
 
 
+@pytest.mark.system
 def test_the_good_document_is_untouched(ingested):
     kb, good_id, before = ingested["kb"], ingested["good_id"], ingested["before"]
     after = _snapshot(kb, good_id)
@@ -185,6 +190,7 @@ def test_the_good_document_is_untouched(ingested):
     assert hits[0]["doc_id"] == good_id
 
 
+@pytest.mark.system
 def test_script_titles_come_back_as_literal_text_in_json(ingested):
     kb = ingested["kb"]
     with TestClient(__import__("search_api.app", fromlist=["create_app"]).create_app(kb.settings, kb=kb)) as c:

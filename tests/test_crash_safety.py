@@ -16,6 +16,8 @@ import pytest
 from service import KnowledgeBase
 from acv.settings import Settings
 
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parent.parent
 TOWNS = ["Saintes", "Cahors", "Épinal", "Quimper", "Agen", "Abbeville", "Sens", "Gap", "Vienne", "Lens"]
 TOPICS = [

@@ -153,6 +153,7 @@ def _corpus(folder: Path, n: int) -> None:
         (folder / f"doc-{i:02d}.md").write_text(f"---\ntitle: Projet {i}\n---\n\n# Projet {i}\n\n{paras}\n", "utf-8")
 
 
+@pytest.mark.system
 def test_kill_9_during_ingest_and_during_index_sync_leaves_a_consistent_index(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()

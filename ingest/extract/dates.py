@@ -150,7 +150,7 @@ def document_date(text: str, meta: dict[str, Any], doc_type: str | None = None) 
         iso = parse_date(line)
         if iso:
             return iso
-    iso = parse_date(html.get("date_published"))  # htmldate's reading of the page (issue 17)
+    iso = parse_date(html.get("date_published"))  # htmldate's reading of the page
     if iso:
         return iso
 
