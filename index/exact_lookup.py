@@ -29,8 +29,6 @@ from index.lexical_tantivy import Constraint
 from index.query_syntax import ParsedQuery, as_written, exact_words
 from index.store import Store
 
-# How many holders of each tier are read (beyond, the fused order decides on its own).
-TIER_LIMIT = 200
 # Holders of every word go first only for a query of at most this many distinct content words: a few words are
 # a lookup; a longer question is a description whose words a passage may all hold without answering it (on the
 # judged queries, promoting them for longer questions put such passages above the answer: « regrouper les
@@ -96,19 +94,21 @@ class Holders:
         return list(dict.fromkeys([*self.whole, *self.every]))
 
 
-def holders(p: ExactPlan, lexical: LexicalIndex, allowed: np.ndarray | None) -> Holders:
-    """Read from the lexical index, inside `allowed` and without the excluded passages."""
-    if not p.has_exact():
+def holders(p: ExactPlan, lexical: LexicalIndex, candidates: Sequence[int]) -> Holders:
+    """Read from the lexical index among `candidates`, the lexical retriever's (inside the filters, without the
+    excluded passages): a passage holding every word of a short query is among the best BM25 scores, so the
+    lookup costs one search restricted to them (two for a phrase) rather than one over the whole index."""
+    if not p.has_exact() or not candidates:
         return Holders([], [])
-    scoring = {t: 1.0 for t in p.terms}
-    ex = p.exclusion
-    every = lexical.search_weighted(scoring, TIER_LIMIT, allowed, constraint=Constraint(
-        p.terms, p.sequences, ex.excluded_terms, ex.excluded_exact))
-    whole: list[tuple[int, float]] = []
+    ids = list(candidates)
+    every = [c for c, _ in lexical.search_weighted({}, len(ids), within=ids,
+                                                    constraint=Constraint(p.terms, p.sequences))]
+    whole: list[int] = []
     if p.whole and every:
-        whole = lexical.search_weighted(scoring, TIER_LIMIT, allowed, within=[c for c, _ in every],
-                                        constraint=Constraint((), (p.whole,)))
-    return Holders([c for c, _ in whole], [c for c, _ in every])
+        whole = [c for c, _ in lexical.search_weighted({}, len(every), within=every,
+                                                        constraint=Constraint((), (p.whole,)))]
+    order = {c: i for i, c in enumerate(ids)}  # the lexical order
+    return Holders(sorted(whole, key=order.__getitem__), sorted(every, key=order.__getitem__))
 
 
 def excluded(p: ExactPlan, lexical: LexicalIndex, chunk_ids: Sequence[int]) -> set[int]:

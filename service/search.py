@@ -13,11 +13,21 @@ from typing import Any
 
 from acv.errors import InvalidQueryError, NotFoundError
 from acv.settings import Settings
+from index.query_syntax import parse
+from index.relevance import REASONS
 from index.search import Ranking
 from index.snippets import make_snippet
 from service.catalog import Catalog
 from service.components import Components
-from service.types import AmountView, BatchAnswer, DuplicateRef, SearchHit, SearchResponse, SimilarResponse
+from service.types import (
+    AmountView,
+    BatchAnswer,
+    DuplicateRef,
+    RelevanceReason,
+    SearchHit,
+    SearchResponse,
+    SimilarResponse,
+)
 
 MAX_OFFSET = 10_000
 
@@ -32,10 +42,22 @@ def validate_query(settings: Settings, query: str, k: int, offset: int = 0) -> s
             f"La requête est trop longue ({len(query)} caractères ; maximum {settings.max_query_chars}).",
             {"max": settings.max_query_chars},
         )
+    if not parse(query).text:
+        raise InvalidQueryError("La requête ne contient que des exclusions (-mot) : ajoutez un mot à chercher.",
+                                {"q": query})
     check_k(settings, k)
     if offset < 0 or offset > MAX_OFFSET:
         raise InvalidQueryError("Le décalage doit être entre 0 et 10 000.", {"offset": offset})
     return query
+
+
+def relevance_reason(code: str | None, any_result: bool) -> RelevanceReason | None:
+    """The reason shown with `no_relevant_result`, its French sentence capitalised."""
+    code = code if any_result else "no_candidate"
+    if code is None:
+        return None
+    text = REASONS.get(code, code)
+    return RelevanceReason(code, text[:1].upper() + text[1:] + ".")
 
 
 def check_k(settings: Settings, k: int) -> None:
@@ -65,7 +87,7 @@ class SearchService:
         query = validate_query(parts.settings, query, k, offset)
         resolved = parts.vocabulary.filters(dict(filters or {}))
         ranking = parts.retriever.rank(query, resolved, limit=k + offset, method=method)
-        hits = [] if ranking.no_relevant_result else ranking.hits
+        hits = ranking.hits  # « nothing relevant » is advice: the closest passages are shown all the same
         # Every ranked passage's document (for the republished groups, the total and the grouping); the full
         # rows (text, metadata) are read only for the passages shown on the page.
         doc_of = dict(ranking.documents)  # those the ranking looked up; the others read here
@@ -107,7 +129,8 @@ class SearchService:
         for i, r in enumerate(results, start=offset + 1):
             r.rank = i
         out = SearchResponse(query=query, filters=resolved.as_dict(), total=total,
-                             no_relevant_result=ranking.no_relevant_result, results=results)
+                             no_relevant_result=ranking.no_relevant_result or not ranking.hits, results=results,
+                             relevance_reason=relevance_reason(ranking.reason, bool(ranking.hits)))
         if with_facets:
             out.facets = self.catalog.named_facets(parts.groups.facet_counts(matched))
         out.took_ms = round((self.clock() - t0) * 1000, 1)

@@ -220,9 +220,12 @@ def test_rank_runs_each_retriever_once_with_filters_inside(store, tmp_path):
     calls: list[str] = []
     search_weighted, dense_search = retr.lexical.search_weighted, dense.search
 
-    def counted_lexical(terms, limit, allowed=None, within=None):
-        calls.append("lexical restricted to candidates" if within is not None else "lexical")
-        return search_weighted(terms, limit, allowed, within)
+    def counted_lexical(terms, limit, allowed=None, within=None, constraint=None):
+        if constraint is not None and constraint.required():
+            calls.append("exact lookup among the candidates")  # index/exact_lookup.py: who holds the query
+        else:
+            calls.append("lexical restricted to candidates" if within is not None else "lexical")
+        return search_weighted(terms, limit, allowed, within, constraint)
 
     def counted_dense(query, k, allowed=None):
         calls.append("dense")
@@ -231,13 +234,15 @@ def test_rank_runs_each_retriever_once_with_filters_inside(store, tmp_path):
     retr.lexical.search_weighted = counted_lexical  # type: ignore[method-assign]
     dense.search = counted_dense  # type: ignore[method-assign]
     ranking = retr.rank("tiers-lieu", Filters(axis=["3"]), 10)
-    assert sorted(calls) == ["dense", "lexical", "lexical restricted to candidates"]
+    assert sorted(calls) == ["dense", "exact lookup among the candidates", "exact lookup among the candidates",
+                             "lexical", "lexical restricted to candidates"]
     assert sorted(h.chunk_id for h in ranking.hits) == [4, 5]  # chunk 6 is axis 4: filtered out in both
     assert ranking.hits[0].chunk_id == 4  # the words typed count more than the theme's synonyms
     assert ranking.diagnostics["expansion_terms"] == 3.0
     calls.clear()
     retr.rank("tiers-lieu", Filters(), 10, method="lexical")
-    assert sorted(calls) == ["lexical", "lexical restricted to candidates"]
+    assert sorted(calls) == ["exact lookup among the candidates", "exact lookup among the candidates", "lexical",
+                             "lexical restricted to candidates"]
     calls.clear()
     retr.rank("tiers-lieu", Filters(), 10, method="dense")
     assert calls == ["dense"]
