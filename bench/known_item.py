@@ -274,12 +274,13 @@ class PlainBM25:
 
 
 def evaluate(items: list[tuple[str, str, str]], ranked: list[tuple[list[str], bool]]) -> dict[str, dict[str, float]]:
-    """Per kind and overall: queries, success@1, success@10, flagged share."""
+    """Per kind and over the three known-item kinds (« all »): queries, success@1, success@10, flagged share."""
     out: dict[str, dict[str, float]] = {}
     groups: dict[str, list[int]] = defaultdict(list)
     for i, (kind, _q, _doc) in enumerate(items):
         groups[kind].append(i)
-        groups["all"].append(i)
+        if kind in KINDS:  # « all »: the known items; PIAF questions stand apart
+            groups["all"].append(i)
     for kind in [k for k in (*KINDS, "question", "all") if k in groups]:
         idx = groups[kind]
         n = len(idx) or 1

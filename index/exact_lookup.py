@@ -7,12 +7,12 @@ BM25's 0.98). So, on the candidates the filters allow:
 
 - `whole`: passages holding the query's words as written and consecutive (the query copied from the text;
   one word as typed, « agences » before « agence ») come first;
-- `every`: then, for a query of a few words (`EVERY_UP_TO`), passages holding every content word of the query
-  (after the analyser: stems, stop words out), every quoted phrase, and each date, name, acronym, code or
+- `every`: then, for a query of a few words (`EVERY_UP_TO`) or with a quoted phrase, passages holding every
+  content word of the query (after the analyser: stems, stop words out), every quoted phrase, and each date, name, acronym, code or
   hyphenated word as written (index/query_syntax.py);
 - the rest follows in the fused order.
 
-A query with such passages is never flagged « nothing relevant ». `-mot` leaves out the passages holding the
+A query with such passages (`Holders.decisive`) is never flagged « nothing relevant ». `-mot` leaves out the passages holding the
 word or phrase; `titre:` keeps the passages of the documents whose title holds it.
 """
 
@@ -46,6 +46,7 @@ class ExactPlan:
     whole: tuple[str, ...]  # the whole text's words as written (an implicit phrase; one word as typed), no quotes
     exclusion: Constraint  # what `-mot` leaves out
     title: tuple[tuple[str, ...], ...] = ()  # what the title must hold (`titre:`), as written
+    quoted: bool = False  # the query has a quoted phrase
 
     @property
     def every(self) -> Constraint:
@@ -77,6 +78,7 @@ def plan(parsed: ParsedQuery, analyzer: FrenchAnalyzer) -> ExactPlan:
         exclusion=Constraint(excluded_terms=tuple(dict.fromkeys(excluded_terms)),
                              excluded_exact=tuple(dict.fromkeys(excluded_exact))),
         title=tuple(tuple(exact_words(t)) for t in parsed.title if exact_words(t)),
+        quoted=bool(parsed.phrases),
     )
 
 
@@ -92,6 +94,13 @@ class Holders:
 
     def ids(self) -> list[int]:
         return list(dict.fromkeys([*self.whole, *self.every]))
+
+    def decisive(self, p: ExactPlan) -> bool:
+        """Whether a passage holds what was typed, so that the query is never « nothing relevant »: the query
+        as written, or every word of a query of a few words (`EVERY_UP_TO`) or of one with a quoted phrase. A
+        longer question whose words one passage happens to hold may still go unanswered (held-out no-answer
+        question « Épernay : aide à la reprise des boulangeries du centre »)."""
+        return bool(self.whole) or bool(self.every) and (len(p.terms) <= EVERY_UP_TO or p.quoted)
 
 
 def holders(p: ExactPlan, lexical: LexicalIndex, candidates: Sequence[int]) -> Holders:
@@ -124,16 +133,17 @@ def excluded(p: ExactPlan, lexical: LexicalIndex, chunk_ids: Sequence[int]) -> s
     return out
 
 
-def promote(fused: list[tuple[int, float]], found: Holders, terms: int = 0) -> list[tuple[int, float]]:
+def promote(fused: list[tuple[int, float]], found: Holders, terms: int = 0,
+            quoted: bool = False) -> list[tuple[int, float]]:
     """`whole` holders first, then `every` holders (for a query of at most `EVERY_UP_TO` distinct content words,
-    `terms`), each in the fused order (holders the fusion did not see after those it did, in the lexical order),
+    `terms`, or with a quoted phrase), each in the fused order (holders the fusion did not see after those it did, in the lexical order),
     then the rest as fused. Scores are kept."""
     if not found:
         return fused
     score = dict(fused)
     tiers: list[list[tuple[int, float]]] = []
     seen: set[int] = set()
-    for ids in (found.whole, found.every if terms <= EVERY_UP_TO else []):
+    for ids in (found.whole, found.every if terms <= EVERY_UP_TO or quoted else []):
         members = [c for c in ids if c not in seen]
         seen.update(members)
         inside = [(c, score[c]) for c in sorted((c for c in members if c in score), key=lambda c: -score[c])]

@@ -47,26 +47,33 @@ class ParsedQuery:
 
 
 def parse(query: str) -> ParsedQuery:
-    """Read the operators of `query`; whatever is not an operator stays text, in order."""
-    text: list[str] = []
+    """Read the operators of `query`. The text keeps everything else as typed (punctuation included: the dense
+    model reads it), with the quotes and prefixes taken off and the exclusions out; a query without operators
+    is its own text."""
+    pieces: list[str] = []
     phrases: list[str] = []
     excluded: list[str] = []
     title: list[str] = []
+    end = 0
     for m in _TOKEN.finditer(query):
         phrase = m.group("phrase")
         quoted = phrase is not None
         value = " ".join(phrase.split()) if quoted else m.group("word")
         if not _HAS_LETTER.search(value) and not _HAS_DIGIT.search(value):
-            continue  # punctuation alone, a lone minus
+            continue  # punctuation alone, a lone minus: plain text
         if m.group("neg"):
             excluded.append(value)
-            continue
-        if m.group("field"):
+            value = ""
+        elif m.group("field"):
             title.append(value)
         elif quoted and len(_EXACT_WORD.findall(value)) > 1:
             phrases.append(value)
-        text.append(value)
-    return ParsedQuery(" ".join(text), tuple(phrases), tuple(excluded), tuple(title))
+        pieces += [query[end: m.start()], value]
+        end = m.end()
+    if not (phrases or excluded or title) and not any(ch in query for ch in "\"«»“”„"):
+        return ParsedQuery(query)
+    pieces.append(query[end:])
+    return ParsedQuery(" ".join("".join(pieces).split()), tuple(phrases), tuple(excluded), tuple(title))
 
 
 def exact_words(text: str) -> list[str]:

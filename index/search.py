@@ -221,7 +221,7 @@ class HybridRetriever:
         fused = plan.fuse(cov.fusion_lexical, dense)
         # Exact lookups win: the passages holding the query as typed first (index/exact_lookup.py).
         found = holders(exact, self.lexical, [c for c, _ in lexical]) if cfg.exact_first else Holders([], [])
-        fused = promote(fused, found, len(exact.terms))
+        fused = promote(fused, found, len(exact.terms), exact.quoted)
         documents: dict[int, str] = {}  # chunk → document, read once per query
         lex_map, den_map = dict(lexical), dict(dense)
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
@@ -238,7 +238,7 @@ class HybridRetriever:
         no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense, lexical, bodies,
                                                    query=text, terms=terms)
         why = relevance_reason(signals, cfg.min_coverage) if no_relevant else None
-        if found:  # a passage holds what was typed: never « nothing relevant »
+        if found.decisive(exact):  # a passage holds what was typed: never « nothing relevant »
             no_relevant, why = False, None
         return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),

@@ -22,7 +22,7 @@ def test_a_quoted_single_word_is_a_plain_word():
 
 
 def test_an_unclosed_quote_is_plain_text():
-    assert parse('"rue Aristide-Briand') == ParsedQuery("rue Aristide-Briand")
+    assert parse('"rue Aristide-Briand') == ParsedQuery('"rue Aristide-Briand')
 
 
 def test_exclusions_of_words_and_phrases():
@@ -31,7 +31,14 @@ def test_exclusions_of_words_and_phrases():
 
 
 def test_a_hyphen_inside_a_word_or_alone_is_no_operator():
-    assert parse("Saint-Pierre - 2020-2026") == ParsedQuery("Saint-Pierre 2020-2026")
+    assert parse("Saint-Pierre - 2020-2026") == ParsedQuery("Saint-Pierre - 2020-2026")
+
+
+def test_text_keeps_what_is_typed_around_the_operators():
+    assert parse("résidence de Lens : qui a réalisé l'opération ?") == ParsedQuery(
+        "résidence de Lens : qui a réalisé l'opération ?")
+    assert parse('Lens : "résidence étudiante",  -Cahors coût ?') == ParsedQuery(
+        'Lens : résidence étudiante, coût ?', ("résidence étudiante",), ("Cahors",))
 
 
 def test_title_prefix_keeps_its_words_as_query_words():
