@@ -359,7 +359,8 @@ def commit() -> str:
 
 
 def table(rows: list[dict[str, object]]) -> str:
-    lines = ["| collection | system | kind | queries | success@1 | success@10 | flagged |", "|---|---|---|---|---|---|---|"]
+    lines = ["| collection | system | kind | queries | success@1 | success@10 | flagged |",
+             "|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['collection']} | {r['system']} | {r['kind']} | {r['queries']} | {r['success_at_1']:.3f} "
                      f"| {r['success_at_10']:.3f} | {100 * float(r['flagged']):.1f} % |")  # type: ignore[arg-type]

@@ -8,12 +8,12 @@ BM25's 0.98). So, on the candidates the filters allow:
 - `whole`: passages holding the query's words as written and consecutive (the query copied from the text;
   one word as typed, « agences » before « agence ») come first;
 - `every`: then, for a query of a few words (`EVERY_UP_TO`) or with a quoted phrase, passages holding every
-  content word of the query (after the analyser: stems, stop words out), every quoted phrase, and each date, name, acronym, code or
-  hyphenated word as written (index/query_syntax.py);
+  content word of the query (after the analyser: stems, stop words out), every quoted phrase, and each date,
+  name, acronym, code or hyphenated word as written (index/query_syntax.py);
 - the rest follows in the fused order.
 
-A query with such passages (`Holders.decisive`) is never flagged « nothing relevant ». `-mot` leaves out the passages holding the
-word or phrase; `titre:` keeps the passages of the documents whose title holds it.
+A query with such passages (`Holders.decisive`) is never flagged « nothing relevant ». `-mot` leaves out the
+passages holding the word or phrase; `titre:` keeps the passages of the documents whose title holds it.
 """
 
 from __future__ import annotations
@@ -136,8 +136,8 @@ def excluded(p: ExactPlan, lexical: LexicalIndex, chunk_ids: Sequence[int]) -> s
 def promote(fused: list[tuple[int, float]], found: Holders, terms: int = 0,
             quoted: bool = False) -> list[tuple[int, float]]:
     """`whole` holders first, then `every` holders (for a query of at most `EVERY_UP_TO` distinct content words,
-    `terms`, or with a quoted phrase), each in the fused order (holders the fusion did not see after those it did, in the lexical order),
-    then the rest as fused. Scores are kept."""
+    `terms`, or with a quoted phrase), each in the fused order (holders the fusion did not see after those it
+    did, in the lexical order), then the rest as fused. Scores are kept."""
     if not found:
         return fused
     score = dict(fused)

@@ -82,7 +82,8 @@ def exact_words(text: str) -> list[str]:
     return _EXACT_WORD.findall(fold(text))
 
 
-_MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+_MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|"
+           "decembre")
 _DATE = re.compile(rf"(?<!\w)(?:(?:1er|\d{{1,2}})\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{4}})(?!\w)",
                    re.IGNORECASE)
 
