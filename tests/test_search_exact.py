@@ -148,3 +148,24 @@ def test_a_query_of_exclusions_only_is_refused(shared_extractor, tmp_path):
         assert err.value.message == "La requête ne contient que des exclusions (-mot) : ajoutez un mot à chercher."
     finally:
         kb.close()
+
+
+def test_cli_prints_the_notice_above_the_closest_passages(tmp_path, monkeypatch, capsys):
+    from acv.settings import get_settings
+    from cli.main import main as cli_main
+
+    monkeypatch.setenv("ACV_DATA_DIR", str(tmp_path / "cli-var"))
+    monkeypatch.setenv("ACV_EMBEDDER", "fake")
+    get_settings.cache_clear()
+    try:
+        assert cli_main(["ingest", str(CAHORS), str(VIENNE), "-q"]) == 0
+        capsys.readouterr()
+        assert cli_main(["search", "zorglub", "-k", "1"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0] == ("Aucun passage ne répond précisément ; voici les plus proches. (Aucun des mots de la "
+                            "requête ne figure dans les passages les plus proches.)")
+        assert lines[2].startswith(" 1. [")
+        assert cli_main(["search", "façades", "--city", "Cahors", "-k", "1"]) == 0
+        assert capsys.readouterr().out.startswith(" 1. [")  # no notice: the passage holds the word
+    finally:
+        get_settings.cache_clear()
