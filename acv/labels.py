@@ -37,6 +37,17 @@ AXES: dict[int, Axis] = {
     )
 }
 AXIS_LABELS: dict[int, str] = {n: a.name for n, a in AXES.items()}
+# Words that name an axis in a labelled « Axe » field (« Axe : commerce », « Axes : habitat ; mobilité »),
+# folded (no accents, lower case). The one table from a field's wording to the axes.
+AXIS_FIELD_WORDS: dict[int, tuple[str, ...]] = {
+    1: ("habitat", "logement", "logements", "rehabilitation restructuration de l'habitat"),
+    2: ("developpement economique", "economique", "economie", "commerce", "commercial", "commerces", "artisanat"),
+    3: ("accessibilite", "mobilite", "mobilites", "connexions", "deplacements", "transports"),
+    4: ("formes urbaines", "espace public", "espaces publics", "patrimoine", "amenager durablement",
+        "espace urbain", "cadre de vie", "paysage"),
+    5: ("equipements", "services publics", "service public", "socle de services", "acces aux equipements",
+        "equipements publics"),
+}
 AXIS_SHORT_LABELS: dict[int, str] = {n: a.short for n, a in AXES.items()}
 
 DOC_TYPE_LABELS: dict[str, str] = {
@@ -54,6 +65,18 @@ def axis_label(value: str | int) -> str:
     if not text.isdigit():
         return text
     return f"Axe {text} — {AXIS_LABELS.get(int(text), '')}"
+
+
+def axes_named_in(folded: str) -> list[int]:
+    """The axes a labelled field names, by number (« Axe 2 », « 1 et 3 ») or by wording; `folded`: lower case,
+    no accents, hyphens as spaces."""
+    import re
+
+    found = {int(n) for n in re.findall(r"(?<![\d,.])([1-5])(?![\d,.]|\s?(?:m|k)?€|\s?%)", folded)}
+    for number, words in AXIS_FIELD_WORDS.items():
+        if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", folded) for w in words):
+            found.add(number)
+    return sorted(found)
 
 
 def doc_type_label(value: str) -> str:

@@ -67,6 +67,28 @@ def is_inside(real: Path, root: Path) -> bool:
     return real == root or real.is_relative_to(root)
 
 
+def absolute_source(path: Path | str) -> str:
+    """A document's source: the absolute path, its folders resolved (links followed), its own name as named.
+
+    Stored this way, a source means the same file whatever folder `acv ingest` or the server runs from
+    (a file that is itself a link keeps its name: the path policy checks where it leads when it is opened).
+    """
+    text = os.path.abspath(os.fsdecode(path))
+    head, tail = os.path.split(text)
+    return os.path.join(os.path.realpath(head), tail) if tail else text
+
+
+UPLOADS_SHOWN = "uploads"
+
+
+def shown_source(source: str, uploads_dir: Path | str) -> str:
+    """The source as users see it: `uploads/<name>` for an uploaded file (never the server's folder)."""
+    parent, name = os.path.split(source)
+    if name and os.path.isabs(source) and parent == str(real_root(uploads_dir)):
+        return f"{UPLOADS_SHOWN}/{name}"
+    return source
+
+
 def real_root(folder: Path | str) -> Path:
     """The resolved form of a folder being ingested or served from (links followed)."""
     return Path(os.path.realpath(folder))

@@ -103,6 +103,8 @@ class DocumentMetadata:
     themes: list[str] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     funders: list[str] = field(default_factory=list)
+    # Which signals decided the type, the axes and the main town, in French (`acv docs --explain`).
+    explain: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

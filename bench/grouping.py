@@ -6,7 +6,7 @@ reader, then grouped. Traps: the same city announcing something else three days 
 years later in nearly the same words, the prefecture's stock wording for other cities. Pair precision and
 recall over same-group pairs (45 candidate pairs are wrong, 18 right).
 
-    .venv/bin/python bench/grouping.py
+    python bench/grouping.py
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import header, load_average, table
+from _common import header, load_average, table, write_result
 
 
 def main() -> None:
@@ -46,6 +46,7 @@ def main() -> None:
                      "pair_precision": f"{precision:.3f}", "pair_recall": f"{recall:.3f}", "ms": "", "default": ""})
     print(f"{len(items)} documents, {len(gold)} events; load average {load_average()}")
     print(table(rows))
+    write_result("grouping", rows)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ which corpus documents got grouped (there should be none: the corpus has no repu
 of a full refresh and of the refresh after one document changes (what each ingest pays), and the time of
 the one lookup a search adds (`groups_of` for a page of 20 documents).
 
-    .venv/bin/python bench/grouping_service.py
+    python bench/grouping_service.py
 """
 
 from __future__ import annotations
@@ -15,15 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import header, load_average, median_ms, table
-
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, header, load_average, median_ms, open_kb, table, write_result
 
 
 def main() -> None:
-    from acv.settings import Settings
     from index.grouping import pair_scores
-    from service import KnowledgeBase
     from tests import _announcements
 
     header("Republished announcements through the service (groups stored at ingest)")
@@ -34,8 +30,7 @@ def main() -> None:
         for doc_id, event, _day, page in _announcements.pages():
             (folder / f"{doc_id}.html").write_text(page, encoding="utf-8")
             gold.setdefault(event, []).append(doc_id)
-        kb = KnowledgeBase(Settings(data_dir=Path(tmp) / "var", embedder="fake", embedder_model="64",
-                                    _env_file=None))
+        kb = open_kb(Path(tmp) / "var", "fake", embedder_model="64")
         started = time.perf_counter()
         kb.ingest([ROOT / "corpus" / "documents", folder])
         ingest_s = time.perf_counter() - started
@@ -60,6 +55,7 @@ def main() -> None:
         kb.close()
     print(f"load average {load_average()}")
     print(table(rows))
+    write_result("grouping_service", rows)
     for g in corpus_grouped:
         print("corpus group:", g)
 

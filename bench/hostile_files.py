@@ -1,4 +1,4 @@
-"""How long the two huge hostile files take to parse with no budget, beside an ordinary document (issue 12).
+"""How long the two huge hostile files take to parse with no budget, beside an ordinary document.
 
     python bench/hostile_files.py [--items 1000000] [--objects 50000]
 
@@ -6,7 +6,7 @@ Builds, in a temporary folder, the Markdown list of a million items and the PDF
 of 50,000 tiny text objects (tests/data/bad/build_bad.py), times `read_file` on
 each without isolation and on a peer (tests/data/files/convention-sens.pdf) in
 the same run, then ingests them with a one-second budget to show the outcome
-a user gets. Prints one JSON object; the load average is included.
+a user gets. Prints one JSON object and records its rows in bench/results/hostile_files.json.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ROOT, open_kb, write_result  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "tests" / "data" / "bad"))
 
 import build_bad  # noqa: E402
 
-from service.knowledge_base import KnowledgeBase  # noqa: E402
-from acv.settings import Settings  # noqa: E402
 from ingest.readers import read_file  # noqa: E402
 
 PEER = ROOT / "tests" / "data" / "files" / "convention-sens.pdf"
@@ -57,9 +57,7 @@ def main() -> None:
             res = timed_read(path)
             res["ratio_to_peer"] = round(res["s"] / max(peer["s"], 1e-3), 1)
             out[key] = res
-        settings = Settings(data_dir=Path(tmp) / "var", embedder="fake", embedder_model="64", max_file_mb=128,
-                            parse_timeout_s=1.0, _env_file=None)
-        kb = KnowledgeBase(settings)
+        kb = open_kb(Path(tmp) / "var", "fake", embedder_model="64", max_file_mb=128, parse_timeout_s=1.0)
         try:
             start = time.perf_counter()
             report = kb.ingest([folder])
@@ -69,6 +67,11 @@ def main() -> None:
             kb.close()
     out["load_after"] = os.getloadavg()
     print(json.dumps(out, ensure_ascii=False, indent=1))
+    rows = [{"case": f"read {k}, no budget", "s": out[k]["s"], "blocks": out[k]["blocks"],
+             "ratio_to_peer": out[k].get("ratio_to_peer", 1.0)} for k in ("peer_pdf", "pdf_text_objects", "markdown_items")]
+    rows += [{"case": f"ingest {o['file']}, 1 s budget", "s": out["ingest_budget_1s"]["s"],
+              "outcome": f"{o['status']}: {o['message']}"} for o in out["ingest_budget_1s"]["outcomes"]]
+    write_result("hostile_files", rows)
 
 
 if __name__ == "__main__":

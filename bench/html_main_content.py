@@ -181,12 +181,15 @@ def main() -> None:
     parser.add_argument("--details", action="store_true")
     args = parser.parse_args()
     header("Main content of web pages")
+    recorded = []
     for name, pages in (("corpus", corpus_pages()), ("web (new site styles)", web_pages())):
         text_rows, date_rows = evaluate(pages, args.details)
+        recorded += [{"set": name, **r} for r in text_rows]
         print(f"\n## {name}: main text and title\n")
         print(table(text_rows))
         print(f"\n## {name}: publication date\n")
         print(table(date_rows))
+    write_result("html_main_content", recorded)
 
 
 if __name__ == "__main__":

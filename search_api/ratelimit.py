@@ -1,13 +1,16 @@
-"""A per-client-IP token bucket, in process: enough to stop one client from starving the others.
+"""A token bucket per client, in process: enough to stop one client from starving the others.
 
-Each IP may burst up to `per_minute` requests and then gets `per_minute / 60`
-new tokens a second. `/health` is exempt so that monitoring never trips it.
-Behind a reverse proxy every client shares the proxy's IP: set the limit
-accordingly (or 0 to disable it).
+A client is the API key when a request carries the right one (`X-API-Key`, compared in constant time), its
+address otherwise: a wrong key does not open a fresh bucket. Each client may burst up to `per_minute`
+requests (`ACV_RATE_LIMIT_PER_MINUTE`, 600 by default, 0 = no limit) and then gets `per_minute / 60` new tokens
+a second. `/health` is exempt so that monitoring never trips it. The address is the peer's, unless the peer is
+a trusted proxy (`ACV_TRUSTED_PROXIES`, none by default; see `search_api/proxies.py`), whose X-Forwarded-For
+is then believed; without one listed, every client behind a proxy shares the proxy's address.
 """
 
 from __future__ import annotations
 
+import hmac
 import math
 import time
 from collections.abc import Callable
@@ -52,22 +55,32 @@ class TokenBucket:
 class RateLimitMiddleware:
     """429 with the common error shape and a `Retry-After` header when a client's bucket is empty."""
 
-    def __init__(self, app: ASGIApp, per_minute: int) -> None:
+    def __init__(self, app: ASGIApp, per_minute: int, api_key: str | None = None) -> None:
         self.app = app
         self.bucket = TokenBucket(per_minute) if per_minute > 0 else None
+        self.api_key = api_key.encode("utf-8") if api_key else None
+
+    def client_key(self, scope: Scope) -> str:
+        """The bucket of a request: its API key when it is the right one, its address otherwise."""
+        if self.api_key is not None:
+            for name, value in scope.get("headers") or []:
+                if name == b"x-api-key":
+                    if hmac.compare_digest(value, self.api_key):
+                        return "cle-api"
+                    break
+        client = scope.get("client")
+        return f"ip:{client[0]}" if client else "inconnu"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.bucket is None or scope["type"] != "http" or scope.get("path") in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        key = client[0] if client else "inconnu"
-        wait = self.bucket.take(key)
+        wait = self.bucket.take(self.client_key(scope))
         if wait > 0:
             retry = max(1, math.ceil(wait))
             response = error_response(
                 429, "trop_de_requetes",
-                f"Trop de requêtes depuis votre adresse : réessayez dans {retry} s.",
+                f"Trop de requêtes : réessayez dans {retry} s.",
                 {"limit_per_minute": int(self.bucket.capacity), "retry_after_s": retry},
                 {"Retry-After": str(retry)},
             )

@@ -9,17 +9,16 @@ name, ingest — is the one upload flow of `service.uploads`, shared with the UI
 from __future__ import annotations
 
 import hashlib
-import uuid
 from pathlib import Path
 from typing import IO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from acv.errors import AcvError
+from acv.errors import AcvError, DiskFullError, is_disk_full
 from acv.paths import upload_folder
 from search_api.errors import ApiError
-from service.uploads import IncomingFile, too_large
+from service.uploads import IncomingFile, part_name, too_large
 
 FIELD = "file"
 MULTIPART_OVERHEAD = 64 * 1024  # headers and boundaries around the file in the request body
@@ -74,7 +73,7 @@ class _Receiver:
         if self.files > 1:
             raise ApiError(400, "un_seul_fichier", "Envoyez un seul fichier par requête (champ « file »).")
         self.client_name = filename.decode("utf-8", "replace")
-        self.path = self.incoming / f"{uuid.uuid4().hex}.part"
+        self.path = self.incoming / part_name()
         self.current = open(self.path, "xb")
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
@@ -110,7 +109,12 @@ async def receive_file(request: Request, uploads_dir: Path, limit: int) -> Recei
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise too_large(limit)  # refused before reading a byte of the body
-    incoming = upload_folder(uploads_dir, ".incoming")
+    try:
+        incoming = upload_folder(uploads_dir, ".incoming")
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(details={"where": "upload"}) from exc
+        raise
     receiver = _Receiver(incoming, limit)
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     read = 0
@@ -124,8 +128,12 @@ async def receive_file(request: Request, uploads_dir: Path, limit: int) -> Recei
     except AcvError:  # ApiError, or the size limit (FileTooLargeError)
         receiver.discard()
         raise
-    except Exception as exc:  # malformed multipart body
+    except Exception as exc:  # malformed multipart body, or the server's disk
         receiver.discard()
+        if is_disk_full(exc):
+            raise DiskFullError(details={"where": "upload"}) from exc
+        if isinstance(exc, OSError):  # writing the temporary file failed: not the client's fault
+            raise
         raise ApiError(400, "requete_invalide", "Corps multipart/form-data illisible.") from exc
     receiver.on_part_end()
     if receiver.path is None:

@@ -15,7 +15,7 @@ from typing import Any
 from acv import __version__
 from acv.errors import InvalidQueryError, NotFoundError
 from acv.labels import axis_label, doc_type_label
-from acv.paths import served_file
+from acv.paths import served_file, shown_source
 from index.analysis import fold
 from index.store import FACET_NAMES, Store
 from service.components import Components
@@ -56,7 +56,7 @@ class Catalog:
         cities, departements, regions = vocab.places(meta)
         return DocumentSummary(
             doc_id=row["id"],
-            source=row["source"],
+            source=shown_source(row["source"], self.parts.settings.uploads_dir),
             title=row["title"],
             doc_type=row["doc_type"],
             date=row["date"],
@@ -73,6 +73,7 @@ class Catalog:
             chunks=chunk_count,
             content_hash=row["content_hash"],
             ingested_at=row["ingested_at"],
+            explain=meta.get("explain") or None,
         )
 
     def documents(self, filters: Mapping[str, Any] | None = None, limit: int | None = None,

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from acv.errors import InvalidQueryError, NotFoundError
+from acv.text import has_surrogate, without_controls, xml_safe
 from index.saved_searches import SavedSearchRow
 from service.components import Components
 from service.search import SearchService, validate_query
@@ -24,9 +25,20 @@ from service.types import SavedSearch, WatchEntry, WatchResponse
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MAX_NAME_CHARS = 200
+MAX_FILTER_VALUES = 50  # values of one filter in a saved search
 FEED_SIZE = 50
 
 LinkBuilder = Callable[[WatchEntry], str]
+
+
+def check_filter_sizes(filters: Mapping[str, Any]) -> None:
+    """A saved search is re-run by every feed request: its filters stay small (each is one SQL parameter)."""
+    for name, value in filters.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if len(values) > MAX_FILTER_VALUES:
+            raise InvalidQueryError(
+                f"Trop de valeurs pour le filtre « {str(name)[:40]} » ({len(values)} ; maximum {MAX_FILTER_VALUES}).",
+                {"filter": str(name)[:40], "max": MAX_FILTER_VALUES})
 
 
 def _saved(row: SavedSearchRow) -> SavedSearch:
@@ -62,13 +74,17 @@ class FeedService:
 
     def create(self, name: str, query: str, filters: Mapping[str, Any] | None = None) -> SavedSearch:
         """Check the name, the query and the filters, then save them (filters in canonical form)."""
-        name = (name or "").strip()
+        name = name or ""
+        if has_surrogate(name):
+            raise InvalidQueryError("Le nom contient des caractères invalides (demi-paires UTF-16 isolées).", {})
+        name = without_controls(name).strip()  # a name goes into XML and terminals: no control characters
         if not name:
             raise InvalidQueryError("Donnez un nom à la recherche suivie.", {"name": name})
         if len(name) > MAX_NAME_CHARS:
             raise InvalidQueryError(f"Le nom est trop long ({len(name)} caractères ; maximum {MAX_NAME_CHARS}).",
                                     {"max": MAX_NAME_CHARS})
         query = validate_query(self.parts.settings, query, 1)
+        check_filter_sizes(filters or {})
         canonical = self.parts.vocabulary.filters(dict(filters or {})).as_dict()
         created = self.now().astimezone(dt.timezone.utc).isoformat(timespec="seconds")
         return _saved(self.parts.saved_searches.add(name, query, canonical, created))
@@ -124,9 +140,10 @@ class FeedService:
         ET.register_namespace("", ATOM_NS)
 
         def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-            el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+            # XML 1.0 cannot carry control characters, even escaped: a title read from a PDF may hold some
+            el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_safe(v) for k, v in attrs.items()})
             if text is not None:
-                el.text = text
+                el.text = xml_safe(text)
             return el
 
         feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "fr"})

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,28 @@ from ingest.pipeline import (
     embed_key,
     embedding_text,
 )
+from ingest.prepare import READER_META_KEPT
 from service.components import Components
+
+
+def _reread(doc: Any, reader: dict[str, Any]) -> ParsedDocument | None:
+    """The document read again from its source, when the file is there, unchanged and not OCR'd (slow)."""
+    import hashlib
+
+    from ingest.readers import read_file
+
+    if reader.get("ocr"):
+        return None
+    path = Path(doc["source"])
+    try:
+        if hashlib.sha256(path.read_bytes()).hexdigest() != doc["content_hash"]:
+            return None
+        parsed = read_file(path)
+    except Exception:  # noqa: BLE001 - gone, unreadable or changed: understood from the stored passages
+        return None
+    if "origin" in reader:
+        parsed.meta["origin"] = reader["origin"]
+    return parsed
 
 
 class Maintenance:
@@ -76,15 +98,23 @@ class Maintenance:
         dense.save()
 
     def reindex_metadata(self) -> int:
-        """Re-run document understanding on stored chunks; no re-embedding, no re-reading."""
+        """Re-run document understanding on stored chunks; no re-embedding.
+
+        A source file still there and unchanged (same hash) is read again, so that what the readers learnt
+        since (a page's breadcrumb, rubric, boxes, a PDF's first heading) reaches an existing base; other
+        documents are understood from their stored passages and reader metadata."""
         store, extractor = self.parts.store, self.parts.extractor
         count = 0
         for doc in store.documents():
             chunks = store.chunks_of(doc["id"])
             reader = json.loads(doc["metadata"]).get("reader", {})
-            blocks = [Block(text=c["text"], page=c["page"]) for c in chunks]
-            parsed = ParsedDocument.build(doc["source"], doc["format"], blocks, title=doc["title"], meta=reader,
-                                          page_count=doc["page_count"])
+            parsed = _reread(doc, reader)
+            if parsed is not None:
+                reader = {k: v for k, v in parsed.meta.items() if k in READER_META_KEPT}
+            else:
+                blocks = [Block(text=c["text"], page=c["page"]) for c in chunks]
+                parsed = ParsedDocument.build(doc["source"], doc["format"], blocks, title=doc["title"], meta=reader,
+                                              page_count=doc["page_count"])
             chunk_metas = [extractor.chunk(c["text"], c["section"]) for c in chunks]
             meta = extractor.document(parsed, chunk_metas)
             updates = [(c["id"], {**asdict(cm), "ocr": bool(json.loads(c["metadata"]).get("ocr", False))},

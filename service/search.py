@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from acv.errors import InvalidQueryError, NotFoundError
+from acv.paths import shown_source
+from acv.text import has_surrogate, searchable, without_controls
 from acv.settings import Settings
 from index.query_syntax import parse
 from index.relevance import REASONS
@@ -33,8 +35,12 @@ MAX_OFFSET = 10_000
 
 
 def validate_query(settings: Settings, query: str, k: int, offset: int = 0) -> str:
-    """The stripped query, or a French error for an empty or too long one, or `k`/`offset` out of range."""
-    query = (query or "").strip()
+    """The stripped query (control characters removed), or a French error for an empty or too long one, one
+    with nothing to search (no letter or digit) or a lone surrogate, or `k`/`offset` out of range."""
+    query = query or ""
+    if has_surrogate(query):
+        raise InvalidQueryError("La requête contient des caractères invalides (demi-paires UTF-16 isolées).", {})
+    query = without_controls(query).strip()
     if not query:
         raise InvalidQueryError("La requête est vide : saisissez quelques mots.", {"q": query})
     if len(query) > settings.max_query_chars:
@@ -42,6 +48,8 @@ def validate_query(settings: Settings, query: str, k: int, offset: int = 0) -> s
             f"La requête est trop longue ({len(query)} caractères ; maximum {settings.max_query_chars}).",
             {"max": settings.max_query_chars},
         )
+    if not searchable(query):
+        raise InvalidQueryError("La requête ne contient ni lettre ni chiffre : rien à rechercher.", {"q": query})
     if not parse(query).text:
         raise InvalidQueryError("La requête ne contient que des exclusions (-mot) : ajoutez un mot à chercher.",
                                 {"q": query})
@@ -165,8 +173,10 @@ class SearchService:
         if not others:
             return
         docs = {d["id"]: d for d in self.parts.store.documents(sorted(others))}
+        uploads = self.parts.settings.uploads_dir
         for r in results:
-            r.duplicates = [DuplicateRef(doc_id=d, source=docs[d]["source"], title=docs[d]["title"])
+            r.duplicates = [DuplicateRef(doc_id=d, source=shown_source(docs[d]["source"], uploads),
+                                         title=docs[d]["title"])
                             for d in groups.get(r.doc_id, []) if d != r.doc_id and d in docs]
             for p in r.passages or []:
                 p.duplicates = r.duplicates
@@ -222,7 +232,7 @@ class SearchService:
             score=round(float(score), 6),
             chunk_id=chunk_id,
             doc_id=row["doc_id"],
-            source=row["source"],
+            source=shown_source(row["source"], self.parts.settings.uploads_dir),
             title=row["title"],
             doc_type=row["doc_type"],
             date=row["date"],

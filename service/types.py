@@ -289,6 +289,9 @@ class DocumentSummary(Result):
     chunks: int | None  # number of passages
     content_hash: str
     ingested_at: str
+    explain: dict[str, Any] | None = None  # which signals decided type, axes, town (`acv docs --explain`)
+
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"explain"})
 
 
 @dataclass(slots=True, eq=False)

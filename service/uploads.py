@@ -12,18 +12,32 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import threading
+import time
 import unicodedata
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from acv.errors import AcvError, FileTooLargeError, InvalidQueryError, UnreadableFileError, UnsupportedFormatError
+from acv.errors import (
+    AcvError,
+    DiskFullError,
+    FileTooLargeError,
+    InvalidQueryError,
+    NotFoundError,
+    ReadLimitError,
+    UnreadableFileError,
+    UnsupportedFormatError,
+    is_disk_full,
+)
 from acv.paths import upload_folder, upload_target
 from acv.settings import Settings
 from ingest.readers import SUPPORTED_SUFFIXES, detect_format
 from service.catalog import Catalog
-from service.maintenance import Maintenance
+from service.maintenance import Maintenance, ingest_progress
 from service.types import UploadResult
 
 log = logging.getLogger(__name__)
@@ -54,6 +68,17 @@ class IncomingFile:
     client_name: str
     size: int
     sha256: str
+
+
+@contextmanager
+def _disk_full_translated(where: str) -> Iterator[None]:
+    """ENOSPC while writing an upload is the server's disk, never the client's file (507 at the API)."""
+    try:
+        yield
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(details={"where": where}) from exc
+        raise
 
 
 def too_large(limit: int) -> FileTooLargeError:
@@ -106,9 +131,14 @@ class UploadService:
         """Write bytes held in memory (a Streamlit upload) to the incoming folder."""
         if len(data) > self.limit:
             raise self.too_large()
-        path = self.incoming_dir() / f"{uuid.uuid4().hex}.part"
-        with open(path, "xb") as fh:
-            fh.write(data)
+        with _disk_full_translated("upload"):
+            path = self.incoming_dir() / part_name()
+            try:
+                with open(path, "xb") as fh:
+                    fh.write(data)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
         return IncomingFile(path, client_name, len(data), hashlib.sha256(data).hexdigest())
 
     def sniff_format(self, incoming: IncomingFile) -> str:
@@ -141,7 +171,8 @@ class UploadService:
             name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
             target = upload_target(self.folder, name)  # the path policy: a plain name, directly in the folder
             try:
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                with _disk_full_translated("upload"):
+                    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
             except FileExistsError:
                 continue
             os.close(fd)
@@ -168,12 +199,51 @@ class UploadService:
             if outcome is None or outcome.status == "error" or not outcome.doc_id:
                 reason = outcome.message if outcome and outcome.message else "aucun texte exploitable"
                 reason = reason.removeprefix("Fichier ignoré : ").rstrip(".")
-                raise UnreadableFileError(f"Le fichier n'a pas pu être ingéré : {reason}.", {"file_name": target.name})
+                # a file too slow or too big to read is not of an unsupported type (422, not 415)
+                error = ReadLimitError if outcome and outcome.code == ReadLimitError.code else UnreadableFileError
+                raise error(f"Le fichier n'a pas pu être ingéré : {reason}.", {"file_name": target.name})
             log.info("uploaded %s as %s", target.name, outcome.doc_id)
             return UploadResult(outcome.status, outcome.chunks, self.catalog.document(outcome.doc_id))
         except BaseException:
             target.unlink(missing_ok=True)
             raise
+
+    # -- start-up recovery -----------------------------------------------------------------------
+
+    def recover(self) -> list[str]:
+        """Remove what a killed server left in the uploads folder; returns the paths removed (each logged).
+
+        An interrupted reception leaves `.incoming/<pid>-*.part`; a server killed while it ingested an upload
+        leaves the stored file with no document (a re-upload would then be named `<name>-2`). Files still being
+        written or ingested by another process are left alone: a `.part` of a live process written to in the
+        last `STALE_PART_S` seconds, an upload younger than `STALE_UPLOAD_S`, every upload while an ingest runs.
+        """
+        folder = self.folder
+        if not folder.is_dir():
+            return []
+        removed: list[str] = []
+        now = time.time()
+        incoming = folder / ".incoming"
+        if incoming.is_dir() and not incoming.is_symlink():
+            for part in sorted(incoming.glob("*.part")):
+                owner = _part_owner(part.name)
+                dead = owner is not None and owner != os.getpid() and not _alive(owner)
+                if _regular_older_than(part, now if dead else now - STALE_PART_S) and _unlink(part):
+                    log.info("start-up: removed incomplete upload %s (its reception was interrupted)", part.name)
+                    removed.append(f".incoming/{part.name}")
+        progress = ingest_progress(self.settings)
+        if progress is not None and progress.running:
+            log.info("start-up: an ingest is running (process %s); stored uploads left as they are", progress.pid)
+            return removed
+        stored = set(self.maintenance.parts.store.sources())
+        for path in sorted(folder.iterdir()):
+            if str(path) in stored or path.name.startswith("."):
+                continue
+            if _regular_older_than(path, now - STALE_UPLOAD_S) and _unlink(path):
+                log.info("start-up: removed upload %s: no document in the base (its ingest was interrupted)",
+                         path.name)
+                removed.append(path.name)
+        return removed
 
     # -- whole flows ---------------------------------------------------------------------------
 
@@ -186,7 +256,51 @@ class UploadService:
     def delete(self, doc_id: str) -> None:
         """Remove a document; a file that came through an upload is erased too (corpus files never are)."""
         with self.write_lock:
-            source = Path(self.catalog.document(doc_id).source).resolve()
+            row = self.maintenance.parts.store.document(doc_id)
+            if row is None:
+                raise NotFoundError(f"Document introuvable : « {doc_id} ».", {"doc_id": doc_id})
+            source = Path(row["source"]).resolve()  # the stored path, not the one shown to users
             self.maintenance.delete_document(doc_id)
         if source.parent == self.folder:
             source.unlink(missing_ok=True)
+
+
+STALE_PART_S = 15 * 60  # a `.part` of a live process (or of unknown owner) stalled this long is dead
+STALE_UPLOAD_S = 10  # between its move into the folder and the start of its ingest an upload is briefly orphan
+
+
+def part_name() -> str:
+    """The name of a file being received: its process id first, so that a later start knows it was abandoned."""
+    return f"{os.getpid()}-{uuid.uuid4().hex}.part"
+
+
+def _part_owner(name: str) -> int | None:
+    head = name.split("-", 1)[0]
+    return int(head) if head.isdigit() and "-" in name else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _regular_older_than(path: Path, moment: float) -> bool:
+    """A regular file (never a link or a folder) last written before `moment`."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_mtime < moment
+
+
+def _unlink(path: Path) -> bool:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True

@@ -143,7 +143,7 @@ def test_429_rate_limit_per_client_and_health_exempt(tmp_path):
         assert res.headers["retry-after"] == "20"
         assert error_of(res) == {
             "code": "trop_de_requetes",
-            "message": "Trop de requêtes depuis votre adresse : réessayez dans 20 s.",
+            "message": "Trop de requêtes : réessayez dans 20 s.",
             "details": {"limit_per_minute": 3, "retry_after_s": 20},
         }
         assert c.get("/health").status_code == 200

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from acv.errors import AcvError, InvalidQueryError
 from acv.filters import FILTER_KEYS
+from acv.text import without_controls
 from ingest.extract.amounts import find_amounts
 from ingest.extract.dates import document_date, find_dates, parse_date
 from ingest.pipeline import discover
@@ -278,7 +279,7 @@ def test_resolve_filters_accepts_or_refuses_in_french(fuzz_kb, raw):
        st.integers(-5, 200), st.integers(-5, 20_000))
 def test_validate_query(fuzz_kb, query, k, offset):
     try:
-        assert fuzz_kb.validate_query(query, k, offset) == query.strip()
+        assert fuzz_kb.validate_query(query, k, offset) == without_controls(query).strip()
     except InvalidQueryError as exc:
         assert exc.message
 

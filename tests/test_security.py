@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from acv.filters import FILTER_KEYS
+from acv.text import without_controls
 from service.knowledge_base import KnowledgeBase
 from search_api.app import create_app
 from tests._api_fixtures import API_KEY, error_of, make_settings
@@ -49,7 +50,7 @@ def test_fts_syntax_in_a_query_is_plain_text(client, query):
             assert error_of(res)["code"] == "requete_invalide"
             continue
         body = res.json()
-        assert body["query"] == query.strip()
+        assert body["query"] == without_controls(query).strip()  # control characters removed
         assert isinstance(body["results"], list)
 
 
@@ -124,8 +125,13 @@ def test_key_guessing_is_throttled(tmp_path):
         codes = [api.delete("/documents/d0000000000000000", headers={"X-API-Key": f"essai-{i}"}).status_code
                  for i in range(8)]
         assert codes == [401] * 5 + [429] * 3
-        res = api.post("/documents", files={"file": ("n.md", b"# x")}, headers={"X-API-Key": API_KEY})
+        # wrong keys count against the address: no fresh bucket per guessed key, without a key either
+        res = api.post("/documents", files={"file": ("n.md", b"# x")}, headers={"X-API-Key": "essai-9"})
         assert res.status_code == 429 and error_of(res)["code"] == "trop_de_requetes"
+        assert api.get("/documents").status_code == 429
+        # the right key has its own bucket: a guesser does not lock the key's owner out
+        res = api.delete("/documents/d0000000000000000", headers={"X-API-Key": API_KEY})
+        assert res.status_code == 404
 
 
 # -- the path policy at the API edge (acv/paths.py) ------------------------------------------------------------
@@ -147,8 +153,10 @@ def test_hostile_upload_names_stay_in_the_upload_folder(tmp_path):
             note = (f"# Note {i}\n\n" + f"La halle numéro {i} de Cahors rouvre ses portes aux producteurs. " * 5)
             res = api.post("/documents", files={"file": (name, note.encode())}, headers={"X-API-Key": API_KEY})
             assert res.status_code == 201, (name, res.text)
-            stored = Path(res.json()["source"])
-            assert stored.parent == settings.uploads_dir.resolve(), name
+            shown = res.json()["source"]
+            assert shown.startswith("uploads/") and shown.count("/") == 1, name
+            stored = settings.uploads_dir.resolve() / shown.removeprefix("uploads/")
+            assert stored.is_file(), name
             assert stored.suffix in (".md", ".txt") and "\x00" not in stored.name and ".." not in stored.name
     uploads = settings.uploads_dir
     assert len([p for p in uploads.iterdir() if p.is_file()]) == len(HOSTILE_NAMES)

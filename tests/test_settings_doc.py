@@ -24,7 +24,8 @@ def test_one_row_per_setting_with_its_variable_and_default() -> None:
     table = render()
     rows = [line for line in table.splitlines() if line.startswith("| `ACV_")]
     assert len(rows) == len(Settings.model_fields)
-    assert "| `ACV_RATE_LIMIT_PER_MINUTE` | `600` | Requests per minute and client IP (0 = no limit). |" in rows
+    assert ("| `ACV_RATE_LIMIT_PER_MINUTE` | `600` | API requests per minute and client: per API key when the right key "
+            "is sent, per address otherwise (0 = no limit; /health exempt). |") in rows
     assert table.index("**Usual**") < table.index("`ACV_DATA_DIR`") < table.index("**Advanced**") < table.index(
         "`ACV_FUSION`")
     assert [default_text(v) for v in (None, "", True, False, 0.24, Path("./var"))] == [

@@ -138,7 +138,7 @@ def test_a_schema_1_store_is_migrated_when_opened_and_answers_the_same(reference
     kb = make_kb(make_settings(v1_dir))
     try:
         con = kb.store.con
-        assert kb.store.get_meta("schema_version") == "2" == str(SCHEMA_VERSION)
+        assert kb.store.get_meta("schema_version") == "3" == str(SCHEMA_VERSION)
         names = {n for _t, n in _names(con)}
         assert names.isdisjoint(FTS_NAMES)
         assert "chunk_terms" in names
@@ -150,7 +150,7 @@ def test_a_schema_1_store_is_migrated_when_opened_and_answers_the_same(reference
     finally:
         kb.close()
     again = Store(v1_dir / "acv.sqlite3")  # a second open finds schema 2 and changes nothing
-    assert again.get_meta("schema_version") == "2"
+    assert again.get_meta("schema_version") == str(SCHEMA_VERSION)
     assert _bodies(again.con, "chunk_terms", "chunk_id") == reference["bodies"]
     again.close()
     assert _page_count(v1_dir / "acv.sqlite3") == pages + 1  # the root page of `chunk_terms`, nothing else
@@ -176,7 +176,7 @@ def test_an_interrupted_migration_leaves_the_schema_1_store_whole(reference, v1_
     assert _bodies(con, "chunks_fts", "rowid") == reference["bodies"]
     con.close()
     store = Store(path)  # the next open migrates it
-    assert store.get_meta("schema_version") == "2"
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
     assert _bodies(store.con, "chunk_terms", "chunk_id") == reference["bodies"]
     store.close()
 
@@ -218,7 +218,7 @@ def test_kill_9_in_the_middle_of_the_migration_leaves_a_usable_schema_1_store(re
     con.close()
     kb = make_kb(make_settings(v1_dir))
     try:
-        assert kb.store.get_meta("schema_version") == "2"
+        assert kb.store.get_meta("schema_version") == str(SCHEMA_VERSION)
         assert _answers(kb) == reference["answers"]
     finally:
         kb.close()
@@ -229,7 +229,7 @@ def test_two_processes_opening_a_schema_1_store_at_once_migrate_it_once(referenc
     procs = [_child(path, "wait", log) for _ in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err for _out, err in outs]
-    assert [out for out, _err in outs] == ["2 9\n", "2 9\n"]
+    assert [out for out, _err in outs] == [f"{SCHEMA_VERSION} 9\n"] * 2
     assert log.read_text() == "migrated\n"
 
 
@@ -240,7 +240,7 @@ def _file_digest(path: Path) -> str:
 def test_a_store_of_a_newer_schema_is_refused_in_french_and_left_untouched(tmp_path):
     path = tmp_path / "acv.sqlite3"
     store = Store(path)
-    store.set_meta("schema_version", "3")
+    store.set_meta("schema_version", str(SCHEMA_VERSION + 1))
     store.con.execute("CREATE TABLE future_table(x)")
     store.close()
     assert not Path(f"{path}-wal").exists()  # checkpointed: the file holds everything
@@ -249,13 +249,15 @@ def test_a_store_of_a_newer_schema_is_refused_in_french_and_left_untouched(tmp_p
         Store(path)
     assert info.value.code == "stockage_indisponible"
     assert info.value.message == (
-        f"La base de données « {path} » a été créée par une version plus récente d'acv-kb (schéma 3 ; cette "
-        "version connaît le schéma 2 au plus). Mettez acv-kb à jour pour l'ouvrir ; elle n'a pas été modifiée.")
-    assert info.value.details == {"path": str(path), "schema_version": 3, "supported": 2}
+        f"La base de données « {path} » a été créée par une version plus récente d'acv-kb (schéma "
+        f"{SCHEMA_VERSION + 1} ; cette version connaît le schéma {SCHEMA_VERSION} au plus). Mettez acv-kb à jour "
+        "pour l'ouvrir ; elle n'a pas été modifiée.")
+    assert info.value.details == {"path": str(path), "schema_version": SCHEMA_VERSION + 1,
+                                  "supported": SCHEMA_VERSION}
     assert _file_digest(path) == before
     con = sqlite3.connect(path)
     assert "chunk_terms" in {n for _t, n in _names(con)}
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION + 1),)
     con.close()
 
 
@@ -265,7 +267,7 @@ def test_a_schema_1_store_without_version_row_is_still_read_as_schema_1(referenc
     con.commit()
     con.close()
     store = Store(v1_dir / "acv.sqlite3")
-    assert store.get_meta("schema_version") == "2"
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
     assert _bodies(store.con, "chunk_terms", "chunk_id") == reference["bodies"]
     assert "chunks_fts" not in {n for _t, n in _names(store.con)}
     store.close()

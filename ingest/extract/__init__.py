@@ -11,14 +11,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from acv.labels import axes_named_in
 from acv.records import ChunkMetadata, DocumentMetadata, ParsedDocument
 from ingest.extract.amounts import find_amounts
 from ingest.extract.axes import AXIS_THRESHOLD, AxisMatcher
 from ingest.extract.cities import AreaMatcher, CityMatcher, CityMention
 from ingest.extract.dates import document_date
-from ingest.extract.doctype import doc_type
+from ingest.extract.doctype import decide_type
 from ingest.extract.funders import FunderMatcher
 from ingest.extract.gazetteer import Gazetteer
+from ingest.extract.signals import labelled_fields
 from ingest.extract.text import case_tokens, fold, rules_form, tokens
 from ingest.extract.themes import Taxonomy
 
@@ -96,8 +98,13 @@ class Extractor:
         meta = doc.meta or {}
         fm = meta.get("front_matter") if isinstance(meta.get("front_matter"), dict) else {}
         text = doc.text or "\n\n".join(b.text for b in doc.blocks)
-        title = self._title(doc, fm or {})
-        dtype = doc_type(title, doc, meta)
+        title, title_from = self._title(doc, fm or {})
+        fields = labelled_fields(doc)
+        theme_counts = self.taxonomy.counts(text)  # counted once for the type, the axes and the themes
+        axis_totals = self.axes.totals(rules_form(text))
+        topic = (sum(axis_totals.values()), sum(theme_counts.values()))
+        decision = decide_type(title, doc, meta, fields, topic)
+        dtype = decision.doc_type
         date = document_date(text, meta, dtype)
 
         if chunks_meta is None:
@@ -106,8 +113,9 @@ class Extractor:
         if title:
             headings.insert(0, title)
 
-        main, mentioned = self._cities(doc, text, title, fm or {})
+        main, mentioned, town_why = self._cities(doc, text, title, fm or {}, fields)
         departements, regions = self._areas(text, title, main)
+        axes, axes_why = self._axes(fm or {}, fields, dtype, chunks_meta, headings, text, (axis_totals, theme_counts))
 
         return DocumentMetadata(
             doc_type=dtype,
@@ -117,33 +125,59 @@ class Extractor:
             mentioned_cities=mentioned,
             departements=departements,
             regions=regions,
-            axes=self._fm_axes(fm) or ([] if dtype == "autre" else self._doc_axes(chunks_meta, headings, text)),
-            themes=self._fm_themes(fm) or self._doc_themes(chunks_meta, headings, text),
+            axes=axes,
+            themes=self._fm_themes(fm) or self._doc_themes(chunks_meta, headings, text, theme_counts),
             amounts=[a for c in chunks_meta for a in c.amounts],
             funders=self._doc_funders(chunks_meta),
+            explain={"type": decision.explain(), "axes": axes_why, "ville": town_why, "titre": title_from},
         )
+
+    def _axes(self, fm: dict[str, Any], fields: list[tuple[str, str, str]], dtype: str,
+              chunks: list[ChunkMetadata], headings: list[str], text: str,
+              counted: tuple[dict[int, int], dict[str, int]] | None = None) -> tuple[list[int], dict[str, Any]]:
+        """Front matter (written for the machine), then a labelled « Axe » field of the page, then the rules over
+        the text and its themes."""
+        found = self._fm_axes(fm)
+        if found:
+            return found, {"source": "front_matter", "libelle": "en-tête du fichier (axes)"}
+        boxed = [(label, value) for key, label, value in fields if key == "axe"] if dtype != "convention" else []
+        found = sorted({a for label, value in boxed for a in axes_named_in(rules_form(f"{label} {value}"))})
+        if found:
+            label, value = boxed[0]
+            shown = " ; ".join(f"{lab} : {val}" for lab, val in boxed[:3])
+            return found, {"source": "champ", "libelle": f"champ « {label} » de l'encadré", "valeur": shown}
+        if dtype == "autre":
+            return [], {"source": "type", "libelle": "document hors programme : pas d'axe"}
+        return self._doc_axes(chunks, headings, text, counted), {
+            "source": "texte", "libelle": "titres de parties, et vocabulaire et thèmes répétés dans le texte"}
 
     # -- helpers ------------------------------------------------------------------------------
 
     @staticmethod
-    def _title(doc: ParsedDocument, fm: dict[str, Any]) -> str | None:
-        """Front matter, then the reader's title, HTML og:title/h1/<title>, PDF info, first heading."""
+    def _title(doc: ParsedDocument, fm: dict[str, Any]) -> tuple[str | None, str]:
+        """Front matter, then the reader's title, HTML og:title/h1/<title>, PDF info, first heading; with
+        where it was read (French). A title that is only the file's name is not a title."""
         html = (doc.meta or {}).get("html") or {}
         pdf = (doc.meta or {}).get("pdf") or {}
         candidates = [
-            fm.get("title"),
-            doc.title,
-            html.get("og:title"),
-            html.get("h1"),
-            html.get("title"),
-            pdf.get("title"),
+            (fm.get("title"), "en-tête du fichier"),
+            (doc.title, _reader_title_source(doc)),
+            (html.get("og:title"), "og:title"),
+            (html.get("h1"), "titre <h1>"),
+            (html.get("title"), "<title>"),
+            (pdf.get("title"), "titre du PDF (métadonnées)"),
         ]
-        candidates += [b.text for b in doc.blocks if b.kind == "heading"]
-        candidates += [b.text for b in doc.blocks[:6] if 3 <= len(b.text) <= 200]
-        for c in candidates:
-            if c and str(c).strip() and not _GENERIC_TITLE.match(fold(str(c)).strip()):
-                return re.sub(r"\s+", " ", str(c)).strip()
-        return None
+        candidates += [(b.text, "premier titre du texte") for b in doc.blocks if b.kind == "heading"]
+        candidates += [(b.text, "première ligne du texte") for b in doc.blocks[:6] if 3 <= len(b.text) <= 200]
+        stem = fold(Path(doc.source).stem).replace("_", " ").replace("-", " ").strip() if doc.source else ""
+        for c, where in candidates:
+            if not c or not str(c).strip():
+                continue
+            folded = fold(str(c)).strip()
+            if _GENERIC_TITLE.match(folded) or (stem and folded.replace("_", " ").replace("-", " ") == stem):
+                continue
+            return re.sub(r"\s+", " ", str(c)).strip(), where
+        return None, "aucun"
 
     @staticmethod
     def _sections(doc: ParsedDocument) -> list[tuple[str, str | None]]:
@@ -172,9 +206,15 @@ class Extractor:
         return out
 
     def _cities(
-        self, doc: ParsedDocument, text: str, title: str | None, fm: dict[str, Any]
-    ) -> tuple[list[str], list[str]]:
-        """Main communes (the subject) and communes only mentioned, as INSEE codes."""
+        self, doc: ParsedDocument, text: str, title: str | None, fm: dict[str, Any],
+        fields: list[tuple[str, str, str]] | None = None,
+    ) -> tuple[list[str], list[str], dict[str, Any]]:
+        """Main communes (the subject) and communes only mentioned, as INSEE codes, and why (French).
+
+        The subject is, in order: the front matter; a labelled « Commune » field; the communes of the title;
+        the commune of the site that publishes the page (« Ville de Saumur », « Nevers Agglomération »); the
+        commune the opening lines name with a place context; the communes the text names most.
+        """
         fm_main: list[str] = []
         for key in ("city", "cities", "commune", "communes", "ville", "villes"):
             value = fm.get(key)
@@ -185,23 +225,82 @@ class Extractor:
                 c = self.gazetteer.resolve(str(v))
                 if c and c.insee not in fm_main:
                     fm_main.append(c.insee)
-        context = self.cities.context_in(text) | set(fm_main)
+        field_main: list[str] = []
+        field_why = ""
+        for key, label, value in fields or []:
+            if key == "commune" and not field_main:
+                field_main = self._towns_in_label(value)
+                field_why = f"{label} : {value}"
+        context = self.cities.context_in(text) | set(fm_main) | set(field_main)
         first = self.cities.find(text, context)
         context |= {m.insee for m in first if m.strong}
         mentions = self.cities.find(text, context)
         title_hits = self.cities.find(title, context | self.cities.context_in(title), heading=True) if title else []
         title_set = _unique(m.insee for m in title_hits)
+        site_set, site_text = self._site_towns(doc)
 
         counts = Counter(m.insee for m in mentions)
         order = _unique([*title_set, *(m.insee for m in mentions)])
         if fm_main:
-            main = fm_main
+            main, why = fm_main, {"source": "front_matter", "libelle": "en-tête du fichier (commune)"}
+        elif field_main:
+            main, why = field_main, {"source": "champ", "libelle": "champ d'un encadré", "valeur": field_why}
         elif title_set and len(title_set) <= 3:
-            main = title_set
+            main, why = title_set, {"source": "titre", "libelle": "commune nommée dans le titre", "valeur": title}
+        elif site_set and len(site_set) == 1 and (site_set[0] in counts or not counts):
+            main, why = site_set, {"source": "site", "libelle": "site qui publie la page", "valeur": site_text}
         else:
             main = self._main_from_counts(mentions, counts)
+            why = {"source": "texte", "libelle": "commune la plus citée, dès les premières lignes"} if main else \
+                {"source": "aucune", "libelle": "aucune commune n'est le sujet du texte"}
+            if not main:
+                lead = self._lead_town(text, context)
+                if lead:
+                    main, why = [lead], {"source": "debut", "libelle": "commune présentée dans les premières lignes"}
         mentioned = [c for c in order if c not in main]
-        return main, mentioned
+        return main, mentioned, why
+
+    def _towns_in_label(self, value: str) -> list[str]:
+        """Communes named in a short labelled value or a site name (capitals, « St », no accents forgiven)."""
+        found = _unique(m.insee for m in self.cities.find(value, self.cities.context_in(value), heading=True))
+        if not found:
+            head = re.split(r"\s*[(,;–—|]\s*|\s+-\s+", value.strip())[0]
+            c = self.gazetteer.resolve(head)
+            found = [c.insee] if c else []
+        return found[:3]
+
+    _SITE_TOWN = re.compile(
+        r"(?:ville|mairie|commune|cite) (?:de |d'|du )(.+)|(?:agglomeration|agglo|communaute d'agglomeration|"
+        r"communaute de communes|communaute urbaine|metropole) (?:de |d'|du )(?:pays de |grand )?(.+)|"
+        r"^(?:grand )?(.+?) (?:agglomeration|agglo|metropole|communaute)\b"
+    )
+
+    def _site_towns(self, doc: ParsedDocument) -> tuple[list[str], str]:
+        """The commune of the site that publishes the page: og:site_name or the <title> suffix (« Ville de
+        Lunéville », « Nevers Agglomération », « Agglo du Pays de Dreux »)."""
+        html = (doc.meta or {}).get("html") or {}
+        names = [str(html.get("og:site_name") or "")]
+        full = str(html.get("title") or "")
+        parts = re.split(r"\s+(?:\||[-–—·•]{1,2})\s+", full)
+        if len(parts) >= 2:
+            names += [parts[-1], parts[0]]
+        for name in names:
+            m = self._SITE_TOWN.search(fold(name).replace("-", " ")) if name else None
+            if not m:
+                continue
+            found = self._towns_in_label(name)
+            if found:
+                return found[:1], name
+        return [], ""
+
+    def _lead_town(self, text: str, context: set[str]) -> str | None:
+        """« La ville de Saumur… », « SAUMUR, le 3 mai — »: the commune introduced in the first lines."""
+        head = text[:400]
+        for m in self.cities.find(head, context):
+            before = fold(head[max(0, m.start - 20) : m.start])
+            if m.strong and (re.search(r"(?:ville|commune|mairie) (?:de |d')$", before) or m.start < 3):
+                return m.insee
+        return None
 
     @staticmethod
     def _main_from_counts(mentions: list[CityMention], counts: Counter[str]) -> list[str]:
@@ -243,7 +342,8 @@ class Extractor:
                 (regions if key[0] == "region" else departements).append(key[1])
         return _unique(departements), _unique(regions)
 
-    def _doc_axes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[int]:
+    def _doc_axes(self, chunks: list[ChunkMetadata], headings: list[str], text: str,
+                  counted: tuple[dict[int, int], dict[str, int]] | None = None) -> list[int]:
         """An axis counts if a heading names it, three chunks carry it, or a chunk carries it and the
         whole text gives it a fair share of the evidence (so a passing mention does not count)."""
         axes: set[int] = set()
@@ -251,7 +351,8 @@ class Extractor:
             if len(h) <= 200:
                 axes |= self.axes.explicit(rules_form(h))
         counts = Counter(a for c in chunks for a in c.axes)
-        totals = self._add_theme_evidence(self.axes.totals(rules_form(text)), self.taxonomy.counts(text))
+        axis_totals, theme_counts = counted or (self.axes.totals(rules_form(text)), self.taxonomy.counts(text))
+        totals = self._add_theme_evidence(dict(axis_totals), theme_counts)
         grand = sum(totals.values()) or 1
         for a, k in counts.items():
             t = totals.get(a, 0)
@@ -259,7 +360,8 @@ class Extractor:
                 axes.add(a)
         return sorted(axes)
 
-    def _doc_themes(self, chunks: list[ChunkMetadata], headings: list[str], text: str) -> list[str]:
+    def _doc_themes(self, chunks: list[ChunkMetadata], headings: list[str], text: str,
+                    theme_counts: dict[str, int] | None = None) -> list[str]:
         """A theme counts if a heading names it, or the text names it often enough: its own
         `min_mentions` (themes.yaml), and twice in a long document (one passing mention is not a subject)."""
         found: set[str] = set()
@@ -267,7 +369,7 @@ class Extractor:
             if len(h) <= 200:
                 found |= set(self.taxonomy.find(h))
         long_doc = len(text.split()) > THEME_LONG_DOC_WORDS
-        for t, n in self.taxonomy.counts(text).items():
+        for t, n in (theme_counts if theme_counts is not None else self.taxonomy.counts(text)).items():
             need = max(self._theme_min.get(t, 1), THEME_LONG_DOC_MENTIONS if long_doc else 1)
             if n >= need:
                 found.add(t)
@@ -300,6 +402,23 @@ class Extractor:
                 if f not in out:
                     out.append(f)
         return out
+
+
+def _reader_title_source(doc: ParsedDocument) -> str:
+    """Where the reader found its title, in French."""
+    meta = doc.meta or {}
+    html, pdf = meta.get("html") or {}, meta.get("pdf") or {}
+    title = doc.title or ""
+    if html:
+        for key, name in (("og:title", "og:title de la page"), ("h1", "titre <h1> de la page"),
+                          ("title", "balise <title> de la page (sans le nom du site)")):
+            if html.get(key) and (html[key] == title or str(html[key]).startswith(title)):
+                return name
+    if pdf:
+        return "titre du PDF (métadonnées)" if pdf.get("title") == title else "premier titre de la première page"
+    if isinstance(meta.get("front_matter"), dict) and meta["front_matter"].get("title") == title:
+        return "en-tête du fichier"
+    return "premier titre du texte"
 
 
 def _unique(items: Any) -> list[Any]:

@@ -288,9 +288,18 @@ def _not_capitalised(c: Candidate) -> object:
     return _NO_DECISION
 
 
+# An intercommunality named after its town: « Lannion-Trégor Communauté », « Saint-Lô Agglo ».
+_EPCI_AFTER = re.compile(
+    r"^-[A-ZÀ-Ý][\w'’]+(?:-[\w'’]+)*\s+(?:Communauté|Agglo|Agglomération|Métropole|Intercom|Territoires?)\b"
+)
+
+
 def _inside_hyphenated_name(c: Candidate) -> object:
-    """Part of a longer hyphenated name ("Lens-Lestang", "Haute-Vienne"), unless the neighbour is a commune."""
+    """Part of a longer hyphenated name ("Lens-Lestang", "Haute-Vienne"), unless the neighbour is a commune
+    or the longer name is the town's intercommunality (« Lannion-Trégor Communauté »)."""
     text, s, e = c.text, c.s, c.e
+    if _EPCI_AFTER.match(text[e : e + 60]) and not (s >= 2 and text[s - 1] in "-‐‑–" and text[s - 2].isalpha()):
+        return _STRONG
     if s >= 2 and text[s - 1] in "-‐‑–" and text[s - 2].isalpha() and (s - 1) not in c.ends:
         return _REJECT
     if e + 1 < len(text) and text[e] in "-‐‑" and text[e + 1].isalpha() and (e + 1) not in c.starts:
@@ -407,6 +416,20 @@ def _own_area_nearby(c: Candidate) -> object:
     return _STRONG if any(w in window for w in c.own_context) else _NO_DECISION
 
 
+def _title_subject(c: Candidate) -> object:
+    """A title that opens on the town and a colon or dash (« Laval : le tiers-lieu de la gare »), or on the town
+    and a verb (« Sens inaugure sa halle »: a lower-case word that is no connector, « Sens unique » aside)."""
+    if not c.heading or c.reunion_only or c.text[: c.s].strip(" «\"'") != "":
+        return _NO_DECISION
+    after = c.text[c.e : c.e + 40]
+    if re.match(r"^\s*(?:\(\w[^)]{0,30}\)\s*)?[:–—|]", after):
+        return _STRONG
+    verb = re.match(r"^ ([a-zà-ÿ]{3,})\b", after)
+    if verb and verb.group(1) not in CONNECTORS and verb.group(1) not in ("unique", "interdit", "giratoire"):
+        return _STRONG
+    return _NO_DECISION
+
+
 def _established_in_document(c: Candidate) -> object:
     """The town is already established for the document, and this is not a sentence's first word."""
     if c.insee in c.doc_context and (c.heading or not c.sentence_start):
@@ -436,6 +459,7 @@ RULES: tuple[Rule, ...] = (
     _reunion_context,
     _place_preposition,
     _own_area_nearby,
+    _title_subject,
     _established_in_document,
     _undecided,
 )

@@ -14,10 +14,13 @@ pulled out of a PDF (« Résultats La part des élèves… », « Le contexte : 
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from acv.records import ParsedDocument
+from ingest.extract.signals import PROJECT_FIELDS, Signal, dated_press_rubric, labelled_fields, self_description, votes
 from ingest.extract.text import fold, rules_form
 
 _TYPE_ALIASES = {
@@ -127,6 +130,8 @@ _ACV = _rx(
     r"redynamis\w+",
 )
 _HEART = _rx(r"coeur de ville", r"coeurs de ville")
+# The name of this software (« acv-kb ») is not a mention of the programme.
+_PROJECT_NAME = re.compile(r"\bacv kb\b")
 _OTHER_PROGRAMMES = _rx(
     r"petites villes de demain",
     r"territoires d'industrie",
@@ -159,28 +164,107 @@ def _glued_headings(text: str) -> list[str]:
     return out
 
 
+@dataclass(slots=True)
+class TypeDecision:
+    """The type and the signals that decided it (shown by `acv docs --explain`)."""
+
+    doc_type: str
+    decided_by: list[Signal] = field(default_factory=list)
+    seen: list[Signal] = field(default_factory=list)  # every self-description signal, decisive or not
+    stage: str = "declared"  # declared, off_topic, legal, self_description, body or default
+    scores: dict[str, int] = field(default_factory=dict)  # the body scores, where the body decided
+
+    def explain(self) -> dict[str, Any]:
+        return {"type": self.doc_type, "decide_par": [s.to_json() for s in self.decided_by],
+                "autres_indices": [s.to_json() for s in self.seen if s not in self.decided_by]}
+
+
 def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None = None) -> str:
     """One of convention, communique, bonne_pratique, autre."""
+    return decide_type(title, doc, meta).doc_type
+
+
+# Self-description votes that settle the type without looking at the running text (a strong signal, or two).
+_SELF_DECISIVE = 3
+_PROJECT_BOX_POINTS = 2
+
+
+# A page that never names the programme is still about it when its text is full of the programme's subjects
+# (axis vocabulary and themes, as `Extractor` counts them) or when it is laid out as a good-practice sheet.
+TOPIC_MIN_AXIS_EVIDENCE = 12
+TOPIC_MIN_THEME_MENTIONS = 4
+
+
+def decide_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None = None,
+                fields: list[tuple[str, str, str]] | None = None,
+                topic: tuple[int, int] | None = None, model: Any = None) -> TypeDecision:
+    """The type, from what the document says about itself first, then from the structure of its text.
+
+    Order: a front-matter or labelled « Type » field; a page that is not about the programme; the legal
+    structure of a convention; the page's own description (title suffix, breadcrumb, rubric, keywords,
+    address, PDF subject) when it is clear; the structure of the body (fiche headings, project box, press cues).
+    `topic`: (axis evidence, theme mentions) of the text, which keep a page that never names the programme
+    but speaks of its subjects out of `autre`. `model`: the learned arbiter (default: the shipped one; False:
+    none, the rules' fixed guess).
+    """
     meta = meta if meta is not None else (doc.meta or {})
     fm = meta.get("front_matter") or {}
     if isinstance(fm, dict) and fm.get("type"):
         t = _TYPE_ALIASES.get(fold(str(fm["type"])).replace("_", " ").strip()) or _TYPE_ALIASES.get(str(fm["type"]))
         if t:
-            return t
+            return TypeDecision(t, [Signal("front_matter", str(fm["type"]), t, 9)])
+    fields = fields if fields is not None else labelled_fields(doc)
+    for key, label, value in fields:
+        if key == "type":
+            t = _TYPE_ALIASES.get(_norm(value).strip(" .")) or _type_in(value)
+            if t:
+                return TypeDecision(t, [Signal("field", f"{label} : {value}", t, 9)])
+    seen = self_description(doc, title)
+    ballot = votes(seen)
     blocks = list(getattr(doc, "blocks", None) or [])
     t_title = _norm(title or "")
     body = _norm(doc.text)
     html = meta.get("html") or {}
     pdf = meta.get("pdf") or {}
 
-    acv_hits = len(_ACV.findall(body)) + len(_HEART.findall(body)) // 2
+    # Is the page about the programme? Its text, and what it says of itself (title, keywords, box).
+    described = _norm(" ".join(str(x) for x in (html.get("title"), html.get("keywords"), html.get("breadcrumb"),
+                                                 pdf.get("subject")) if x))
+    body_acv = _PROJECT_NAME.sub(" ", body)
+    acv_hits = len(_ACV.findall(body_acv)) + len(_HEART.findall(body_acv)) // 2 + len(_ACV.findall(described))
+    heart_hits = len(_HEART.findall(body_acv))
     other_title = bool(_OTHER_PROGRAMMES.search(t_title)) and not _ACV.search(t_title)
-    if acv_hits == 0 or other_title or len(_OTHER_PROGRAMMES.findall(body)) > acv_hits:
-        return "autre"
+    practice_self = ballot.get("bonne_pratique", 0)
+    if other_title or len(_OTHER_PROGRAMMES.findall(body)) > max(acv_hits, heart_hits):
+        return TypeDecision("autre", [Signal("other_programme", title or "", "autre", 3)], seen, "off_topic")
+    headings = [_norm(b.text).strip(" :.?!") for b in blocks if b.kind == "heading" and len(b.text) <= 80]
+    headings += [h for b in blocks if b.kind != "heading" for h in _glued_headings(b.text)]
+    fiche = [h for h in headings if _PRACTICE_HEADINGS.match(h)]
+    lessons = [h for h in headings if _LESSON_HEADINGS.match(h)]
+    if acv_hits == 0 and not (heart_hits and practice_self >= _SELF_DECISIVE):
+        axis_evidence, theme_mentions = topic or (0, 0)
+        box = {k for k, _l, _v in fields if k in PROJECT_FIELDS}
+        on_topic = axis_evidence >= TOPIC_MIN_AXIS_EVIDENCE and theme_mentions >= TOPIC_MIN_THEME_MENTIONS
+        sheet = len(fiche) + 2 * len(lessons) >= 2  # laid out as a good-practice sheet (two of its parts)
+        if not (on_topic or sheet or practice_self >= _SELF_DECISIVE or len(box) >= 2):
+            return TypeDecision("autre", [Signal("not_about_programme", "", "autre", 3)], seen, "off_topic")
+        if on_topic:
+            seen = [*seen, Signal("topic", f"{axis_evidence} indices d'axes, {theme_mentions} mentions de thèmes",
+                                  "hors autre", 0)]
 
-    legal = len(set(_LEGAL.findall(body)))
+    legal_found = sorted(set(_LEGAL.findall(body)))
+    legal = len(legal_found)
     if legal >= 4 or (legal >= 1 and re.match(r"\s*(?:convention|avenant)", t_title)):
-        return "convention"
+        return TypeDecision("convention", [Signal("legal", ", ".join(legal_found[:6]), "convention", legal)], seen,
+                            "legal")
+
+    # The page's own description, when it is clear: one strong signal, or agreeing weaker ones.
+    press_self = ballot.get("communique", 0)
+    if practice_self >= _SELF_DECISIVE and practice_self > press_self:
+        return TypeDecision("bonne_pratique", [s for s in seen if s.points_to == "bonne_pratique"], seen,
+                            "self_description")
+    if press_self >= _SELF_DECISIVE and press_self > practice_self:
+        return TypeDecision("communique", [s for s in seen if s.points_to == "communique"], seen, "self_description")
 
     # Rubrics: short blocks above the text, the opening words of the first paragraph, the PDF subject.
     rubrics = [_norm(str(pdf.get("subject") or ""))]
@@ -193,27 +277,124 @@ def doc_type(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None
         if paragraphs >= 2:
             break
     rubric = " | ".join(rubrics)
-    headings = [_norm(b.text).strip(" :.?!") for b in blocks if b.kind == "heading" and len(b.text) <= 80]
-    headings += [h for b in blocks if b.kind != "heading" for h in _glued_headings(b.text)]
     head = _norm(doc.text[:2500])
 
     # A long heading opening with the rubric (« Bonne pratique : la friche… ») counts as a rubric too.
     lead = [_norm(b.text[:40]) for b in blocks[:3] if b.kind == "heading"]
-    practice = 3 * bool(_PRACTICE_RUBRIC.search(rubric) or _PRACTICE_RUBRIC.search(t_title)
-                        or any(_PRACTICE_RUBRIC.match(x.strip()) for x in lead))
-    practice += sum(1 for h in headings if _PRACTICE_HEADINGS.match(h))
-    practice += 2 * sum(1 for h in headings if _LESSON_HEADINGS.match(h))
+    body_signals: list[Signal] = []
+    practice_rubric = _PRACTICE_RUBRIC.search(rubric) or _PRACTICE_RUBRIC.search(t_title) \
+        or next((m for x in lead if (m := _PRACTICE_RUBRIC.match(x.strip()))), None)
+    practice = 3 * bool(practice_rubric)
+    if practice_rubric:
+        body_signals.append(Signal("rubric", practice_rubric.group(0), "bonne_pratique", 3))
+    practice += len(fiche) + 2 * len(lessons)
+    if fiche or lessons:
+        body_signals.append(Signal("practice_headings", ", ".join([*lessons, *fiche][:6]), "bonne_pratique",
+                                   len(fiche) + 2 * len(lessons)))
     practice += bool(_PRACTICE_TITLE.search(t_title)) + bool(_CONTACT_LINE.search(body))
-    press = 3 * bool(_PRESS_RUBRIC.search(rubric))
-    press += len(set(_PRESS.findall(head))) + bool(
-        re.search(r"contacts? presse|service de presse|relations presse", body)
-    )
+    box = sorted({k for k, _l, _v in fields if k in PROJECT_FIELDS})
+    if len(box) >= 2:
+        practice += _PROJECT_BOX_POINTS
+        body_signals.append(Signal("fields", ", ".join(box), "bonne_pratique", _PROJECT_BOX_POINTS))
+    practice += practice_self
+    press_rubric = _PRESS_RUBRIC.search(rubric)
+    dated = dated_press_rubric(doc)
+    press = 3 * bool(press_rubric or dated)
+    if press_rubric or dated:
+        shown = dated or press_rubric.group(0)  # type: ignore[union-attr]
+        body_signals.append(Signal("rubric", shown, "communique", 3))
+    cues = sorted(set(_PRESS.findall(head)))
+    contact = bool(re.search(r"contacts? presse|service de presse|relations presse", body))
+    press += len(cues) + contact
     if html.get("og:type") == "article" or html.get("article:published_time"):
         press += 1
+        cues.append("og:type article" if html.get("og:type") == "article" else "article:published_time")
+    if cues or contact:
+        named = dict.fromkeys([*cues, *(["contact presse"] if contact else [])])
+        body_signals.append(Signal("press_cues", ", ".join(named),
+                                   "communique", len(cues) + contact))
+    press += press_self
+    self_of = {t: [s for s in seen if s.points_to == t] for t in ("bonne_pratique", "communique")}
+    scores = {"bonne_pratique": practice, "communique": press}
+    conflict = practice >= 2 and press >= 2 and abs(practice - press) <= 1
+    if conflict or (practice < 2 and press < 1):  # the body's cues disagree, or there are none
+        learned = _learned(title, doc, meta, fields, topic, model)
+        if learned is not None:
+            kind, probability = learned
+            why = "indices du texte en conflit" if conflict else "aucun indice décisif"
+            return TypeDecision(kind, [Signal("classifier", f"{why} ; probabilité {probability:.2f}", kind, 0)],
+                                seen, "classifier", scores)
     if practice >= 3 and practice > press:
-        return "bonne_pratique"
+        return TypeDecision("bonne_pratique", [*self_of["bonne_pratique"],
+                                               *(s for s in body_signals if s.points_to == "bonne_pratique")], seen,
+                            "body", scores)
     if press >= 1:
-        return "communique"
+        return TypeDecision("communique", [*self_of["communique"],
+                                           *(s for s in body_signals if s.points_to == "communique")], seen,
+                            "body", scores)
     if practice >= 2:
+        return TypeDecision("bonne_pratique", [*self_of["bonne_pratique"],
+                                               *(s for s in body_signals if s.points_to == "bonne_pratique")], seen,
+                            "body", scores)
+    return TypeDecision("communique", [Signal("default", "", "communique", 0)], seen, "default", scores)
+
+
+def _type_in(value: str) -> str | None:
+    """The type a labelled « Type » field names in a longer value (« Fiche retour d'expérience »)."""
+    f = _norm(value)
+    if _PRACTICE_RUBRIC.search(f):
         return "bonne_pratique"
-    return "communique"  # a page about the programme with no other cue is a news item
+    if _PRESS_RUBRIC.search(f):
+        return "communique"
+    if re.search(r"\bconvention|\bavenant", f):
+        return "convention"
+    return None
+
+
+def type_features(title: str | None, doc: ParsedDocument, meta: dict[str, Any] | None = None,
+                  fields: list[tuple[str, str, str]] | None = None,
+                  topic: tuple[int, int] | None = None) -> dict[str, float]:
+    """The counts the rules look at, as features of the learned arbiter (ingest/extract/classifier.py)."""
+    meta = meta if meta is not None else (doc.meta or {})
+    fields = fields if fields is not None else labelled_fields(doc)
+    blocks = list(getattr(doc, "blocks", None) or [])
+    body = _PROJECT_NAME.sub(" ", _norm(doc.text))
+    t_title = _norm(title or "")
+    ballot = votes(self_description(doc, title))
+    headings = [_norm(b.text).strip(" :.?!") for b in blocks if b.kind == "heading" and len(b.text) <= 80]
+    headings += [h for b in blocks if b.kind != "heading" for h in _glued_headings(b.text)]
+    head = _norm(doc.text[:2500])
+    axis_evidence, theme_mentions = topic or (0, 0)
+    return {
+        "self_bp": ballot.get("bonne_pratique", 0), "self_press": ballot.get("communique", 0),
+        "self_conv": ballot.get("convention", 0),
+        "legal": len(set(_LEGAL.findall(body))),
+        "fiche_headings": sum(1 for h in headings if _PRACTICE_HEADINGS.match(h)),
+        "lesson_headings": sum(1 for h in headings if _LESSON_HEADINGS.match(h)),
+        "practice_title": float(bool(_PRACTICE_TITLE.search(t_title))),
+        "practice_rubric": float(bool(_PRACTICE_RUBRIC.search(head[:300]) or _PRACTICE_RUBRIC.search(t_title))),
+        "press_rubric": float(bool(_PRESS_RUBRIC.search(head[:300])) or bool(dated_press_rubric(doc))),
+        "press_cues": len(set(_PRESS.findall(head))),
+        "press_contact": float(bool(re.search(r"contacts? presse|service de presse|relations presse", body))),
+        "box_fields": len({k for k, _l, _v in fields if k in PROJECT_FIELDS}),
+        "acv": len(_ACV.findall(body)), "heart": len(_HEART.findall(body)),
+        "other_programmes": len(_OTHER_PROGRAMMES.findall(body)),
+        "axis_evidence": axis_evidence / 10, "theme_mentions": theme_mentions / 5,
+        "log_words": math.log1p(len(doc.text.split())),
+        "title_convention": float(bool(re.match(r"\s*(?:convention|avenant)", t_title))),
+    }
+
+
+def _learned(title: str | None, doc: ParsedDocument, meta: dict[str, Any], fields: list[tuple[str, str, str]],
+             topic: tuple[int, int] | None, model: Any = None) -> tuple[str, float] | None:
+    from ingest.extract.classifier import model_text, shipped_model
+
+    if model is False:
+        return None
+    model = model or shipped_model()
+    if model is None:
+        return None
+    # Here the page is about the programme (not `autre`) and has no legal structure (not a convention):
+    # the arbiter only weighs a good-practice write-up against a press release.
+    return model.predict(type_features(title, doc, meta, fields, topic), model_text(title, doc.text),
+                         among=("bonne_pratique", "communique"))

@@ -44,7 +44,9 @@ _FURNITURE_HEADING = re.compile(
     r"^\W*(?:(?:les )?autres actualités|vous aimerez aussi|(?:les )?plus lus|(?:les )?dernières (?:infos|actualités)|"
     r"à la une|actualités|agenda|infos? pratiques|liens utiles|en un clic|réactions|commentaires(?: \(\d+\))?|"
     r"ressources associées|documents(?: à télécharger)?|télécharger|restez informée?s?|contact presse|"
-    r"contacts? presse|partager(?: la page| cet article)?|newsletter)\W*$",
+    r"contacts? presse|partager(?: la page| cet article)?|newsletter|"
+    r"(?:découvr(?:ir|ez) aussi|à découvrir|nos autres|d'autres|les autres|autres) ?(?:fiches?|retours? d'expériences?|"
+    r"projets?|initiatives?|exemples?|bonnes pratiques|actualités|articles?|communiqués?)?)\W*$",
     re.IGNORECASE,
 )
 _LINK_LIST_MIN_CHARS = 30
@@ -136,13 +138,16 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, Any]:
     h1 = soup.find("h1")
     html_tag = soup.find("html")
     lang = html_tag.get("lang") if isinstance(html_tag, Tag) else None
+    json_ld = _json_ld(soup)
     for bad in soup.find_all(("script", "style", "noscript", "template")):
         bad.decompose()
     metas = [m for m in soup.find_all("meta") if isinstance(m, Tag)]
     # a date line is often split over tags (« Publié le <time>…</time> »): read whole blocks
     body = soup.find("body")
     lines = [b.text for b in _blocks(body)] if isinstance(body, Tag) else []
+    canonical = soup.find("link", rel="canonical")
     return {
+        **_self_description(soup, metas, canonical, json_ld),
         "title": normalize_space(title_tag.get_text()) if isinstance(title_tag, Tag) else None,
         "h1": normalize_space(h1.get_text(" ")) if isinstance(h1, Tag) else None,
         "og:title": _meta_content(metas, property="og:title"),
@@ -154,6 +159,186 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, Any]:
         "lang": lang if isinstance(lang, str) else None,
         "dates_text": date_lines(lines),
     }
+
+
+# What a page says about itself besides its title (issue 27): breadcrumb, the site's section or rubric,
+# keywords, its address, JSON-LD, and the labelled fields of an « En bref » / « Fiche » box. All read before
+# the chrome is removed, since breadcrumbs and side boxes are chrome for the text but not for the labels.
+_BREADCRUMB_ATTR = re.compile(r"breadcrumb|ariane|fil-d|filariane|chemin-de-fer|crumbs?\b", re.IGNORECASE)
+_SECTION_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:rubriques?|categor(?:y|ie|ies)|cat|kicker|surtitre|sur-titre|overline|eyebrow|"
+    r"section-(?:title|name)"
+    r"|thematiques?|tags?|type(?:-(?:article|contenu|page))?|label|badge|chapeau-rubrique)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_BOX_HEADING = re.compile(
+    r"^\W*(?:en bref|l'essentiel|fiche(?: (?:projet|d'identité|technique|synthèse|action|expérience))?|"
+    r"(?:le )?projet en (?:bref|chiffres)|chiffres[- ]clés|carte d'identité|points? clés|infos? clés|"
+    r"repères|en un coup d'œil|synthèse|identité du projet|en chiffres|données clés|fiche synthétique)\W*$",
+    re.IGNORECASE,
+)
+_FIELD_SPLIT = re.compile(r"^([^:|\n–—]{2,40}?)\s*(?:[:|]|\s[–—-]\s)\s*(\S.{0,300})$", re.DOTALL)
+_MAX_FIELDS = 40
+
+
+def _json_ld(soup: BeautifulSoup) -> dict[str, Any]:
+    """@type, articleSection, keywords and breadcrumb names of the page's JSON-LD (first object that has them)."""
+    import json
+
+    out: dict[str, Any] = {}
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.string or "")
+        except (ValueError, TypeError):
+            continue
+        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            kind = item.get("@type")
+            kind = " ".join(kind) if isinstance(kind, list) else kind
+            if kind == "BreadcrumbList":
+                names = [str((e.get("item") or {}).get("name") or e.get("name") or "")
+                         for e in item.get("itemListElement") or [] if isinstance(e, dict)]
+                out.setdefault("breadcrumb", " > ".join(n for n in names if n))
+            elif isinstance(kind, str):
+                out.setdefault("type", kind)
+                for key, name in (("articleSection", "section"), ("keywords", "keywords")):
+                    value = item.get(key)
+                    if isinstance(value, list):
+                        value = ", ".join(map(str, value))
+                    if isinstance(value, str) and value.strip():
+                        out.setdefault(name, normalize_space(value))
+    return out
+
+
+_STRICT_CHROME = re.compile(
+    r"(?:^|[\s_-])(?:cookies?|consent(?:ement)?|gdpr|rgpd|tarteaucitron|menu|navbar|nav|navigation|footer|"
+    r"related|a-lire-aussi|lire-aussi|voir-aussi|sur-le-meme-sujet|meme-sujet|share|sharing|partage|social|"
+    r"newsletter|teasers?|cards?|liste-actus?)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+
+def _in_chrome(tag: Tag) -> bool:
+    """Inside the navigation, the footer, a cookie banner or a list of other articles."""
+    for parent in [tag, *tag.parents]:
+        if isinstance(parent, Tag) and (parent.name in ("nav", "footer", "form")
+                                        or _STRICT_CHROME.search(_attr_text(parent))):
+            return True
+    return False
+
+
+def _short_text(tag: Tag, limit: int = 60) -> str | None:
+    text = normalize_space(tag.get_text(" "))
+    return text if 2 <= len(text) <= limit else None
+
+
+def _self_description(soup: BeautifulSoup, metas: list[Tag], canonical: Any, json_ld: dict[str, Any]) -> dict[str, Any]:
+    crumbs = None
+    for tag in soup.find_all(True):
+        label = tag.get("aria-label")
+        named = isinstance(label, str) and re.search(r"ariane|breadcrumb|vous êtes ici", label, re.IGNORECASE)
+        if _BREADCRUMB_ATTR.search(_attr_text(tag)) or named:
+            parts = [normalize_space(x.get_text(" ")) for x in tag.find_all(("a", "span", "li", "strong"))
+                     if not x.find(("a", "span", "li"))]
+            parts = [p for p in parts if p and p not in (">", "/", "›", "»")]
+            crumbs = " > ".join(dict.fromkeys(parts)) or normalize_space(tag.get_text(" "))
+            break
+    # the rubric printed around the title: a short tagged element near the <h1> (not a teaser's tag)
+    h1 = soup.find("h1")
+    near = h1.parent.parent if isinstance(h1, Tag) and isinstance(h1.parent, Tag) and h1.parent.parent else None
+    sections: list[str] = []
+    past_title = False
+    for tag in near.find_all(True) if isinstance(near, Tag) and near.name != "[document]" else []:
+        if len(sections) >= 6:
+            break
+        past_title = past_title or tag is h1
+        if past_title and tag.name == "p" and len(tag.get_text(" ")) > 80:
+            break  # the body has started: a rubric is printed around the title, not among the paragraphs
+        if tag.name in ("html", "body", "main", "article") or not _SECTION_ATTR.search(_attr_text(tag)):
+            continue
+        if tag.find(("h1", "h2", "p", "ul", "article")) is not None or _in_chrome(tag):
+            continue
+        text = _short_text(tag)
+        if text and text not in sections:
+            sections.append(text)
+    keywords = _meta_content(metas, name="keywords") or json_ld.get("keywords")
+    url = (canonical.get("href") if isinstance(canonical, Tag) else None) or _meta_content(metas, property="og:url")
+    return {
+        "breadcrumb": crumbs or json_ld.get("breadcrumb"),
+        "section": sections,
+        "article:section": _meta_content(metas, property="article:section") or json_ld.get("section"),
+        "keywords": keywords,
+        "url": url if isinstance(url, str) else None,
+        "schema_type": json_ld.get("type"),
+        "fields": _box_fields(soup),
+    }
+
+
+def _box_fields(soup: BeautifulSoup) -> list[list[str]]:
+    """Labelled fields (« Axe : 2 – … », « Commune | Dreux », <dt>Porteur</dt><dd>…</dd>) of the page's
+    boxes: those under a heading « En bref », « Fiche projet », « Chiffres clés »…, or in a <dl> or a
+    two-column table anywhere outside the navigation. [label, value, box heading]."""
+    fields: list[list[str]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(label: str, value: str, box: str) -> None:
+        label, value = normalize_space(label).rstrip(" :"), normalize_space(value)
+        if label and value and len(label) <= 40 and (label, value) not in seen and len(fields) < _MAX_FIELDS:
+            seen.add((label, value))
+            fields.append([label, value[:300], box])
+
+    def from_container(container: Tag, box: str) -> None:
+        for dl in container.find_all("dl"):
+            label = None
+            for child in dl.find_all(("dt", "dd")):
+                if child.name == "dt":
+                    label = child.get_text(" ")
+                elif label:
+                    add(label, child.get_text(" "), box)
+        for tr in container.find_all("tr"):
+            cells = tr.find_all(("th", "td"))
+            if len(cells) == 2:
+                add(cells[0].get_text(" "), cells[1].get_text(" "), box)
+        for item in container.find_all(("li", "p")):
+            if item.find(("li", "p", "dl", "table")) is not None:
+                continue
+            strong = item.find(("strong", "b"))
+            text = normalize_space(item.get_text(" "))
+            if strong is not None and text.startswith(normalize_space(strong.get_text(" "))):
+                head = normalize_space(strong.get_text(" "))
+                rest = text[len(head):].lstrip(" :–—-")
+                if rest and 1 <= len(head.split()) <= 5:
+                    add(head, rest, box)
+                    continue
+            m = _FIELD_SPLIT.match(text)
+            if m and len(m.group(1).split()) <= 5:
+                add(m.group(1), m.group(2), box)
+
+    for heading in soup.find_all((*_HEADINGS, "strong", "p", "span", "div", "caption", "legend")):
+        text = heading.get_text(" ")
+        if len(text) > 60 or not _BOX_HEADING.match(normalize_space(text)) or _in_chrome(heading):
+            continue
+        box = normalize_space(text)
+        container = heading.parent
+        while isinstance(container, Tag) and container.name not in ("aside", "section", "div", "article", "body") \
+                and container.parent is not None:
+            container = container.parent
+        if isinstance(container, Tag):
+            if container.name in ("article", "body", "main"):  # the heading opens a part of the article
+                sibling = heading.find_next_sibling(("ul", "ol", "dl", "table", "div"))
+                if isinstance(sibling, Tag):
+                    from_container(sibling, box)
+            else:
+                from_container(container, box)
+    for dl in soup.find_all("dl"):
+        if not _in_chrome(dl):
+            from_container(dl, "")
+    for table in soup.find_all("table"):
+        if not _in_chrome(table) and all(len(tr.find_all(("th", "td"))) == 2 for tr in table.find_all("tr")):
+            from_container(table, "")
+    return fields
 
 
 def _attr_text(tag: Tag) -> str:
@@ -360,7 +545,7 @@ def _blocks(container: Tag) -> list[Block]:
 
 
 def _strip_site_suffix(title: str, site: str | None) -> str:
-    parts = re.split(r"\s+\|\s+", title)
+    parts = re.split(r"\s+[|·•]\s+", title)
     title = parts[0] if word_count(parts[0]) >= 2 else title
     match = re.match(r"^(.*\S)\s+[-–—]{1,2}\s+([^-–—|]+)$", title)
     if match:

@@ -188,7 +188,7 @@ def read(path: Path, data: bytes, *, progress: ocr.Progress | None = None) -> Pa
         meta["ocr"] = ocr_meta
     if warnings:
         meta["warnings"] = warnings
-    title = _meaningful_title(info.get("title")) or _first_heading(blocks)
+    title = _meaningful_title(info.get("title"), path.stem) or _first_heading(blocks)
     return ParsedDocument.build(
         source=str(path), format="pdf", blocks=blocks, title=title, meta=meta, page_count=n_pages
     )
@@ -601,21 +601,58 @@ def _info(reader: PdfReader) -> dict[str, Any]:
 
 _PLACEHOLDER = re.compile(r"^\(?(?:anonymous|unspecified|unknown|untitled|none|null)\)?$", re.IGNORECASE)
 _NOT_A_TITLE = re.compile(
-    r"^(?:untitled|sans titre|document\d*|microsoft word|diapositive \d+)$|\.(?:docx?|odt|pdf|indd|pptx?|xlsx?|rtf)$",
+    r"^(?:untitled|sans titre|document\d*|microsoft word|diapositive \d+)$|\.(?:docx?|odt|pdf|indd|pptx?|xlsx?|rtf)$"
+    # what scanners write: « Numérisation 2023-04-12 10:15 », « Scan 0001 », « Document numérisé »
+    r"|^(?:scan(?:ned)?|numérisation|numerisation|document numérisé|img|image|dsc|capture|copie)(?:[\s_\-:./]*\d*)*$",
     re.IGNORECASE,
 )
 
 
-def _meaningful_title(title: str | None) -> str | None:
+_LETTERHEAD = re.compile(
+    r"^(?:r[ée]publique fran[çc]aise|libert[ée],? [ée]galit[ée],? fraternit[ée]|h[ôo]tel de ville|"
+    r"cabinet du maire|service (?:de la )?communication|(?:mairie|ville|commune|pr[ée]fecture|sous-pr[ée]fecture|"
+    r"d[ée]partement|r[ée]gion|communaut[ée] d'agglom[ée]ration|agglom[ée]ration) "
+    r"(?:de |d'|du |des )?[\w' -]{2,40})$",
+    re.IGNORECASE,
+)
+
+
+_DATELINE = re.compile(r"^[\w' -]{2,40}, le \d")
+
+
+def _meaningful_title(title: str | None, stem: str | None = None) -> str | None:
+    """The PDF's Title metadata, unless it is a placeholder or a file name (« SCAN_0001 », the file's own
+    name, « Microsoft Word - note.docx »): scanners and word processors fill it with those."""
     if not title:
         return None
     title = re.sub(r"^Microsoft (?:Word|PowerPoint) - ", "", title).strip()
     if _NOT_A_TITLE.search(title) or word_count(title) < 2:
         return None
+    if re.fullmatch(r"[\w.\-]+", title) and re.search(r"[_.\d]", title):  # SCAN_0001, note-v2.1
+        return None
+    if stem and _plain(title) == _plain(stem):
+        return None
     return title
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
 def _first_heading(blocks: list[Block]) -> str | None:
+    """The first page's top heading; else its first heading-like line (short, no final punctuation, not a
+    letterhead such as « Mairie de Dreux »), as in a scanned page read by OCR; else the first top heading."""
+    first_page = min((b.page for b in blocks if b.page is not None), default=None)
+    page = [b for b in blocks if b.page == first_page] if first_page is not None else blocks
+    headings = [b for b in page if b.kind == "heading" and not _LETTERHEAD.match(b.text.strip())]
+    if headings:
+        top = min(b.level or 9 for b in headings[:10])
+        return next(b.text for b in headings[:10] if (b.level or 9) == top)
+    for block in page[:10]:
+        text = block.text.strip()
+        if 2 <= word_count(text) <= 16 and not text.endswith((".", ";", ",", ":")) and not _LETTERHEAD.match(text) \
+                and not date_lines([text]) and not boilerplate.is_page_number(text) and not _DATELINE.match(text):
+            return text
     headings = [b for b in blocks if b.kind == "heading"]
     if not headings:
         return None

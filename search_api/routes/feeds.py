@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from search_api.deps import KB, WriteAccess, file_url
 from search_api.models import SavedSearchIn, SavedSearchOut, WatchResponse
+from search_api.proxies import public_base
 from search_api.routes.documents import WRITE_ERRORS, _error
 from service.types import SavedSearch, WatchEntry
 
@@ -103,7 +104,7 @@ def saved_search_news(
                         "chaque entrée renvoie au document, à la page du passage trouvé.",
             responses={**_example(_ATOM_EXAMPLE, "application/atom+xml"), **NOT_FOUND})
 def atom_feed(kb: KB, request: Request, search_id: SEARCH_ID) -> Response:
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request, request.app.state.settings)  # ACV_PUBLIC_URL; Host only from a trusted proxy
     body = kb.feeds.atom(search_id, feed_url=base + feed_path(search_id),
                          link=lambda e: base + file_url(e.doc_id, e.format, e.page))
     return Response(body, media_type="application/atom+xml; charset=utf-8")

@@ -16,6 +16,8 @@ from service.types import SearchHit
 
 router = APIRouter(tags=["recherche"])
 
+SQLITE_MAX_INT = 2**63 - 1  # the largest integer SQLite stores; past it a lookup cannot even be asked
+
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Requête ou filtre refusé (message en français).",
           "content": {"application/json": {"example": {"error": {
@@ -150,7 +152,8 @@ def export(
 )
 def similar(
     kb: KB, filters: FilterParams,
-    chunk_id: Annotated[int, Path(description="Identifiant du passage.", openapi_examples={"p": {"value": 42}})],
+    chunk_id: Annotated[int, Path(description="Identifiant du passage.", ge=0, le=SQLITE_MAX_INT,
+                                  openapi_examples={"p": {"value": 42}})],
     k: Annotated[int, Query(description="Nombre de passages, de 1 à 100.", openapi_examples={"dix": {"value": 10}})]
     = 10,
 ) -> dict[str, Any]:
