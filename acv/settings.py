@@ -43,8 +43,10 @@ class Settings(BaseSettings):
     themes_path: Path = advanced(CORPUS_DIR / "themes.yaml", "The controlled vocabulary of themes (YAML).")
 
     # Edges
-    api_key: SecretStr | None = usual(None, "Needed for writes through the API and the upload page; with none, "
-                                            "writes are refused.")
+    api_key: SecretStr | None = usual(
+        None, "Needed for writes through the API and the upload page; with none, writes are refused "
+              "(`scripts/up.sh` creates one in `DATA_DIR/admin.key`; an interface that opens the base itself and "
+              "listens on 127.0.0.1 uses it without asking).")
     api_url: str | None = usual(None, "Makes the UI talk to a running API instead of opening the index itself.")
     host: str = usual("127.0.0.1", "Address the API and the UI listen on.")
     port: int = usual(8000, "Port of the API (`acv serve`).")
@@ -80,7 +82,9 @@ class Settings(BaseSettings):
     parse_timeout_s: float = advanced(60.0, "Wall-clock limit to read, chunk and understand one file (seconds).",
                                       gt=0)
     parse_memory_mb: int = advanced(2048, "Extra memory one file's reading may use (0 = no limit).", ge=0)
-    ray_num_cpus: int = advanced(0, "CPUs of the local Ray cluster that `acv ingest --ray` starts (0 = all).", ge=0)
+    ray_num_cpus: int = advanced(
+        0, "CPUs of the local Ray cluster that `acv ingest --ray` starts (0 = all); its session files and token "
+           "stay in `DATA_DIR/ray/`.", ge=0)
 
     # Retrieval
     fusion: Literal["weighted", "rrf", "lexical", "dense"] = advanced(

@@ -121,6 +121,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(res.to_dict())
         return 0
+    if res.indexing is not None:
+        print(indexing_line(res.indexing.done, res.indexing.total), file=sys.stderr)
     if not res.results:
         print("Aucun résultat : aucun passage ne correspond à la recherche et aux filtres.")
         return 0
@@ -133,7 +135,17 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         page = f" p. {r.page}" if r.page else ""
         print(f"{r.rank:>2}. [{r.score:.3f}] {r.title or r.source} ({cities}, {r.date or 's.d.'}){page}")
         print(f"    {r.snippet}")
+        if r.duplicates:
+            others = " ; ".join(f"{d.title} ({d.source.rsplit('/', 1)[-1]})" if d.title else d.source.rsplit("/", 1)[-1]
+                                for d in r.duplicates)
+            print(f"    Aussi publié par : {others}")
     return 0
+
+
+def indexing_line(done: int, total: int) -> str:
+    """The one line said while the base is still filling up (the answer covers what is already in)."""
+    return (f"Indexation en cours ({done}/{total} fichiers) : les résultats ne portent que sur les documents "
+            "déjà indexés.")
 
 
 def _print_watch(res: Any) -> None:
@@ -240,11 +252,20 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _check_port(host: str, port: int, what: str) -> None:
+    """A French error naming the process that holds the port, before a server says it in English."""
+    from cli.ports import busy_port_message, port_is_free
+
+    if not port_is_free(host, port):
+        raise AcvError(busy_port_message(port, what))
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     host = args.host or settings.host
     port = args.port or settings.port
+    _check_port(host, port, "l'API")
     # uvicorn believes X-Forwarded-For from 127.0.0.1 by default (any local client could then pick its address);
     # the app believes forwarded headers from ACV_TRUSTED_PROXIES only (search_api/proxies.py).
     uvicorn.run("search_api.app:create_app", factory=True, host=host, port=port, log_level="info",
@@ -264,16 +285,60 @@ def _server_log_config() -> dict[str, Any]:
     return config
 
 
+def _die_with_parent() -> None:
+    """In the Streamlit child, before exec: get SIGTERM when `acv ui` dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    """Streamlit in its own process group; SIGINT, SIGTERM and SIGHUP are passed on to it and `acv ui` returns
+    only once it has stopped listening (SIGKILL after 10 s)."""
+    import signal
     import subprocess
+    import time
 
     app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
-    port = str(args.port or settings.ui_port)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", port,
-           "--server.address", args.host or settings.host, "--server.headless", "true",
+    host = args.host or settings.host
+    port = args.port or settings.ui_port
+    _check_port(host, port, "l'interface")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.address", host, "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
            "--server.maxUploadSize", str(settings.max_upload_mb)]
-    return subprocess.call(cmd)
+    child = subprocess.Popen(cmd, process_group=0, preexec_fn=_die_with_parent)  # noqa: PLW1509
+    signalled: list[float] = []  # when a signal was first passed on
+
+    def forward(signum: int, _frame: Any) -> None:
+        signalled.append(time.monotonic())
+        try:
+            os.killpg(child.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        while True:  # wait in short steps: the handlers run between them
+            try:
+                return child.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                pass
+            if signalled and time.monotonic() - signalled[0] > UI_STOP_GRACE_S:
+                try:
+                    os.killpg(child.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+UI_STOP_GRACE_S = 10.0
 
 
 def disk_full_message(settings: Settings) -> str:

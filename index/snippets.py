@@ -33,13 +33,17 @@ def make_snippet(
         return "", []
     wanted = frozenset(query_terms)
     hits = analyzer.matching_spans(text, wanted) if wanted else []
-    if len(words) <= width:
-        first, last = 0, len(words) - 1
+    body = _body_start(text, words, starts)  # 0 unless the passage opens with a header box
+    if len(words) - body <= width:
+        first, last = body, len(words) - 1
     else:
-        first = _best_window(starts, [s for s, _ in hits], width)
-        last = first + width - 1
-    start_char = starts[first] if len(words) > width else 0
-    end_char = starts[last] + len(words[last]) if len(words) > width else len(text)
+        body_hits = [s for s, _ in hits if s >= starts[body]]
+        first = body + _best_window(starts[body:], body_hits, width)
+        first = _sentence_start(words, starts, body_hits, first, body, width)
+        last = min(first + width, len(words)) - 1
+    whole = first == 0 and last == len(words) - 1
+    start_char = 0 if whole else starts[first]
+    end_char = len(text) if whole else starts[last] + len(words[last])
     prefix = "… " if start_char > 0 else ""
     suffix = " …" if end_char < len(text) else ""
     snippet = prefix + " ".join(words[first : last + 1]) + suffix
@@ -57,6 +61,48 @@ def make_snippet(
         delta = snippet_word_start - starts[k]
         out.append([s + delta, e + delta])
     return snippet, out
+
+
+_SENTENCE_END = re.compile(r"[.!?…][»\"')\]]*$")
+_HEADER_ROW = re.compile(r"\S\s*\|\s*\S")  # « Commune | Vienne (Isère) »: a key-value box row
+HEADER_LINES = 16  # a header box ends within the passage's first lines
+
+
+def _body_start(text: str, words: list[str], starts: list[int]) -> int:
+    """Index of the first word after a header box at the top of the passage (« Fiche bonne pratique / Titre /
+    Mise à jour : … / En bref / Commune | … / Axe | … »), else 0.
+
+    The box is the run of first lines up to its last « key | value » row; nothing is skipped when the passage
+    has no such row near its top or when nothing follows the box.
+    """
+    if "|" not in text:
+        return 0
+    lines = text.split("\n", HEADER_LINES)[:HEADER_LINES]
+    end = -1
+    pos = 0
+    for line in lines:
+        if _HEADER_ROW.search(line):
+            end = pos + len(line)
+        pos += len(line) + 1
+    if end < 0:
+        return 0
+    body = bisect_left(starts, end)
+    return body if body < len(words) else 0
+
+
+def _sentence_start(words: list[str], starts: list[int], hit_starts: list[int], first: int, body: int,
+                    width: int) -> int:
+    """Move the window's start to the beginning of the sentence holding its first hit, when that sentence
+    starts a little before the window (at most a quarter of it) or between its start and the hit."""
+    first_hit = next((h for h in hit_starts if h >= starts[first]), None)
+    if first_hit is None:
+        return first
+    hit_word = bisect_right(starts, first_hit) - 1
+    lowest = max(body, first - width // 4, hit_word - width // 2)
+    for i in range(hit_word, lowest - 1, -1):
+        if (i == body and body > 0) or (i > 0 and _SENTENCE_END.search(words[i - 1])):
+            return min(i, len(words) - 1)
+    return first
 
 
 def _best_window(starts: list[int], hit_starts: list[int], width: int) -> int:

@@ -60,6 +60,8 @@ class ProgressPublisher:
         self.last = 0.0
         self.snapshot = IngestProgress("running", len(files), 0, 0, 0, 0, self.bytes_total, 0, 0.0, None, "",
                                        time.time(), os.getpid(), socket.gethostname())
+        # An upload while another process ingests the corpus must not hide that ingest's progress.
+        self.silent = _other_ingest_running(store)
         self._publish(force=True)
 
     def file_done(self, index: int, outcome: Any, passages: int, embedded: int, elapsed_s: float) -> None:
@@ -89,6 +91,8 @@ class ProgressPublisher:
         self._publish(force=True)
 
     def _publish(self, force: bool = False) -> None:
+        if self.silent:
+            return
         now = time.monotonic()
         if not force and now - self.last < PUBLISH_EVERY_S:
             return
@@ -122,6 +126,19 @@ def read_progress(store_path: Path) -> IngestProgress | None:
     if snap.running and snap.host == socket.gethostname() and not _alive(snap.pid):
         snap.state = "interrupted"
     return snap
+
+
+def _other_ingest_running(store: Store) -> bool:
+    """True when a live process of this machine other than this one is publishing a running ingest."""
+    try:
+        raw = json.loads(store.get_meta(META_KEY) or "null")
+    except ValueError:
+        return False
+    if not isinstance(raw, dict) or raw.get("state") != "running":
+        return False
+    pid = raw.get("pid")
+    return (isinstance(pid, int) and pid != os.getpid() and raw.get("host") == socket.gethostname()
+            and _alive(pid))
 
 
 def _alive(pid: int) -> bool:

@@ -16,7 +16,9 @@ The store therefore ends up identical to a local ingest of the same files
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,10 +38,14 @@ def ray_ingest(ingestor: Ingestor, settings: Settings, paths: Sequence[Path], *,
                prune: bool = False, progress: ProgressCallback | None = None) -> IngestReport:
     """Ingest `paths` with Ray: `address` names a running cluster (« auto », « ray://host:10001 »…);
     without it a local cluster is started for this run and stopped at the end."""
+    loaded = sys.modules.get("ray")
+    temp_dir = None
+    if not address and not (loaded is not None and loaded.is_initialized()):
+        temp_dir = local_ray_dirs(settings)  # before Ray is imported: it reads its authentication settings then
     ray = _import_ray()
     started_here = not ray.is_initialized()
     if started_here:
-        start_ray(address, settings)
+        start_ray(address, settings, temp_dir)
     try:
         return _RayRun(ray, ingestor, settings).run(paths, prune, progress)
     finally:
@@ -47,8 +53,11 @@ def ray_ingest(ingestor: Ingestor, settings: Settings, paths: Sequence[Path], *,
             ray.shutdown()
 
 
-def start_ray(address: str | None, settings: Settings) -> None:
-    """Connect to `address`, or start a small local cluster (no dashboard, no usage report)."""
+def start_ray(address: str | None, settings: Settings, temp_dir: str | None = None) -> None:
+    """Connect to `address`, or start a small local cluster (no dashboard, no usage report) whose files stay
+    in the data folder (`local_ray_dirs`)."""
+    if not address and temp_dir is None:
+        temp_dir = local_ray_dirs(settings)
     ray = _import_ray()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # read by Ray itself: never phone home
     runtime_env = {"env_vars": {"PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1",
@@ -57,7 +66,35 @@ def start_ray(address: str | None, settings: Settings) -> None:
         ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
     else:
         ray.init(num_cpus=settings.ray_num_cpus or None, object_store_memory=OBJECT_STORE_BYTES,
-                 include_dashboard=False, runtime_env=runtime_env, log_to_driver=False)
+                 include_dashboard=False, runtime_env=runtime_env, log_to_driver=False,
+                 logging_level=logging.WARNING, _temp_dir=temp_dir)
+
+
+# Ray's session folder holds Unix sockets (« session_…/sockets/plasma_store »): their paths must stay under
+# the kernel's 107 characters, so a deep data folder falls back to a short temporary folder.
+MAX_RAY_TEMP_DIR_CHARS = 40
+
+
+def local_ray_dirs(settings: Settings) -> str:
+    """Everything a local cluster writes goes under the data folder, none under ~/.ray: its session files and
+    its authentication token (token mode set explicitly, which is also what keeps Ray from warning about it).
+    Returns the temp folder for `ray.init(_temp_dir=…)`."""
+    folder = (settings.data_dir / "ray").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    token = folder / "auth_token"
+    if not token.exists():
+        import secrets
+
+        fd = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    os.environ.setdefault("RAY_AUTH_MODE", "token")
+    os.environ.setdefault("RAY_AUTH_TOKEN_PATH", str(token))
+    temp = folder / "tmp"
+    if len(str(temp)) > MAX_RAY_TEMP_DIR_CHARS:
+        temp = Path(tempfile.gettempdir()) / f"acv-ray-{os.getuid()}"
+    temp.mkdir(parents=True, exist_ok=True)
+    return str(temp)
 
 
 def _import_ray() -> Any:

@@ -18,6 +18,7 @@ from acv.labels import axis_label, doc_type_label
 from acv.paths import served_file, shown_source
 from index.analysis import fold
 from index.store import FACET_NAMES, Store
+from ingest.progress import read_progress
 from service.components import Components
 from service.types import (
     AmountView,
@@ -32,6 +33,7 @@ from service.types import (
     Facets,
     Health,
     ChunkView,
+    IndexingState,
     Stats,
 )
 
@@ -216,16 +218,26 @@ class Catalog:
         for d in docs:
             by_type[d["doc_type"]] += 1
         s = self.parts.settings
+        chunks = self.store.count("chunks")
         return Stats(
             version=__version__,
             documents=len(docs),
-            chunks=self.store.count("chunks"),
-            vectors=self.store.count("embeddings"),
+            chunks=chunks,
+            vectors=chunks - len(self.store.chunks_missing_vectors()),
             by_type=dict(by_type),
             embedder=self.store.get_meta("embedder") or f"{s.embedder} (non initialisé)",
             fusion=s.fusion,
             data_dir=str(s.data_dir),
+            embedding_cache=self.store.count("embeddings"),
         )
+
+    def indexing(self) -> IndexingState | None:
+        """Files done out of files found while an ingest runs (in any process), else None: answers made
+        meanwhile say the base is still filling up."""
+        progress = read_progress(self.parts.settings.store_path)
+        if progress is None or not progress.running:
+            return None
+        return IndexingState(done=progress.files_done, total=progress.files_total)
 
     def health(self) -> Health:
         return Health(

@@ -138,6 +138,8 @@ class SearchService:
             r.rank = i
         out = SearchResponse(query=query, filters=resolved.as_dict(), total=total,
                              no_relevant_result=ranking.no_relevant_result or not ranking.hits, results=results,
+                             total_documents=len({doc_of[h.chunk_id] for h in hits if h.chunk_id in doc_of}),
+                             total_passages=len(hits), indexing=self.catalog.indexing(),
                              relevance_reason=relevance_reason(ranking.reason, bool(ranking.hits)))
         if with_facets:
             out.facets = self.catalog.named_facets(parts.groups.facet_counts(matched))

@@ -187,9 +187,23 @@ class RelevanceReason(Result):
 
 
 @dataclass(slots=True, eq=False)
+class IndexingState(Result):
+    """An ingest was running when the answer was made: files done out of files found, so results may be partial."""
+
+    done: int
+    total: int
+
+
+@dataclass(slots=True, eq=False)
 class SearchResponse(Result):
-    """The answer to one query, in the shape of `acv search --json`. `no_relevant_result` is advice: the
-    closest passages are returned all the same, with the reason (`relevance_reason`; null when confident)."""
+    """The answer to one query, in the shape of `acv search --json`.
+
+    `total` is kept as it always was (passages, or documents when grouped by document); `total_documents` and
+    `total_passages` say each count by its name (one announcement republished by several sources counts once).
+    `indexing` is null unless an ingest was running, i.e. the base was still filling up. `no_relevant_result` is
+    advice: the closest passages are returned all the same, with the reason (`relevance_reason`; null when
+    confident).
+    """
 
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"facets"})
 
@@ -200,6 +214,9 @@ class SearchResponse(Result):
     results: list[SearchHit]
     facets: Facets | None = None
     took_ms: float = 0.0
+    total_documents: int = 0
+    total_passages: int = 0
+    indexing: IndexingState | None = None
     relevance_reason: RelevanceReason | None = None
 
 
@@ -349,6 +366,9 @@ class CityDetail(CityRef):
 
 @dataclass(slots=True, eq=False)
 class Stats(Result):
+    """`vectors` counts the passages that have a vector (what /health's `indexed_vectors` holds once synced);
+    `embedding_cache` the stored vectors by distinct text, kept so that a re-ingest embeds nothing twice."""
+
     version: str
     documents: int
     chunks: int
@@ -357,6 +377,7 @@ class Stats(Result):
     embedder: str
     fusion: str
     data_dir: str
+    embedding_cache: int = 0
 
 
 @dataclass(slots=True, eq=False)

@@ -99,3 +99,31 @@ _WORDS = ["ville", "villes", "centre-ville", "marché", "Marchés", "couvert", "
 def test_same_output_as_the_plain_algorithm(words, spaces, terms, width):
     text = "".join(w + spaces[i % len(spaces)] for i, w in enumerate(words))
     assert make_snippet(text, terms, A, width) == reference_snippet(text, terms, width)
+
+
+HEADER_BOX = ("Fiche bonne pratique\nMorlaix : des vitrines à l'essai\nMise à jour : 3 mars 2021\nEn bref\n"
+              "Commune | Morlaix (Finistère, Bretagne)\nAxe | Axe 2 – Développement économique\n"
+              "Thème | Vacance commerciale, vitrines\n")
+
+
+def test_a_header_box_is_skipped_even_when_it_holds_query_terms():
+    text = HEADER_BOX + "La ville loue six vitrines vides à des créateurs pendant un an."
+    snippet, offsets = make_snippet(text, A.terms("vitrines vacance"), A)
+    assert snippet == "… La ville loue six vitrines vides à des créateurs pendant un an."
+    assert highlighted(snippet, offsets) == ["vitrines"]
+
+
+def test_a_long_passage_after_a_header_box_starts_at_the_matching_sentence():
+    body = ("Le centre comptait quarante commerces fermés en 2018 et les loyers restaient élevés malgré tout. "
+            "Depuis, la ville propose aux créateurs un loyer réduit pendant six mois dans des vitrines rénovées, "
+            "avec un accompagnement de la chambre de commerce. " + "Autre phrase sans rapport ici. " * 8)
+    snippet, offsets = make_snippet(HEADER_BOX + body, A.terms("loyer réduit vitrines"), A, width=20)
+    assert snippet == ("… Depuis, la ville propose aux créateurs un loyer réduit pendant six mois dans des vitrines "
+                       "rénovées, avec un accompagnement de …")
+    assert highlighted(snippet, offsets) == ["loyer", "réduit", "vitrines"]
+
+
+def test_no_box_no_skip_and_a_box_alone_is_kept():
+    assert make_snippet("Prix | 12 €", ["prix"], A)[0] == "Prix | 12 €"
+    text = "Une ligne | avec une barre au milieu d'une phrase."
+    assert make_snippet(text, ["lign"], A)[0] == text

@@ -123,6 +123,36 @@ def test_search_shows_results_grouped_by_document_with_highlights(app) -> None:
     assert "Agen · 12/03/2019 · Communiqué" in [m.value for m in at.markdown]
     assert any(b.label == "Projets comparables" for b in at.button)
     assert url(at) == {"q": ["vacance commerciale"]}
+    assert any(re.fullmatch(r"\*\*4 documents\*\* rapprochés de la recherche, du plus au moins pertinent "
+                            r"\(\d+ ms\)\.", m.value) for m in at.markdown)
+    assert not at.warning  # no ingest running: no partial-results notice
+
+
+def test_results_say_they_are_partial_while_an_ingest_runs(ingested, monkeypatch) -> None:
+    """The notice sits above the results (the page-wide banner comes from ui/ingest_progress.py)."""
+    from index.store import Store
+    from ingest.progress import ProgressPublisher
+
+    data_dir = ingested[0]
+    store = Store(data_dir / "acv.sqlite3")
+    publisher = ProgressPublisher(store, [data_dir / f"f{i}.md" for i in range(48)])  # this process: running
+    publisher.snapshot.files_done = 12
+    publisher._publish(force=True)
+    try:
+        use_data_dir(monkeypatch, data_dir)
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.run()
+        search(at, "vacance commerciale")
+        notice = "Indexation en cours (12/48 fichiers) : ces résultats ne portent que sur les documents déjà " \
+                 "indexés et peuvent changer."
+        assert [w.value for w in at.warning] == [notice]
+        values = [getattr(el, "value", None) for el in at.main]
+        assert values.index(notice) < next(i for i, v in enumerate(values) if isinstance(v, str)
+                                           and v.startswith("#### 1. "))
+    finally:
+        publisher.finish(type("R", (), {"elapsed_s": 1.0})())
+        store.close()
+        get_settings.cache_clear()
 
 
 def test_filter_narrows_results_and_goes_to_the_url(app) -> None:
@@ -131,7 +161,8 @@ def test_filter_narrows_results_and_goes_to_the_url(app) -> None:
     assert city.options == ["Agen (1)", "Quimper (1)", "Sens (1)", "Épinal (1)"]
     city.select("47001").run()
     assert result_titles(at) == [AGEN]
-    assert any(m.value.startswith("**1 document** correspond ") for m in at.markdown)
+    assert any(re.fullmatch(r"\*\*1 document\*\* rapproché de la recherche, du plus au moins pertinent "
+                            r"\(\d+ ms\)\.", m.value) for m in at.markdown)
     assert url(at) == {"q": ["vacance commerciale"], "city": ["47001"]}
 
 
@@ -407,3 +438,66 @@ def test_export_formats() -> None:
     hit.snippet = "=HYPERLINK(\"http://x\")"
     hostile = csv_bytes([hit]).decode("utf-8-sig")
     assert list(csv.DictReader(hostile.splitlines(), delimiter=";"))[0]["snippet"] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_comparable_projects_list_each_document_once() -> None:
+    from ui.components import one_per_document
+
+    class Hit:
+        def __init__(self, doc_id: str, chunk_id: int) -> None:
+            self.doc_id, self.chunk_id = doc_id, chunk_id
+
+    hits = [Hit("a", 1), Hit("b", 2), Hit("a", 3), Hit("c", 4), Hit("b", 5)]
+    assert [(h.doc_id, h.chunk_id) for h in one_per_document(hits)] == [("a", 1), ("b", 2), ("c", 4)]
+
+
+def test_french_page_script_holds_every_rule() -> None:
+    """The rules travel as JSON into the page script; each English sentence of ENGLISH has a rule or an option."""
+    import json
+
+    from ui.french import ENGLISH, TRANSLATIONS, script
+
+    text = script()
+    assert "RULES" not in text and json.dumps([list(r) for r in TRANSLATIONS], ensure_ascii=False) in text
+
+    def french(sentence: str) -> str:  # the page script's rule, in Python (same regular expressions)
+        for pattern, fr in TRANSLATIONS:
+            if re.fullmatch(pattern, sentence):
+                return re.sub(pattern, re.sub(r"\$(\d)", r"\\\1", fr), sentence)
+        return sentence
+
+    assert [french(s) for s in ("Select all", "Upload", "50MB per file", "Drag and drop file here", "412.0B",
+                                "Page not found", "Press Enter to apply", "Running...", "Skip to main content")] == [
+        "Tout sélectionner", "Choisir un fichier", "50 Mo au plus par fichier", "Glissez-déposez un fichier ici",
+        "412.0 o", "Page introuvable", "Appuyez sur Entrée pour valider", "Calcul en cours…",
+        "Aller au contenu principal"]
+    assert french("You have requested page /recherche/x, but no corresponding file was found in the app's pages/ "
+                  "directory. Running the app's main page.") == (
+        "La page « /recherche/x » n'existe pas : la page d'accueil s'affiche.")
+    assert french("Upload de fichiers") == "Upload de fichiers"  # whole text nodes only
+
+
+def test_the_local_admin_key_is_used_only_by_a_local_loopback_interface(monkeypatch) -> None:
+    """up.sh's interface (no ACV_API_URL, 127.0.0.1) writes with ACV_API_KEY without asking; one that talks to
+    a remote API or listens on every address asks for the key."""
+    from ui import components
+
+    address = {"server.address": "127.0.0.1"}
+    monkeypatch.setattr(components.st, "get_option", lambda name: address[name])
+    monkeypatch.setenv("ACV_API_KEY", "cle-locale")
+    monkeypatch.delenv("ACV_API_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert components.local_admin_key() == "cle-locale"
+        address["server.address"] = "0.0.0.0"
+        assert components.local_admin_key() is None
+        address["server.address"] = "localhost"
+        monkeypatch.setenv("ACV_API_URL", "http://api.example:8000")
+        get_settings.cache_clear()
+        assert components.local_admin_key() is None
+        monkeypatch.delenv("ACV_API_URL")
+        monkeypatch.delenv("ACV_API_KEY")
+        get_settings.cache_clear()
+        assert components.local_admin_key() is None
+    finally:
+        get_settings.cache_clear()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_first_run import _ports
 from tests.test_ui import AGEN, EPINAL, QUIMPER, ingest_fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOT_COPY = Path("/tmp/acv-ui.png")
+SCREENSHOT_COPY = ROOT / "tests" / "artifacts" / "acv-ui.png"  # git-ignored; CI keeps tests/artifacts/
 
 pytestmark = pytest.mark.browser
 
@@ -34,18 +34,12 @@ def _missing() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def streamlit_app(tmp_path: Path):
     """The UI served by a real Streamlit process on a temporary knowledge base."""
     data_dir = tmp_path / "var"
     ingest_fixtures(data_dir)
-    port = _free_port()
+    (port,) = _ports(1)
     env = {**os.environ, "ACV_DATA_DIR": str(data_dir), "ACV_EMBEDDER": "fake", "ACV_EMBEDDER_MODEL": "64",
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     env.pop("ACV_API_URL", None)
@@ -104,7 +98,8 @@ def test_search_filter_and_screenshot_in_chromium(streamlit_app: str, browser, t
         _search_and_filter(streamlit_app, browser, tmp_path)
     except Exception:
         browser.save_screenshot(str(tmp_path / "failure.png"))
-        shutil.copyfile(tmp_path / "failure.png", "/tmp/acv-ui-failure.png")
+        SCREENSHOT_COPY.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(tmp_path / "failure.png", SCREENSHOT_COPY.with_name("acv-ui-failure.png"))
         raise
 
 
@@ -120,7 +115,7 @@ def _search_and_filter(streamlit_app: str, browser, tmp_path: Path) -> None:
         (By.CSS_SELECTOR, "input[aria-label='Rechercher dans les documents du programme']")))
     box.send_keys("vacance commerciale", Keys.ENTER)
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"),
-                                                "documents correspondent à la recherche"))
+                                                "documents rapprochés de la recherche"))
     main = browser.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
     assert AGEN in main and QUIMPER in main and EPINAL in main
 
@@ -137,10 +132,12 @@ def _search_and_filter(streamlit_app: str, browser, tmp_path: Path) -> None:
     field.click()
     field.send_keys("Agen")
     wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[role='option']")))
+    listed = browser.find_element(By.CSS_SELECTOR, "[role='listbox']").text
+    assert "Agen (1)" in listed and "Select" not in listed  # no « Select all » / « Select N matches »
     field.send_keys(Keys.ENTER)  # choose the highlighted option, "Agen (1)"
     field.send_keys(Keys.ESCAPE)  # close the drop-down
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"),
-                                                "1 document correspond à la recherche"))
+                                                "1 document rapproché de la recherche"))
     time.sleep(1.0)  # let the last delta paint before the screenshot
     main = browser.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
     assert AGEN in main
@@ -151,5 +148,6 @@ def _search_and_filter(streamlit_app: str, browser, tmp_path: Path) -> None:
 
     shot = tmp_path / "acv-ui.png"
     assert browser.save_screenshot(str(shot))
+    SCREENSHOT_COPY.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, SCREENSHOT_COPY)
     assert shot.stat().st_size > 10_000

@@ -51,6 +51,33 @@ def settings() -> Settings:
     return get_settings()
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def local_admin_key() -> str | None:
+    """The API key this interface uses without asking, or None when the user must type one.
+
+    Only an interface that opens the base itself (no ACV_API_URL), listens on the loopback address and was
+    given ACV_API_KEY (as scripts/up.sh does with its local administrator key) uses it: whoever reaches it
+    sits at this machine. An interface talking to a remote API, or reachable from the network, asks.
+    """
+    s = get_settings()
+    if s.api_url or s.api_key is None:
+        return None
+    if str(st.get_option("server.address") or "") not in LOOPBACK:
+        return None
+    return s.api_key.get_secret_value()
+
+
+def api_key_input(key: str, help: str | None = None) -> str:
+    """The key field, or the local administrator key with a one-line notice (see `local_admin_key`)."""
+    local = local_admin_key()
+    if local is not None:
+        st.caption(":material/key: Clé d'administration locale utilisée automatiquement.")
+        return local
+    return st.text_input("Clé d'API", type="password", key=key, help=help)
+
+
 def theme_labels() -> dict[str, str]:
     """Theme slug → French label, as the knowledge base names them."""
     return {f.value: f.label for f in get_client().facets().get("theme", [])}
@@ -127,22 +154,38 @@ def meta_line(item: SearchHit | DocumentSummary) -> str:
 def passage_link(doc_id: str, chunk_id: int, page: int | None, label: str | None = None) -> None:
     """'p. 7' (or another label) opening the document page at that passage."""
     text = label or (f"p. {page}" if page else "Voir le passage")
-    st.page_link(PAGES["document"], label=text, icon=":material/description:",
-                 query_params={"doc": doc_id, "chunk": str(chunk_id)})
+    params = {"doc": doc_id, "chunk": str(chunk_id)} | ({"page": str(page)} if page else {})
+    st.page_link(PAGES["document"], label=text, icon=":material/description:", query_params=params)
 
 
 def similar_ui(client: Client, chunk_id: int) -> None:
     """Passages from other towns close to this one."""
     with st.spinner("Recherche de projets comparables…"):
-        data = client.similar(chunk_id, k=5)
-    if not data.results:
+        data = client.similar(chunk_id, k=SIMILAR_ASKED)
+    results = one_per_document(data.results)[:SIMILAR_SHOWN]
+    if not results:
         st.info("Aucun projet comparable trouvé dans d'autres villes.")
         return
-    for r in data.results:
+    for r in results:
         with st.container(border=True):
             st.markdown(f"**{escape_md(r.title or r.source)}** — {meta_line(r)}")
-            st.markdown(escape_md(r.snippet))
+            st.caption(escape_md(r.snippet))
             passage_link(r.doc_id, r.chunk_id, r.page)
+
+
+SIMILAR_SHOWN = 5
+SIMILAR_ASKED = 20  # passages asked for, so that five distinct documents remain
+
+
+def one_per_document(hits: Sequence[SearchHit]) -> list[SearchHit]:
+    """The best passage of each document, in rank order: a convention close in several passages is one line."""
+    seen: set[str] = set()
+    out = []
+    for h in hits:
+        if h.doc_id not in seen:
+            seen.add(h.doc_id)
+            out.append(h)
+    return out
 
 
 def result_card(client: Client, result: SearchHit) -> None:

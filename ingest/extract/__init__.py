@@ -174,8 +174,9 @@ class Extractor:
             if not c or not str(c).strip():
                 continue
             folded = fold(str(c)).strip()
-            if _GENERIC_TITLE.match(folded) or (stem and folded.replace("_", " ").replace("-", " ") == stem):
-                continue
+            named_after_file = stem and folded.replace("_", " ").replace("-", " ") == stem
+            if _GENERIC_TITLE.match(folded) or (named_after_file and where != "en-tête du fichier"):
+                continue  # the author's own front matter is believed even when the file bears its name
             return re.sub(r"\s+", " ", str(c)).strip(), where
         return None, "aucun"
 

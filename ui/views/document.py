@@ -41,8 +41,17 @@ def document_choice_ui() -> str | None:
 
 
 def chosen_chunk() -> int | None:
+    return _int_param("chunk")
+
+
+def chosen_page() -> int | None:
+    """`?page=7`: a shared link to a document at one of its pages."""
+    return _int_param("page")
+
+
+def _int_param(name: str) -> int | None:
     try:
-        return int(st.query_params.get("chunk", ""))
+        return int(st.query_params.get(name, ""))
     except ValueError:
         return None
 
@@ -94,13 +103,15 @@ def paragraphs(text: str, highlight: bool) -> str:
     return "\n\n".join(parts)
 
 
-def text_ui(doc: DocumentDetail, chunk_id: int | None) -> None:
-    """The text, one expander per page; the page of the matched passage is open."""
+def text_ui(doc: DocumentDetail, chunk_id: int | None, page_wanted: int | None = None) -> None:
+    """The text, one expander per page; the page of the matched passage (or the page of the link) is open."""
     st.subheader("Texte du document")
     by_page: dict[int | None, list[ChunkView]] = defaultdict(list)
     for c in doc.chunks:
         by_page[c.page].append(c)
     target = next((c.page for c in doc.chunks if c.chunk_id == chunk_id), None)
+    if target is None and page_wanted is not None and any(c.page == page_wanted for c in doc.chunks):
+        target = page_wanted
     if chunk_id is not None and all(c.chunk_id != chunk_id for c in doc.chunks):
         st.warning("Le passage demandé ne fait pas partie de ce document.")
     for n, (page, chunks) in enumerate(sorted(by_page.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))):
@@ -109,7 +120,7 @@ def text_ui(doc: DocumentDetail, chunk_id: int | None) -> None:
             title += " (texte reconnu par OCR)"
         matched = any(c.chunk_id == chunk_id for c in chunks)
         with st.expander(title + (" — passage trouvé" if matched else ""),
-                         expanded=matched or (target is None and n == 0)):
+                         expanded=matched or page == target or (target is None and n == 0)):
             section = None
             for c in chunks:
                 if c.section and c.section != section:
@@ -134,7 +145,7 @@ def main() -> None:
     if doc_id and doc:
         with shown_errors():
             download_ui(doc_id)
-        text_ui(doc, chosen_chunk())
+        text_ui(doc, chosen_chunk(), chosen_page())
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import streamlit as st
 from acv.filters import FILTERS, FilterDef
 from service import exports
 from service.types import NOT_PRECISE_NOTICE, SEARCH_SYNTAX_HELP, Facets, SearchResponse
-from ui.components import document_card, escape_md, get_client, result_card, shown_errors
+from ui.components import api_key_input, document_card, escape_md, get_client, result_card, shown_errors
 
 WIDGETS: tuple[FilterDef, ...] = tuple(sorted(FILTERS, key=lambda f: f.ui_position))
 LIST_WIDGETS = tuple(f for f in WIDGETS if not f.is_date)
@@ -125,7 +125,7 @@ def filters_ui(facets: Facets) -> dict[str, Any]:
         for f in LIST_WIDGETS:
             options = facet_options(facets, f)
             st.multiselect(f.label, list(options), key=f"f_{f.name}", format_func=lambda v, o=options: o[v],
-                           placeholder="Tous")
+                           placeholder="Tous", select_all=False, wrap=True)  # no « Select all »: no filter is all
         st.markdown("**Période**")
         for column, f in zip(st.columns(len(DATE_WIDGETS)), DATE_WIDGETS):
             column.date_input(f.label, key=f"f_{f.name}", format="DD/MM/YYYY", min_value=date(2017, 1, 1),
@@ -148,8 +148,26 @@ def export_ui(res: SearchResponse) -> None:
                         mime="application/json", icon=":material/download:", key="export_json")
 
 
+def count_line(documents: int, shown: int, took_ms: float) -> str:
+    """How many documents the ranking brought and how many are on screen: ranked, not all « matching »."""
+    plural = "s" if documents > 1 else ""
+    head = f"**{documents} document{plural}** rapproché{plural} de la recherche, du plus au moins pertinent"
+    if documents > shown:
+        return f"{head} ; les {shown} premiers sont affichés ({took_ms:.0f} ms)."
+    return f"{head} ({took_ms:.0f} ms)."
+
+
+def partial_notice(res: SearchResponse) -> None:
+    """Above the results while the first ingest runs: they only cover the documents already indexed."""
+    if res.indexing is None:
+        return
+    st.warning(f"Indexation en cours ({res.indexing.done}/{res.indexing.total} fichiers) : ces résultats ne "
+               "portent que sur les documents déjà indexés et peuvent changer.", icon=":material/hourglass_top:")
+
+
 def results_ui(res: SearchResponse) -> None:
     client = get_client()
+    partial_notice(res)
     if not res.results:
         st.info("Aucun résultat pour cette recherche. Essayez d'autres mots ou retirez des filtres.",
                 icon=":material/search_off:")
@@ -157,10 +175,7 @@ def results_ui(res: SearchResponse) -> None:
     if res.no_relevant_result:  # advice, not a wall: the closest passages follow
         reason = f" ({res.relevance_reason.message})" if res.relevance_reason else ""
         st.warning(f"{NOT_PRECISE_NOTICE}{reason}", icon=":material/search_off:")
-    total = res.total
-    shown = f", les {len(res.results)} premiers affichés" if total > len(res.results) else ""
-    st.markdown(f"**{total} document{'s' if total > 1 else ''}** correspond{'ent' if total > 1 else ''} "
-                f"à la recherche ({res.took_ms:.0f} ms{shown}).")
+    st.markdown(count_line(res.total_documents, len(res.results), res.took_ms))
     export_ui(res)
     for result in res.results:
         result_card(client, result)
@@ -174,7 +189,7 @@ def follow_ui(query: str, filters: dict[str, Any]) -> None:
                    "(aussi en ligne de commande : acv watch).")
         with st.form("follow_form", clear_on_submit=False, border=False):
             name = st.text_input("Nom de la recherche suivie", value=query[:200], key="follow_name")
-            key = st.text_input("Clé d'API", type="password", key="follow_key")
+            key = api_key_input("follow_key")
             submitted = st.form_submit_button("Enregistrer et obtenir le flux", icon=":material/bookmark_add:")
         if submitted:
             with shown_errors():

@@ -11,6 +11,7 @@ from acv.labels import AXIS_LABELS, doc_type_label
 from service.types import UploadResult
 from ui.components import (
     PAGES,
+    api_key_input,
     escape_md,
     french_date,
     get_client,
@@ -27,7 +28,7 @@ def form_ui() -> tuple[Any, str, bool]:
         st.warning("Aucune clé d'API n'est configurée (variable ACV_API_KEY) : l'ajout de documents est désactivé.")
     with st.form("upload", clear_on_submit=False):
         file = st.file_uploader("Fichier (PDF, HTML, Markdown ou texte)", type=["pdf", "html", "htm", "md", "txt"])
-        key = st.text_input("Clé d'API", type="password", help="La clé définie par ACV_API_KEY sur le serveur.")
+        key = api_key_input("upload_key", help="La clé définie par ACV_API_KEY sur le serveur.")
         sent = st.form_submit_button("Ajouter le document", type="primary")
     return file, key, sent
 
@@ -36,7 +37,8 @@ def metadata_ui(result: UploadResult) -> None:
     doc = result.document
     status = {"added": "ajouté", "updated": "mis à jour", "unchanged": "déjà présent, inchangé",
               "moved": "déjà présent (fichier déplacé)"}.get(result.status, result.status)
-    st.success(f"Document {status} : {len(doc.chunks)} passages indexés.")
+    n = len(doc.chunks)
+    st.success(f"Document {status} : {n} passage{'s' if n > 1 else ''} indexé{'s' if n > 1 else ''}.")
     st.subheader("Métadonnées extraites")
     rows = {
         "Titre": doc.title or "—",
