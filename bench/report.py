@@ -153,9 +153,6 @@ def sections() -> list[tuple[str, str, list[Table]]]:
                 ("load_s", "load s", ".1f")]),
         ]),
         ("Document understanding", "", [
-            Table("Metadata of the 65 labelled documents (tests/data/labels/)", "extract_quality", [
-                ("measure", "measure", ""), ("with_front_matter", "with front matter", ".3f"),
-                ("rules_only", "rules only", ".3f")]),
             Table("Type, axes, towns and dates per labelled set (`fresh`: 48 documents nobody tuned on, measured "
                   "once; its second row reads every file under a neutral name)", "understanding", [
                 ("set", "set", ""), ("documents", "docs", ""), ("type_accuracy", "type", ".3f"),

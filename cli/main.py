@@ -123,9 +123,13 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if res.indexing is not None:
         print(indexing_line(res.indexing.done, res.indexing.total), file=sys.stderr)
-    if res.no_relevant_result:
-        print("Aucun résultat pertinent.")
+    if not res.results:
+        print("Aucun résultat : aucun passage ne correspond à la recherche et aux filtres.")
         return 0
+    if res.no_relevant_result:  # advice, not a wall: the closest passages follow
+        from service.types import NOT_PRECISE_NOTICE
+        reason = f" ({res.relevance_reason.message})" if res.relevance_reason else ""
+        print(f"{NOT_PRECISE_NOTICE}{reason}\n")
     for r in res.results:
         cities = ", ".join(c.name for c in r.cities) or "—"
         page = f" p. {r.page}" if r.page else ""
@@ -357,7 +361,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="répartir la lecture et les vecteurs sur un cluster Ray (sans adresse : cluster local)")
     s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("search", help="rechercher")
+    s = sub.add_parser("search", help="rechercher", description=(
+        'Syntaxe : "phrase exacte" (mots qui se suivent, tels quels) ; -mot ou -"deux mots" (écarter) ; '
+        "titre:mot (titre du document). Noms, sigles, codes et mots composés sont cherchés tels qu'écrits. "
+        "Une requête qui commence par « - » se passe après « -- » : acv search -- -mot façades."))
     s.add_argument("query", nargs="*")
     s.add_argument("-k", type=int, default=10)
     add_filter_flags(s)

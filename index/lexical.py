@@ -6,8 +6,9 @@ log; the analysed bodies themselves stay in SQLite, in a plain table
 (`chunk_terms`, no full-text index: nothing ranks in SQLite) written in the
 same transaction as the chunk, and are read from there for coverage,
 diversification and the relevance bar.
-Queries are built from analysed terms only, never parsed, so nothing a user
-types is read as query syntax.
+Queries are built from analysed terms and words only, never parsed by the
+engine: the operators users may type (phrases, exclusions) are read by
+index/query_syntax.py and reach the engine as a `Constraint`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.lexical_tantivy import TantivyLexical
+from index.lexical_tantivy import Constraint, TantivyLexical
 from index.store import Filters, Store
 
 LEXICAL_DIR = "lexical"
@@ -40,10 +41,11 @@ class LexicalIndex:
 
     def search_weighted(
         self, terms: dict[str, float], limit: int, allowed: np.ndarray | None = None,
-        within: Sequence[int] | None = None,
+        within: Sequence[int] | None = None, constraint: Constraint | None = None,
     ) -> list[tuple[int, float]]:
-        """Like `search`, each term with a boost; `allowed` / `within` restrict the chunks scored."""
-        return self.engine.search(terms, limit, allowed, within)
+        """Like `search`, each term with a boost; `allowed` / `within` restrict the chunks scored, `constraint`
+        keeps those holding what it requires (all the terms, the phrases as written) and none it excludes."""
+        return self.engine.search(terms, limit, allowed, within, constraint)
 
     def sync(self) -> int:
         return self.engine.sync()

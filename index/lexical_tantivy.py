@@ -11,7 +11,11 @@ SQLite holds without its terms, whichever process wrote it. A tantivy commit
 is atomic, so a kill -9 leaves the index at its previous commit, and the
 replay (delete by id, then add) is idempotent. An index that cannot be
 opened, belongs to another store or has the wrong size is rebuilt from
-SQLite on open.
+SQLite on open; so is one written with another layout (`LAYOUT`, recorded beside the store identity).
+
+Two fields hold each chunk: `body`, the analysed terms (stems, stop words out) that BM25 ranks, and `exact`,
+its words as written (case and accents aside, stop words kept, positions recorded), for what must be matched
+as written: quoted phrases, names with a hyphen, acronyms and codes (index/query_syntax.py).
 
 Several processes may open the same directory (the API and `acv ingest`):
 tantivy allows one writer at a time, so a process that finds the writer
@@ -25,12 +29,14 @@ import shutil
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import tantivy
 
 from acv.errors import StoreError, is_disk_full
+from index.query_syntax import exact_words
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -40,6 +46,24 @@ _WRITER_HEAP = 64 * 1024 * 1024
 _LOCK_WAIT_S = 60.0
 _READ_BATCH = 20_000
 UNION_UP_TO = 1_000  # restrictions to at most this many chunk ids are built as a union of term queries
+LAYOUT = "2"  # fields of the index: an index of another layout is rebuilt from the store (1: no `exact` field)
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """What every passage must hold, or must not: analysed terms (`body`) and word sequences as written
+    (`exact`, consecutive; one word is a sequence of one)."""
+
+    terms: tuple[str, ...] = ()
+    exact: tuple[tuple[str, ...], ...] = ()
+    excluded_terms: tuple[str, ...] = ()
+    excluded_exact: tuple[tuple[str, ...], ...] = ()
+
+    def required(self) -> bool:
+        return bool(self.terms or self.exact)
+
+    def excludes(self) -> bool:
+        return bool(self.excluded_terms or self.excluded_exact)
 
 
 def _schema() -> tantivy.Schema:
@@ -47,16 +71,39 @@ def _schema() -> tantivy.Schema:
     sb.add_unsigned_field("id", stored=False, indexed=True, fast=True)
     # The text is already analysed (index/analysis.py): whitespace-separated terms, indexed as they are.
     sb.add_text_field("body", stored=False, tokenizer_name="whitespace", index_option="freq")
+    # The words as written (query_syntax.exact_words), with positions for phrases.
+    sb.add_text_field("exact", stored=False, tokenizer_name="whitespace", index_option="position")
     sb.add_unsigned_field("seq", stored=True, indexed=False, fast=False)
     sb.add_text_field("uid", stored=True, tokenizer_name="raw", index_option="basic")
     return sb.build()
 
 
-def _chunk_doc(chunk_id: int, body: str) -> tantivy.Document:
+def _chunk_doc(chunk_id: int, body: str, text: str) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_unsigned("id", chunk_id)
     doc.add_text("body", body)
+    doc.add_text("exact", " ".join(exact_words(text)))
     return doc
+
+
+def _identity(store_uid: str) -> str:
+    """What the position document records: the store it follows and the layout it was written with."""
+    return f"{store_uid}/{LAYOUT}"
+
+
+_WITH_TEXT = ("SELECT t.chunk_id, t.body, c.text FROM chunk_terms t JOIN chunks c ON c.id = t.chunk_id")
+
+
+def _chunks(con, chunk_ids: Sequence[int] | None = None):  # type: ignore[no-untyped-def]
+    """(chunk id, analysed body, text) of the given chunks (all, in id order, when None), 500 ids a query."""
+    if chunk_ids is None:
+        yield from ((int(r[0]), r[1], r[2]) for r in con.execute(f"{_WITH_TEXT} ORDER BY t.chunk_id"))
+        return
+    ids = list(chunk_ids)
+    for i in range(0, len(ids), 500):
+        part = ids[i: i + 500]
+        yield from ((int(r[0]), r[1], r[2]) for r in con.execute(
+            f"{_WITH_TEXT} WHERE t.chunk_id IN ({','.join('?' * len(part))})", part))
 
 
 def _out_of_space(exc: BaseException, directory: Path) -> bool:
@@ -100,7 +147,7 @@ def committed_position(directory: Path, store_uid: str) -> int | None:
         if not hits:
             return None
         doc = searcher.doc(hits[0][1]).to_dict()
-        return int(doc["seq"][0]) if str(doc["uid"][0]) == store_uid else None
+        return int(doc["seq"][0]) if str(doc["uid"][0]) == _identity(store_uid) else None
     except Exception:  # unreadable at this moment: keep the log
         return -1
 
@@ -140,8 +187,8 @@ class TantivyLexical:
         reason = ""
         if seq is None:
             reason = "no position recorded"
-        elif uid != self.store.uid():
-            reason = "built from another store"
+        elif uid != _identity(self.store.uid()):
+            reason = "built from another store or with another layout"
         elif seq > last:
             reason = "ahead of the store's log"
         elif seq < self.store.log_trimmed_to():
@@ -192,7 +239,7 @@ class TantivyLexical:
         meta = tantivy.Document()
         meta.add_unsigned("id", _META_ID)
         meta.add_unsigned("seq", seq)
-        meta.add_text("uid", self.store.uid())
+        meta.add_text("uid", _identity(self.store.uid()))
         writer.add_document(meta)
         writer.commit()
         writer.wait_merging_threads()  # also drops the writer, which releases the lock for other processes
@@ -208,8 +255,8 @@ class TantivyLexical:
                 with self.store.snapshot() as con:  # the chunks and the log position agree
                     seq = self.store.last_log_seq()
                     writer.delete_all_documents()
-                    for chunk_id, body in self.store.all_analysed_bodies(con):
-                        writer.add_document(_chunk_doc(chunk_id, body))
+                    for chunk_id, body, text in _chunks(con):
+                        writer.add_document(_chunk_doc(chunk_id, body, text))
                 self._commit(writer, seq)
             except BaseException:
                 _abandon(writer)
@@ -250,7 +297,7 @@ class TantivyLexical:
             seq, _uid = self._position()
             start = int(seq or 0)
             try:
-                with self.store.snapshot():
+                with self.store.snapshot() as con:
                     entries = self.store.vector_log_since(start)
                     final: dict[int, str] = {}
                     for _s, chunk_id, op in entries:
@@ -259,8 +306,8 @@ class TantivyLexical:
                         writer.delete_documents_by_query(
                             tantivy.Query.term_set_query(self.schema, "id", list(final)))
                     added = [cid for cid, op in final.items() if op == "add"]
-                    for chunk_id, body in self.store.analysed_bodies(added):
-                        writer.add_document(_chunk_doc(chunk_id, body))
+                    for chunk_id, body, text in _chunks(con, added):
+                        writer.add_document(_chunk_doc(chunk_id, body, text))
                     end = entries[-1][0] if entries else start
                 self._commit(writer, end)
             except BaseException:
@@ -272,16 +319,19 @@ class TantivyLexical:
 
     def search(
         self, terms: dict[str, float], limit: int, allowed: np.ndarray | None = None,
-        within: Sequence[int] | None = None,
+        within: Sequence[int] | None = None, constraint: Constraint | None = None,
     ) -> list[tuple[int, float]]:
-        """(chunk id, BM25) best first for a disjunction of terms with boosts, inside `allowed` and `within`."""
+        """(chunk id, BM25) best first for a disjunction of terms with boosts, inside `allowed` and `within`;
+        with `constraint`, only the passages that hold what it requires and none of what it excludes."""
         self.sync()
-        if not terms or limit <= 0:
+        if limit <= 0 or not (terms or (constraint is not None and constraint.required())):
             return []
         clauses = []
         for term, boost in terms.items():
             q = tantivy.Query.term_query(self.schema, "body", term)
             clauses.append((tantivy.Occur.Should, q if boost == 1.0 else tantivy.Query.boost_query(q, boost)))
+        if constraint is not None:
+            clauses += self._constraint_clauses(constraint)
         query = tantivy.Query.boolean_query(clauses)
         restrictions = [ids for ids in (allowed, within) if ids is not None]
         if restrictions:
@@ -297,6 +347,19 @@ class TantivyLexical:
             return []
         ids = searcher.fast_field_values("id", [addr for _score, addr in hits])
         return [(int(cid), float(score)) for (score, _addr), cid in zip(hits, ids)]
+
+    def _constraint_clauses(self, c: Constraint) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        out = [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "body", t)) for t in c.terms]
+        out += [(tantivy.Occur.Must, self._sequence(words)) for words in c.exact if words]
+        out += [(tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "body", t)) for t in c.excluded_terms]
+        out += [(tantivy.Occur.MustNot, self._sequence(words)) for words in c.excluded_exact if words]
+        return out
+
+    def _sequence(self, words: Sequence[str]) -> tantivy.Query:
+        """Words as written, consecutive (a phrase query over the `exact` field's positions)."""
+        if len(words) == 1:
+            return tantivy.Query.term_query(self.schema, "exact", words[0])
+        return tantivy.Query.phrase_query(self.schema, "exact", list(words))
 
     def _id_restriction(self, ids: Sequence[int] | np.ndarray) -> tantivy.Query:
         """The chunks `ids`, as a query to intersect with.

@@ -77,23 +77,42 @@ class RelevanceSignals:
                 "date_absent": float(self.date_absent), "communes": float(self.communes), "topic": self.topic}
 
 
-def no_relevant_result(s: RelevanceSignals, min_coverage: float = 0.24, min_support: float = MIN_SUPPORT) -> bool:
-    """True when the ranking holds nothing worth showing."""
+# Why a ranking is flagged: the code each rule gives (machine-readable) and what people read.
+REASONS = {
+    "no_candidate": "aucun passage ne correspond à la recherche et aux filtres",
+    "low_coverage": "les passages trouvés ne contiennent qu'une petite partie des mots de la requête",
+    "no_query_word": "aucun des mots de la requête ne figure dans les passages les plus proches",
+    "low_support": "les passages les plus proches n'ont que peu de rapport avec la requête",
+    "date_absent": "la date demandée ne figure dans aucun des passages trouvés",
+    "commune_topic": "aucun passage sur la commune citée ne traite du sujet demandé",
+}
+
+
+def reason(s: RelevanceSignals, min_coverage: float = 0.24, min_support: float = MIN_SUPPORT) -> str | None:
+    """The code (a key of `REASONS`) of the rule that finds nothing relevant in the ranking; None when it holds
+    something worth reading. Advice only: the caller shows the closest passages either way."""
     if s.hits == 0:
-        return True
+        return "no_candidate"
     if DATE_GUARD and s.date_found:
-        return False  # the date the query names is in the index
+        return None  # the date the query names is in the index
     if s.terms == 0 or s.method == "dense":
-        return False  # nothing to measure the words against; a dense-only ranking is shown as it is
+        return None  # nothing to measure the words against; a dense-only ranking is shown as it is
     if s.method == "lexical" or not s.dense_side:  # no dense side to agree with
-        return s.coverage < min_coverage
+        return "low_coverage" if s.coverage < min_coverage else None
     if s.coverage == 0.0 and s.dense_coverage == 0.0:
-        return True  # none of the query's words in any of the best passages, on either side
+        return "no_query_word"  # none of the query's words in any of the best passages, on either side
     if s.support < min_support:
-        return True
+        return "low_support"
     if DATE_ABSENT and s.date_absent:
-        return True  # a date the best lexical candidates do not hold as written
-    return s.communes > 0 and s.topic < MIN_TOPIC  # a commune named, the subject not found with it
+        return "date_absent"  # a date the best lexical candidates do not hold as written
+    if s.communes > 0 and s.topic < MIN_TOPIC:
+        return "commune_topic"  # a commune named, the subject not found with it
+    return None
+
+
+def no_relevant_result(s: RelevanceSignals, min_coverage: float = 0.24, min_support: float = MIN_SUPPORT) -> bool:
+    """True when the ranking holds nothing worth showing on its own (see `reason`)."""
+    return reason(s, min_coverage, min_support) is not None
 
 
 @dataclass(frozen=True, slots=True)

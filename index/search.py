@@ -29,13 +29,18 @@ import numpy as np
 
 from index.analysis import FrenchAnalyzer
 from index.embedders.base import Embedder
+from index.exact_lookup import Holders, excluded, holders, promote, title_chunks
+from index.exact_lookup import plan as exact_plan
 from index.expansion import ThemeExpander
 from index.fusion import fuse
 from index.grouping import NEAR_DUPLICATES, PageRepeats, distinct_documents_first
 from index.lexical import LexicalIndex
+from index.lexical_tantivy import Constraint
 from index.query_bodies import QueryBodies
+from index.query_syntax import parse
 from index.relevance import CommuneNames, RelevanceSignals
 from index.relevance import assess as assess_relevance
+from index.relevance import reason as relevance_reason
 from index.store import Filters, Store
 from index.vectors import DenseIndex
 
@@ -57,6 +62,7 @@ class Ranking:
     no_relevant_result: bool = False
     diagnostics: dict[str, float] = field(default_factory=dict)
     documents: dict[int, str] = field(default_factory=dict)  # the document of each hit looked up while ranking
+    reason: str | None = None  # why nothing relevant was found (index/relevance.py REASONS), None otherwise
 
 
 @dataclass(slots=True)
@@ -67,6 +73,8 @@ class RetrievalConfig:
     candidates: int = 100
     coverage_scaling: bool = True  # lexical scores scaled by the idf-weighted share of the query a chunk holds
     correct_typos: bool = True
+    # Passages holding the query as typed first and never « nothing relevant » (index/exact_lookup.py).
+    exact_first: bool = True
     expand_themes: bool = True
     expansion_weight: float = 0.5  # idf share an expansion term counts for, against a query term
     dedup_threshold: float = 0.8  # term-set Jaccard above which a passage is a near-duplicate
@@ -191,18 +199,29 @@ class HybridRetriever:
     def rank(self, query: str, filters: Filters, limit: int, method: str | None = None) -> Ranking:
         """One pass per retriever: analyse, expand, retrieve (lexical, dense), cover, fuse, diversify, bar."""
         cfg = self.config
+        parsed = parse(query)  # phrases, -word, titre: (index/query_syntax.py); the retrievers read its text
+        text = parsed.text or query
+        exact = exact_plan(parsed, self.analyzer)
         plan = self.plan(method)
         n = max(cfg.candidates, limit)
         allowed = None if filters.is_empty() else self.store.allowed_chunk_ids(filters)
+        if exact.title:
+            allowed = title_chunks(self.store, exact.title, allowed)
 
-        raw_terms, terms = self._analyse(query)
-        qvec = self.query_vector(query) if plan.dense else None
+        raw_terms, terms = self._analyse(text)
+        qvec = self.query_vector(text) if plan.dense else None
         expansion = self._expand(terms, qvec) if plan.lexical else {}
-        lexical = self._retrieve_lexical(terms, expansion, allowed, n) if plan.lexical else []
+        lexical = self._retrieve_lexical(terms, expansion, allowed, n, exact.exclusion) if plan.lexical else []
         dense = self._retrieve_dense(qvec, allowed, n)
+        if dense and exact.exclusion.excludes():
+            out = excluded(exact, self.lexical, [c for c, _ in dense])
+            dense = [(c, s) for c, s in dense if c not in out]
         bodies = self._query_bodies()  # analysed chunk bodies, read once per query and shared by the steps
         cov = self._cover(terms, expansion, lexical, bodies)
         fused = plan.fuse(cov.fusion_lexical, dense)
+        # Exact lookups win: the passages holding the query as typed first (index/exact_lookup.py).
+        found = holders(exact, self.lexical, [c for c, _ in lexical]) if cfg.exact_first else Holders([], [])
+        fused = promote(fused, found, len(exact.terms), exact.quoted)
         documents: dict[int, str] = {}  # chunk → document, read once per query
         lex_map, den_map = dict(lexical), dict(dense)
         hits = self._diversify([RankedChunk(cid, score, lex_map.get(cid), den_map.get(cid)) for cid, score in fused],
@@ -217,10 +236,14 @@ class HybridRetriever:
         if top_ids and not cov.chunk:  # no lexical candidates (dense-only, or nothing matched): read the top hits
             coverage = self._coverage(cov.idf, top_ids, bodies)
         no_relevant, signals = self._relevance_bar(plan.name, hits, raw_terms, coverage, dense, lexical, bodies,
-                                                   query=query, terms=terms)
+                                                   query=text, terms=terms)
+        why = relevance_reason(signals, cfg.min_coverage) if no_relevant else None
+        if found.decisive(exact):  # a passage holds what was typed: never « nothing relevant »
+            no_relevant, why = False, None
         return Ranking(hits, terms, coverage, signals.best_dense, no_relevant,
                        {"lexical_weight": plan.weight, "corrected": float(terms != raw_terms),
-                        "expansion_terms": float(len(expansion)), **signals.as_dict()}, documents)
+                        "expansion_terms": float(len(expansion)), "exact_whole": float(len(found.whole)),
+                        "exact_every": float(len(found.every)), **signals.as_dict()}, documents, why)
 
     def _relevance_bar(self, method: str, hits: list[RankedChunk], raw_terms: list[str], coverage: float,
                        dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
@@ -279,7 +302,8 @@ class HybridRetriever:
         return {t: cfg.expansion_weight for t in self.expander.expand(terms, qvec).terms}
 
     def _retrieve_lexical(
-        self, terms: list[str], expansion: dict[str, float], allowed: np.ndarray | None, n: int
+        self, terms: list[str], expansion: dict[str, float], allowed: np.ndarray | None, n: int,
+        exclusion: Constraint | None = None,
     ) -> list[tuple[int, float]]:
         """BM25 candidates of the query and its expansion, in one search of the index.
 
@@ -293,7 +317,8 @@ class HybridRetriever:
             weights.setdefault(t, wt)
         typed = set(terms)
         w = max((wt for t, wt in expansion.items() if t not in typed), default=0.0)
-        combined = self.lexical.search_weighted(weights, n, allowed)
+        combined = self.lexical.search_weighted(
+            weights, n, allowed, constraint=exclusion if exclusion is not None and exclusion.excludes() else None)
         if not combined or len(weights) == len(set(terms)) or w <= 0:
             return combined
         ids = [cid for cid, _ in combined]

@@ -99,12 +99,19 @@ class Indexing(BaseModel):
     total: int = Field(description="Fichiers à traiter.")
 
 
+class RelevanceReason(BaseModel):
+    code: str = Field(description="Code court : no_candidate, no_query_word, low_support, date_absent, "
+                                  "commune_topic, low_coverage.")
+    message: str = Field(description="La raison, en français.")
+
+
 class SearchResponse(BaseModel):
     query: str
     filters: dict[str, Any]
     total: int = Field(description="Nombre de résultats (passages, ou documents avec group=document), gardé pour "
                                    "compatibilité ; préférer total_documents et total_passages.")
-    no_relevant_result: bool
+    no_relevant_result: bool = Field(description="Vrai quand aucun passage ne répond précisément : les passages "
+                                                 "les plus proches sont renvoyés quand même.")
     results: list[SearchResult]
     facets: Facets = Field(default_factory=dict, description="Comptes par filtre sur l'ensemble des résultats.")
     took_ms: float
@@ -112,6 +119,8 @@ class SearchResponse(BaseModel):
     total_passages: int = Field(description="Nombre de passages classés.")
     indexing: Indexing | None = Field(description="Indexation en cours au moment de la réponse (résultats "
                                                   "partiels) : fichiers traités sur fichiers trouvés ; null sinon.")
+    relevance_reason: RelevanceReason | None = Field(
+        default=None, description="Pourquoi aucun passage ne répond précisément (null sinon).")
 
 
 class SimilarResponse(BaseModel):

@@ -110,9 +110,11 @@ class FeedService:
         after = parse_since(since)
         settings = self.parts.settings
         res = self.searcher.search(query, filters, k=settings.max_k, group_by_document=True)
-        docs = {d["id"]: d for d in self.parts.store.documents([r.doc_id for r in res.results])}
+        # A feed lists what answers the query: the closest passages of a query nothing answers are no news.
+        found = [] if res.no_relevant_result else res.results
+        docs = {d["id"]: d for d in self.parts.store.documents([r.doc_id for r in found])}
         entries = []
-        for r in res.results:
+        for r in found:
             doc = docs.get(r.doc_id)
             if doc is None or (after is not None and doc["ingested_at"] < after):
                 continue

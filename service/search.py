@@ -15,11 +15,21 @@ from acv.errors import InvalidQueryError, NotFoundError
 from acv.paths import shown_source
 from acv.text import has_surrogate, searchable, without_controls
 from acv.settings import Settings
+from index.query_syntax import parse
+from index.relevance import REASONS
 from index.search import Ranking
 from index.snippets import make_snippet
 from service.catalog import Catalog
 from service.components import Components
-from service.types import AmountView, BatchAnswer, DuplicateRef, SearchHit, SearchResponse, SimilarResponse
+from service.types import (
+    AmountView,
+    BatchAnswer,
+    DuplicateRef,
+    RelevanceReason,
+    SearchHit,
+    SearchResponse,
+    SimilarResponse,
+)
 
 MAX_OFFSET = 10_000
 
@@ -40,10 +50,22 @@ def validate_query(settings: Settings, query: str, k: int, offset: int = 0) -> s
         )
     if not searchable(query):
         raise InvalidQueryError("La requête ne contient ni lettre ni chiffre : rien à rechercher.", {"q": query})
+    if not parse(query).text:
+        raise InvalidQueryError("La requête ne contient que des exclusions (-mot) : ajoutez un mot à chercher.",
+                                {"q": query})
     check_k(settings, k)
     if offset < 0 or offset > MAX_OFFSET:
         raise InvalidQueryError("Le décalage doit être entre 0 et 10 000.", {"offset": offset})
     return query
+
+
+def relevance_reason(code: str | None, any_result: bool) -> RelevanceReason | None:
+    """The reason shown with `no_relevant_result`, its French sentence capitalised."""
+    code = code if any_result else "no_candidate"
+    if code is None:
+        return None
+    text = REASONS.get(code, code)
+    return RelevanceReason(code, text[:1].upper() + text[1:] + ".")
 
 
 def check_k(settings: Settings, k: int) -> None:
@@ -73,7 +95,7 @@ class SearchService:
         query = validate_query(parts.settings, query, k, offset)
         resolved = parts.vocabulary.filters(dict(filters or {}))
         ranking = parts.retriever.rank(query, resolved, limit=k + offset, method=method)
-        hits = [] if ranking.no_relevant_result else ranking.hits
+        hits = ranking.hits  # « nothing relevant » is advice: the closest passages are shown all the same
         # Every ranked passage's document (for the republished groups, the total and the grouping); the full
         # rows (text, metadata) are read only for the passages shown on the page.
         doc_of = dict(ranking.documents)  # those the ranking looked up; the others read here
@@ -115,9 +137,10 @@ class SearchService:
         for i, r in enumerate(results, start=offset + 1):
             r.rank = i
         out = SearchResponse(query=query, filters=resolved.as_dict(), total=total,
-                             no_relevant_result=ranking.no_relevant_result, results=results,
+                             no_relevant_result=ranking.no_relevant_result or not ranking.hits, results=results,
                              total_documents=len({doc_of[h.chunk_id] for h in hits if h.chunk_id in doc_of}),
-                             total_passages=len(hits), indexing=self.catalog.indexing())
+                             total_passages=len(hits), indexing=self.catalog.indexing(),
+                             relevance_reason=relevance_reason(ranking.reason, bool(ranking.hits)))
         if with_facets:
             out.facets = self.catalog.named_facets(parts.groups.facet_counts(matched))
         out.took_ms = round((self.clock() - t0) * 1000, 1)

@@ -167,6 +167,25 @@ class FacetValue(Result):
 Facets = dict[str, list[FacetValue]]
 
 
+# What the edges tell people (CLI, UI): the notice above the closest passages, and the search syntax.
+NOT_PRECISE_NOTICE = "Aucun passage ne répond précisément ; voici les plus proches."
+SEARCH_SYNTAX_HELP = (
+    '"phrase exacte" : les mots qui se suivent, tels quels (majuscules et accents mis à part) ; '
+    "-mot ou -\"deux mots\" : écarter les passages qui les contiennent ; "
+    "titre:mot ou titre:\"deux mots\" : seulement les documents dont le titre les contient. "
+    "Les noms, sigles, codes et mots composés (Aristide-Briand, CAF, RD921) sont cherchés tels qu'écrits ; "
+    "les autres mots sous toutes leurs formes (façade, façades)."
+)
+
+
+@dataclass(slots=True, eq=False)
+class RelevanceReason(Result):
+    """Why the product doubts its results: a short code for programs, a French sentence for people."""
+
+    code: str
+    message: str
+
+
 @dataclass(slots=True, eq=False)
 class IndexingState(Result):
     """An ingest was running when the answer was made: files done out of files found, so results may be partial."""
@@ -181,7 +200,9 @@ class SearchResponse(Result):
 
     `total` is kept as it always was (passages, or documents when grouped by document); `total_documents` and
     `total_passages` say each count by its name (one announcement republished by several sources counts once).
-    `indexing` is null unless an ingest was running, i.e. the base was still filling up.
+    `indexing` is null unless an ingest was running, i.e. the base was still filling up. `no_relevant_result` is
+    advice: the closest passages are returned all the same, with the reason (`relevance_reason`; null when
+    confident).
     """
 
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"facets"})
@@ -196,6 +217,7 @@ class SearchResponse(Result):
     total_documents: int = 0
     total_passages: int = 0
     indexing: IndexingState | None = None
+    relevance_reason: RelevanceReason | None = None
 
 
 @dataclass(slots=True, eq=False)

@@ -20,10 +20,10 @@ def test_search_returns_cli_fields_facets_total_and_time(client, read_kb):
     assert res.status_code == 200
     body = res.json()
     assert list(body) == ["query", "filters", "total", "no_relevant_result", "results", "facets", "took_ms",
-                          "total_documents", "total_passages", "indexing"]
+                          "total_documents", "total_passages", "indexing", "relevance_reason"]
     assert body["query"] == "vacance commerciale boutique à l'essai"
     assert body["filters"] == {}
-    assert body["no_relevant_result"] is False
+    assert body["no_relevant_result"] is False and body["relevance_reason"] is None
     assert len(body["results"]) == 3
     assert [r["rank"] for r in body["results"]] == [1, 2, 3]
     top = body["results"][0]

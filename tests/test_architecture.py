@@ -116,7 +116,7 @@ def test_typed_results_read_like_their_json():
 
     res = SearchResponse(query="q", filters={}, total=0, no_relevant_result=True, results=[], took_ms=2.0)
     assert list(res) == ["query", "filters", "total", "no_relevant_result", "results", "took_ms", "total_documents",
-                         "total_passages", "indexing"]  # no facets
+                         "total_passages", "indexing", "relevance_reason"]  # no facets
     assert res["total"] == 0 and res.get("facets") is None
     city = CityRef("47001", "Agen", "Lot-et-Garonne", "47", "Nouvelle-Aquitaine")
     assert city == {"insee": "47001", "name": "Agen", "departement": "Lot-et-Garonne", "departement_code": "47",

@@ -220,9 +220,12 @@ def test_rank_runs_each_retriever_once_with_filters_inside(store, tmp_path):
     calls: list[str] = []
     search_weighted, dense_search = retr.lexical.search_weighted, dense.search
 
-    def counted_lexical(terms, limit, allowed=None, within=None):
-        calls.append("lexical restricted to candidates" if within is not None else "lexical")
-        return search_weighted(terms, limit, allowed, within)
+    def counted_lexical(terms, limit, allowed=None, within=None, constraint=None):
+        if constraint is not None and constraint.required():
+            calls.append("exact lookup among the candidates")  # index/exact_lookup.py: who holds the query
+        else:
+            calls.append("lexical restricted to candidates" if within is not None else "lexical")
+        return search_weighted(terms, limit, allowed, within, constraint)
 
     def counted_dense(query, k, allowed=None):
         calls.append("dense")
@@ -231,13 +234,81 @@ def test_rank_runs_each_retriever_once_with_filters_inside(store, tmp_path):
     retr.lexical.search_weighted = counted_lexical  # type: ignore[method-assign]
     dense.search = counted_dense  # type: ignore[method-assign]
     ranking = retr.rank("tiers-lieu", Filters(axis=["3"]), 10)
-    assert sorted(calls) == ["dense", "lexical", "lexical restricted to candidates"]
+    assert sorted(calls) == ["dense", "exact lookup among the candidates", "exact lookup among the candidates",
+                             "lexical", "lexical restricted to candidates"]
     assert sorted(h.chunk_id for h in ranking.hits) == [4, 5]  # chunk 6 is axis 4: filtered out in both
     assert ranking.hits[0].chunk_id == 4  # the words typed count more than the theme's synonyms
     assert ranking.diagnostics["expansion_terms"] == 3.0
     calls.clear()
     retr.rank("tiers-lieu", Filters(), 10, method="lexical")
-    assert sorted(calls) == ["lexical", "lexical restricted to candidates"]
+    assert sorted(calls) == ["exact lookup among the candidates", "exact lookup among the candidates", "lexical",
+                             "lexical restricted to candidates"]
     calls.clear()
     retr.rank("tiers-lieu", Filters(), 10, method="dense")
     assert calls == ["dense"]
+
+
+# -- words as written, phrases, exclusions (index/lexical_tantivy.py `Constraint`) ---------------------------------
+
+
+def _ids(hits):
+    return sorted(cid for cid, _ in hits)
+
+
+def test_phrases_are_matched_as_written_over_positions(tmp_path):
+    from index.lexical_tantivy import Constraint
+    s = Store(tmp_path / "acv.sqlite3")
+    _write(s, 1, ["Les façades du secteur sauvegardé seront rénovées", "Le secteur des façades sauvegardé"])
+    _write(s, 2, ["Travaux rue Aristide-Briand", "La CAF et le café du centre"])
+    lex = LexicalIndex(s)
+    phrase = Constraint(exact=(("facades", "du", "secteur", "sauvegarde"),))
+    assert _ids(lex.search_weighted({}, 10, constraint=phrase)) == [1]
+    assert _ids(lex.search_weighted({}, 10, constraint=Constraint(exact=(("aristide", "briand"),)))) == [3]
+    assert _ids(lex.search_weighted({}, 10, constraint=Constraint(exact=(("caf",),)))) == [4]
+    both = Constraint(terms=tuple(A.terms("façades secteur")))
+    assert _ids(lex.search_weighted({}, 10, constraint=both)) == [1, 2]
+    s.close()
+
+
+def test_exclusions_and_restrictions_combine(tmp_path):
+    from index.lexical_tantivy import Constraint
+    s = Store(tmp_path / "acv.sqlite3")
+    _write(s, 1, ["Rénovation des façades", "Rénovation du marché couvert"])
+    _write(s, 2, ["Rénovation de la gare"], axis="5")
+    lex = LexicalIndex(s)
+    renov = {t: 1.0 for t in A.terms("rénovation")}
+    assert _ids(lex.search_weighted(renov, 10)) == [1, 2, 3]
+    no_market = Constraint(excluded_terms=tuple(A.terms("marchés")))
+    assert _ids(lex.search_weighted(renov, 10, constraint=no_market)) == [1, 3]
+    no_phrase = Constraint(excluded_exact=(("marche", "couvert"),))
+    assert _ids(lex.search_weighted(renov, 10, s.allowed_chunk_ids(Filters(axis=["1"])), constraint=no_phrase)) == [1]
+    s.close()
+
+
+def test_an_index_of_the_previous_layout_is_rebuilt(tmp_path):
+    import tantivy
+
+    from index import lexical_tantivy
+    s = Store(tmp_path / "acv.sqlite3")
+    _write(s, 1, ["Travaux rue Aristide-Briand"])
+    old = tantivy.SchemaBuilder()  # layout 1: no `exact` field
+    old.add_unsigned_field("id", stored=False, indexed=True, fast=True)
+    old.add_text_field("body", stored=False, tokenizer_name="whitespace", index_option="freq")
+    old.add_unsigned_field("seq", stored=True, indexed=False, fast=False)
+    old.add_text_field("uid", stored=True, tokenizer_name="raw", index_option="basic")
+    directory = tmp_path / LEXICAL_DIR
+    directory.mkdir()
+    index = tantivy.Index(old.build(), path=str(directory))
+    writer = index.writer(15_000_000, 1)
+    meta = tantivy.Document()
+    meta.add_unsigned("id", 0)
+    meta.add_unsigned("seq", s.last_log_seq())
+    meta.add_text("uid", s.uid())
+    writer.add_document(meta)
+    writer.commit()
+    writer.wait_merging_threads()
+    lex = LexicalIndex(s)
+    assert lex.ids() == [1]
+    found = lex.search_weighted({}, 10, constraint=lexical_tantivy.Constraint(exact=(("aristide", "briand"),)))
+    assert _ids(found) == [1]
+    s.close()

@@ -186,11 +186,18 @@ def test_period_filter(app) -> None:
     assert url(at) == {"q": ["centre-ville"], "date_from": ["2020-01-01"]}
 
 
-def test_nonsense_query_says_no_relevant_result(app) -> None:
+def test_nonsense_query_shows_the_closest_passages_under_a_notice(app) -> None:
     at = search(app(), "zorglub quantique xylophone")
-    assert result_titles(at) == []
-    assert any(i.value.startswith("Aucun résultat pertinent") for i in at.info)
-    assert not at.get("download_button")
+    assert result_titles(at)  # advice, not a wall
+    assert [w.value for w in at.warning] == [
+        "Aucun passage ne répond précisément ; voici les plus proches. (Aucun des mots de la requête ne figure "
+        "dans les passages les plus proches.)"]
+
+
+def test_search_syntax_is_explained(app) -> None:
+    at = search(app(), "maison de santé")
+    assert [e.label for e in at.expander][:1] == ["Syntaxe de recherche"]
+    assert any('"phrase exacte"' in c.value for c in at.caption)
 
 
 def test_export_buttons_exist(app) -> None:

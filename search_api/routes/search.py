@@ -59,10 +59,13 @@ class SearchParams:
 
 def search_params(
     filters: FilterParams,
-    q: Annotated[str, Query(description="Texte de la recherche (500 caractères au plus).",
+    q: Annotated[str, Query(description='Texte de la recherche (500 caractères au plus). Syntaxe : "phrase exacte", '
+                                        '-mot (écarter), titre:mot (titre du document).',
                             openapi_examples={"commerce": {"summary": "Vacance commerciale",
                                                            "value": "lutte contre la vacance commerciale"},
-                                              "habitat": {"summary": "Habitat", "value": "rénovation des logements"}})],
+                                              "habitat": {"summary": "Habitat", "value": "rénovation des logements"},
+                                              "phrase": {"summary": "Phrase exacte, sans un mot",
+                                                         "value": '"secteur sauvegardé" façades -Agen'}})],
     k: Annotated[int, Query(description="Nombre de résultats, de 1 à 100.", openapi_examples={"dix": {"value": 10}})]
     = 10,
     offset: Annotated[int, Query(description="Décalage pour la pagination (0 à 10 000).",
@@ -102,7 +105,8 @@ def run_search(kb: Any, p: SearchParams) -> dict[str, Any]:
     responses={200: {"content": {"application/json": {"example": {
         "query": "lutte contre la vacance commerciale", "filters": {"city": ["47001"]}, "total": 1,
         "no_relevant_result": False, "results": [_RESULT_EXAMPLE],
-        "facets": {"doc_type": [{"value": "convention", "label": "Convention", "count": 1}]}, "took_ms": 12.5}}}},
+        "facets": {"doc_type": [{"value": "convention", "label": "Convention", "count": 1}]}, "took_ms": 12.5,
+        "relevance_reason": None}}}},
         **_ERRORS},
 )
 def search(kb: KB, params: Params) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from acv.filters import FILTERS, FilterDef
 from service import exports
-from service.types import Facets, SearchResponse
+from service.types import NOT_PRECISE_NOTICE, SEARCH_SYNTAX_HELP, Facets, SearchResponse
 from ui.components import api_key_input, document_card, escape_md, get_client, result_card, shown_errors
 
 WIDGETS: tuple[FilterDef, ...] = tuple(sorted(FILTERS, key=lambda f: f.ui_position))
@@ -94,11 +94,14 @@ def save_state(query: str, filters: dict[str, Any]) -> None:
 
 
 def query_ui() -> str:
-    return st.text_input(
+    query = st.text_input(
         "Rechercher dans les documents du programme",
         key="search_q",
         placeholder="Ex. : lutte contre la vacance commerciale, rénovation des façades, maison de santé…",
     ).strip()
+    with st.expander("Syntaxe de recherche", icon=":material/help:"):
+        st.caption(SEARCH_SYNTAX_HELP)
+    return query
 
 
 def facet_options(facets: Facets, f: FilterDef) -> dict[str, str]:
@@ -165,10 +168,13 @@ def partial_notice(res: SearchResponse) -> None:
 def results_ui(res: SearchResponse) -> None:
     client = get_client()
     partial_notice(res)
-    if res.no_relevant_result or not res.results:
-        st.info("Aucun résultat pertinent pour cette recherche. Essayez d'autres mots ou retirez des filtres.",
+    if not res.results:
+        st.info("Aucun résultat pour cette recherche. Essayez d'autres mots ou retirez des filtres.",
                 icon=":material/search_off:")
         return
+    if res.no_relevant_result:  # advice, not a wall: the closest passages follow
+        reason = f" ({res.relevance_reason.message})" if res.relevance_reason else ""
+        st.warning(f"{NOT_PRECISE_NOTICE}{reason}", icon=":material/search_off:")
     st.markdown(count_line(res.total_documents, len(res.results), res.took_ms))
     export_ui(res)
     for result in res.results:
