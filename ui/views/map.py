@@ -34,10 +34,11 @@ def match_counts(search: dict[str, Any]) -> tuple[dict[str, int], str]:
     filters = {k: v for k, v in search.items() if k != "q" and v}
     if query:
         res = client.search(query, filters, k=100)
-        if res.no_relevant_result:
-            return {}, f"Aucun document pertinent pour « {query} »."
         counts = {f.value: f.count for f in (res.facets or {}).get("city", [])}
         scope = " (avec filtres)." if filters else "."
+        if res.no_relevant_result:  # advice, never an empty map: the closest documents' towns
+            return counts, (f"Aucun passage ne répond précisément à « {query} » ; voici les villes des documents "
+                            f"les plus proches{scope}")
         return counts, f"Documents correspondant à la recherche « {query} »{scope}"
     if filters:
         docs = client.documents(filters).documents
