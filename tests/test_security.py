@@ -71,11 +71,15 @@ def test_fts_operators_do_not_change_the_results(client):
     plain = client.get("/search", params={"q": "vacance commerciale", "method": "lexical", "k": 100}).json()
     ids = [r["chunk_id"] for r in plain["results"]]
     assert ids
-    for query in ('"vacance commerciale"', "vacance* commerciale*", "vacance -commerciale", "^vacance commerciale",
-                  "(vacance) (commerciale)", "vacance: commerciale", "{vacance} + commerciale",
-                  "'vacance' commerciale"):
+    for query in ("vacance* commerciale*", "^vacance commerciale", "(vacance) (commerciale)", "vacance: commerciale",
+                  "{vacance} + commerciale", "'vacance' commerciale"):
         res = client.get("/search", params={"q": query, "method": "lexical", "k": 100}).json()
         assert [r["chunk_id"] for r in res["results"]] == ids, query
+    # the product's own syntax (README « Syntaxe de recherche »): a leading « - » excludes a word, never more
+    res = client.get("/search", params={"q": "vacance commerciale -xylophone", "method": "lexical", "k": 100}).json()
+    assert [r["chunk_id"] for r in res["results"]] == ids
+    res = client.get("/search", params={"q": "vacance -commerciale", "method": "lexical", "k": 100}).json()
+    assert all("commercial" not in r["text"].lower() for r in res["results"])
 
 
 @pytest.mark.parametrize("key", FILTER_KEYS)

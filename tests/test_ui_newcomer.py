@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,17 +48,23 @@ def up(tmp_path: Path):
     """scripts/up.sh as a newcomer runs it (fake embedder, one ingest worker), stopped with Ctrl-C at the end."""
     data_dir = tmp_path / "var"
     api_port, ui_port = _ports(2)
+    # the bundled corpus and the fresh documents (four of them scanned, read by OCR): an ingest long enough that
+    # the first search surely runs during it, even on an idle machine
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus" / "documents", corpus / "bundled")
+    shutil.copytree(ROOT / "bench" / "fresh" / "documents", corpus / "fresh")
+    files = sum(1 for p in corpus.rglob("*") if p.is_file())
     marker = f"ACV_NEWCOMER_{os.getpid()}"
     env = {k: v for k, v in os.environ.items() if k not in ("ACV_API_KEY", "ACV_API_URL")}
     env.update({"ACV_DATA_DIR": str(data_dir), "ACV_EMBEDDER": "fake", "ACV_EMBEDDER_MODEL": "64",
                 "ACV_PORT": str(api_port), "ACV_UI_PORT": str(ui_port), "ACV_UP_SKIP_INSTALL": "1",
                 "ACV_UP_CMD": f"{sys.executable} -m cli", "ACV_UP_PYTHON": sys.executable,
-                "ACV_INGEST_WORKERS": "1", "PYTHONPATH": str(ROOT), marker: "1"})
+                "ACV_INGEST_WORKERS": "1", "PYTHONPATH": str(ROOT), marker: "1", "ACV_UP_CORPUS": str(corpus)})
     out = tmp_path / "up.out"
     proc = subprocess.Popen(["bash", "scripts/up.sh"], cwd=ROOT, env=env, stdout=out.open("wb"),
                             stderr=subprocess.STDOUT, start_new_session=True)
     info = {"api": f"http://127.0.0.1:{api_port}", "ui": f"http://127.0.0.1:{ui_port}", "data_dir": data_dir,
-            "out": out, "proc": proc, "marker": marker}
+            "out": out, "proc": proc, "marker": marker, "files": files}
     try:
         yield info
     finally:
@@ -167,7 +174,7 @@ def _walk(up: dict, driver) -> None:
 
     # 2. a first search during the ingest: the results say they are partial, above the results
     before = read_progress(store)
-    assert before is not None and before.running, before  # the bundled corpus takes longer than the start
+    assert before is not None and before.running, before  # the corpus takes longer than the start
     box = driver.find_element(By.CSS_SELECTOR, box_css)
     box.send_keys("vacance commerciale", Keys.ENTER)
     walk.until_text("rapproché")
@@ -225,7 +232,7 @@ def _walk(up: dict, driver) -> None:
     # wait for the ingest to end (the shared links below need the whole corpus)
     print(f"during the first ingest: {during}")
     deadline = time.monotonic() + 240
-    while "Indexation terminée : 48 fichiers" not in up["out"].read_text(encoding="utf-8"):
+    while f"Indexation terminée : {up['files']} fichiers" not in up["out"].read_text(encoding="utf-8"):
         assert time.monotonic() < deadline, up["out"].read_text(encoding="utf-8")
         time.sleep(1)
 
