@@ -213,8 +213,14 @@ def _walk(up: dict, driver) -> None:
     saved = json.loads(_get(f"{up['api']}/saved-searches")[1])
     assert [s["query"] for s in saved] == ["vacance commerciale"]
 
-    # 4. add a file, the ingest maybe still running: no key asked either
-    during["upload"] = read_progress(store).running
+    # wait for the ingest to end (the upload and the shared links below need the whole corpus: an upload waits for the first ingest's writes)
+    print(f"during the first ingest: {during}")
+    deadline = time.monotonic() + 240
+    while f"Indexation terminée : {up['files']} fichiers" not in up["out"].read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, up["out"].read_text(encoding="utf-8")
+        time.sleep(1)
+
+    # 4. add a file: no key asked either
     upload = up["data_dir"].parent / "communique-morlaix-boutique.md"
     upload.write_text(UPLOAD, encoding="utf-8")
     walk.open("/ajouter")
@@ -228,13 +234,6 @@ def _walk(up: dict, driver) -> None:
     walk.settle()
     assert "Morlaix ouvre une boutique à l'essai rue d'Aiguillon" in walk.main_text()
     walk.shot("document-ajoute")
-
-    # wait for the ingest to end (the shared links below need the whole corpus)
-    print(f"during the first ingest: {during}")
-    deadline = time.monotonic() + 240
-    while f"Indexation terminée : {up['files']} fichiers" not in up["out"].read_text(encoding="utf-8"):
-        assert time.monotonic() < deadline, up["out"].read_text(encoding="utf-8")
-        time.sleep(1)
 
     # 5. shared links, opened cold in a new window: a search with its filters, a document at a page, a town
     agen = _api_json(f"{up['api']}/search?q=vacance+commerciale&city=47001&k=1")["results"][0]
