@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from acv.processes import pid_alive
 from index.store import Store
 
 META_KEY = "ingest_progress"
@@ -123,7 +124,7 @@ def read_progress(store_path: Path) -> IngestProgress | None:
         snap = IngestProgress(**json.loads(row[0]))
     except (TypeError, ValueError):
         return None
-    if snap.running and snap.host == socket.gethostname() and not _alive(snap.pid):
+    if snap.running and snap.host == socket.gethostname() and not pid_alive(snap.pid):
         snap.state = "interrupted"
     return snap
 
@@ -138,17 +139,7 @@ def _other_ingest_running(store: Store) -> bool:
         return False
     pid = raw.get("pid")
     return (isinstance(pid, int) and pid != os.getpid() and raw.get("host") == socket.gethostname()
-            and _alive(pid))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+            and pid_alive(pid))
 
 
 def _size(path: Path) -> int:

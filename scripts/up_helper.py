@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from acv.processes import pid_alive  # noqa: E402
 from cli.ports import busy_port_message, port_is_free  # noqa: E402
 
 POLL_S = 0.5
@@ -41,16 +42,6 @@ def answers(url: str) -> bool:
             return resp.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def say(line: str) -> None:
@@ -101,7 +92,7 @@ def status(api: str, ui: str, store: Path, ingest_pid: int) -> int:
             ui_ready = True
             line.end(f"Interface prête : {ui} — Ctrl-C pour tout arrêter.")
         if not ingest_done:
-            running = alive(ingest_pid)
+            running = pid_alive(ingest_pid)
             progress = read_progress(store)
             if progress is not None and progress.pid == ingest_pid and progress.files_total:
                 line.show(progress.files_done, progress.files_total)

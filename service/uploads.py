@@ -34,6 +34,7 @@ from acv.errors import (
     is_disk_full,
 )
 from acv.paths import upload_folder, upload_target
+from acv.processes import pid_alive
 from acv.settings import Settings
 from ingest.readers import SUPPORTED_SUFFIXES, detect_format
 from service.catalog import Catalog
@@ -227,7 +228,7 @@ class UploadService:
         if incoming.is_dir() and not incoming.is_symlink():
             for part in sorted(incoming.glob("*.part")):
                 owner = _part_owner(part.name)
-                dead = owner is not None and owner != os.getpid() and not _alive(owner)
+                dead = owner is not None and owner != os.getpid() and not pid_alive(owner)
                 if _regular_older_than(part, now if dead else now - STALE_PART_S) and _unlink(part):
                     log.info("start-up: removed incomplete upload %s (its reception was interrupted)", part.name)
                     removed.append(f".incoming/{part.name}")
@@ -277,16 +278,6 @@ def part_name() -> str:
 def _part_owner(name: str) -> int | None:
     head = name.split("-", 1)[0]
     return int(head) if head.isdigit() and "-" in name else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _regular_older_than(path: Path, moment: float) -> bool:
