@@ -12,7 +12,6 @@ status lines come at once.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import urllib.error
