@@ -14,6 +14,8 @@ import pytest
 
 from tests._api_fixtures import ABBEVILLE, AGEN, API_KEY, QUIMPER, ingested_kb, make_settings
 
+pytestmark = pytest.mark.system  # real processes and servers: outside the fast loop
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

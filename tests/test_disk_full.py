@@ -313,6 +313,7 @@ def _cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.system
 def test_cli_ingest_on_a_full_disk_exits_1_with_its_message_and_no_worker_left(tmp_path):
     data = tmp_path / "var"
     files = write_corpus(tmp_path / "docs", 6)
@@ -343,6 +344,7 @@ def _mount_tmpfs(target: Path, size: str) -> bool:
                           capture_output=True).returncode == 0
 
 
+@pytest.mark.system
 def test_cli_ingest_on_a_real_full_tmpfs(tmp_path):
     """As root: a 2 MB tmpfs as the data folder; ingest stops cleanly, then resumes once the disk is bigger."""
     mount = tmp_path / "petit-disque"

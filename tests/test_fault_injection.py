@@ -21,6 +21,8 @@ import pytest
 from tests._api_fixtures import AGEN, API_KEY, QUIMPER
 from tests.test_disk_full import CLI_MESSAGE, _cli_env, _mount_tmpfs, write_corpus
 
+pytestmark = pytest.mark.system  # real processes and servers: outside the fast loop
+
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 18201
 KEY = {"X-API-Key": API_KEY}

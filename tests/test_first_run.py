@@ -277,6 +277,7 @@ def _api_post(url: str, body: dict, key: str) -> int:
         return exc.code
 
 
+@pytest.mark.system
 def test_up_sh_twice_stopped_by_ctrl_c_then_kill_leaves_nothing_running(tmp_path):
     """The README's first command run twice, stopped with Ctrl-C then with `kill`: no child survives, no port
     stays open; a second up.sh meanwhile says one is running; the administrator key is created once (0600)."""

@@ -13,6 +13,8 @@ import pytest
 from acv.settings import Settings
 from ingest.ray_ingest import MAX_RAY_TEMP_DIR_CHARS, local_ray_dirs
 
+pytestmark = pytest.mark.system  # real processes and servers: outside the fast loop
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

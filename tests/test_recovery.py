@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from index.lexical import LEXICAL_DIR
@@ -147,6 +148,7 @@ def _serve(tmp_path, data, port: int, log_name: str):
         time.sleep(0.3)
 
 
+@pytest.mark.system
 def test_kill_9_during_an_upload_reception_then_restart_cleans_and_logs(tmp_path):
     """A real server killed with SIGKILL while it receives a file; the next start removes the .part and says so."""
     import threading
