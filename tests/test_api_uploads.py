@@ -222,8 +222,9 @@ def test_safe_stem(name, stem):
 
 def test_searches_keep_answering_while_an_upload_is_ingested(api, app_settings):
     assert post(api, "agen.md", AGEN.read_bytes()).status_code == 201
+    assert api.get("/search", params={"q": "vacance commerciale"}).status_code == 200  # first-query costs paid here
     paragraphs = [f"Paragraphe {i} : la commune de Vienne rénove les façades de la rue piétonne et installe des "
-                  f"bancs, des arbres et une signalétique patrimoniale près du théâtre antique." for i in range(300)]
+                  f"bancs, des arbres et une signalétique patrimoniale près du théâtre antique." for i in range(1500)]
     long_note = ("# Les façades de Vienne\n\n" + "\n\n".join(paragraphs)).encode()
     result = {}
 
