@@ -116,8 +116,8 @@ def _search_and_filter(streamlit_app: str, browser, tmp_path: Path) -> None:
     box.send_keys("vacance commerciale", Keys.ENTER)
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"),
                                                 "documents rapprochés de la recherche"))
-    main = browser.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
-    assert AGEN in main and QUIMPER in main and EPINAL in main
+    for title in (AGEN, QUIMPER, EPINAL):  # the cards arrive after the count: wait for each one to be painted
+        wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"), title))
 
     # Filter on the town of Agen in the sidebar.
     def town_filter(driver):
