@@ -70,3 +70,21 @@ def error_of(response) -> dict:
     assert isinstance(err["code"], str) and isinstance(err["message"], str) and isinstance(err["details"], dict)
     assert "Traceback" not in response.text
     return err
+
+
+def wait_for_health(base: str, proc, log: Path, timeout_s: float, step_s: float = 0.3) -> None:
+    """Until a real server answers /health; its log is the failure message if it died first."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        assert proc.poll() is None, log.read_text()
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "le serveur n'a pas démarré"
+        time.sleep(step_s)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests._api_fixtures import ABBEVILLE, AGEN, API_KEY, QUIMPER, ingested_kb, make_settings
+from tests._api_fixtures import ABBEVILLE, AGEN, API_KEY, QUIMPER, ingested_kb, make_settings, wait_for_health
 
 pytestmark = pytest.mark.system  # real processes and servers: outside the fast loop
 
@@ -40,16 +40,7 @@ def server(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, (tmp_path / "uvicorn.log").read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "le serveur n'a pas démarré"
-            time.sleep(0.2)
+        wait_for_health(base, proc, tmp_path / "uvicorn.log", 60, 0.2)
         yield base, tmp_path / "uvicorn.log"
     finally:
         proc.terminate()

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests._api_fixtures import AGEN, API_KEY, QUIMPER
+from tests._api_fixtures import AGEN, API_KEY, QUIMPER, wait_for_health
 from tests.test_disk_full import CLI_MESSAGE, _cli_env, _mount_tmpfs, write_corpus
 
 pytestmark = pytest.mark.system  # real processes and servers: outside the fast loop
@@ -74,16 +74,7 @@ def test_disk_full_during_ingest_upload_and_feed_hangs_nothing_answers_no_500_lo
                               stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{PORT}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert server.poll() is None, (tmp_path / "serveur.log").read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "le serveur n'a pas démarré"
-            time.sleep(0.3)
+        wait_for_health(base, server, tmp_path / "serveur.log", 90, 0.3)
         with httpx.Client(base_url=base, timeout=120) as http:
             # 1. the disk fills up during an ingest (the server keeps running beside it)
             docs = write_corpus(tmp_path / "docs", 6)[0].parent
